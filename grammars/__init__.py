@@ -1,0 +1,1 @@
+"""The grammars behind schemacheck, shipped inside the package as schemacheck.grammars."""

@@ -1,0 +1,39 @@
+"""Query text -> `QueryAnalysis`: the outputs it writes and every finding, never an exception.
+
+This is the analyzer's front door (what `schemacheck infer` runs per file): parse,
+then infer; a syntax error becomes the SC001 diagnostic with no outputs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Mapping, Optional
+
+from schemacheck import diagnostics as D
+from schemacheck.asa.infer import OutputSchema, infer
+from schemacheck.asa.parser import QuerySyntaxError, parse_query
+from schemacheck.asa.types import DEFAULT_COMPAT_LEVEL
+
+
+@dataclass(frozen=True, slots=True)
+class QueryAnalysis:
+    file: Optional[str]
+    outputs: tuple[OutputSchema, ...]
+    diagnostics: tuple[D.Diagnostic, ...]
+
+    @property
+    def has_errors(self) -> bool:
+        return any(d.severity == D.ERROR for d in self.diagnostics)
+
+
+def analyze(text: str, *, file: Optional[str] = None, level: str = DEFAULT_COMPAT_LEVEL,
+            udf_types: Optional[Mapping[str, Optional[str]]] = None) -> QueryAnalysis:
+    """Parse and infer one query; `udf_types` maps UDF/UDA names to declared ASA types."""
+    try:
+        script = parse_query(text)
+    except QuerySyntaxError as error:
+        diagnostic = D.Diagnostic("SC001", D.ERROR, error.message, file, error.line, error.column,
+                                  error.line, error.end_column)
+        return QueryAnalysis(file, (), (diagnostic,))
+    outputs, diagnostics = infer(script, level, udf_types, file)
+    return QueryAnalysis(file, tuple(outputs), tuple(sorted(diagnostics, key=D.sort_key)))

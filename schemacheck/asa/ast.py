@@ -1,0 +1,406 @@
+"""The typed syntax tree of an ASA query: frozen dataclasses, each with its source span.
+
+Names keep their spelling exactly as written (`Identifier.text`, quotes removed) and
+remember how they were quoted, because ASA writes that spelling to the output.
+Nothing here interprets the query: which calls are aggregates, what a window is
+worth or which name a column gets is schemacheck.asa.infer's business. The one
+exception is GROUP BY, whose window calls are split from its keys by name
+(`GroupBy.windows`), since the grammar cannot tell them apart.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import NamedTuple, Optional, Union
+
+
+class Span(NamedTuple):
+    """1-based line and column of the first character, and of the character after the last."""
+
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+
+
+@dataclass(frozen=True, slots=True)
+class Identifier:
+    """A name as written; `quote` is "" (plain), "[" (bracketed), '"' or "'" (quoted)."""
+
+    text: str
+    quote: str
+    span: Span
+
+
+# ---- expressions --------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Literal:
+    """`kind` is "integer", "float", "string" or "null"; `value` is the text (unescaped for strings)."""
+
+    kind: str
+    value: str
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class ColumnRef:
+    """A dotted path: `DeviceId`, `i.Reading.Temperature`, `[my field]`, `"quoted"`, `System.Timestamp`."""
+
+    parts: tuple[Identifier, ...]
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class OrderItem:
+    expr: Expr
+    descending: bool
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Over:
+    """`OVER (PARTITION BY ... ORDER BY ... LIMIT DURATION(unit, n) WHEN ...)`; every part optional."""
+
+    partition_by: tuple[Expr, ...]
+    order_by: tuple[OrderItem, ...]
+    limit_duration: tuple[Expr, ...]
+    when: Optional[Expr]
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class FunctionCall:
+    """`name(args)`; `name` has one part (`AVG`) or more (`udf.score`, `System.Timestamp`).
+
+    `star` is `COUNT(*)`; `quantifier` is "distinct" or "all" for `COUNT(DISTINCT x)`.
+    """
+
+    name: tuple[Identifier, ...]
+    args: tuple[Expr, ...]
+    star: bool
+    quantifier: Optional[str]
+    over: Optional[Over]
+    span: Span
+
+    @property
+    def lowered_name(self) -> str:
+        return ".".join(part.text.lower() for part in self.name)
+
+
+@dataclass(frozen=True, slots=True)
+class MemberAccess:
+    """A field of a call's result: `System.Window().Id`."""
+
+    target: Expr
+    member: Identifier
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class TypeName:
+    """A type as written in CAST or CREATE TABLE: `bigint`, `nvarchar(max)`, `NVARCHAR(MAX)`."""
+
+    name: str
+    argument: Optional[str]
+    span: Span
+
+    @property
+    def text(self) -> str:
+        return self.name if self.argument is None else f"{self.name}({self.argument})"
+
+
+@dataclass(frozen=True, slots=True)
+class Cast:
+    operand: Expr
+    type: TypeName
+    is_try: bool
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class When:
+    condition: Expr
+    result: Expr
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Case:
+    """Simple CASE when `operand` is set, searched CASE otherwise."""
+
+    operand: Optional[Expr]
+    whens: tuple[When, ...]
+    else_: Optional[Expr]
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class UnaryOp:
+    """`op` is "-", "+" or "~"."""
+
+    op: str
+    operand: Expr
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class BinaryOp:
+    """Arithmetic, concatenation and bitwise operators: + - * / % & | ^."""
+
+    op: str
+    left: Expr
+    right: Expr
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Comparison:
+    """`op` is one of = <> != > >= < <= !> !<."""
+
+    op: str
+    left: Expr
+    right: Expr
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class IsNull:
+    operand: Expr
+    negated: bool
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Like:
+    operand: Expr
+    pattern: Expr
+    negated: bool
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Between:
+    operand: Expr
+    low: Expr
+    high: Expr
+    negated: bool
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class InList:
+    operand: Expr
+    items: tuple[Expr, ...]
+    negated: bool
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Not:
+    operand: Expr
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class BoolOp:
+    """`op` is "and" or "or"."""
+
+    op: str
+    left: Expr
+    right: Expr
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Paren:
+    expr: Expr
+    span: Span
+
+
+Expr = Union[
+    Literal, ColumnRef, FunctionCall, MemberAccess, Cast, Case, UnaryOp, BinaryOp,
+    Comparison, IsNull, Like, Between, InList, Not, BoolOp, Paren,
+]
+
+# ---- SELECT -------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Star:
+    """`*` (no qualifier) or `alias.*` / `record.path.*`."""
+
+    qualifier: tuple[Identifier, ...]
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class SelectExpr:
+    """An expression with its alias (`AS x`, `x`, `[x]`, `"x"`, `'x'`, `x = expr`), if any."""
+
+    expr: Expr
+    alias: Optional[Identifier]
+    span: Span
+
+
+SelectItem = Union[Star, SelectExpr]
+
+
+@dataclass(frozen=True, slots=True)
+class TimestampBy:
+    expr: Expr
+    over: tuple[Expr, ...]
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """One FROM/JOIN source: an input or step name, or a parenthesised query."""
+
+    relation: Union[Identifier, Query]
+    alias: Optional[Identifier]
+    timestamp_by: Optional[TimestampBy]
+    partition_by: tuple[Expr, ...]
+    shard_count: Optional[int]
+    span: Span
+
+    @property
+    def name(self) -> Optional[Identifier]:
+        """The name the source is referred to by: its alias, else the input or step name."""
+        if self.alias is not None:
+            return self.alias
+        return self.relation if isinstance(self.relation, Identifier) else None
+
+
+@dataclass(frozen=True, slots=True)
+class Join:
+    """`kind` is "inner" or "left"."""
+
+    kind: str
+    source: Source
+    condition: Expr
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Apply:
+    """`CROSS|OUTER APPLY GetArrayElements(x) AS alias`; `kind` is "cross" or "outer"."""
+
+    kind: str
+    function: FunctionCall
+    alias: Identifier
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Measure:
+    expr: Expr
+    alias: Identifier
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class MatchRecognize:
+    limit_duration: tuple[Expr, ...]
+    partition_by: tuple[Expr, ...]
+    measures: tuple[Measure, ...]
+    pattern: str
+    defines: tuple[tuple[Identifier, Expr], ...]
+    alias: Optional[Identifier]
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class FromClause:
+    source: Source
+    joins: tuple[Union[Join, Apply], ...]
+    match_recognize: Optional[MatchRecognize]
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Window:
+    """A window in GROUP BY. `kind`: tumbling, hopping, sliding, session, snapshot or windows.
+
+    `call` is the call as written (None for a snapshot written `System.Timestamp`);
+    for `Windows(...)`, `members` holds the windows it lists and `ids` their ids, if given.
+    """
+
+    kind: str
+    call: Optional[FunctionCall]
+    members: tuple[Window, ...]
+    ids: tuple[Optional[str], ...]
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class GroupBy:
+    keys: tuple[Expr, ...]
+    windows: tuple[Window, ...]
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Select:
+    items: tuple[SelectItem, ...]
+    into: Optional[Identifier]
+    from_: FromClause
+    where: Optional[Expr]
+    group_by: Optional[GroupBy]
+    having: Optional[Expr]
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class UnionQuery:
+    """`q1 UNION q2 UNION ...`, flattened; `all_flags[i]` is set when branch i+1 follows UNION ALL."""
+
+    branches: tuple[Query, ...]
+    all_flags: tuple[bool, ...]
+    span: Span
+
+
+Query = Union[Select, UnionQuery]
+
+# ---- statements ---------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ColumnDef:
+    name: Identifier
+    type: TypeName
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class CreateTable:
+    """`CREATE TABLE input (col type, ...)`: declares the schema of an input."""
+
+    name: Identifier
+    columns: tuple[ColumnDef, ...]
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class WithStep:
+    name: Identifier
+    query: Query
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class QueryStatement:
+    """`[WITH steps] SELECT ...`: writes to the INTO target of its first SELECT (or `output`)."""
+
+    steps: tuple[WithStep, ...]
+    query: Query
+    span: Span
+
+
+Statement = Union[CreateTable, QueryStatement]
+
+
+@dataclass(frozen=True, slots=True)
+class Script:
+    statements: tuple[Statement, ...]

@@ -1,0 +1,738 @@
+"""`Script` -> what each `SELECT ... INTO` statement emits: ordered columns, ASA names, types.
+
+`infer(script, level, udf_types)` walks the statements in source order. CREATE TABLE
+declares input columns; WITH steps are typed once and read by every later statement;
+FROM sources, JOINs, APPLYs and MATCH_RECOGNIZE each bind a name to a relation (its
+columns, and where a `*` would add columns that cannot be known, a gap). Each
+select item is named as ASA names it and typed from literals, CASTs, the function
+table (schemacheck.asa.functions), operators and the columns it reads.
+
+What the sources do not establish is not guessed: the type is None with a reason,
+the name is None with an SC105 warning, a `*` over an unknown input leaves a gap.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Mapping, Optional
+
+from schemacheck import diagnostics as D
+from schemacheck.asa import ast as A
+from schemacheck.asa import functions as F
+from schemacheck.asa import types as T
+from schemacheck.asa.types import Ty
+
+# ---- results --------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class OutputColumn:
+    """One output column. `name` is what ASA writes (after the level's lower-casing),
+    `written` the spelling in the query; `type` is an ASA type or None with `reason`."""
+
+    name: Optional[str]
+    written: Optional[str]
+    type: Optional[str]
+    reason: Optional[str]
+    span: A.Span
+
+
+@dataclass(frozen=True, slots=True)
+class Gap:
+    """Columns that a `*` adds but that cannot be known, at `index` in the column list."""
+
+    index: int
+    reason: str
+    span: A.Span
+
+
+@dataclass(frozen=True, slots=True)
+class OutputSchema:
+    """What one `SELECT ... INTO output` statement writes."""
+
+    output: str
+    output_span: Optional[A.Span]
+    span: A.Span
+    columns: tuple[OutputColumn, ...]
+    gaps: tuple[Gap, ...]
+
+    @property
+    def complete(self) -> bool:
+        return not self.gaps
+
+
+# ---- relations: what a name in FROM stands for ----------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Col:
+    name: Optional[str]      # as ASA names it at this point (lower-cased at level 1.0)
+    written: Optional[str]
+    ty: Ty
+    span: A.Span
+
+
+@dataclass(frozen=True, slots=True)
+class _Relation:
+    kind: str                # "input", "step", "subquery", "apply", "match"
+    label: str               # how to name it in messages
+    columns: tuple[_Col, ...]
+    gaps: tuple[Gap, ...]
+
+    @property
+    def closed(self) -> bool:
+        """Every column is known by name: a missing one is an error, not an unknown."""
+        return not self.gaps and all(c.name is not None for c in self.columns)
+
+    def find(self, name: str) -> Optional[_Col]:
+        lowered = name.lower()
+        for column in self.columns:
+            if column.name is not None and column.name.lower() == lowered:
+                return column
+        return None
+
+    def as_record(self) -> Ty:
+        fields = None
+        if self.closed:
+            fields = tuple((c.name, c.ty) for c in self.columns)
+        return T.record(fields)
+
+
+@dataclass(frozen=True, slots=True)
+class _Binding:
+    key: str                 # lower-cased name the query refers to it by
+    name: A.Identifier
+    relation: _Relation
+
+
+_FIELD_LIKE = re.compile(r"^[\w\[\]\.\-]+$")
+_TYPE_FROM_COLUMN_LIST = ("bigint", "float", "nvarchar(max)", "datetime", "bit", "record", "array")
+
+
+def _field_types(pairs) -> Optional[tuple[tuple[str, Ty], ...]]:
+    return tuple((name, T.known(kind) if kind else T.unknown("not stated by the documentation"))
+                 for name, kind in pairs)
+
+
+class _Inferrer:
+    def __init__(self, level: str, udf_types: Mapping[str, Optional[str]] | None, file: Optional[str]) -> None:
+        self.level = level
+        self.udf_types = {k.lower(): v for k, v in (udf_types or {}).items()}
+        self.udf_types_given = udf_types is not None
+        self.file = file
+        self.diagnostics: list[D.Diagnostic] = []
+        self.steps: dict[str, _Relation] = {}
+        self.inputs: dict[str, _Relation] = {}
+        self.in_select_item = False
+
+    def report(self, code: str, message: str, span: A.Span, **fields) -> None:
+        self.diagnostics.append(D.make(code, message, span, self.file, **fields))
+
+    # ---- statements ---------------------------------------------------------
+    def run(self, script: A.Script) -> list[OutputSchema]:
+        for statement in script.statements:
+            if isinstance(statement, A.CreateTable):
+                self.create_table(statement)
+        outputs = []
+        for statement in script.statements:
+            if isinstance(statement, A.QueryStatement):
+                outputs.append(self.statement(statement))
+        return outputs
+
+    def create_table(self, table: A.CreateTable) -> None:
+        columns = []
+        for column in table.columns:
+            ty = self.type_name(column.type)
+            columns.append(_Col(self.out_name(column.name.text), column.name.text, ty, column.span))
+        self.inputs[table.name.text.lower()] = _Relation("input", f"input {table.name.text}", tuple(columns), ())
+
+    def statement(self, statement: A.QueryStatement) -> OutputSchema:
+        for step in statement.steps:
+            key = step.name.text.lower()
+            self.steps[key] = self.query(step.query, "step", f"step {step.name.text}")
+        relation = self.query(statement.query, "output", "output")
+        into = self.into_of(statement.query)
+        name = into.text if into is not None else "output"
+        columns = tuple(
+            OutputColumn(c.name, c.written, c.ty.name, None if c.ty.name else c.ty.reason, c.span)
+            for c in relation.columns
+        )
+        return OutputSchema(name, into.span if into else None, statement.span, columns, relation.gaps)
+
+    def into_of(self, query: A.Query) -> Optional[A.Identifier]:
+        if isinstance(query, A.Select):
+            return query.into
+        for branch in query.branches:
+            into = self.into_of(branch)
+            if into is not None:
+                return into
+        return None
+
+    # ---- queries ------------------------------------------------------------
+    def query(self, query: A.Query, context: str, label: str) -> _Relation:
+        if isinstance(query, A.Select):
+            return self.select(query, context, label)
+        branches = [self.query(branch, context, label) for branch in query.branches]
+        first = branches[0]
+        for index, branch in enumerate(branches[1:], start=1):
+            if not first.gaps and not branch.gaps and len(branch.columns) != len(first.columns):
+                self.report("SC009", f"this SELECT has {len(branch.columns)} columns, the first SELECT of the "
+                            f"UNION has {len(first.columns)}", query.branches[index].span)
+        columns = []
+        for position, column in enumerate(first.columns):
+            types = [b.columns[position].ty for b in branches if position < len(b.columns) and not b.gaps]
+            columns.append(_Col(column.name, column.written, _union_type(types), column.span))
+        gaps = tuple(g for b in branches for g in b.gaps)
+        return _Relation(first.kind, label, tuple(columns), gaps)
+
+    def select(self, select: A.Select, context: str, label: str) -> _Relation:
+        if select.into is not None and context != "output":
+            where = "a WITH step" if context == "step" else "a subquery"
+            self.report("SC002", f"INTO {select.into.text} inside {where}: ASA allows INTO only in the "
+                        f"outermost SELECT of a statement", select.into.span)
+        scope = self.from_scope(select.from_)
+        columns: list[_Col] = []
+        gaps: list[Gap] = []
+        seen: dict[str, _Col] = {}
+        for item in select.items:
+            if isinstance(item, A.Star):
+                self.expand_star(item, select, scope, columns, gaps, seen)
+                continue
+            self.in_select_item = True
+            ty = self.type_of(item.expr, scope)
+            self.in_select_item = False
+            written = self.written_name(item)
+            name = None
+            if written is not None:
+                name = written.lower() if self.lowercases(item.expr) else written
+            else:
+                self.report("SC105", "ASA does not document the output name of an expression without an alias; "
+                            "add AS <name>", item.span, fix="add `AS <name>`")
+            column = _Col(name, written, ty, item.span)
+            if name is not None:
+                previous = seen.get(name.lower())
+                if previous is not None:
+                    same = "the same name" if previous.name == name else f"a name that differs only by case ({previous.name})"
+                    self.report("SC104", f"output column {name} has {same} as the column at line "
+                                f"{previous.span.line}, column {previous.span.column}; ASA names are "
+                                f"case-insensitive", item.span, query_column=name)
+                else:
+                    seen[name.lower()] = column
+            columns.append(column)
+        return _Relation(context if context != "output" else "step", label, tuple(columns), tuple(gaps))
+
+    def expand_star(self, star: A.Star, select: A.Select, scope: list[_Binding], columns: list[_Col],
+                    gaps: list[Gap], seen: dict[str, _Col]) -> None:
+        if not star.qualifier:
+            if any(isinstance(j, A.Join) for j in select.from_.joins):
+                self.report("SC007", "SELECT * cannot be used with JOIN in ASA; list the columns or use alias.*",
+                            star.span)
+            relations = [b.relation for b in scope]
+        else:
+            binding = self.binding(star.qualifier[0].text, scope) if len(star.qualifier) == 1 else None
+            if binding is not None:
+                relations = [binding.relation]
+            else:
+                path = ".".join(p.text for p in star.qualifier)
+                ty = self.column_ref(A.ColumnRef(star.qualifier, star.span), scope)
+                if ty.fields is not None:
+                    fields = tuple(_Col(self.out_name(n), n, t, star.span) for n, t in ty.fields)
+                    relations = [_Relation("record", path, fields, ())]
+                else:
+                    relations = [_Relation("record", path, (), (Gap(0, f"the fields of {path} are not known "
+                                                                   f"from the query", star.span),))]
+        for relation in relations:
+            for gap in relation.gaps:
+                reason = gap.reason
+                gaps.append(Gap(len(columns), reason, star.span))
+                self.report("SC403", f"the columns of {relation.label} are not known from the query, so the "
+                            f"columns that * adds here cannot be checked ({reason})", star.span)
+            for column in relation.columns:
+                key = column.name.lower() if column.name is not None else None
+                if key is not None and key in seen:
+                    continue  # a * never overrides a column projected to its left
+                new = _Col(column.name, column.written, column.ty, star.span)
+                if key is not None:
+                    seen[key] = new
+                columns.append(new)
+
+    # ---- FROM ---------------------------------------------------------------
+    def from_scope(self, from_: A.FromClause) -> list[_Binding]:
+        scope = [self.source_binding(from_.source)]
+        for part in from_.joins:
+            if isinstance(part, A.Join):
+                scope.append(self.source_binding(part.source))
+                self.type_of(part.condition, scope)
+            else:
+                scope.append(self.apply_binding(part, scope))
+        if from_.match_recognize is not None:
+            scope = [self.match_binding(from_.match_recognize, scope)]
+        return scope
+
+    def source_binding(self, source: A.Source) -> _Binding:
+        relation_node = source.relation
+        if isinstance(relation_node, A.Identifier):
+            key = relation_node.text.lower()
+            relation = self.steps.get(key) or self.inputs.get(key)
+            if relation is None:
+                relation = _Relation("input", f"input {relation_node.text}", (),
+                                     (Gap(0, f"{relation_node.text} is an input whose columns the query does "
+                                          f"not declare (no CREATE TABLE)", source.span),))
+        else:
+            relation = self.query(relation_node, "subquery", "the subquery")
+        name = source.name or A.Identifier("", "", source.span)
+        return _Binding(name.text.lower(), name, relation)
+
+    def apply_binding(self, apply: A.Apply, scope: list[_Binding]) -> _Binding:
+        function = apply.function.lowered_name
+        argument = self.type_of(apply.function.args[0], scope) if apply.function.args else T.unknown("no argument")
+        if function == "getarrayelements":
+            element = argument.element or T.unknown("the array's elements are not typed by the query")
+            fields = (("ArrayIndex", T.known(T.BIGINT)), ("ArrayValue", element))
+        elif function == "getrecordproperties":
+            fields = (("PropertyName", T.known(T.NVARCHAR)),
+                      ("PropertyValue", T.unknown("the record's values are not typed by the query")))
+        else:
+            self.report("SC006", f"{'.'.join(p.text for p in apply.function.name)} is not a function APPLY "
+                        f"takes; use GetArrayElements or GetRecordProperties", apply.function.span)
+            relation = _Relation("apply", apply.alias.text, (), (Gap(0, "unknown APPLY function", apply.span),))
+            return _Binding(apply.alias.text.lower(), apply.alias, relation)
+        columns = tuple(_Col(self.out_name(n), n, t, apply.span) for n, t in fields)
+        relation = _Relation("apply", apply.alias.text, columns,
+                             (Gap(0, "what * yields for an APPLY source is not documented", apply.span),))
+        return _Binding(apply.alias.text.lower(), apply.alias, relation)
+
+    def match_binding(self, match: A.MatchRecognize, scope: list[_Binding]) -> _Binding:
+        source = scope[0]
+        variables = set()
+        for name, _condition in match.defines:
+            variables.add(name.text.lower())
+        variables.update(w.lower() for w in re.findall(r"[^\W\d]\w*", match.pattern))
+        inner = list(scope) + [_Binding(v, source.name, source.relation) for v in sorted(variables)]
+        columns = []
+        for measure in match.measures:
+            ty = self.type_of(measure.expr, inner)
+            columns.append(_Col(self.out_name(measure.alias.text), measure.alias.text, ty, measure.span))
+        for _name, condition in match.defines:
+            self.type_of(condition, inner)
+        alias = match.alias or source.name
+        gap = Gap(len(columns), "whether MATCH_RECOGNIZE also outputs columns besides its MEASURES "
+                  "(such as the PARTITION BY keys) is not documented", match.span)
+        relation = _Relation("match", "MATCH_RECOGNIZE", tuple(columns), (gap,))
+        return _Binding(alias.text.lower(), alias, relation)
+
+    def binding(self, name: str, scope: list[_Binding]) -> Optional[_Binding]:
+        lowered = name.lower()
+        for binding in scope:
+            if binding.key == lowered:
+                return binding
+        return None
+
+    # ---- names --------------------------------------------------------------
+    def out_name(self, name: str) -> str:
+        """A field name as it leaves a SELECT: level 1.0 lower-cases every field name."""
+        return name.lower() if self.level == "1.0" else name
+
+    def lowercases(self, expr: A.Expr) -> bool:
+        if self.level == "1.0":
+            return True
+        # Below 1.2 the alias of GetMetadataPropertyValue(...) is lower-cased (its reference page).
+        return (self.level < "1.2" and isinstance(expr, A.FunctionCall)
+                and expr.lowered_name == "getmetadatapropertyvalue")
+
+    def written_name(self, item: A.SelectExpr) -> Optional[str]:
+        """The output name as written: the alias, else what ASA documents for the expression."""
+        if item.alias is not None:
+            return item.alias.text
+        expr = item.expr
+        if isinstance(expr, A.ColumnRef):
+            if _is_system_timestamp(expr):
+                return None
+            last = expr.parts[-1]
+            if len(expr.parts) == 1 and last.quote == '"' and not _FIELD_LIKE.match(last.text):
+                return None  # read as text (see SC008)
+            return last.text
+        if isinstance(expr, A.MemberAccess):
+            return expr.member.text
+        if isinstance(expr, A.FunctionCall) and expr.star and expr.lowered_name == "count" and expr.over is None:
+            return "count"
+        return None
+
+    # ---- expressions --------------------------------------------------------
+    def type_of(self, expr: A.Expr, scope: list[_Binding]) -> Ty:
+        method = getattr(self, "type_" + type(expr).__name__)
+        return method(expr, scope)
+
+    def type_Literal(self, expr: A.Literal, scope) -> Ty:
+        if expr.kind == "integer":
+            return T.known(T.BIGINT)
+        if expr.kind == "float":
+            return T.known(T.FLOAT)
+        if expr.kind == "string":
+            return T.known(T.NVARCHAR)
+        return T.NULL
+
+    def type_ColumnRef(self, expr: A.ColumnRef, scope) -> Ty:
+        return self.column_ref(expr, scope)
+
+    def column_ref(self, expr: A.ColumnRef, scope: list[_Binding]) -> Ty:
+        parts = expr.parts
+        first = parts[0]
+        if len(parts) == 1 and first.quote == '"':
+            return self.double_quoted(first, scope)
+        if _is_system_timestamp(expr) and self.binding("system", scope) is None:
+            return T.known(T.DATETIME)
+        rest = parts[1:]
+        column: Optional[_Col] = None
+        binding = self.binding(first.text, scope) if len(parts) > 1 else None
+        if binding is not None:
+            field, rest = rest[0], rest[1:]
+            column = binding.relation.find(field.text)
+            if column is None:
+                if binding.relation.closed and binding.relation.kind in ("step", "subquery"):
+                    self.report("SC005", f"{binding.relation.label} has no column {field.text}",
+                                field.span, query_column=field.text)
+                    ty = T.unknown(f"{binding.relation.label} has no column {field.text}")
+                else:
+                    ty = T.unknown(f"{field.text} is a field of {binding.relation.label}, whose type the query "
+                                   f"does not declare")
+            else:
+                ty = column.ty
+        else:
+            ty = self.unqualified(first, scope)
+            if ty is None:
+                whole = self.binding(first.text, scope)
+                if whole is not None and not rest:
+                    return whole.relation.as_record()
+                ty = T.unknown("")
+        for part in rest:
+            field = ty.field(part.text)
+            if field is None:
+                return T.unknown(f"the type of {'.'.join(p.text for p in parts)} is not known from the query")
+            ty = field
+        return ty
+
+    def unqualified(self, name: A.Identifier, scope: list[_Binding]) -> Optional[Ty]:
+        """A column read without a source name; None when it is no column but a source."""
+        found = [(b, b.relation.find(name.text)) for b in scope]
+        hits = [(b, c) for b, c in found if c is not None]
+        if len(hits) == 1:
+            return hits[0][1].ty
+        if hits:
+            types = {c.ty.name for _, c in hits}
+            if len(types) == 1 and None not in types:
+                return hits[0][1].ty
+            return T.unknown(f"{name.text} is a column of more than one source")
+        if self.binding(name.text, scope) is not None:
+            return None
+        open_sources = [b for b in scope if not b.relation.closed]
+        if not open_sources:
+            labels = ", ".join(b.relation.label for b in scope)
+            if any(b.relation.kind in ("step", "subquery") for b in scope):
+                self.report("SC005", f"no column {name.text} in {labels}", name.span, query_column=name.text)
+            return T.unknown(f"no source has a column {name.text}")
+        if len(open_sources) == 1 and open_sources[0].relation.kind == "input":
+            return T.unknown(f"{name.text} is a field of {open_sources[0].relation.label.split(' ', 1)[1]}, "
+                             f"whose type the query does not declare")
+        return T.unknown(f"{name.text} is an input field whose type the query does not declare")
+
+    def double_quoted(self, name: A.Identifier, scope: list[_Binding]) -> Ty:
+        text = name.text
+        for binding in scope:
+            column = binding.relation.find(text)
+            if column is not None:
+                return column.ty
+        if _FIELD_LIKE.match(text):
+            if self.in_select_item:
+                self.report("SC008", f'"{text}" is read as a field name; ASA also accepts "..." as text in '
+                            f"some places: write [{text}] for a field or '{text}' for text", name.span)
+            return self.unqualified(name, scope) or T.unknown(f'"{text}" names an input field')
+        if self.in_select_item:
+            self.report("SC008", f'"{text}" is read as text (it is not a field of any source); write '
+                        f"'{text}' to say so, or [{text}] for a field", name.span)
+        return T.known(T.NVARCHAR)
+
+    def type_Paren(self, expr: A.Paren, scope) -> Ty:
+        return self.type_of(expr.expr, scope)
+
+    def type_MemberAccess(self, expr: A.MemberAccess, scope) -> Ty:
+        target = self.type_of(expr.target, scope)
+        field = target.field(expr.member.text)
+        if field is not None:
+            return field
+        return T.unknown(f"the field {expr.member.text} of this value is not known from the query")
+
+    def type_Cast(self, expr: A.Cast, scope) -> Ty:
+        self.type_of(expr.operand, scope)
+        return self.type_name(expr.type)
+
+    def type_name(self, type_name: A.TypeName) -> Ty:
+        """A CAST/CREATE TABLE type; unsupported ones are SC003, bit below 1.2 is SC004."""
+        lowered = type_name.name.lower()
+        kind = T.TYPE_NAMES.get(lowered)
+        argument = type_name.argument.lower() if type_name.argument is not None else None
+        if kind is None or (kind == T.NVARCHAR) != (argument == "max") or (kind != T.NVARCHAR and argument):
+            if kind == T.NVARCHAR or lowered in ("varchar", "char", "nchar"):
+                advice = T.NVARCHAR
+            else:
+                advice = kind or T.TYPE_NAME_ADVICE.get(lowered)
+            hint = f"; use {advice}" if advice else f"; ASA types are {', '.join(T.ASA_TYPES)}"
+            self.report("SC003", f"ASA has no type {type_name.text}{hint}", type_name.span,
+                        fix=f"use {advice}" if advice else None)
+            return T.unknown(f"{type_name.text} is not an ASA type")
+        if kind == T.BIT and not T.has_bit(self.level):
+            self.report("SC004", f"bit needs compatibility level 1.2; at {self.level} this value is a bigint (0/1)",
+                        type_name.span)
+            return T.known(T.BIGINT)
+        return T.known(kind)
+
+    def type_Case(self, expr: A.Case, scope) -> Ty:
+        if expr.operand is not None:
+            self.type_of(expr.operand, scope)
+        results = []
+        for when in expr.whens:
+            self.type_of(when.condition, scope)
+            results.append(self.type_of(when.result, scope))
+        if expr.else_ is not None:
+            results.append(self.type_of(expr.else_, scope))
+        return _common_type(results, "CASE")
+
+    def type_UnaryOp(self, expr: A.UnaryOp, scope) -> Ty:
+        operand = self.type_of(expr.operand, scope)
+        if operand.is_null:
+            return T.NULL
+        allowed = (T.BIGINT, T.BIT) if expr.op == "~" else (T.BIGINT, T.FLOAT)
+        if operand.name in allowed:
+            return operand
+        return T.unknown(operand.reason or f"{expr.op} of a {operand.name} is not documented")
+
+    def type_BinaryOp(self, expr: A.BinaryOp, scope) -> Ty:
+        left = self.type_of(expr.left, scope)
+        right = self.type_of(expr.right, scope)
+        return _binary_type(expr.op, left, right, self.level)
+
+    def _condition(self, expr, scope, *operands) -> Ty:
+        for operand in operands:
+            if isinstance(operand, tuple):
+                for item in operand:
+                    self.type_of(item, scope)
+            elif operand is not None:
+                self.type_of(operand, scope)
+        return T.unknown("ASA does not document the type of a condition used as a value")
+
+    def type_Comparison(self, expr, scope):
+        return self._condition(expr, scope, expr.left, expr.right)
+
+    def type_IsNull(self, expr, scope):
+        return self._condition(expr, scope, expr.operand)
+
+    def type_Like(self, expr, scope):
+        return self._condition(expr, scope, expr.operand, expr.pattern)
+
+    def type_Between(self, expr, scope):
+        return self._condition(expr, scope, expr.operand, expr.low, expr.high)
+
+    def type_InList(self, expr, scope):
+        return self._condition(expr, scope, expr.operand, expr.items)
+
+    def type_Not(self, expr, scope):
+        return self._condition(expr, scope, expr.operand)
+
+    def type_BoolOp(self, expr, scope):
+        return self._condition(expr, scope, expr.left, expr.right)
+
+    def type_FunctionCall(self, call: A.FunctionCall, scope) -> Ty:
+        name = call.lowered_name
+        prefix = name.split(".", 1)[0] if len(call.name) > 1 else None
+        if prefix in F.UDF_PREFIXES and len(call.name) == 2:
+            for arg in call.args:
+                self.type_of(arg, scope)
+            return self.udf_type(call)
+        spec = F.FUNCTIONS.get(name)
+        if spec is None:
+            for arg in call.args:
+                self.type_of(arg, scope)
+            written = ".".join(p.text for p in call.name)
+            if prefix is not None and call.name[-1].text.lower() in F.FUNCTIONS:
+                message = (f"{written}: a built-in function is called without a prefix (a prefix on a built-in is "
+                           f"an error at compatibility level 1.2); a user-defined function needs udf. or uda.")
+            else:
+                message = f"{written} is not an ASA built-in function; a user-defined function is called as udf.{written}"
+            self.report("SC006", message, call.span)
+            return T.unknown(f"{written} is not a known function")
+        args = [T.unknown("a time unit") if i in spec.unit_args else self.type_of(arg, scope)
+                for i, arg in enumerate(call.args)]
+        if call.over is not None:
+            self.over(call.over, scope)
+        return self.function_result(call, spec, args, scope)
+
+    def over(self, over: A.Over, scope) -> None:
+        for expr in over.partition_by:
+            self.type_of(expr, scope)
+        for item in over.order_by:
+            self.type_of(item.expr, scope)
+        if over.when is not None:
+            self.type_of(over.when, scope)
+
+    def function_result(self, call: A.FunctionCall, spec: F.Function, args: list[Ty], scope) -> Ty:
+        returns = spec.returns
+        written = call.name[-1].text
+        if returns in T.ASA_TYPES:
+            return T.known(returns)
+        if returns is None:
+            return T.unknown(f"{written} is not a value function")
+        first = args[0] if args else None
+        if returns == F.ARG:
+            if call.star:
+                return T.record()
+            if first is None:
+                return T.unknown(f"{written} has no argument")
+            return first if not first.is_null else T.unknown(f"{written} of NULL")
+        if returns == F.NUMERIC_ARG:
+            if first is not None and first.name in (T.BIGINT, T.FLOAT):
+                return T.known(first.name)
+            return T.unknown(_why(first, f"{written} keeps its argument's type, which is not known here"))
+        if returns == F.COMMON:
+            return _common_type(args, written)
+        if returns == F.RECORD_OR_ARG:
+            if not call.args:
+                return T.record()
+            return first
+        if returns == F.COLLECT:
+            return T.array(first if call.args else T.record())
+        if returns == F.COLLECT_TOP:
+            value = args[1] if len(args) > 1 else T.record()
+            return T.array(T.record((("rank", T.known(T.BIGINT)), ("value", value))))
+        if returns == F.ORDER_KEY:
+            if call.over is not None and call.over.order_by:
+                return self.type_of(call.over.order_by[0].expr, scope)
+            return T.unknown(f"{written} without OVER (ORDER BY ...)")
+        if returns == F.ANOMALY:
+            return T.record(_field_types(F.ANOMALY_FIELDS))
+        if returns == F.WINDOW:
+            return T.record(_field_types(F.WINDOW_FIELDS))
+        if returns == F.PROPERTY:
+            if len(call.args) == 2 and isinstance(call.args[1], A.Literal) and call.args[1].kind == "string":
+                field = first.field(call.args[1].value) if first is not None else None
+                if field is not None:
+                    return field
+            return T.unknown("the record's fields are not typed by the query")
+        if returns == F.ELEMENT:
+            if first is not None and first.element is not None:
+                return first.element
+            return T.unknown("the array's elements are not typed by the query")
+        if returns == F.METADATA:
+            if len(call.args) == 2 and isinstance(call.args[1], A.Literal):
+                if call.args[1].value.lower() in F.METADATA_GROUPS:
+                    return T.record()
+            return T.unknown("the type of a metadata property is not documented")
+        raise AssertionError(f"unhandled return rule {returns!r} for {written}")
+
+    def udf_type(self, call: A.FunctionCall) -> Ty:
+        written = ".".join(p.text for p in call.name)
+        function = call.name[1].text.lower()
+        if function not in self.udf_types:
+            if self.udf_types_given:
+                return T.unknown(f"the job defines no function {call.name[1].text}")
+            return T.unknown(f"the return type of {written} is declared in the job's functions, which were not given")
+        declared = self.udf_types[function]
+        if declared is None or declared.lower() == "any":
+            return T.unknown(f"{written} is declared to return any type")
+        kind = T.TYPE_NAMES.get(declared.lower().replace("(max)", ""))
+        if kind is None:
+            return T.unknown(f"{written} is declared to return {declared}, which is not an ASA type")
+        if kind == T.BIT and not T.has_bit(self.level):
+            return T.known(T.BIGINT)
+        return T.known(kind)
+
+
+# ---- type rules -----------------------------------------------------------------
+
+# Arithmetic (+ - * %) on numbers, as in T-SQL: float wins over bigint.
+_ARITHMETIC = {
+    (T.BIGINT, T.BIGINT): T.BIGINT,
+    (T.BIGINT, T.FLOAT): T.FLOAT,
+    (T.FLOAT, T.BIGINT): T.FLOAT,
+    (T.FLOAT, T.FLOAT): T.FLOAT,
+}
+# Division: whether bigint / bigint truncates to a bigint is not documented.
+_DIVISION = {
+    (T.BIGINT, T.FLOAT): T.FLOAT,
+    (T.FLOAT, T.BIGINT): T.FLOAT,
+    (T.FLOAT, T.FLOAT): T.FLOAT,
+}
+# Bitwise & | ^: bit when both sides are bit, otherwise bigint (the bitwise reference pages).
+_BITWISE_OPERANDS = (T.BIT, T.BIGINT, T.FLOAT)
+
+
+def _why(ty: Optional[Ty], fallback: str) -> str:
+    if ty is not None and ty.name is None and ty.reason:
+        return ty.reason
+    return fallback
+
+
+def _binary_type(op: str, left: Ty, right: Ty, level: str) -> Ty:
+    if left.is_null or right.is_null:
+        return T.NULL
+    if op in "&|^":
+        names = (left.name, right.name)
+        if names == (T.BIT, T.BIT):
+            return T.known(T.BIT) if T.has_bit(level) else T.known(T.BIGINT)
+        if (left.name in (T.BIGINT, T.FLOAT) or right.name in (T.BIGINT, T.FLOAT)) and \
+                all(n in _BITWISE_OPERANDS or n is None for n in names):
+            return T.known(T.BIGINT)
+        if all(n in _BITWISE_OPERANDS for n in names):
+            return T.known(T.BIGINT)
+        return T.unknown(_why(left, "") or _why(right, "") or f"{op} on {left.name} and {right.name}")
+    if op == "+" and left.name == T.NVARCHAR and right.name == T.NVARCHAR:
+        return T.known(T.NVARCHAR)
+    table = _DIVISION if op == "/" else _ARITHMETIC
+    result = table.get((left.name, right.name))
+    if result is not None:
+        return T.known(result)
+    if left.name is None:
+        return T.unknown(_why(left, "an operand's type is not known"))
+    if right.name is None:
+        return T.unknown(_why(right, "an operand's type is not known"))
+    if op == "/" and (left.name, right.name) == (T.BIGINT, T.BIGINT):
+        return T.unknown("whether bigint / bigint gives a bigint or a float is not documented; CAST an operand to float")
+    return T.unknown(f"{left.name} {op} {right.name} is not documented")
+
+
+def _common_type(types: list[Ty], what: str) -> Ty:
+    """The type every non-NULL value shares (CASE, COALESCE), else unknown with the reason."""
+    names = []
+    for ty in types:
+        if ty.is_null:
+            continue
+        if ty.name is None:
+            return T.unknown(f"a value of this {what} has no known type")
+        if ty.name not in names:
+            names.append(ty.name)
+    if len(names) == 1:
+        return T.known(names[0])
+    if not names:
+        return T.unknown(f"every value of this {what} is NULL")
+    return T.unknown(f"the values of this {what} have different types ({', '.join(names)}); "
+                     f"ASA's rule for the result type is not documented, CAST it")
+
+
+def _union_type(types: list[Ty]) -> Ty:
+    if not types:
+        return T.unknown("the UNION's column types are not known")
+    return _common_type(types, "UNION column")
+
+
+def _is_system_timestamp(expr: A.ColumnRef) -> bool:
+    parts = expr.parts
+    return len(parts) == 2 and parts[0].text.lower() == "system" and parts[1].text.lower() == "timestamp"
+
+
+def infer(script: A.Script, level: str = T.DEFAULT_COMPAT_LEVEL,
+          udf_types: Mapping[str, Optional[str]] | None = None,
+          file: Optional[str] = None) -> tuple[list[OutputSchema], list[D.Diagnostic]]:
+    """The outputs of every query statement, in source order, and the findings on the way."""
+    inferrer = _Inferrer(level, udf_types, file)
+    outputs = inferrer.run(script)
+    return outputs, inferrer.diagnostics

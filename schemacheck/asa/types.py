@@ -1,0 +1,97 @@
+"""ASA types, compatibility levels, and the type of a value as inference sees it.
+
+ASA has seven types (bigint, float, nvarchar(max), datetime, bit, record, array);
+`bit` exists only from compatibility level 1.2 (before that booleans are bigint 0/1).
+`Ty` is what inference knows of a value: one of those types or unknown (`name` None,
+with the reason why), plus the fields of a record or the element of an array when
+they are known. Unknown is a real answer, never a guess.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Optional
+
+BIGINT = "bigint"
+FLOAT = "float"
+NVARCHAR = "nvarchar(max)"
+DATETIME = "datetime"
+BIT = "bit"
+RECORD = "record"
+ARRAY = "array"
+ASA_TYPES = (BIGINT, FLOAT, NVARCHAR, DATETIME, BIT, RECORD, ARRAY)
+
+COMPAT_LEVELS = ("1.0", "1.1", "1.2")
+DEFAULT_COMPAT_LEVEL = "1.2"
+
+# Type names as written in CAST, TRY_CAST and CREATE TABLE (case-insensitive) -> type.
+# nvarchar takes exactly `(max)`; the others take no argument.
+TYPE_NAMES = {
+    "bigint": BIGINT,
+    "float": FLOAT,
+    "nvarchar": NVARCHAR,
+    "datetime": DATETIME,
+    "bit": BIT,
+    "record": RECORD,
+    "array": ARRAY,
+}
+
+# What users write for types ASA does not have, and what to write instead.
+TYPE_NAME_ADVICE = {
+    "int": BIGINT, "integer": BIGINT, "smallint": BIGINT, "tinyint": BIGINT, "long": BIGINT,
+    "double": FLOAT, "real": FLOAT, "decimal": FLOAT, "numeric": FLOAT,
+    "varchar": NVARCHAR, "char": NVARCHAR, "nchar": NVARCHAR, "string": NVARCHAR, "text": NVARCHAR,
+    "ntext": NVARCHAR,
+    "datetime2": DATETIME, "datetimeoffset": DATETIME, "date": DATETIME, "timestamp": DATETIME,
+    "boolean": BIT, "bool": BIT,
+}
+
+
+def has_bit(level: str) -> bool:
+    return level >= "1.2"
+
+
+@dataclass(frozen=True, slots=True)
+class Ty:
+    """A value's type: `name` is an ASA type or None (unknown, see `reason`).
+
+    `fields` lists a record's known fields in order (None when they are not known);
+    `element` is an array's element type when known; `is_null` marks the NULL literal,
+    which takes the type of whatever it is combined with.
+    """
+
+    name: Optional[str]
+    reason: Optional[str] = None
+    fields: Optional[tuple[tuple[str, "Ty"], ...]] = None
+    element: Optional["Ty"] = None
+    is_null: bool = False
+
+    def field(self, name: str) -> Optional["Ty"]:
+        """The type of a record field, matched case-insensitively; None if not known."""
+        if self.fields is None:
+            return None
+        lowered = name.lower()
+        for field_name, field_type in self.fields:
+            if field_name.lower() == lowered:
+                return field_type
+        return None
+
+
+def known(name: str) -> Ty:
+    return _KNOWN[name]
+
+
+def unknown(reason: str) -> Ty:
+    return Ty(None, reason)
+
+
+def record(fields: tuple[tuple[str, Ty], ...] | None = None) -> Ty:
+    return Ty(RECORD, None, fields)
+
+
+def array(element: Ty | None = None) -> Ty:
+    return Ty(ARRAY, None, None, element)
+
+
+NULL = Ty(None, "NULL has no type of its own", is_null=True)
+_KNOWN = {name: Ty(name) for name in ASA_TYPES}
