@@ -35,5 +35,10 @@ def analyze(text: str, *, file: Optional[str] = None, level: str = DEFAULT_COMPA
         diagnostic = D.Diagnostic("SC001", D.ERROR, error.message, file, error.line, error.column,
                                   error.line, error.end_column)
         return QueryAnalysis(file, (), (diagnostic,))
-    outputs, diagnostics = infer(script, level, udf_types, file)
+    try:
+        outputs, diagnostics = infer(script, level, udf_types, file)
+    except RecursionError:
+        diagnostic = D.Diagnostic("SC001", D.ERROR, "the query nests expressions too deeply to analyse",
+                                  file, 1, 1)
+        return QueryAnalysis(file, (), (diagnostic,))
     return QueryAnalysis(file, tuple(outputs), tuple(sorted(diagnostics, key=D.sort_key)))

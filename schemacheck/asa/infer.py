@@ -243,12 +243,15 @@ class _Inferrer:
                     relations = [_Relation("record", path, (), (Gap(0, f"the fields of {path} are not known "
                                                                    f"from the query", star.span),))]
         for relation in relations:
-            for gap in relation.gaps:
-                reason = gap.reason
-                gaps.append(Gap(len(columns), reason, star.span))
-                self.report("SC403", f"the columns of {relation.label} are not known from the query, so the "
-                            f"columns that * adds here cannot be checked ({reason})", star.span)
-            for column in relation.columns:
+            gaps_at = {gap.index: gap for gap in relation.gaps}
+            for index in range(len(relation.columns) + 1):
+                gap = gaps_at.get(index)
+                if gap is not None:
+                    gaps.append(Gap(len(columns), gap.reason, star.span))
+                    self.report("SC403", f"{gap.reason}: the columns * adds here cannot be checked", star.span)
+                if index == len(relation.columns):
+                    break
+                column = relation.columns[index]
                 key = column.name.lower() if column.name is not None else None
                 if key is not None and key in seen:
                     continue  # a * never overrides a column projected to its left
@@ -277,8 +280,8 @@ class _Inferrer:
             relation = self.steps.get(key) or self.inputs.get(key)
             if relation is None:
                 relation = _Relation("input", f"input {relation_node.text}", (),
-                                     (Gap(0, f"{relation_node.text} is an input whose columns the query does "
-                                          f"not declare (no CREATE TABLE)", source.span),))
+                                     (Gap(0, f"the columns of input {relation_node.text} are not declared "
+                                          f"(no CREATE TABLE)", source.span),))
         else:
             relation = self.query(relation_node, "subquery", "the subquery")
         name = source.name or A.Identifier("", "", source.span)
@@ -446,11 +449,11 @@ class _Inferrer:
         if _FIELD_LIKE.match(text):
             if self.in_select_item:
                 self.report("SC008", f'"{text}" is read as a field name; ASA also accepts "..." as text in '
-                            f"some places: write [{text}] for a field or '{text}' for text", name.span)
+                            f"some places: write {_bracketed(text)} for a field or '{text}' for text", name.span)
             return self.unqualified(name, scope) or T.unknown(f'"{text}" names an input field')
         if self.in_select_item:
             self.report("SC008", f'"{text}" is read as text (it is not a field of any source); write '
-                        f"'{text}' to say so, or [{text}] for a field", name.span)
+                        f"'{text}' to say so, or {_bracketed(text)} for a field", name.span)
         return T.known(T.NVARCHAR)
 
     def type_Paren(self, expr: A.Paren, scope) -> Ty:
@@ -722,6 +725,10 @@ def _union_type(types: list[Ty]) -> Ty:
     if not types:
         return T.unknown("the UNION's column types are not known")
     return _common_type(types, "UNION column")
+
+
+def _bracketed(name: str) -> str:
+    return "[" + name.replace("]", "]]") + "]"
 
 
 def _is_system_timestamp(expr: A.ColumnRef) -> bool:

@@ -1,0 +1,5 @@
+"""`python -m schemacheck` runs the command line."""
+
+from schemacheck.cli import main
+
+raise SystemExit(main())

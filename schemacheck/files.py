@@ -1,0 +1,80 @@
+"""Reading query files: bytes -> text, with a clear InputError for anything that is not text.
+
+UTF-8 with or without a BOM and UTF-16 with a BOM are read; invalid UTF-8, NUL bytes
+(binary files) and empty files are errors naming the file, line and column.
+"""
+
+from __future__ import annotations
+
+import codecs
+import os
+from pathlib import Path
+
+from schemacheck.errors import InputError
+
+QUERY_SUFFIXES = (".asaql",)
+
+
+def _position(data: bytes, offset: int) -> tuple[int, int]:
+    line = data.count(b"\n", 0, offset) + 1
+    start = data.rfind(b"\n", 0, offset) + 1
+    return line, offset - start + 1
+
+
+def decode(data: bytes, file: str) -> str:
+    """Bytes of a text file -> str (BOM removed), or InputError."""
+    for bom, encoding in ((codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be")):
+        if data.startswith(bom) and not data.startswith(codecs.BOM_UTF32_LE):
+            try:
+                return data[len(bom):].decode(encoding)
+            except UnicodeDecodeError:
+                raise InputError("not valid UTF-16 text although it starts with a UTF-16 byte order mark", file) from None
+    if data.startswith(codecs.BOM_UTF8):
+        data = data[len(codecs.BOM_UTF8):]
+    nul = data.find(b"\x00")
+    if nul >= 0:
+        line, column = _position(data, nul)
+        raise InputError("looks like a binary file (NUL byte); expected an ASA query as UTF-8 text", file, line, column)
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line, column = _position(data, error.start)
+        raise InputError(f"not UTF-8 text (byte 0x{data[error.start]:02x}); save the file as UTF-8",
+                         file, line, column) from None
+
+
+def read_query(path: str) -> str:
+    """The text of a query file, or InputError (missing, unreadable, binary, empty)."""
+    try:
+        data = Path(path).read_bytes()
+    except FileNotFoundError:
+        raise InputError("no such file", path) from None
+    except IsADirectoryError:
+        raise InputError("is a directory", path) from None
+    except PermissionError:
+        raise InputError("permission denied: the file cannot be read", path) from None
+    except OSError as error:
+        raise InputError(f"cannot be read ({error.strerror or error})", path) from None
+    text = decode(data, path)
+    if not text.strip():
+        raise InputError("is empty: there is no query to analyse", path)
+    return text
+
+
+def expand_paths(paths: list[str]) -> list[str]:
+    """Files as given; directories replaced by the query files under them, sorted."""
+    result = []
+    for path in paths:
+        if os.path.isdir(path):
+            found = sorted(
+                str(Path(root) / name)
+                for root, _dirs, names in os.walk(path)
+                for name in names
+                if name.lower().endswith(QUERY_SUFFIXES)
+            )
+            if not found:
+                raise InputError("no .asaql query files in this directory", path)
+            result.extend(found)
+        else:
+            result.append(path)
+    return result
