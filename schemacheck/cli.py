@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import Optional, Sequence
+from collections.abc import Sequence
 
 from schemacheck import __version__
 from schemacheck.errors import SchemacheckError, UsageError
@@ -27,7 +27,9 @@ def _parser() -> argparse.ArgumentParser:
                      "tables their outputs write to, before deployment.")
     parser.add_argument("--version", action="version", version=f"schemacheck {__version__}")
     parser.add_argument("--debug", action="store_true", help="show tracebacks for internal errors")
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    # An explicit prog keeps argparse from building a help formatter (and importing
+    # shutil for the terminal size) on every run.
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser, prog="schemacheck")
 
     infer = commands.add_parser("infer", help="show the columns and ASA types each SELECT ... INTO writes",
                                 description="Show, for every SELECT ... INTO statement, the columns it "
@@ -58,7 +60,7 @@ def _udf_types(values: Sequence[str]) -> dict[str, str]:
 
 
 def _run_infer(options, out, err) -> int:
-    from schemacheck.asa.analysis import analyze
+    from schemacheck.asa.analysis import QueryAnalysis, analyze
     from schemacheck.errors import InputError
     from schemacheck.files import expand_paths, read_query
 
@@ -76,7 +78,7 @@ def _run_infer(options, out, err) -> int:
             continue
         sources[path] = text
         entries.append(analyze(text, file=path, level=options.compat_level, udf_types=udf_types))
-    analyses = [e for e in entries if not isinstance(e, tuple)]
+    analyses = [e for e in entries if isinstance(e, QueryAnalysis)]
     if options.format == "json":
         from schemacheck.report.json import dumps, infer_document
 
@@ -90,7 +92,7 @@ def _run_infer(options, out, err) -> int:
     return EXIT_FINDINGS if any(a.has_errors for a in analyses) else EXIT_OK
 
 
-def main(argv: Optional[Sequence[str]] = None, out=None, err=None) -> int:
+def main(argv: Sequence[str] | None = None, out=None, err=None) -> int:
     """Run the command line; returns the exit code (the console script exits with it)."""
     out = out or sys.stdout
     err = err or sys.stderr

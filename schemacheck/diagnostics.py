@@ -7,8 +7,7 @@ Ranges: SC0xx the query itself, SC1xx column names, SC4xx what cannot be checked
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import NamedTuple, Optional
+from schemacheck.records import record
 
 ERROR = "error"
 WARNING = "warning"
@@ -16,7 +15,8 @@ INFO = "info"
 SEVERITY_RANK = {INFO: 0, WARNING: 1, ERROR: 2}
 
 
-class Rule(NamedTuple):
+@record
+class Rule:
     code: str
     name: str
     severity: str
@@ -78,24 +78,24 @@ RULES: dict[str, Rule] = {
 }
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Diagnostic:
     """One finding at a place in a file. `severity` is "error", "warning" or "info"."""
 
     code: str
     severity: str
     message: str
-    file: Optional[str]
+    file: str | None
     line: int
     column: int
-    end_line: Optional[int] = None
-    end_column: Optional[int] = None
-    output: Optional[str] = None
-    query_column: Optional[str] = None
-    fix: Optional[str] = None
+    end_line: int | None = None
+    end_column: int | None = None
+    output: str | None = None
+    query_column: str | None = None
+    fix: str | None = None
 
 
-def make(code: str, message: str, span, file: Optional[str] = None, **fields) -> Diagnostic:
+def make(code: str, message: str, span, file: str | None = None, **fields) -> Diagnostic:
     """A diagnostic of rule `code` at `span` (an ast.Span) with the rule's default severity."""
     return Diagnostic(code, RULES[code].severity, message, file, span.line, span.column,
                       span.end_line, span.end_column, **fields)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Optional
 
 
 class SchemacheckError(Exception):
@@ -10,8 +9,8 @@ class SchemacheckError(Exception):
 
     exit_code = 2
 
-    def __init__(self, message: str, file: Optional[str] = None, line: Optional[int] = None,
-                 column: Optional[int] = None) -> None:
+    def __init__(self, message: str, file: str | None = None, line: int | None = None,
+                 column: int | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.file = file

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import codecs
 import os
-from pathlib import Path
 
 from schemacheck.errors import InputError
 
@@ -46,7 +45,8 @@ def decode(data: bytes, file: str) -> str:
 def read_query(path: str) -> str:
     """The text of a query file, or InputError (missing, unreadable, binary, empty)."""
     try:
-        data = Path(path).read_bytes()
+        with open(path, "rb") as handle:
+            data = handle.read()
     except FileNotFoundError:
         raise InputError("no such file", path) from None
     except IsADirectoryError:
@@ -67,7 +67,7 @@ def expand_paths(paths: list[str]) -> list[str]:
     for path in paths:
         if os.path.isdir(path):
             found = sorted(
-                str(Path(root) / name)
+                os.path.join(root, name)
                 for root, _dirs, names in os.walk(path)
                 for name in names
                 if name.lower().endswith(QUERY_SUFFIXES)

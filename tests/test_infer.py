@@ -139,7 +139,7 @@ def test_star_over_an_input_is_incomplete_unless_create_table_declares_it():
     plain = analyze("SELECT *, 1 AS one INTO out FROM i")
     output = plain.outputs[0]
     assert not output.complete and [c.name for c in output.columns] == ["one"]
-    assert output.gaps[0].index == 0
+    assert output.gaps[0].position == 0
     assert [(d.code, d.severity) for d in plain.diagnostics] == [("SC403", "info")]
     declared = analyze("CREATE TABLE i (Id bigint, Name nvarchar(max));\nSELECT * INTO out FROM i")
     assert declared.outputs[0].complete

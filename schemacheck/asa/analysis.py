@@ -6,18 +6,18 @@ then infer; a syntax error becomes the SC001 diagnostic with no outputs.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Mapping, Optional
+from collections.abc import Mapping
 
 from schemacheck import diagnostics as D
+from schemacheck.records import record
 from schemacheck.asa.infer import OutputSchema, infer
 from schemacheck.asa.parser import QuerySyntaxError, parse_query
 from schemacheck.asa.types import DEFAULT_COMPAT_LEVEL
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class QueryAnalysis:
-    file: Optional[str]
+    file: str | None
     outputs: tuple[OutputSchema, ...]
     diagnostics: tuple[D.Diagnostic, ...]
 
@@ -26,8 +26,8 @@ class QueryAnalysis:
         return any(d.severity == D.ERROR for d in self.diagnostics)
 
 
-def analyze(text: str, *, file: Optional[str] = None, level: str = DEFAULT_COMPAT_LEVEL,
-            udf_types: Optional[Mapping[str, Optional[str]]] = None) -> QueryAnalysis:
+def analyze(text: str, *, file: str | None = None, level: str = DEFAULT_COMPAT_LEVEL,
+            udf_types: Mapping[str, str | None] | None = None) -> QueryAnalysis:
     """Parse and infer one query; `udf_types` maps UDF/UDA names to declared ASA types."""
     try:
         script = parse_query(text)

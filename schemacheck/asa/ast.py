@@ -1,4 +1,4 @@
-"""The typed syntax tree of an ASA query: frozen dataclasses, each with its source span.
+"""The typed syntax tree of an ASA query: immutable typed records, each with its source span.
 
 Names keep their spelling exactly as written (`Identifier.text`, quotes removed) and
 remember how they were quoted, because ASA writes that spelling to the output.
@@ -10,11 +10,11 @@ exception is GROUP BY, whose window calls are split from its keys by name
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import NamedTuple, Optional, Union
+from schemacheck.records import record
 
 
-class Span(NamedTuple):
+@record
+class Span:
     """1-based line and column of the first character, and of the character after the last."""
 
     line: int
@@ -23,7 +23,7 @@ class Span(NamedTuple):
     end_column: int
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Identifier:
     """A name as written; `quote` is "" (plain), "[" (bracketed), '"' or "'" (quoted)."""
 
@@ -35,7 +35,7 @@ class Identifier:
 # ---- expressions --------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Literal:
     """`kind` is "integer", "float", "string" or "null"; `value` is the text (unescaped for strings)."""
 
@@ -44,7 +44,7 @@ class Literal:
     span: Span
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class ColumnRef:
     """A dotted path: `DeviceId`, `i.Reading.Temperature`, `[my field]`, `"quoted"`, `System.Timestamp`."""
 
@@ -52,25 +52,25 @@ class ColumnRef:
     span: Span
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class OrderItem:
     expr: Expr
     descending: bool
     span: Span
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Over:
     """`OVER (PARTITION BY ... ORDER BY ... LIMIT DURATION(unit, n) WHEN ...)`; every part optional."""
 
     partition_by: tuple[Expr, ...]
     order_by: tuple[OrderItem, ...]
     limit_duration: tuple[Expr, ...]
-    when: Optional[Expr]
+    when: Expr | None
     span: Span
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class FunctionCall:
     """`name(args)`; `name` has one part (`AVG`) or more (`udf.score`, `System.Timestamp`).
 
@@ -80,8 +80,8 @@ class FunctionCall:
     name: tuple[Identifier, ...]
     args: tuple[Expr, ...]
     star: bool
-    quantifier: Optional[str]
-    over: Optional[Over]
+    quantifier: str | None
+    over: Over | None
     span: Span
 
     @property
@@ -89,7 +89,7 @@ class FunctionCall:
         return ".".join(part.text.lower() for part in self.name)
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class MemberAccess:
     """A field of a call's result: `System.Window().Id`."""
 
@@ -98,12 +98,12 @@ class MemberAccess:
     span: Span
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class TypeName:
     """A type as written in CAST or CREATE TABLE: `bigint`, `nvarchar(max)`, `NVARCHAR(MAX)`."""
 
     name: str
-    argument: Optional[str]
+    argument: str | None
     span: Span
 
     @property
@@ -111,7 +111,7 @@ class TypeName:
         return self.name if self.argument is None else f"{self.name}({self.argument})"
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Cast:
     operand: Expr
     type: TypeName
@@ -119,24 +119,24 @@ class Cast:
     span: Span
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class When:
     condition: Expr
     result: Expr
     span: Span
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Case:
     """Simple CASE when `operand` is set, searched CASE otherwise."""
 
-    operand: Optional[Expr]
+    operand: Expr | None
     whens: tuple[When, ...]
-    else_: Optional[Expr]
+    else_: Expr | None
     span: Span
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class UnaryOp:
     """`op` is "-", "+" or "~"."""
 
@@ -145,7 +145,7 @@ class UnaryOp:
     span: Span
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class BinaryOp:
     """Arithmetic, concatenation and bitwise operators: + - * / % & | ^."""
 
@@ -155,7 +155,7 @@ class BinaryOp:
     span: Span
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Comparison:
     """`op` is one of = <> != > >= < <= !> !<."""
 
@@ -165,14 +165,14 @@ class Comparison:
     span: Span
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class IsNull:
     operand: Expr
     negated: bool
     span: Span
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Like:
     operand: Expr
     pattern: Expr
@@ -180,7 +180,7 @@ class Like:
     span: Span
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Between:
     operand: Expr
     low: Expr
@@ -189,7 +189,7 @@ class Between:
     span: Span
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class InList:
     operand: Expr
     items: tuple[Expr, ...]
@@ -197,13 +197,13 @@ class InList:
     span: Span
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Not:
     operand: Expr
     span: Span
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class BoolOp:
     """`op` is "and" or "or"."""
 
@@ -213,21 +213,18 @@ class BoolOp:
     span: Span
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Paren:
     expr: Expr
     span: Span
 
 
-Expr = Union[
-    Literal, ColumnRef, FunctionCall, MemberAccess, Cast, Case, UnaryOp, BinaryOp,
-    Comparison, IsNull, Like, Between, InList, Not, BoolOp, Paren,
-]
+Expr = (Literal | ColumnRef | FunctionCall | MemberAccess | Cast | Case | UnaryOp | BinaryOp | Comparison | IsNull | Like | Between | InList | Not | BoolOp | Paren)
 
 # ---- SELECT -------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Star:
     """`*` (no qualifier) or `alias.*` / `record.path.*`."""
 
@@ -235,45 +232,45 @@ class Star:
     span: Span
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class SelectExpr:
     """An expression with its alias (`AS x`, `x`, `[x]`, `"x"`, `'x'`, `x = expr`), if any."""
 
     expr: Expr
-    alias: Optional[Identifier]
+    alias: Identifier | None
     span: Span
 
 
-SelectItem = Union[Star, SelectExpr]
+SelectItem = Star | SelectExpr
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class TimestampBy:
     expr: Expr
     over: tuple[Expr, ...]
     span: Span
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Source:
     """One FROM/JOIN source: an input or step name, or a parenthesised query."""
 
-    relation: Union[Identifier, Query]
-    alias: Optional[Identifier]
-    timestamp_by: Optional[TimestampBy]
+    relation: Identifier | Query
+    alias: Identifier | None
+    timestamp_by: TimestampBy | None
     partition_by: tuple[Expr, ...]
-    shard_count: Optional[int]
+    shard_count: int | None
     span: Span
 
     @property
-    def name(self) -> Optional[Identifier]:
+    def name(self) -> Identifier | None:
         """The name the source is referred to by: its alias, else the input or step name."""
         if self.alias is not None:
             return self.alias
         return self.relation if isinstance(self.relation, Identifier) else None
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Join:
     """`kind` is "inner" or "left"."""
 
@@ -283,7 +280,7 @@ class Join:
     span: Span
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Apply:
     """`CROSS|OUTER APPLY GetArrayElements(x) AS alias`; `kind` is "cross" or "outer"."""
 
@@ -293,33 +290,33 @@ class Apply:
     span: Span
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Measure:
     expr: Expr
     alias: Identifier
     span: Span
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class MatchRecognize:
     limit_duration: tuple[Expr, ...]
     partition_by: tuple[Expr, ...]
     measures: tuple[Measure, ...]
     pattern: str
     defines: tuple[tuple[Identifier, Expr], ...]
-    alias: Optional[Identifier]
+    alias: Identifier | None
     span: Span
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class FromClause:
     source: Source
-    joins: tuple[Union[Join, Apply], ...]
-    match_recognize: Optional[MatchRecognize]
+    joins: tuple[Join | Apply, ...]
+    match_recognize: MatchRecognize | None
     span: Span
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Window:
     """A window in GROUP BY. `kind`: tumbling, hopping, sliding, session, snapshot or windows.
 
@@ -328,31 +325,31 @@ class Window:
     """
 
     kind: str
-    call: Optional[FunctionCall]
+    call: FunctionCall | None
     members: tuple[Window, ...]
-    ids: tuple[Optional[str], ...]
+    ids: tuple[str | None, ...]
     span: Span
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class GroupBy:
     keys: tuple[Expr, ...]
     windows: tuple[Window, ...]
     span: Span
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Select:
     items: tuple[SelectItem, ...]
-    into: Optional[Identifier]
+    into: Identifier | None
     from_: FromClause
-    where: Optional[Expr]
-    group_by: Optional[GroupBy]
-    having: Optional[Expr]
+    where: Expr | None
+    group_by: GroupBy | None
+    having: Expr | None
     span: Span
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class UnionQuery:
     """`q1 UNION q2 UNION ...`, flattened; `all_flags[i]` is set when branch i+1 follows UNION ALL."""
 
@@ -361,19 +358,19 @@ class UnionQuery:
     span: Span
 
 
-Query = Union[Select, UnionQuery]
+Query = Select | UnionQuery
 
 # ---- statements ---------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class ColumnDef:
     name: Identifier
     type: TypeName
     span: Span
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class CreateTable:
     """`CREATE TABLE input (col type, ...)`: declares the schema of an input."""
 
@@ -382,14 +379,14 @@ class CreateTable:
     span: Span
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class WithStep:
     name: Identifier
     query: Query
     span: Span
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class QueryStatement:
     """`[WITH steps] SELECT ...`: writes to the INTO target of its first SELECT (or `output`)."""
 
@@ -398,9 +395,9 @@ class QueryStatement:
     span: Span
 
 
-Statement = Union[CreateTable, QueryStatement]
+Statement = CreateTable | QueryStatement
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Script:
     statements: tuple[Statement, ...]

@@ -29,7 +29,7 @@ Where the documentation is silent or wrong, the choice is made here and noted:
 
 from __future__ import annotations
 
-from typing import NamedTuple, Union
+from schemacheck.records import record
 
 from schemacheck.asa.types import ARRAY, BIGINT, DATETIME, FLOAT, NVARCHAR, RECORD
 
@@ -53,9 +53,10 @@ TABLE_VALUED = "table-valued"   # only in CROSS/OUTER APPLY
 WINDOWING = "windowing"         # only in GROUP BY
 
 
-class Function(NamedTuple):
+@record
+class Function:
     kind: str
-    returns: Union[str, None]
+    returns: str | None
     unit_args: tuple[int, ...] = ()   # arguments that are time units (`minute`), not columns
 
 

@@ -14,10 +14,10 @@ the name is None with an SC105 warning, a `*` over an unknown input leaves a gap
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from typing import Mapping, Optional
+from collections.abc import Mapping
 
 from schemacheck import diagnostics as D
+from schemacheck.records import record
 from schemacheck.asa import ast as A
 from schemacheck.asa import functions as F
 from schemacheck.asa import types as T
@@ -26,33 +26,33 @@ from schemacheck.asa.types import Ty
 # ---- results --------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class OutputColumn:
     """One output column. `name` is what ASA writes (after the level's lower-casing),
     `written` the spelling in the query; `type` is an ASA type or None with `reason`."""
 
-    name: Optional[str]
-    written: Optional[str]
-    type: Optional[str]
-    reason: Optional[str]
+    name: str | None
+    written: str | None
+    type: str | None
+    reason: str | None
     span: A.Span
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Gap:
-    """Columns that a `*` adds but that cannot be known, at `index` in the column list."""
+    """Columns that a `*` adds but that cannot be known, at `position` in the column list."""
 
-    index: int
+    position: int
     reason: str
     span: A.Span
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class OutputSchema:
     """What one `SELECT ... INTO output` statement writes."""
 
     output: str
-    output_span: Optional[A.Span]
+    output_span: A.Span | None
     span: A.Span
     columns: tuple[OutputColumn, ...]
     gaps: tuple[Gap, ...]
@@ -65,15 +65,15 @@ class OutputSchema:
 # ---- relations: what a name in FROM stands for ----------------------------------
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class _Col:
-    name: Optional[str]      # as ASA names it at this point (lower-cased at level 1.0)
-    written: Optional[str]
+    name: str | None      # as ASA names it at this point (lower-cased at level 1.0)
+    written: str | None
     ty: Ty
     span: A.Span
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class _Relation:
     kind: str                # "input", "step", "subquery", "apply", "match"
     label: str               # how to name it in messages
@@ -85,7 +85,7 @@ class _Relation:
         """Every column is known by name: a missing one is an error, not an unknown."""
         return not self.gaps and all(c.name is not None for c in self.columns)
 
-    def find(self, name: str) -> Optional[_Col]:
+    def find(self, name: str) -> _Col | None:
         lowered = name.lower()
         for column in self.columns:
             if column.name is not None and column.name.lower() == lowered:
@@ -96,10 +96,10 @@ class _Relation:
         fields = None
         if self.closed:
             fields = tuple((c.name, c.ty) for c in self.columns)
-        return T.record(fields)
+        return T.record_type(fields)
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class _Binding:
     key: str                 # lower-cased name the query refers to it by
     name: A.Identifier
@@ -110,13 +110,13 @@ _FIELD_LIKE = re.compile(r"^[\w\[\]\.\-]+$")
 _TYPE_FROM_COLUMN_LIST = ("bigint", "float", "nvarchar(max)", "datetime", "bit", "record", "array")
 
 
-def _field_types(pairs) -> Optional[tuple[tuple[str, Ty], ...]]:
+def _field_types(pairs) -> tuple[tuple[str, Ty], ...] | None:
     return tuple((name, T.known(kind) if kind else T.unknown("not stated by the documentation"))
                  for name, kind in pairs)
 
 
 class _Inferrer:
-    def __init__(self, level: str, udf_types: Mapping[str, Optional[str]] | None, file: Optional[str]) -> None:
+    def __init__(self, level: str, udf_types: Mapping[str, str | None] | None, file: str | None) -> None:
         self.level = level
         self.udf_types = {k.lower(): v for k, v in (udf_types or {}).items()}
         self.udf_types_given = udf_types is not None
@@ -160,7 +160,7 @@ class _Inferrer:
         )
         return OutputSchema(name, into.span if into else None, statement.span, columns, relation.gaps)
 
-    def into_of(self, query: A.Query) -> Optional[A.Identifier]:
+    def into_of(self, query: A.Query) -> A.Identifier | None:
         if isinstance(query, A.Select):
             return query.into
         for branch in query.branches:
@@ -243,7 +243,7 @@ class _Inferrer:
                     relations = [_Relation("record", path, (), (Gap(0, f"the fields of {path} are not known "
                                                                    f"from the query", star.span),))]
         for relation in relations:
-            gaps_at = {gap.index: gap for gap in relation.gaps}
+            gaps_at = {gap.position: gap for gap in relation.gaps}
             for index in range(len(relation.columns) + 1):
                 gap = gaps_at.get(index)
                 if gap is not None:
@@ -325,7 +325,7 @@ class _Inferrer:
         relation = _Relation("match", "MATCH_RECOGNIZE", tuple(columns), (gap,))
         return _Binding(alias.text.lower(), alias, relation)
 
-    def binding(self, name: str, scope: list[_Binding]) -> Optional[_Binding]:
+    def binding(self, name: str, scope: list[_Binding]) -> _Binding | None:
         lowered = name.lower()
         for binding in scope:
             if binding.key == lowered:
@@ -344,7 +344,7 @@ class _Inferrer:
         return (self.level < "1.2" and isinstance(expr, A.FunctionCall)
                 and expr.lowered_name == "getmetadatapropertyvalue")
 
-    def written_name(self, item: A.SelectExpr) -> Optional[str]:
+    def written_name(self, item: A.SelectExpr) -> str | None:
         """The output name as written: the alias, else what ASA documents for the expression."""
         if item.alias is not None:
             return item.alias.text
@@ -387,7 +387,7 @@ class _Inferrer:
         if _is_system_timestamp(expr) and self.binding("system", scope) is None:
             return T.known(T.DATETIME)
         rest = parts[1:]
-        column: Optional[_Col] = None
+        column: _Col | None = None
         binding = self.binding(first.text, scope) if len(parts) > 1 else None
         if binding is not None:
             field, rest = rest[0], rest[1:]
@@ -416,7 +416,7 @@ class _Inferrer:
             ty = field
         return ty
 
-    def unqualified(self, name: A.Identifier, scope: list[_Binding]) -> Optional[Ty]:
+    def unqualified(self, name: A.Identifier, scope: list[_Binding]) -> Ty | None:
         """A column read without a source name; None when it is no column but a source."""
         found = [(b, b.relation.find(name.text)) for b in scope]
         hits = [(b, c) for b, c in found if c is not None]
@@ -517,7 +517,7 @@ class _Inferrer:
 
     def _condition(self, expr, scope, *operands) -> Ty:
         for operand in operands:
-            if isinstance(operand, tuple):
+            if type(operand) is tuple:
                 for item in operand:
                     self.type_of(item, scope)
             elif operand is not None:
@@ -588,7 +588,7 @@ class _Inferrer:
         first = args[0] if args else None
         if returns == F.ARG:
             if call.star:
-                return T.record()
+                return T.record_type()
             if first is None:
                 return T.unknown(f"{written} has no argument")
             return first if not first.is_null else T.unknown(f"{written} of NULL")
@@ -600,21 +600,21 @@ class _Inferrer:
             return _common_type(args, written)
         if returns == F.RECORD_OR_ARG:
             if not call.args:
-                return T.record()
+                return T.record_type()
             return first
         if returns == F.COLLECT:
-            return T.array(first if call.args else T.record())
+            return T.array_type(first if call.args else T.record_type())
         if returns == F.COLLECT_TOP:
-            value = args[1] if len(args) > 1 else T.record()
-            return T.array(T.record((("rank", T.known(T.BIGINT)), ("value", value))))
+            value = args[1] if len(args) > 1 else T.record_type()
+            return T.array_type(T.record_type((("rank", T.known(T.BIGINT)), ("value", value))))
         if returns == F.ORDER_KEY:
             if call.over is not None and call.over.order_by:
                 return self.type_of(call.over.order_by[0].expr, scope)
             return T.unknown(f"{written} without OVER (ORDER BY ...)")
         if returns == F.ANOMALY:
-            return T.record(_field_types(F.ANOMALY_FIELDS))
+            return T.record_type(_field_types(F.ANOMALY_FIELDS))
         if returns == F.WINDOW:
-            return T.record(_field_types(F.WINDOW_FIELDS))
+            return T.record_type(_field_types(F.WINDOW_FIELDS))
         if returns == F.PROPERTY:
             if len(call.args) == 2 and isinstance(call.args[1], A.Literal) and call.args[1].kind == "string":
                 field = first.field(call.args[1].value) if first is not None else None
@@ -628,7 +628,7 @@ class _Inferrer:
         if returns == F.METADATA:
             if len(call.args) == 2 and isinstance(call.args[1], A.Literal):
                 if call.args[1].value.lower() in F.METADATA_GROUPS:
-                    return T.record()
+                    return T.record_type()
             return T.unknown("the type of a metadata property is not documented")
         raise AssertionError(f"unhandled return rule {returns!r} for {written}")
 
@@ -669,7 +669,7 @@ _DIVISION = {
 _BITWISE_OPERANDS = (T.BIT, T.BIGINT, T.FLOAT)
 
 
-def _why(ty: Optional[Ty], fallback: str) -> str:
+def _why(ty: Ty | None, fallback: str) -> str:
     if ty is not None and ty.name is None and ty.reason:
         return ty.reason
     return fallback
@@ -737,8 +737,8 @@ def _is_system_timestamp(expr: A.ColumnRef) -> bool:
 
 
 def infer(script: A.Script, level: str = T.DEFAULT_COMPAT_LEVEL,
-          udf_types: Mapping[str, Optional[str]] | None = None,
-          file: Optional[str] = None) -> tuple[list[OutputSchema], list[D.Diagnostic]]:
+          udf_types: Mapping[str, str | None] | None = None,
+          file: str | None = None) -> tuple[list[OutputSchema], list[D.Diagnostic]]:
     """The outputs of every query statement, in source order, and the findings on the way."""
     inferrer = _Inferrer(level, udf_types, file)
     outputs = inferrer.run(script)

@@ -9,8 +9,7 @@ they are known. Unknown is a real answer, never a guess.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Optional
+from schemacheck.records import record
 
 BIGINT = "bigint"
 FLOAT = "float"
@@ -51,7 +50,7 @@ def has_bit(level: str) -> bool:
     return level >= "1.2"
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Ty:
     """A value's type: `name` is an ASA type or None (unknown, see `reason`).
 
@@ -60,13 +59,13 @@ class Ty:
     which takes the type of whatever it is combined with.
     """
 
-    name: Optional[str]
-    reason: Optional[str] = None
-    fields: Optional[tuple[tuple[str, "Ty"], ...]] = None
-    element: Optional["Ty"] = None
+    name: str | None
+    reason: str | None = None
+    fields: tuple[tuple[str, Ty], ...] | None = None
+    element: Ty | None = None
     is_null: bool = False
 
-    def field(self, name: str) -> Optional["Ty"]:
+    def field(self, name: str) -> Ty | None:
         """The type of a record field, matched case-insensitively; None if not known."""
         if self.fields is None:
             return None
@@ -85,11 +84,11 @@ def unknown(reason: str) -> Ty:
     return Ty(None, reason)
 
 
-def record(fields: tuple[tuple[str, Ty], ...] | None = None) -> Ty:
+def record_type(fields: tuple[tuple[str, Ty], ...] | None = None) -> Ty:
     return Ty(RECORD, None, fields)
 
 
-def array(element: Ty | None = None) -> Ty:
+def array_type(element: Ty | None = None) -> Ty:
     return Ty(ARRAY, None, None, element)
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import Iterable, Optional, Union
+from collections.abc import Iterable
 
 from schemacheck import diagnostics as D
 from schemacheck.asa.analysis import QueryAnalysis
@@ -38,14 +38,14 @@ def analysis_dict(analysis: QueryAnalysis) -> dict:
             ],
             "line": (output.output_span or output.span).line,
             "column": (output.output_span or output.span).column,
-            "gaps": [{"index": g.index, "reason": g.reason, "line": g.span.line, "column": g.span.column}
+            "gaps": [{"position": g.position, "reason": g.reason, "line": g.span.line, "column": g.span.column}
                      for g in output.gaps],
         })
     return {"file": analysis.file, "outputs": outputs,
             "diagnostics": [diagnostic_dict(d) for d in analysis.diagnostics]}
 
 
-def infer_document(entries: Iterable[Union[QueryAnalysis, tuple[str, str]]]) -> dict:
+def infer_document(entries: Iterable[QueryAnalysis | tuple[str, str]]) -> dict:
     """`{"files": [...]}` in the order given; an entry `(file, message)` is a file that could not
     be read, shown with its "error" and no outputs."""
     files = []
@@ -58,5 +58,5 @@ def infer_document(entries: Iterable[Union[QueryAnalysis, tuple[str, str]]]) -> 
     return {"files": files}
 
 
-def dumps(document: dict, indent: Optional[int] = 2) -> str:
+def dumps(document: dict, indent: int | None = 2) -> str:
     return json.dumps(document, indent=indent, ensure_ascii=False) + "\n"

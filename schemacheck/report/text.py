@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Iterable, Mapping, Optional
+from collections.abc import Iterable, Mapping
 
 from schemacheck import diagnostics as D
 from schemacheck.asa.analysis import QueryAnalysis
@@ -10,7 +10,7 @@ from schemacheck.asa.analysis import QueryAnalysis
 UNKNOWN_TYPE = "?"
 
 
-def _source_line(source: Optional[str], line: int) -> Optional[str]:
+def _source_line(source: str | None, line: int) -> str | None:
     if source is None:
         return None
     lines = source.splitlines()
@@ -19,7 +19,7 @@ def _source_line(source: Optional[str], line: int) -> Optional[str]:
     return None
 
 
-def render_diagnostic(diagnostic: D.Diagnostic, source: Optional[str]) -> str:
+def render_diagnostic(diagnostic: D.Diagnostic, source: str | None) -> str:
     """`severity[CODE]: message`, the place, the source line with a caret, and the fix."""
     out = [f"{diagnostic.severity}[{diagnostic.code}]: {diagnostic.message}"]
     where = diagnostic.file or "<query>"
@@ -59,7 +59,7 @@ def render_outputs(analysis: QueryAnalysis) -> str:
         state = "" if output.complete else ", incomplete"
         out.append(f"  {output.output} ({where}{state}): {len(output.columns)} columns")
         rows = []
-        gaps = {gap.index: gap for gap in output.gaps}
+        gaps = {gap.position: gap for gap in output.gaps}
         for index, column in enumerate(output.columns):
             if index in gaps:
                 rows.append(("*", "...", "", f"{gaps[index].span.line}:{gaps[index].span.column}", gaps[index].reason))
