@@ -170,10 +170,12 @@ class _Inferrer:
         return None
 
     # ---- queries ------------------------------------------------------------
-    def query(self, query: A.Query, context: str, label: str) -> _Relation:
+    def query(self, query: A.Query, context: str, label: str, names_matter: bool = True) -> _Relation:
         if isinstance(query, A.Select):
-            return self.select(query, context, label)
-        branches = [self.query(branch, context, label) for branch in query.branches]
+            return self.select(query, context, label, names_matter)
+        # Only the first SELECT names the columns: the others' names do not matter.
+        branches = [self.query(branch, context, label, names_matter=(index == 0))
+                    for index, branch in enumerate(query.branches)]
         first = branches[0]
         for index, branch in enumerate(branches[1:], start=1):
             if not first.gaps and not branch.gaps and len(branch.columns) != len(first.columns):
@@ -186,7 +188,7 @@ class _Inferrer:
         gaps = tuple(g for b in branches for g in b.gaps)
         return _Relation(first.kind, label, tuple(columns), gaps)
 
-    def select(self, select: A.Select, context: str, label: str) -> _Relation:
+    def select(self, select: A.Select, context: str, label: str, names_matter: bool = True) -> _Relation:
         if select.into is not None and context != "output":
             where = "a WITH step" if context == "step" else "a subquery"
             self.report("SC002", f"INTO {select.into.text} inside {where}: ASA allows INTO only in the "
@@ -206,11 +208,11 @@ class _Inferrer:
             name = None
             if written is not None:
                 name = written.lower() if self.lowercases(item.expr) else written
-            else:
+            elif names_matter:
                 self.report("SC105", "ASA does not document the output name of an expression without an alias; "
                             "add AS <name>", item.span, fix="add `AS <name>`")
             column = _Col(name, written, ty, item.span)
-            if name is not None:
+            if name is not None and names_matter:
                 previous = seen.get(name.lower())
                 if previous is not None:
                     same = "the same name" if previous.name == name else f"a name that differs only by case ({previous.name})"
@@ -242,13 +244,14 @@ class _Inferrer:
                 else:
                     relations = [_Relation("record", path, (), (Gap(0, f"the fields of {path} are not known "
                                                                    f"from the query", star.span),))]
+        unknown: list[str] = []
         for relation in relations:
             gaps_at = {gap.position: gap for gap in relation.gaps}
             for index in range(len(relation.columns) + 1):
                 gap = gaps_at.get(index)
                 if gap is not None:
                     gaps.append(Gap(len(columns), gap.reason, star.span))
-                    self.report("SC403", f"{gap.reason}: the columns * adds here cannot be checked", star.span)
+                    unknown.append(gap.reason)
                 if index == len(relation.columns):
                     break
                 column = relation.columns[index]
@@ -259,6 +262,8 @@ class _Inferrer:
                 if key is not None:
                     seen[key] = new
                 columns.append(new)
+        if unknown:
+            self.report("SC403", f"{'; '.join(unknown)}: the columns * adds here cannot be checked", star.span)
 
     # ---- FROM ---------------------------------------------------------------
     def from_scope(self, from_: A.FromClause) -> list[_Binding]:
