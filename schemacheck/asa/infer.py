@@ -209,8 +209,10 @@ class _Inferrer:
             if written is not None:
                 name = written.lower() if self.lowercases(item.expr) else written
             elif names_matter:
+                alias = _suggest_alias(item.expr)
+                fix = f"add an alias: `AS {alias}`" if alias else "add an alias: `AS <name>`"
                 self.report("SC105", "ASA does not document the output name of an expression without an alias; "
-                            "add AS <name>", item.span, fix="add `AS <name>`")
+                            "add AS <name>", item.span, fix=fix)
             column = _Col(name, written, ty, item.span)
             if name is not None and names_matter:
                 previous = seen.get(name.lower())
@@ -730,6 +732,28 @@ def _union_type(types: list[Ty]) -> Ty:
     if not types:
         return T.unknown("the UNION's column types are not known")
     return _common_type(types, "UNION column")
+
+
+def _suggest_alias(expr: A.Expr) -> str | None:
+    """A name for an unaliased expression, in the style of the column it reads: AVG(temp) -> avg_temp."""
+    if isinstance(expr, A.Cast):
+        return _suggest_alias(expr.operand)
+    if isinstance(expr, A.Paren):
+        return _suggest_alias(expr.expr)
+    if isinstance(expr, A.ColumnRef):
+        return expr.parts[-1].text if _FIELD_LIKE.match(expr.parts[-1].text) else None
+    if not isinstance(expr, A.FunctionCall):
+        return None
+    function = expr.name[-1].text.lower()
+    column = next((a for a in expr.args if isinstance(a, A.ColumnRef)), None)
+    if column is None:
+        return function if function.isidentifier() else None
+    field = column.parts[-1].text
+    if not field.isidentifier():
+        return None
+    if any(c.isupper() for c in field):
+        return function.capitalize() + field[0].upper() + field[1:]
+    return f"{function}_{field}"
 
 
 def _bracketed(name: str) -> str:

@@ -595,6 +595,20 @@ def _parse_error(failure: lalr.ParseFailure, text: str, lines: LineMap) -> Query
         opener_line, opener_column = lines.position(opener.start)
         return f"line {opener_line}, column {opener_column}"
 
+    if previous is not None and previous.type == "NAME" and len(failure.states) > 1:
+        # `SELECT a FRM i`: the misspelled keyword was taken as an alias and the error
+        # only shows at the next word; point at the misspelling instead.
+        before = lalr.viable_terminals(failure.states[:-1])
+        suggestion = _suggest_keyword(previous.text, before)
+        if suggestion is not None:
+            line, column = lines.position(previous.start)
+            if suggestion == "FROM" and "INTO" in before:
+                message = f"expected FROM after the select list, found '{previous.text}'"
+            else:
+                message = f"expected {_join_words(_expected_words(before)[:6])}, found '{previous.text}'"
+            return QuerySyntaxError(f"{message}; did you mean {suggestion}?", line, column,
+                                    column + len(previous.text), f"'{previous.text}'",
+                                    tuple(_expected_words(before)), lines.line_text(line))
     open_paren = _open_token(values, "LPAR")
     open_case = _open_token(values, "CASE")
     word = token.text.upper()

@@ -1,0 +1,822 @@
+"""Speed of schemacheck, as ratios against baselines measured in the same run.
+
+    python benchmarks/run.py [--runs N] [--cold-runs M] [--size KB] [--json FILE] [--keep-venv DIR]
+
+Nothing here asserts on a timing: it measures and prints. Every figure is the median
+of repeated runs, and each is shown next to a named baseline measured in the same run
+on the same machine, because absolute times mean little across machines.
+
+The targets are about an installed, non-editable package (with an editable install
+and PYTHONDONTWRITEBYTECODE=1, Python recompiles every module, including the 145 KB
+generated schemacheck/asa/_tables.py, on each start). So the script first builds a
+throw-away virtualenv (`python -m venv` in a temp dir, or DIR with --keep-venv) and
+`pip install`s a copy of the repository into it, non-editably: pip byte-compiles at
+install time. It installs `lark` there too (a project dependency; only the
+grammar-loading comparison and the reference parse use it). It copies the
+repository first so that setuptools' build/ and *.egg-info never land in the
+checkout (and no stale build/lib file can leak into the wheel).
+
+What it measures (wall times from time.perf_counter):
+
+1. Cold start. `<venv>/bin/python -c pass` (baseline) against
+   `<venv>/bin/schemacheck infer <sample>`, each a subprocess with output to
+   DEVNULL, the two alternated in one loop so that machine noise hits both alike.
+   Target: infer <= 5x the bare interpreter. Then `python -X importtime` of the same
+   command (median over a few runs): the 10 imports with the largest cumulative time,
+   and whether lark, pydantic, sqlglot or azure are imported at all.
+2. Grammar loading: ways to get an ASA parser in a fresh process, each a subprocess
+   of the venv's python, all interleaved in one loop with `python -c pass`:
+   (a) `import lark`; (b) Lark(grammar, parser="lalr", lexer="contextual") from
+   scratch; (c) the same with cache=<file>, cache warmed first; (d) the module
+   written by `python -m lark.tools.standalone -l contextual`, byte-compiled, then
+   `Lark_StandAlone()`; (e) schemacheck's own `import schemacheck.asa.parser`
+   (generated tables + small LALR driver).
+3. Throughput, in a subprocess running the venv's python (the installed package):
+   schemacheck.analyze() (parse + infer) and parse_query() (parse only) on a
+   generated query of --size KB (default 500), in KB/s (KB = 1024 bytes of UTF-8);
+   target >= 250 KB/s for analyze. For reference, Lark's own LALR parse of the same
+   text (contextual lexer, building a Lark Tree). The query is generated from the
+   templates below (WITH steps, SELECT ... INTO, CAST/TRY_CAST, CASE, aggregates over
+   Tumbling/Hopping windows, JOIN with DATEDIFF, CROSS APPLY GetArrayElements, LAG
+   OVER (PARTITION BY ... LIMIT DURATION), string functions, CREATE TABLE, UNION,
+   comments), names numbered so that no two statements are alike. The run stops
+   with an error if analyze() reports SC001 (syntax error) on it.
+4. Scaling: analyze() on 1x, 10x and 100x a ~5 KB query (the same templates, more
+   statements); time per KB should stay flat (ratio to the 1x time per KB). The
+   same runs are repeated with gc.disable() around each call, to tell the cyclic
+   garbage collector's share of any growth from the code's own.
+
+Exit status: 0 after printing the report, 2 if the set-up (venv, install) or a
+measurement could not run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+SAMPLE = REPO / "samples" / "fleet-telemetry" / "FleetTelemetry.asaql"
+GRAMMAR = REPO / "grammars" / "asaql.lark"
+FORBIDDEN = ("lark", "pydantic", "sqlglot", "azure")
+COLD_TARGET_RATIO = 5.0
+THROUGHPUT_TARGET_KBS = 250.0
+SCALING_BASE_BYTES = 5 * 1024
+SCALING_FACTORS = (1, 10, 100)
+IMPORTTIME_RUNS = 5
+# What the wheel needs; everything else in the checkout (tests, build/, .git, ...) stays out.
+SOURCE_ITEMS = ("pyproject.toml", "README.md", "LICENSE", "setup.py", "setup.cfg", "MANIFEST.in",
+                "schemacheck", "grammars")
+STAMP_NAME = ".schemacheck-bench-source"
+
+
+class BenchError(Exception):
+    """A set-up step or a measurement could not run; the message says why."""
+
+
+# --------------------------------------------------------------------------- helpers
+
+def median(values):
+    return statistics.median(values) if values else float("nan")
+
+
+def fmt_time(seconds: float) -> str:
+    if seconds != seconds:  # NaN
+        return "n/a"
+    if seconds < 1.0:
+        return f"{seconds * 1000:.1f} ms"
+    return f"{seconds:.2f} s"
+
+
+def fmt_rate(kbs: float) -> str:
+    return "n/a" if kbs != kbs else f"{kbs:.0f}"
+
+
+def fmt_ratio(value: float) -> str:
+    return "n/a" if value != value else f"{value:.2f}x"
+
+
+def child_env() -> dict:
+    """The environment for every subprocess: ours, minus what would change imports."""
+    env = dict(os.environ)
+    for name in ("PYTHONPATH", "PYTHONHOME", "PYTHONSTARTUP", "PYTHONPROFILEIMPORTTIME",
+                 "PYTHONINSPECT", "PYTHONUSERBASE", "PYTHONSAFEPATH", "VIRTUAL_ENV", "__PYVENV_LAUNCHER__"):
+        env.pop(name, None)
+    return env
+
+
+def run_checked(argv, *, cwd, what: str, env=None, timeout=600) -> subprocess.CompletedProcess:
+    """Run a set-up command; on failure raise BenchError with its output."""
+    try:
+        result = subprocess.run([str(a) for a in argv], cwd=cwd, env=env or child_env(),
+                                capture_output=True, text=True, timeout=timeout)
+    except (OSError, subprocess.TimeoutExpired) as error:
+        raise BenchError(f"{what} failed: {error}\n  command: {' '.join(map(str, argv))}") from error
+    if result.returncode != 0:
+        output = (result.stdout + result.stderr).strip().splitlines()
+        tail = "\n    ".join(output[-25:])
+        raise BenchError(f"{what} failed (exit {result.returncode})\n  command: {' '.join(map(str, argv))}"
+                         f"\n  output (last lines):\n    {tail}")
+    return result
+
+
+def time_interleaved(commands: dict, runs: int, cwd: Path, warmup: int = 2) -> dict:
+    """Wall time of each command (a subprocess, output to DEVNULL), alternating them in one loop.
+
+    Returns {label: [seconds, ...]}. A warm-up round (untimed) fills the OS file cache.
+    """
+    env = child_env()
+    samples = {label: [] for label in commands}
+    for round_number in range(warmup + runs):
+        for label, argv in commands.items():
+            start = time.perf_counter()
+            subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=cwd, env=env)
+            elapsed = time.perf_counter() - start
+            if round_number >= warmup:
+                samples[label].append(elapsed)
+    return samples
+
+
+def check_command(argv, cwd: Path, ok_codes=(0,)) -> str | None:
+    """None if the command runs with an accepted exit code, else why not."""
+    try:
+        result = subprocess.run(argv, cwd=cwd, env=child_env(), capture_output=True, text=True, timeout=300)
+    except (OSError, subprocess.TimeoutExpired) as error:
+        return str(error)
+    if result.returncode not in ok_codes:
+        lines = (result.stderr or result.stdout).strip().splitlines()
+        return f"exit {result.returncode}: " + (lines[-1] if lines else "(no output)")
+    return None
+
+
+# --------------------------------------------------------------------------- set-up
+
+class Venv:
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        bindir = root / ("Scripts" if os.name == "nt" else "bin")
+        self.python = bindir / ("python.exe" if os.name == "nt" else "python")
+        self.schemacheck = bindir / ("schemacheck.exe" if os.name == "nt" else "schemacheck")
+        self.lark_version: str | None = None
+        self.lark_error: str | None = None
+        self.package_dir: str = "?"
+
+
+def source_fingerprint() -> str:
+    """A hash of everything that goes into the wheel, to know when a kept venv is stale."""
+    digest = hashlib.sha256()
+    for item in SOURCE_ITEMS:
+        path = REPO / item
+        files = [path] if path.is_file() else sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else []
+        for file in files:
+            if "__pycache__" in file.parts or file.suffix == ".pyc":
+                continue
+            digest.update(str(file.relative_to(REPO)).encode())
+            digest.update(file.read_bytes())
+    return digest.hexdigest()
+
+
+def copy_source(destination: Path) -> Path:
+    target = destination / "schemacheck-src"
+    if target.exists():
+        shutil.rmtree(target)
+    target.mkdir(parents=True)
+    ignore = shutil.ignore_patterns("__pycache__", "*.pyc", "*.egg-info", "build", "dist")
+    for item in SOURCE_ITEMS:
+        path = REPO / item
+        if path.is_dir():
+            shutil.copytree(path, target / item, ignore=ignore)
+        elif path.is_file():
+            shutil.copy2(path, target / item)
+    return target
+
+
+def wanted_lark() -> str:
+    """The lark requirement: the version installed next to this script if any, else the project's."""
+    try:
+        from importlib.metadata import version
+
+        return f"lark=={version('lark')}"
+    except Exception:
+        return "lark>=1.2"
+
+
+def setup_venv(venv_dir: Path, work: Path, log) -> Venv:
+    venv = Venv(venv_dir)
+    if venv.python.exists():
+        log(f"reusing virtualenv {venv_dir}")
+    else:
+        log(f"creating virtualenv {venv_dir} ...")
+        run_checked([sys.executable, "-m", "venv", venv_dir], cwd=work,
+                    what="creating the virtualenv (python -m venv; on Debian/Ubuntu install python3-venv)")
+    fingerprint = source_fingerprint()
+    stamp = venv_dir / STAMP_NAME
+    if stamp.exists() and stamp.read_text() == fingerprint and venv.schemacheck.exists():
+        log("schemacheck already installed from the current source")
+    else:
+        log("installing schemacheck (non-editable, --no-deps) ...")
+        source = copy_source(work)
+        run_checked([venv.python, "-m", "pip", "install", "--no-deps", "--force-reinstall", "--no-cache-dir",
+                     "--quiet", source], cwd=work, what="pip install of schemacheck into the virtualenv")
+        stamp.write_text(fingerprint)
+    located = run_checked([venv.python, "-c", "import schemacheck, os; print(os.path.dirname(schemacheck.__file__))"],
+                          cwd=work, what="importing the installed schemacheck")
+    venv.package_dir = located.stdout.strip()
+    if "site-packages" not in venv.package_dir:
+        raise BenchError(f"the venv imports schemacheck from {venv.package_dir}, not from an installed copy")
+    probe = [venv.python, "-c", "import lark; print(lark.__version__)"]
+    if check_command(probe, work) is not None:
+        requirement = wanted_lark()
+        log(f"installing {requirement} ...")
+        try:
+            run_checked([venv.python, "-m", "pip", "install", "--quiet", requirement], cwd=work,
+                        what=f"pip install {requirement}")
+        except BenchError as error:
+            venv.lark_error = str(error).splitlines()[0]
+            log(f"WARNING: {venv.lark_error}; the Lark comparisons are skipped")
+            return venv
+    venv.lark_version = run_checked(probe, cwd=work, what="importing lark").stdout.strip()
+    return venv
+
+
+# --------------------------------------------------------------------------- 1. cold start
+
+def measure_cold_start(venv: Venv, runs: int, work: Path) -> dict:
+    baseline = [str(venv.python), "-c", "pass"]
+    infer = [str(venv.schemacheck), "infer", str(SAMPLE)]
+    problem = check_command(infer, work, ok_codes=(0, 1))
+    if problem:
+        raise BenchError(f"`schemacheck infer` does not run in the virtualenv: {problem}")
+    samples = time_interleaved({"python -c pass": baseline, "schemacheck infer": infer}, runs, work)
+    base, cold = median(samples["python -c pass"]), median(samples["schemacheck infer"])
+    return {
+        "runs": runs,
+        "baseline_cmd": " ".join(baseline),
+        "infer_cmd": " ".join(infer),
+        "baseline_s": base,
+        "infer_s": cold,
+        "ratio": cold / base,
+        "target_ratio": COLD_TARGET_RATIO,
+        "samples": samples,
+    }
+
+
+def parse_importtime(stderr: str) -> list[tuple[str, int, int, int]]:
+    """-X importtime lines -> [(module, depth, self_us, cumulative_us)]."""
+    rows = []
+    for line in stderr.splitlines():
+        if not line.startswith("import time:") or "imported package" in line:
+            continue
+        fields = line[len("import time:"):].split("|")
+        if len(fields) != 3:
+            continue
+        self_us, cumulative_us, name = fields
+        name = name.rstrip()
+        depth = (len(name) - len(name.lstrip(" ")) - 1) // 2
+        try:
+            rows.append((name.strip(), depth, int(self_us), int(cumulative_us)))
+        except ValueError:
+            continue
+    return rows
+
+
+def measure_importtime(venv: Venv, work: Path, runs: int) -> dict:
+    argv = [str(venv.python), "-X", "importtime", str(venv.schemacheck), "infer", str(SAMPLE)]
+    per_module: dict[str, dict] = {}
+    totals = []
+    imported: set[str] = set()
+    for _ in range(runs):
+        result = subprocess.run(argv, cwd=work, env=child_env(), stdout=subprocess.DEVNULL,
+                                stderr=subprocess.PIPE, text=True)
+        rows = parse_importtime(result.stderr)
+        if not rows:
+            raise BenchError("python -X importtime printed nothing usable:\n" + result.stderr[-2000:])
+        totals.append(sum(c for _, depth, _, c in rows if depth == 0))
+        for name, depth, self_us, cumulative_us in rows:
+            entry = per_module.setdefault(name, {"depth": depth, "self": [], "cumulative": []})
+            entry["self"].append(self_us)
+            entry["cumulative"].append(cumulative_us)
+            imported.add(name)
+    table = sorted(((name, median(e["cumulative"]), median(e["self"])) for name, e in per_module.items()),
+                   key=lambda row: -row[1])
+    forbidden = {}
+    for root in FORBIDDEN:
+        hits = sorted(m for m in imported if m == root or m.startswith(root + "."))
+        forbidden[root] = hits
+    return {
+        "cmd": " ".join(argv),
+        "runs": runs,
+        "total_us": median(totals),
+        "module_count": len(imported),
+        "top": [{"module": n, "cumulative_us": c, "self_us": s} for n, c, s in table[:10]],
+        "forbidden": forbidden,
+        "schemacheck_modules": sorted(m for m in imported if m.split(".")[0] == "schemacheck"),
+    }
+
+
+# --------------------------------------------------------------------------- 2. grammar loading
+
+def measure_grammar_loading(venv: Venv, runs: int, work: Path, log) -> dict:
+    py = str(venv.python)
+    grammar = str(GRAMMAR)
+    cache = work / "asaql.lark.cache"
+    load = f"open({grammar!r}, encoding='utf-8').read()"
+    strategies: list[tuple[str, str, list[str]]] = [
+        ("baseline", "python -c pass", [py, "-c", "pass"]),
+    ]
+    notes = {}
+    if venv.lark_version:
+        strategies += [
+            ("a", "import lark", [py, "-c", "import lark"]),
+            ("b", "Lark(grammar, lalr, contextual), built from scratch",
+             [py, "-c", f"from lark import Lark; Lark({load}, parser='lalr', lexer='contextual')"]),
+            ("c", "Lark(..., cache=FILE), warm cache",
+             [py, "-c", f"from lark import Lark; Lark({load}, parser='lalr', lexer='contextual', cache={str(cache)!r})"]),
+        ]
+        log("generating the Lark standalone parser ...")
+        standalone = work / "asa_standalone.py"
+        try:
+            run_checked([py, "-m", "lark.tools.standalone", "-l", "contextual", grammar, "-o", standalone],
+                        cwd=work, what="python -m lark.tools.standalone")
+            run_checked([py, "-c", f"import py_compile; py_compile.compile({str(standalone)!r}, doraise=True)"],
+                        cwd=work, what="byte-compiling the standalone module")
+            strategies.append(("d", "lark standalone: import asa_standalone; Lark_StandAlone()",
+                               [py, "-c", "import asa_standalone; asa_standalone.Lark_StandAlone()"]))
+            notes["d"] = f"{standalone.stat().st_size // 1024} KB module, .pyc compiled with py_compile"
+        except BenchError as error:
+            notes["d"] = f"skipped: {error}".splitlines()[0]
+    else:
+        reason = f"skipped: lark is not installed in the venv ({venv.lark_error})"
+        strategies += [("a", "import lark", None), ("b", "Lark(grammar, lalr, contextual), built from scratch", None),
+                       ("c", "Lark(..., cache=FILE), warm cache", None),
+                       ("d", "lark standalone: import asa_standalone; Lark_StandAlone()", None)]
+        notes.update(dict.fromkeys("abcd", reason))
+    strategies.append(("e", "schemacheck: import schemacheck.asa.parser",
+                       [py, "-c", "import schemacheck.asa.parser"]))
+    tables = Path(venv.package_dir) / "asa" / "_tables.py"
+    if tables.exists():
+        notes["e"] = f"generated tables {tables.stat().st_size // 1024} KB + driver, installed .pyc"
+
+    # Every command must work (this also warms the Lark cache for (c)).
+    commands = {}
+    for key, label, argv in strategies:
+        if argv is None:
+            continue
+        problem = check_command(argv, work)
+        if problem:
+            notes[key] = f"skipped, does not run: {problem}"
+            continue
+        commands[key] = argv
+    if "c" in commands and not cache.exists():
+        notes["c"] = "note: Lark wrote no cache file"
+    samples = time_interleaved(commands, runs, work)
+    base = median(samples["baseline"])
+    rows = []
+    for key, label, argv in strategies:
+        t = median(samples[key]) if key in samples else float("nan")
+        rows.append({"key": key, "label": label, "cmd": " ".join(argv[1:]) if argv else "",
+                     "median_s": t, "ratio": t / base, "net_s": t - base, "note": notes.get(key, "")})
+    return {"runs": runs, "python": py, "rows": rows, "samples": samples}
+
+
+# --------------------------------------------------------------------------- query generator
+
+# Templates for the generated queries. {i} numbers names so that every statement
+# differs; {m} picks one of a few inputs; the rest vary thresholds and windows.
+TEMPLATES = (
+    """-- Statement {i}: cleaned readings, hot devices of site {m}
+WITH Clean{i} AS (
+    SELECT
+        DeviceId AS Device{i},
+        TRY_CAST(EventTime AS datetime) AS EventTime,
+        TRY_CAST(Temperature AS float) AS TempC,
+        TRY_CAST(Humidity AS float) AS Humidity,
+        UPPER(SiteCode) AS SiteCode
+    FROM [telemetry-{m}] TIMESTAMP BY EventTime
+    WHERE Temperature IS NOT NULL
+), Hot{i} AS (
+    SELECT Device{i}, EventTime, TempC, SiteCode FROM Clean{i} WHERE TempC > {t}
+)
+SELECT
+    CAST(Device{i} AS nvarchar(max)) AS DeviceId,
+    EventTime,
+    TempC * 1.8 + 32 AS TempF,
+    CASE WHEN TempC > {t2} THEN 'critical' WHEN TempC > {t} THEN 'warning' ELSE 'ok' END AS Level,
+    CONCAT(SiteCode, '-', CAST(Device{i} AS nvarchar(max))) AS SiteDevice
+INTO [adx-hot-{i}]
+FROM Hot{i}
+""",
+    """-- Statement {i}: per-device summary every {w} minutes
+SELECT
+    DeviceId,
+    System.Timestamp() AS WindowEnd,
+    COUNT(*) AS Readings,
+    AVG(TRY_CAST(Temperature AS float)) AS AvgTemp{i},
+    MAX(TRY_CAST(Temperature AS float)) AS MaxTemp,
+    MIN(TRY_CAST(Pressure AS float)) AS MinPressure,
+    SUM(CAST(Flow AS bigint)) AS TotalFlow
+INTO [adx-summary-{i}]
+FROM [telemetry-{m}] TIMESTAMP BY EventTime
+GROUP BY DeviceId, TumblingWindow(minute, {w})
+""",
+    """/* Statement {i}: regional load,
+   hopping window of {a} seconds every {b} */
+SELECT
+    Region{i} = Region,
+    System.Timestamp() AS WindowEnd,
+    COUNT(DISTINCT DeviceId) AS Devices,
+    STDEV(TRY_CAST(Load AS float)) AS LoadStdev,
+    ROUND(AVG(TRY_CAST(Load AS float)), 2) AS AvgLoad
+INTO [adx-load-{i}]
+FROM [telemetry-{m}] TIMESTAMP BY EventTime
+GROUP BY Region, HoppingWindow(second, {a}, {b})
+HAVING COUNT(*) > {n}
+""",
+    """-- Statement {i}: shipping delay per order
+SELECT
+    o.OrderId AS OrderId,
+    o.CustomerId,
+    DATEDIFF(second, o.CreatedAt, s.ShippedAt) AS SecondsToShip{i},
+    TRY_CAST(s.Carrier AS nvarchar(max)) AS Carrier,
+    DATEADD(day, 2, o.CreatedAt) AS PromisedBy
+INTO [adx-shipping-{i}]
+FROM [orders-{m}] o TIMESTAMP BY CreatedAt
+JOIN [shipments-{m}] s TIMESTAMP BY ShippedAt
+    ON o.OrderId = s.OrderId AND DATEDIFF(minute, o, s) BETWEEN 0 AND {d}
+""",
+    """-- Statement {i}: one row per array element
+SELECT
+    e.DeviceId,
+    item.ArrayIndex AS Position,
+    TRY_CAST(item.ArrayValue.reading AS float) AS Reading{i},
+    GetRecordPropertyValue(e.Meta, 'unit') AS Unit,
+    GetArrayLength(e.Items) AS ItemCount
+INTO [adx-items-{i}]
+FROM [telemetry-{m}] e
+CROSS APPLY GetArrayElements(e.Items) AS item
+WHERE item.ArrayValue.reading IS NOT NULL
+""",
+    """-- Statement {i}: change detection against the previous reading
+SELECT
+    DeviceId,
+    EventTime,
+    TRY_CAST(Reading AS float) AS Reading,
+    LAG(TRY_CAST(Reading AS float)) OVER (PARTITION BY DeviceId LIMIT DURATION(hour, {h})) AS PrevReading{i},
+    ABS(TRY_CAST(Reading AS float) - LAG(TRY_CAST(Reading AS float)) OVER (PARTITION BY DeviceId LIMIT DURATION(hour, {h}))) AS Delta
+INTO [adx-changes-{i}]
+FROM [telemetry-{m}] TIMESTAMP BY EventTime
+WHERE LAG(Status, 1) OVER (PARTITION BY DeviceId LIMIT DURATION(minute, {w})) <> Status
+""",
+    """-- Statement {i}: normalised text fields
+SELECT
+    LOWER(LTRIM(RTRIM(DisplayName))) AS DisplayName,
+    SUBSTRING(Code, 1, 4) AS Prefix{i},
+    LEN(Description) AS DescriptionLength,
+    REPLACE(ResourcePath, '/', '.') AS DottedPath,
+    CHARINDEX('-', Code) AS DashAt,
+    CASE Category WHEN 'a' THEN 1 WHEN 'b' THEN 2 ELSE 0 END AS CategoryRank,
+    COALESCE(TRY_CAST(Score AS float), 0.0) AS Score
+INTO [adx-text-{i}]
+FROM [catalog-{m}]
+WHERE DisplayName LIKE 'dev%' AND Region IN ('east', 'west', 'north') AND NOT Disabled = 1
+""",
+    """CREATE TABLE [typed-{i}] (DeviceId nvarchar(max), Reading float, Seen datetime, Healthy bit);
+
+-- Statement {i}: healthy and unhealthy readings in one output
+SELECT DeviceId, Reading, Seen, 'healthy' AS Kind INTO [adx-union-{i}] FROM [typed-{i}] WHERE Healthy = 1
+UNION ALL
+SELECT DeviceId, Reading * -1, Seen, 'unhealthy' FROM [typed-{i}] WHERE Healthy = 0
+""",
+)
+
+
+def render_statement(i: int) -> str:
+    text = TEMPLATES[i % len(TEMPLATES)].format(
+        i=i, m=i % 7, t=60 + i % 30, t2=95 + i % 20, w=1 + i % 15, a=30 + i % 60, b=5 + i % 5,
+        n=i % 50, d=5 + i % 55, h=1 + i % 24)
+    # Statements follow each other with or without ';', as ASA allows.
+    return text.rstrip("\n") + (";\n\n" if i % 3 == 0 else "\n\n")
+
+
+def generate_query(min_bytes: int | None = None, statements: int | None = None) -> tuple[str, int]:
+    """(query text, statement count): at least min_bytes of UTF-8, or exactly `statements` statements."""
+    parts, size, i = [], 0, 0
+    while (statements is not None and i < statements) or (statements is None and size < min_bytes):
+        part = render_statement(i)
+        parts.append(part)
+        size += len(part.encode("utf-8"))
+        i += 1
+    return "".join(parts), i
+
+
+# --------------------------------------------------------------------------- 3 + 4. throughput, scaling
+
+# Runs in the venv's interpreter: the installed (non-editable) schemacheck.
+CHILD_SCRIPT = r'''
+import gc, json, sys, time
+
+spec = json.load(open(sys.argv[1], encoding="utf-8"))
+import schemacheck
+from schemacheck.asa.parser import parse_query
+
+
+def read(path):
+    with open(path, encoding="utf-8") as handle:
+        return handle.read()
+
+
+def checked(text, label):
+    analysis = schemacheck.analyze(text)
+    errors = [d for d in analysis.diagnostics if d.code == "SC001"]
+    if errors:
+        d = errors[0]
+        print(json.dumps({"error": f"{label}: SC001 at line {d.line}, column {d.column}: {d.message}"}))
+        sys.exit(3)
+    codes = {}
+    for d in analysis.diagnostics:
+        codes[d.code] = codes.get(d.code, 0) + 1
+    return {"outputs": len(analysis.outputs), "diagnostics": codes}
+
+
+def timed(function, text, runs, gc_off=False):
+    times = []
+    for _ in range(runs):
+        gc.collect()
+        if gc_off:
+            gc.disable()
+        start = time.perf_counter()
+        result = function(text)
+        times.append(time.perf_counter() - start)
+        gc.enable()
+        del result
+    return times
+
+
+out = {"python": sys.executable, "schemacheck_file": schemacheck.__file__}
+text = read(spec["throughput_file"])
+out["check"] = checked(text, "throughput query")
+out["analyze"] = timed(schemacheck.analyze, text, spec["runs"])
+out["parse"] = timed(parse_query, text, spec["runs"])
+if spec["grammar"]:
+    try:
+        from lark import Lark
+        lark_parser = Lark(read(spec["grammar"]), parser="lalr", lexer="contextual")
+        out["lark"] = timed(lark_parser.parse, text, spec["lark_runs"])
+    except Exception as error:
+        out["lark_error"] = f"{type(error).__name__}: {str(error).strip().splitlines()[0] if str(error).strip() else ''}"
+out["scaling"] = []
+for factor, path in spec["scaling"]:
+    scaled = read(path)
+    check = checked(scaled, f"scaling {factor}x query")
+    out["scaling"].append({"factor": factor, "check": check, "times": timed(schemacheck.analyze, scaled, spec["runs"]),
+                           "times_gc_off": timed(schemacheck.analyze, scaled, spec["runs"], gc_off=True)})
+print(json.dumps(out))
+'''
+
+
+def measure_throughput_and_scaling(venv: Venv, runs: int, size_kb: int, work: Path, log) -> dict:
+    text, count = generate_query(min_bytes=size_kb * 1024)
+    big = work / "generated-large.asaql"
+    big.write_text(text, encoding="utf-8")
+    _, base_statements = generate_query(min_bytes=SCALING_BASE_BYTES)
+    scaling_files = []
+    for factor in SCALING_FACTORS:
+        scaled, _ = generate_query(statements=base_statements * factor)
+        path = work / f"generated-scaling-{factor}x.asaql"
+        path.write_text(scaled, encoding="utf-8")
+        scaling_files.append((factor, str(path)))
+    script = work / "throughput_child.py"
+    script.write_text(CHILD_SCRIPT, encoding="utf-8")
+    spec_path = work / "throughput_spec.json"
+    spec_path.write_text(json.dumps({
+        "runs": runs,
+        "lark_runs": runs,
+        "throughput_file": str(big),
+        "grammar": str(GRAMMAR) if venv.lark_version else None,
+        "scaling": scaling_files,
+    }))
+    log(f"throughput and scaling in {venv.python} ...")
+    result = subprocess.run([str(venv.python), str(script), str(spec_path)], cwd=work, env=child_env(),
+                            capture_output=True, text=True)
+    lines = result.stdout.strip().splitlines()
+    try:
+        data = json.loads(lines[-1]) if lines else None
+    except ValueError:
+        data = None
+    if data and "error" in data:
+        raise BenchError("the generated query does not parse with schemacheck: " + data["error"]
+                         + "\n  (fix the templates in benchmarks/run.py, or the parser)")
+    if result.returncode != 0 or data is None:
+        raise BenchError(f"the throughput subprocess failed (exit {result.returncode}):\n"
+                         + (result.stderr or result.stdout)[-3000:])
+
+    size = len(text.encode("utf-8")) / 1024
+    analyze_s, parse_s = median(data["analyze"]), median(data["parse"])
+    lark_s = median(data["lark"]) if "lark" in data else float("nan")
+    throughput = {
+        "method": "subprocess of the venv's python; time.perf_counter around each call; gc.collect() before each",
+        "python": data["python"],
+        "statements": count,
+        "size_kb": size,
+        "check": data["check"],
+        "analyze_s": analyze_s, "analyze_kbs": size / analyze_s,
+        "parse_s": parse_s, "parse_kbs": size / parse_s,
+        "lark_s": lark_s, "lark_kbs": size / lark_s,
+        "lark_runs": len(data.get("lark", [])),
+        "lark_error": data.get("lark_error") or (None if venv.lark_version else venv.lark_error),
+        "target_kbs": THROUGHPUT_TARGET_KBS,
+        "runs": runs,
+        "samples": {k: data[k] for k in ("analyze", "parse", "lark") if k in data},
+    }
+    rows = []
+    for (factor, path), entry in zip(scaling_files, data["scaling"]):
+        kb = Path(path).stat().st_size / 1024
+        t, t_off = median(entry["times"]), median(entry["times_gc_off"])
+        rows.append({"factor": factor, "statements": base_statements * factor, "size_kb": kb, "median_s": t,
+                     "kbs": kb / t, "ms_per_kb": t * 1000 / kb, "outputs": entry["check"]["outputs"],
+                     "gc_off_median_s": t_off, "gc_off_ms_per_kb": t_off * 1000 / kb,
+                     "samples": entry["times"], "samples_gc_off": entry["times_gc_off"]})
+    for row in rows:
+        row["per_kb_ratio"] = row["ms_per_kb"] / rows[0]["ms_per_kb"]
+    return {"throughput": throughput, "scaling": {"runs": runs, "rows": rows}}
+
+
+# --------------------------------------------------------------------------- report
+
+def print_report(results: dict) -> None:
+    meta = results["meta"]
+    rule = "=" * 100
+    print()
+    print(rule)
+    print(f"schemacheck benchmarks   {meta['date']}   Python {meta['python_version']}   {meta['platform']}   "
+          f"{meta['cpus']} CPUs")
+    print(f"  venv: {meta['venv']}   (non-editable install: {meta['package_dir']})")
+    print(f"  lark in venv: {meta['lark_version'] or 'not installed'}   sample: {SAMPLE.relative_to(REPO)}")
+    print(f"  all figures are medians; ratios are against the baseline named in each section")
+    print(rule)
+
+    cold = results["cold_start"]
+    print(f"\n1. COLD START  (subprocess wall time, output to DEVNULL, {cold['runs']} runs each, "
+          f"the two commands alternated)")
+    print(f"   {'baseline: python -c pass':<46}{fmt_time(cold['baseline_s']):>10}   1.00x")
+    verdict = "meets" if cold["ratio"] <= COLD_TARGET_RATIO else "MISSES"
+    print(f"   {'schemacheck infer <sample>':<46}{fmt_time(cold['infer_s']):>10}   {fmt_ratio(cold['ratio'])}"
+          f" of python -c pass   (target <= {COLD_TARGET_RATIO:g}x: {verdict})")
+    print(f"     baseline: {cold['baseline_cmd']}")
+    print(f"     measured: {cold['infer_cmd']}")
+    imp = results["importtime"]
+    print(f"\n   imports of the cold infer  (python -X importtime, median of {imp['runs']} runs; "
+          f"{imp['module_count']} modules, {imp['total_us'] / 1000:.1f} ms in imports in total)")
+    print(f"     {'cumulative':>10}  {'self':>8}  module")
+    for row in imp["top"]:
+        print(f"     {row['cumulative_us'] / 1000:>7.2f} ms  {row['self_us'] / 1000:>5.2f} ms  {row['module']}")
+    print("   heavy modules on the cold path:  " + "   ".join(
+        f"{name}: {'IMPORTED (' + ', '.join(hits[:3]) + ')' if hits else 'not imported'}"
+        for name, hits in imp["forbidden"].items()))
+    print(f"     measured: {imp['cmd']}")
+
+    grammar = results["grammar_loading"]
+    print(f"\n2. GRAMMAR LOADING  (fresh subprocess of the venv's python each, {grammar['runs']} runs, all "
+          f"interleaved; 'net' = minus python -c pass)")
+    print(f"   {'':<3}{'strategy':<58}{'median':>10}{'net':>11}{'ratio':>9}")
+    for row in grammar["rows"]:
+        key = "" if row["key"] == "baseline" else row["key"] + "."
+        print(f"   {key:<3}{row['label']:<58}{fmt_time(row['median_s']):>10}{fmt_time(row['net_s']):>11}"
+              f"{fmt_ratio(row['ratio']):>9}")
+        if row["key"] != "baseline" and row["cmd"]:
+            cmd = f"python {row['cmd']}"
+            print(f"        {cmd}" if len(cmd) <= 110 else f"        {cmd[:107]}...")
+        if row["note"]:
+            print(f"        ({row['note']})")
+    print("   ratio = median / median of python -c pass")
+
+    tp = results["throughput"]
+    print(f"\n3. THROUGHPUT  (generated query: {tp['size_kb']:.0f} KB, {tp['statements']} statements, "
+          f"{tp['check']['outputs']} outputs, no SC001; {tp['runs']} runs)")
+    print(f"   method: {tp['method']}")
+    print(f"   {'':<56}{'median':>10}{'KB/s':>10}   ratio")
+    verdict = "meets" if tp["analyze_kbs"] >= THROUGHPUT_TARGET_KBS else "MISSES"
+    lark_kbs = tp["lark_kbs"]
+    print(f"   {'baseline: Lark LALR parse (contextual lexer, Tree)':<56}{fmt_time(tp['lark_s']):>10}"
+          f"{fmt_rate(lark_kbs):>10}   1.00x" + (f"   ({tp['lark_runs']} runs)" if tp["lark_runs"] else
+                                         f"   (not measured: {tp['lark_error']})"))
+    print(f"   {'schemacheck parse_query() (parse only)':<56}{fmt_time(tp['parse_s']):>10}{fmt_rate(tp['parse_kbs']):>10}"
+          f"   {fmt_ratio(tp['parse_kbs'] / lark_kbs)} of Lark's KB/s")
+    print(f"   {'schemacheck.analyze() (parse + infer)':<56}{fmt_time(tp['analyze_s']):>10}"
+          f"{fmt_rate(tp['analyze_kbs']):>10}   {fmt_ratio(tp['analyze_kbs'] / lark_kbs)} of Lark's KB/s"
+          f"   (target >= {THROUGHPUT_TARGET_KBS:g} KB/s: {verdict})")
+    print(f"   diagnostics on the generated query: "
+          + (", ".join(f"{code} x{n}" for code, n in sorted(tp["check"]["diagnostics"].items())) or "none"))
+
+    sc = results["scaling"]
+    print(f"\n4. SCALING  (schemacheck.analyze() on 1x/10x/100x a ~5 KB generated query, same subprocess, "
+          f"{sc['runs']} runs; baseline: the 1x time per KB)")
+    print(f"   {'factor':<8}{'statements':>11}{'size':>11}{'median':>11}{'KB/s':>9}{'ms/KB':>9}{'ms/KB ratio':>13}"
+          f"{'ms/KB, gc off':>16}")
+    for row in sc["rows"]:
+        print(f"   {str(row['factor']) + 'x':<8}{row['statements']:>11}{row['size_kb']:>8.1f} KB{fmt_time(row['median_s']):>11}"
+              f"{row['kbs']:>9.0f}{row['ms_per_kb']:>9.3f}{fmt_ratio(row['per_kb_ratio']):>13}"
+              f"{row['gc_off_ms_per_kb']:>16.3f}")
+    print("   'gc off': the same runs with gc.disable() around each call, to tell the cyclic GC's share "
+          "from the code's own scaling")
+    print(f"\n(total benchmark time {results['meta']['elapsed_s']:.0f} s)")
+
+
+def jsonable(value):
+    """The results as plain JSON values (NaN -> null, paths -> str); raw samples included."""
+    if isinstance(value, dict):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [jsonable(v) for v in value]
+    if isinstance(value, float) and value != value:
+        return None
+    if isinstance(value, Path):
+        return str(value)
+    return value
+
+
+# --------------------------------------------------------------------------- main
+
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--runs", type=int, default=10, metavar="N",
+                        help="runs per figure for grammar loading, throughput and scaling (default 10)")
+    parser.add_argument("--cold-runs", type=int, default=None, metavar="M",
+                        help="runs per command for the cold start (default 3 x --runs, i.e. 30)")
+    parser.add_argument("--size", type=int, default=500, metavar="KB",
+                        help="size of the generated throughput query in KB (default 500)")
+    parser.add_argument("--json", metavar="FILE", help="also write all numbers (and raw samples) as JSON")
+    parser.add_argument("--keep-venv", metavar="DIR",
+                        help="create the virtualenv in DIR and keep it; reuse it next time "
+                             "(schemacheck is reinstalled when its source changed)")
+    args = parser.parse_args(argv)
+    if args.runs < 1 or (args.cold_runs is not None and args.cold_runs < 1) or args.size < 1:
+        parser.error("--runs, --cold-runs and --size must be at least 1")
+    if args.cold_runs is None:
+        args.cold_runs = 3 * args.runs
+    return args
+
+
+def main(argv=None) -> int:
+    args = parse_args(argv)
+    started = time.perf_counter()
+
+    def log(message: str) -> None:
+        print(f"[bench {time.perf_counter() - started:5.1f}s] {message}", file=sys.stderr, flush=True)
+
+    for path in (SAMPLE, GRAMMAR):
+        if not path.exists():
+            print(f"error: {path} is missing", file=sys.stderr)
+            return 2
+    work = Path(tempfile.mkdtemp(prefix="schemacheck-bench-"))
+    venv_dir = Path(args.keep_venv).resolve() if args.keep_venv else work / "venv"
+    try:
+        venv = setup_venv(venv_dir, work, log)
+        results = {"meta": {
+            "date": time.strftime("%Y-%m-%d %H:%M"),
+            "python_version": platform.python_version(),
+            "platform": f"{platform.system()} {platform.machine()}",
+            "cpus": os.cpu_count(),
+            "venv": str(venv_dir) + ("" if args.keep_venv else " (temporary)"),
+            "package_dir": venv.package_dir,
+            "lark_version": venv.lark_version,
+            "runs": args.runs,
+            "cold_runs": args.cold_runs,
+        }}
+        log(f"cold start, {args.cold_runs} runs x 2 commands ...")
+        results["cold_start"] = measure_cold_start(venv, args.cold_runs, work)
+        log("import times ...")
+        results["importtime"] = measure_importtime(venv, work, min(IMPORTTIME_RUNS, args.cold_runs))
+        log(f"grammar loading, {args.runs} runs ...")
+        results["grammar_loading"] = measure_grammar_loading(venv, args.runs, work, log)
+        results.update(measure_throughput_and_scaling(venv, args.runs, args.size, work, log))
+        results["meta"]["elapsed_s"] = time.perf_counter() - started
+    except BenchError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+    print_report(results)
+    if args.json:
+        Path(args.json).write_text(json.dumps(jsonable(results), indent=2) + "\n", encoding="utf-8")
+        print(f"numbers written to {args.json}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
