@@ -58,7 +58,8 @@ _TOKEN = re.compile(
     """,
     re.VERBOSE | re.DOTALL,
 )
-_OPEN_PAREN_AHEAD = re.compile(r"\s*\(")
+# Only spaces and comments may stand between an analytic OVER and its "(".
+_OPEN_PAREN_AHEAD = re.compile(r"(?:\s|--[^\n]*|/\*.*?\*/)*\(", re.DOTALL)
 
 BUILD, INLINE, EXPAND1 = 0, 1, 2
 
