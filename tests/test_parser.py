@@ -268,3 +268,12 @@ def test_reserved_word_as_name_suggests_brackets():
 def test_syntax_error_carries_the_source_line():
     error = syntax_error("SELECT a\nFRM x")
     assert error.source_line == "FRM x"
+
+
+def test_a_comment_after_the_key_list_over_does_not_reach_a_later_parenthesis():
+    # The look-ahead that tells `OVER (` from the TIMESTAMP BY key list once let a
+    # comment body stretch to a later "*/" followed by "(".
+    select = only_select("SELECT a FROM x TIMESTAMP BY f() = g() OVER/*x*/k1 WHERE LEFT/*y*/(b, 1) = 'z'")
+    assert [k.parts[0].text for k in select.from_.source.timestamp_by.over] == ["k1"]
+    assert isinstance(only_select("SELECT f() OVER /* w */ -- v\n (PARTITION BY a) AS x FROM i").items[0].expr,
+                      A.FunctionCall)

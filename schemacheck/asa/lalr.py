@@ -58,8 +58,9 @@ _TOKEN = re.compile(
     """,
     re.VERBOSE | re.DOTALL,
 )
-# Only spaces and comments may stand between an analytic OVER and its "(".
-_OPEN_PAREN_AHEAD = re.compile(r"(?:\s|--[^\n]*|/\*.*?\*/)*\(", re.DOTALL)
+# Only spaces and comments may stand between an analytic OVER and its "(". A comment
+# body must not contain "*/": a lazy `.*?` could stretch one over code to a later "*/".
+_OPEN_PAREN_AHEAD = re.compile(r"(?:\s|--[^\n]*|/\*(?:[^*]|\*(?!/))*\*/)*\(")
 
 BUILD, INLINE, EXPAND1 = 0, 1, 2
 
