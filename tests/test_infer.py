@@ -30,6 +30,12 @@ def test_unaliased_names():
     assert codes(text) == [("SC105", 1, 71), ("SC105", 1, 79), ("SC105", 1, 97)]
 
 
+def test_a_field_of_another_calls_result_has_no_documented_name():
+    analysis = analyze("SELECT GetArrayElement(arr, 0).Temp, System.Window().Id FROM i GROUP BY Tumbling(minute, 1)")
+    assert [c.name for c in analysis.outputs[0].columns] == [None, "Id"]
+    assert [d.code for d in analysis.diagnostics] == ["SC105"]
+
+
 def test_level_1_0_lower_cases_names_and_1_1_keeps_them():
     text = "SELECT DeviceId, AVG(Temp) AS AvgTemp, COUNT(*) AS [Count] FROM i GROUP BY DeviceId, Tumbling(second, 5)"
     assert [n for n, _ in columns(text, level="1.0")] == ["deviceid", "avgtemp", "count"]

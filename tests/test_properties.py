@@ -177,13 +177,16 @@ def check_error_position(error: QuerySyntaxError, text: str) -> None:
     assert str(error) == f"line {error.line}, column {error.column}: {error.message}"
 
 
-def flatten(node) -> list:
-    """An AST as a flat list (iteratively: a deeply nested query would overflow repr())."""
+def flatten(node, spans: bool = True) -> list:
+    """An AST as a flat list (iteratively: a deeply nested query would overflow repr());
+    without its Spans when `spans` is false: what the AST says, not where."""
     out = []
     stack = [node]
     while stack:
         item = stack.pop()
         if isinstance(item, tuple):
+            if not spans and type(item).__name__ == "Span":
+                continue
             out.append((type(item).__name__, len(item)))
             stack.extend(reversed(item))
         else:
@@ -584,19 +587,7 @@ def token_gaps(text: str) -> list[int]:
 
 
 def without_spans(node) -> list:
-    """`flatten`, minus every Span: what the AST says, not where."""
-    out = []
-    stack = [node]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, tuple):
-            if type(item).__name__ == "Span":
-                continue
-            out.append((type(item).__name__, len(item)))
-            stack.extend(reversed(item))
-        else:
-            out.append(item)
-    return out
+    return flatten(node, spans=False)
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -75,7 +75,7 @@ class _Col:
 
 @record
 class _Relation:
-    kind: str                # "input", "step", "subquery", "apply", "match"
+    kind: str                # "input", "step", "subquery", "output", "apply", "match", "record"
     label: str               # how to name it in messages
     columns: tuple[_Col, ...]
     gaps: tuple[Gap, ...]
@@ -107,7 +107,6 @@ class _Binding:
 
 
 _FIELD_LIKE = re.compile(r"^[\w\[\]\.\-]+$")
-_TYPE_FROM_COLUMN_LIST = ("bigint", "float", "nvarchar(max)", "datetime", "bit", "record", "array")
 
 
 def _field_types(pairs) -> tuple[tuple[str, Ty], ...] | None:
@@ -224,7 +223,7 @@ class _Inferrer:
                 else:
                     seen[name.lower()] = column
             columns.append(column)
-        return _Relation(context if context != "output" else "step", label, tuple(columns), tuple(gaps))
+        return _Relation(context, label, tuple(columns), tuple(gaps))
 
     def expand_star(self, star: A.Star, select: A.Select, scope: list[_Binding], columns: list[_Col],
                     gaps: list[Gap], seen: dict[str, _Col]) -> None:
@@ -363,7 +362,9 @@ class _Inferrer:
             if len(expr.parts) == 1 and last.quote == '"' and not _FIELD_LIKE.match(last.text):
                 return None  # read as text (see SC008)
             return last.text
-        if isinstance(expr, A.MemberAccess):
+        # Documented for System.Window().Id only; a field of another call's result is not.
+        if isinstance(expr, A.MemberAccess) and isinstance(expr.target, A.FunctionCall) \
+                and expr.target.lowered_name == "system.window":
             return expr.member.text
         if isinstance(expr, A.FunctionCall) and expr.star and expr.lowered_name == "count" and expr.over is None:
             return "count"
@@ -415,7 +416,7 @@ class _Inferrer:
                 whole = self.binding(first.text, scope)
                 if whole is not None and not rest:
                     return whole.relation.as_record()
-                ty = T.unknown("")
+                ty = T.unknown(f"{first.text} is not known from the query")
         for part in rest:
             field = ty.field(part.text)
             if field is None:
@@ -443,7 +444,7 @@ class _Inferrer:
                 self.report("SC005", f"no column {name.text} in {labels}", name.span, query_column=name.text)
             return T.unknown(f"no source has a column {name.text}")
         if len(open_sources) == 1 and open_sources[0].relation.kind == "input":
-            return T.unknown(f"{name.text} is a field of {open_sources[0].relation.label.split(' ', 1)[1]}, "
+            return T.unknown(f"{name.text} is a field of {open_sources[0].relation.label}, "
                              f"whose type the query does not declare")
         return T.unknown(f"{name.text} is an input field whose type the query does not declare")
 
@@ -482,7 +483,8 @@ class _Inferrer:
         lowered = type_name.name.lower()
         kind = T.TYPE_NAMES.get(lowered)
         argument = type_name.argument.lower() if type_name.argument is not None else None
-        if kind is None or (kind == T.NVARCHAR) != (argument == "max") or (kind != T.NVARCHAR and argument):
+        valid = kind is not None and (argument == "max" if kind == T.NVARCHAR else argument is None)
+        if not valid:
             if kind == T.NVARCHAR or lowered in ("varchar", "char", "nchar"):
                 advice = T.NVARCHAR
             else:
