@@ -265,9 +265,12 @@ def test_reserved_word_as_name_suggests_brackets():
     assert "write [select] to use it as a name" in error.message
 
 
-def test_syntax_error_carries_the_source_line():
+def test_syntax_error_carries_the_source_line_and_the_file():
     error = syntax_error("SELECT a\nFRM x")
-    assert error.source_line == "FRM x"
+    assert error.source_line == "FRM x" and error.file is None
+    with pytest.raises(QuerySyntaxError) as caught:
+        parse_query("SELECT a\nFRM x", file="q.asaql")
+    assert str(caught.value) == "q.asaql:2:1: expected FROM after the select list, found 'FRM'; did you mean FROM?"
 
 
 def test_a_comment_after_the_key_list_over_does_not_reach_a_later_parenthesis():

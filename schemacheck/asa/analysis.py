@@ -43,7 +43,7 @@ def analyze(text: str, *, file: str | None = None, level: str = DEFAULT_COMPAT_L
 
 def _analyze(text, file, level, udf_types) -> QueryAnalysis:
     try:
-        script = parse_query(text)
+        script = parse_query(text, file)
     except QuerySyntaxError as error:
         diagnostic = D.Diagnostic("SC001", D.ERROR, error.message, file, error.line, error.column,
                                   error.line, error.end_column)

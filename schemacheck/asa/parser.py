@@ -30,9 +30,11 @@ class QuerySyntaxError(Exception):
         self.found = found
         self.expected = expected
         self.source_line = source_line
+        self.file: str | None = None
 
     def __str__(self) -> str:
-        return f"line {self.line}, column {self.column}: {self.message}"
+        where = f"line {self.line}, column {self.column}"
+        return f"{self.file}:{self.line}:{self.column}: {self.message}" if self.file else f"{where}: {self.message}"
 
 
 def normalize_source(text: str) -> str:
@@ -470,8 +472,16 @@ def _window(expr: A.Expr) -> A.Window | None:
     return A.Window("windows", expr, tuple(members), tuple(ids), expr.span)
 
 
-def parse_query(text: str) -> A.Script:
-    """Parse a whole query text (see module doc). Raises QuerySyntaxError."""
+def parse_query(text: str, file: str | None = None) -> A.Script:
+    """Parse a whole query text (see module doc). Raises QuerySyntaxError naming `file`."""
+    try:
+        return _parse(text)
+    except QuerySyntaxError as error:
+        error.file = file
+        raise
+
+
+def _parse(text: str) -> A.Script:
     text = normalize_source(text)
     lines = LineMap(text)
     builder = _Builder(lines)
