@@ -662,7 +662,7 @@ def print_report(results: dict) -> None:
           f"{meta['cpus']} CPUs")
     print(f"  venv: {meta['venv']}   (non-editable install: {meta['package_dir']})")
     print(f"  lark in venv: {meta['lark_version'] or 'not installed'}   sample: {SAMPLE.relative_to(REPO)}")
-    print(f"  all figures are medians; ratios are against the baseline named in each section")
+    print("  all figures are medians; ratios are against the baseline named in each section")
     print(rule)
 
     cold = results["cold_start"]
@@ -715,7 +715,7 @@ def print_report(results: dict) -> None:
     print(f"   {'schemacheck.analyze() (parse + infer)':<56}{fmt_time(tp['analyze_s']):>10}"
           f"{fmt_rate(tp['analyze_kbs']):>10}   {fmt_ratio(tp['analyze_kbs'] / lark_kbs)} of Lark's KB/s"
           f"   (target >= {THROUGHPUT_TARGET_KBS:g} KB/s: {verdict})")
-    print(f"   diagnostics on the generated query: "
+    print("   diagnostics on the generated query: "
           + (", ".join(f"{code} x{n}" for code, n in sorted(tp["check"]["diagnostics"].items())) or "none"))
 
     sc = results["scaling"]

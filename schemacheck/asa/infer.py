@@ -109,9 +109,10 @@ class _Binding:
 _FIELD_LIKE = re.compile(r"^[\w\[\]\.\-]+$")
 
 
-def _field_types(pairs) -> tuple[tuple[str, Ty], ...] | None:
-    return tuple((name, T.known(kind) if kind else T.unknown("not stated by the documentation"))
-                 for name, kind in pairs)
+def _field_types(pairs, unknown: Ty | None = None) -> tuple[tuple[str, Ty], ...]:
+    """A record's fields from a table of (name, ASA type or None); None fields get `unknown`."""
+    unknown = unknown or T.unknown("not stated by the documentation")
+    return tuple((name, T.known(kind) if kind else unknown) for name, kind in pairs)
 
 
 class _Inferrer:
@@ -298,10 +299,10 @@ class _Inferrer:
         argument = self.type_of(apply.function.args[0], scope) if apply.function.args else T.unknown("no argument")
         if function == "getarrayelements":
             element = argument.element or T.unknown("the array's elements are not typed by the query")
-            fields = (("ArrayIndex", T.known(T.BIGINT)), ("ArrayValue", element))
+            fields = _field_types(F.ARRAY_ELEMENTS_FIELDS, element)
         elif function == "getrecordproperties":
-            fields = (("PropertyName", T.known(T.NVARCHAR)),
-                      ("PropertyValue", T.unknown("the record's values are not typed by the query")))
+            fields = _field_types(F.RECORD_PROPERTIES_FIELDS,
+                                  T.unknown("the record's values are not typed by the query"))
         else:
             self.report("SC006", f"{'.'.join(p.text for p in apply.function.name)} is not a function APPLY "
                         f"takes; use GetArrayElements or GetRecordProperties", apply.function.span)
@@ -615,7 +616,7 @@ class _Inferrer:
             return T.array_type(first if call.args else T.record_type())
         if returns == F.COLLECT_TOP:
             value = args[1] if len(args) > 1 else T.record_type()
-            return T.array_type(T.record_type((("rank", T.known(T.BIGINT)), ("value", value))))
+            return T.array_type(T.record_type(_field_types(F.COLLECT_TOP_FIELDS, value)))
         if returns == F.ORDER_KEY:
             if call.over is not None and call.over.order_by:
                 return self.type_of(call.over.order_by[0].expr, scope)
