@@ -622,9 +622,9 @@ GRAMMAR_DEPTH = 12  # past this depth every rule takes its shallowest expansion
 def _grammar_tables():
     """grammars/asaql.lark as (expansions by rule, shallowest height by rule, terminal strategies)."""
     lark = pytest.importorskip("lark")
-    from schemacheck.asa.generate import grammar_path
+    from schemacheck.generate import GRAMMARS
 
-    grammar = lark.Lark(grammar_path().read_text(encoding="utf-8"), parser="lalr", lexer="contextual")
+    grammar = lark.Lark(GRAMMARS["asaql"].text(), parser="lalr", lexer="contextual")
     expansions: dict[str, list[tuple[tuple[str, bool], ...]]] = {}
     for rule in grammar.rules:
         expansions.setdefault(rule.origin.name, []).append(tuple((s.name, s.is_term) for s in rule.expansion))

@@ -12,8 +12,9 @@ from __future__ import annotations
 from bisect import bisect_right
 
 from schemacheck.asa import ast as A
-from schemacheck.asa import lalr
+from schemacheck import lalr
 from schemacheck.asa._tables import KEYWORDS, RULES
+from schemacheck.asa.lexer import LANGUAGE, RESERVED_WORDS
 from schemacheck.asa.functions import WINDOW_KINDS
 
 
@@ -487,7 +488,7 @@ def _parse(text: str) -> A.Script:
     builder = _Builder(lines)
     callbacks = [getattr(builder, name, None) for _lhs, _size, name, _keep, mode, _splice in RULES]
     try:
-        return lalr.parse(text, callbacks)
+        return lalr.parse(text, LANGUAGE, callbacks)
     except lalr.LexFailure as failure:
         raise _lex_error(failure, text, lines) from None
     except lalr.ParseFailure as failure:
@@ -608,7 +609,7 @@ def _parse_error(failure: lalr.ParseFailure, text: str, lines: LineMap) -> Query
     if previous is not None and previous.type == "NAME" and len(failure.states) > 1:
         # `SELECT a FRM i`: the misspelled keyword was taken as an alias and the error
         # only shows at the next word; point at the misspelling instead.
-        before = lalr.viable_terminals(failure.states[:-1])
+        before = lalr.viable_terminals(LANGUAGE, "start", failure.states[:-1])
         suggestion = _suggest_keyword(previous.text, before)
         if suggestion is not None:
             line, column = lines.position(previous.start)
@@ -651,7 +652,7 @@ def _parse_error(failure: lalr.ParseFailure, text: str, lines: LineMap) -> Query
         if suggestion is not None:
             hint = f"; did you mean {suggestion}?"
     name_required = previous is not None and (previous.type in _NAME_AFTER or previous.type in _EXPRESSION_AFTER)
-    if not hint and name_required and token.text.lower() in lalr.RESERVED_WORDS and expected & _NAMES:
+    if not hint and name_required and token.text.lower() in RESERVED_WORDS and expected & _NAMES:
         hint = f"; {word} is a reserved word: write [{token.text}] to use it as a name"
     words = tuple(_expected_words(expected))
     return QuerySyntaxError(message + hint, line, column, end_column, found, words, lines.line_text(line))

@@ -1,0 +1,228 @@
+"""A lexer and LALR(1) driver for the parse tables generated from grammars/*.lark.
+
+`parse(text, language, callbacks, start)` runs the tables that Lark computed (see
+schemacheck.generate) and calls `callbacks[rule](children, start, end)` at each
+reduction, so the caller builds its own nodes directly (no parse tree). `start`/`end`
+are character offsets covering every token of the rule, punctuation included.
+
+A `Language` pairs the tables with a lexer: one regular expression whose named groups
+are token kinds. A word that is a keyword of the grammar becomes that keyword when it
+is reserved or when the parser, in its current state, can take the keyword; otherwise
+it stays a NAME. This is what lets `timestamp`, `order` or `table` be plain names
+where no keyword fits, at the cost of a dictionary look-up instead of one compiled
+regular expression per parser state (Lark's contextual lexer).
+
+Errors are raised as `LexFailure` / `ParseFailure` carrying offsets and the parser's
+state; each language's parser module turns them into messages for people.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+
+BUILD, INLINE, EXPAND1 = 0, 1, 2
+
+
+class Token:
+    """A terminal: its grammar type, its text as written, and its offsets."""
+
+    __slots__ = ("type", "text", "start", "end")
+
+    def __init__(self, type: str, text: str, start: int, end: int) -> None:
+        self.type = type
+        self.text = text
+        self.start = start
+        self.end = end
+
+    def __repr__(self) -> str:
+        return f"Token({self.type}, {self.text!r}, {self.start})"
+
+
+class Language:
+    """Generated tables (a module with ACTIONS, RULES, KEYWORDS, START_STATES, END_STATES)
+    plus the lexer that feeds them.
+
+    `token` is the lexer's regular expression: group `ws` and `comment` are skipped,
+    `open_*` groups are errors (an unclosed quote or comment), `NAME` may become a
+    keyword, `op` is looked up in `operators` (text -> terminals in order of
+    preference), any other group is the terminal of that name. `refine[word]` may
+    change the terminal chosen for a keyword: `refine(kind, row, text, end) -> kind`.
+    """
+
+    def __init__(self, tables, token: re.Pattern, operators: Mapping[str, tuple[str, ...]],
+                 reserved: frozenset[str] = frozenset(),
+                 refine: Mapping[str, Callable[[str, dict, str, int], str]] | None = None) -> None:
+        self.actions = tables.ACTIONS
+        self.rules = tables.RULES
+        self.keywords = tables.KEYWORDS
+        self.start_states = tables.START_STATES
+        self.end_states = tables.END_STATES
+        self.terminals = tables.TERMINALS
+        self.token = token
+        self.operators = operators
+        self.reserved = reserved
+        self.refine = dict(refine or {})
+        # Rules whose reduction changes nothing but the parser state: `?x: y` with one child.
+        self.passthrough = tuple(
+            size == 1 and mode == EXPAND1 and keep == (0,) and not splice
+            for _lhs, size, _name, keep, mode, splice in self.rules
+        )
+
+
+class LexFailure(Exception):
+    """Text that is no token at all. `kind` is the `open_*` group or "char"."""
+
+    def __init__(self, kind: str, start: int) -> None:
+        super().__init__(kind, start)
+        self.kind = kind
+        self.start = start
+
+
+class ParseFailure(Exception):
+    """A token the grammar cannot take here. `states`/`values` are the parser's stacks
+    at that point; `last_end` is where the last token taken ends."""
+
+    def __init__(self, language: Language, start: str, token: Token, states: list[int], values: list,
+                 last_end: int) -> None:
+        super().__init__(token)
+        self.language = language
+        self.start = start
+        self.token = token
+        self.states = states
+        self.values = values
+        self.last_end = last_end
+
+    @property
+    def expected(self) -> frozenset[str]:
+        return viable_terminals(self.language, self.start, self.states)
+
+
+def viable_terminals(language: Language, start: str, states: list[int]) -> frozenset[str]:
+    """The terminals the parser could really shift with this state stack.
+
+    An LALR state's row also lists look-aheads merged in from other contexts; playing
+    the reductions out on a copy of the stack keeps only the ones that lead to a shift.
+    """
+    actions = language.actions
+    end_state = language.end_states[start]
+    result = set()
+    for terminal in actions[states[-1]]:
+        if not (terminal[0].isupper() or terminal == "$END"):
+            continue
+        stack = list(states)
+        while True:
+            action = actions[stack[-1]].get(terminal)
+            if action is None:
+                break
+            if action >= 0:
+                result.add(terminal)
+                break
+            lhs, size = language.rules[~action][:2]
+            if size:
+                del stack[-size:]
+            stack.append(actions[stack[-1]][lhs])
+            if terminal == "$END" and stack[-1] == end_state:
+                result.add(terminal)
+                break
+    return frozenset(result)
+
+
+def parse(text: str, language: Language, callbacks: list, start: str = "start") -> object:
+    """Parse `text` from rule `start`; `callbacks[i]` builds the node of rule i."""
+    actions = language.actions
+    rules = language.rules
+    passthrough = language.passthrough
+    keywords = language.keywords
+    reserved = language.reserved
+    operators = language.operators
+    refine = language.refine
+    match = language.token.match
+    end_state = language.end_states[start]
+    states = [language.start_states[start]]
+    values: list = []
+    starts: list[int] = []
+    ends: list[int] = []
+    pos = 0
+    length = len(text)
+    while True:
+        row = actions[states[-1]]
+        if pos < length:
+            m = match(text, pos)
+            if m is None:
+                raise LexFailure("char", pos)
+            kind = m.lastgroup
+            end = m.end()
+            if kind == "ws" or kind == "comment":
+                pos = end
+                continue
+            word = m.group()
+            if kind == "NAME":
+                lowered = word.lower()
+                keyword = keywords.get(lowered)
+                if keyword is not None and (lowered in reserved or keyword in row):
+                    kind = keyword
+                if lowered in refine:
+                    kind = refine[lowered](kind, row, text, end)
+            elif kind == "op":
+                candidates = operators[word]
+                kind = candidates[0]
+                for candidate in candidates:
+                    if candidate in row:
+                        kind = candidate
+                        break
+            elif kind.startswith("open_"):
+                raise LexFailure(kind, pos)
+            token = Token(kind, word, pos, end)
+            pos = end
+        else:
+            kind = "$END"
+            token = Token(kind, "", length, length)
+
+        while True:
+            action = row.get(kind)
+            if action is None:
+                raise ParseFailure(language, start, token, states, values, ends[-1] if ends else 0)
+            if action >= 0:
+                states.append(action)
+                values.append(token)
+                starts.append(token.start)
+                ends.append(token.end)
+                break
+            rule = ~action
+            lhs, size, _name, keep, mode, splice = rules[rule]
+            if passthrough[rule]:
+                states.pop()
+            else:
+                if size:
+                    children_in = values[-size:]
+                    first = starts[-size]
+                    last = ends[-1]
+                    del values[-size:], starts[-size:], ends[-size:], states[-size:]
+                else:
+                    children_in = ()
+                    first = last = token.start
+                if splice:
+                    children = []
+                    for i in keep:
+                        child = children_in[i]
+                        if type(child) is list:
+                            children.extend(child)
+                        else:
+                            children.append(child)
+                else:
+                    children = [children_in[i] for i in keep]
+                if mode == INLINE:
+                    result = children
+                elif mode == EXPAND1 and len(children) == 1:
+                    result = children[0]
+                else:
+                    result = callbacks[rule](children, first, last)
+                values.append(result)
+                starts.append(first)
+                ends.append(last)
+            goto = actions[states[-1]][lhs]
+            states.append(goto)
+            if goto == end_state and kind == "$END":
+                return values[-1]
+            row = actions[goto]
