@@ -1,4 +1,4 @@
-"""Reading query files: bytes -> text, with a clear InputError for anything that is not text.
+"""Reading query and schema files: bytes -> text, with a clear InputError for anything that is not text.
 
 UTF-8 with or without a BOM and UTF-16 with a BOM are read; invalid UTF-8, NUL bytes
 (binary files) and empty files are errors naming the file, line and column.
@@ -20,7 +20,7 @@ def _position(data: bytes, offset: int) -> tuple[int, int]:
     return line, offset - start + 1
 
 
-def decode(data: bytes, file: str) -> str:
+def decode(data: bytes, file: str, what: str = "query") -> str:
     """Bytes of a text file -> str (BOM removed), or InputError."""
     for bom, encoding in ((codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be")):
         if data.startswith(bom) and not data.startswith(codecs.BOM_UTF32_LE):
@@ -33,7 +33,7 @@ def decode(data: bytes, file: str) -> str:
     nul = data.find(b"\x00")
     if nul >= 0:
         line, column = _position(data, nul)
-        raise InputError("looks like a binary file (NUL byte); expected an ASA query as UTF-8 text", file, line, column)
+        raise InputError(f"looks like a binary file (NUL byte); expected a {what} as UTF-8 text", file, line, column)
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as error:
@@ -42,8 +42,8 @@ def decode(data: bytes, file: str) -> str:
                          file, line, column) from None
 
 
-def read_query(path: str) -> str:
-    """The text of a query file, or InputError (missing, unreadable, binary, empty)."""
+def read_text_file(path: str, what: str = "query") -> str:
+    """The text of a file, or InputError (missing, unreadable, binary, not UTF-8, empty)."""
     try:
         with open(path, "rb") as handle:
             data = handle.read()
@@ -55,10 +55,15 @@ def read_query(path: str) -> str:
         raise InputError("permission denied: the file cannot be read", path) from None
     except OSError as error:
         raise InputError(f"cannot be read ({error.strerror or error})", path) from None
-    text = decode(data, path)
+    text = decode(data, path, what)
     if not text.strip():
-        raise InputError("is empty: there is no query to analyse", path)
+        raise InputError(f"is empty: there is no {what} in it", path)
     return text
+
+
+def read_query(path: str) -> str:
+    """The text of a query file (see read_text_file)."""
+    return read_text_file(path, "query")
 
 
 def expand_paths(paths: list[str]) -> list[str]:

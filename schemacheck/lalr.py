@@ -19,6 +19,7 @@ state; each language's parser module turns them into messages for people.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Callable, Mapping
 
 BUILD, INLINE, EXPAND1 = 0, 1, 2
@@ -37,6 +38,43 @@ class Token:
 
     def __repr__(self) -> str:
         return f"Token({self.type}, {self.text!r}, {self.start})"
+
+
+def _span_tuple(*parts: int) -> tuple[int, ...]:
+    return parts
+
+
+class LineMap:
+    """Character offsets -> 1-based (line, column); `span` builds `make_span(line, column,
+    end_line, end_column)` for the offsets of a node."""
+
+    __slots__ = ("text", "starts", "make_span")
+
+    def __init__(self, text: str, make_span: Callable | None = None) -> None:
+        self.text = text
+        self.make_span = make_span or _span_tuple
+        starts = [0]
+        find = text.find
+        position = find("\n")
+        while position >= 0:
+            starts.append(position + 1)
+            position = find("\n", position + 1)
+        self.starts = starts
+
+    def position(self, offset: int) -> tuple[int, int]:
+        line = bisect_right(self.starts, offset)
+        return line, offset - self.starts[line - 1] + 1
+
+    def span(self, start: int, end: int):
+        starts = self.starts
+        line = bisect_right(starts, start)
+        end_line = line if end - start < 2 else bisect_right(starts, end, line - 1)
+        return self.make_span(line, start - starts[line - 1] + 1, end_line, end - starts[end_line - 1] + 1)
+
+    def line_text(self, line: int) -> str:
+        start = self.starts[line - 1]
+        end = self.starts[line] - 1 if line < len(self.starts) else len(self.text)
+        return self.text[start:end]
 
 
 class Language:

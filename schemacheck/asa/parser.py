@@ -9,8 +9,6 @@ name or exception.
 
 from __future__ import annotations
 
-from bisect import bisect_right
-
 from schemacheck.asa import ast as A
 from schemacheck import lalr
 from schemacheck.asa._tables import KEYWORDS, RULES
@@ -45,37 +43,6 @@ def normalize_source(text: str) -> str:
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     return text
-
-
-class LineMap:
-    """Character offsets -> 1-based (line, column)."""
-
-    __slots__ = ("text", "starts")
-
-    def __init__(self, text: str) -> None:
-        self.text = text
-        starts = [0]
-        find = text.find
-        position = find("\n")
-        while position >= 0:
-            starts.append(position + 1)
-            position = find("\n", position + 1)
-        self.starts = starts
-
-    def position(self, offset: int) -> tuple[int, int]:
-        line = bisect_right(self.starts, offset)
-        return line, offset - self.starts[line - 1] + 1
-
-    def span(self, start: int, end: int) -> A.Span:
-        starts = self.starts
-        line = bisect_right(starts, start)
-        end_line = line if end - start < 2 else bisect_right(starts, end, line - 1)
-        return A.Span(line, start - starts[line - 1] + 1, end_line, end - starts[end_line - 1] + 1)
-
-    def line_text(self, line: int) -> str:
-        start = self.starts[line - 1]
-        end = self.starts[line] - 1 if line < len(self.starts) else len(self.text)
-        return self.text[start:end]
 
 
 class _Part:
@@ -116,7 +83,7 @@ def _unquote(token: lalr.Token) -> tuple[str, str]:
 class _Builder:
     """One callback per grammar rule; each gets (children, start offset, end offset)."""
 
-    def __init__(self, lines: LineMap) -> None:
+    def __init__(self, lines: lalr.LineMap) -> None:
         self.span = lines.span
         self.text = lines.text
 
@@ -484,7 +451,7 @@ def parse_query(text: str, file: str | None = None) -> A.Script:
 
 def _parse(text: str) -> A.Script:
     text = normalize_source(text)
-    lines = LineMap(text)
+    lines = lalr.LineMap(text, A.Span)
     builder = _Builder(lines)
     callbacks = [getattr(builder, name, None) for _lhs, _size, name, _keep, mode, _splice in RULES]
     try:
@@ -591,7 +558,7 @@ def _suggest_keyword(word: str, expected: frozenset[str]) -> str | None:
     return match[0].upper() if match else None
 
 
-def _parse_error(failure: lalr.ParseFailure, text: str, lines: LineMap) -> QuerySyntaxError:
+def _parse_error(failure: lalr.ParseFailure, text: str, lines: lalr.LineMap) -> QuerySyntaxError:
     token = failure.token
     expected = failure.expected
     values = failure.values
@@ -666,7 +633,7 @@ _LEX_MESSAGES = {
 }
 
 
-def _lex_error(failure: lalr.LexFailure, text: str, lines: LineMap) -> QuerySyntaxError:
+def _lex_error(failure: lalr.LexFailure, text: str, lines: lalr.LineMap) -> QuerySyntaxError:
     line, column = lines.position(failure.start)
     if failure.kind in _LEX_MESSAGES:
         message = _LEX_MESSAGES[failure.kind]
