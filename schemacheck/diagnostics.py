@@ -2,7 +2,8 @@
 
 A diagnostic is plain data: the reporters render it, tests compare its fields. Codes
 keep their meaning forever; `schemacheck rules CODE` prints a rule's documentation.
-Ranges: SC0xx the query itself, SC1xx column names, SC4xx what cannot be checked.
+Ranges: SC0xx the query itself, SC1xx column names, SC2xx types, SC3xx order,
+SC4xx what is (not) checked, SC5xx the table itself.
 """
 
 from __future__ import annotations
@@ -62,6 +63,20 @@ RULES: dict[str, Rule] = {
         Rule("SC009", "union-column-count", ERROR, "The SELECTs of a UNION have different numbers of columns.",
              "UNION requires the same number of columns, in the same order, in every SELECT "
              "(the ASA UNION reference). The output takes its column names from the first SELECT."),
+        Rule("SC101", "column-not-in-table", ERROR, "An output column that the table does not have.",
+             "ASA's ADX output raises an error for a query column with no column of that name in the "
+             "table (names are compared case-sensitively), and with the default Retry error policy the "
+             "output stops. Rename the column in the query (an alias) or add it to the table "
+             "(`.alter-merge table T (name:type)`)."),
+        Rule("SC102", "column-case-differs", ERROR, "An output column that the table has only with other letter case.",
+             "ADX compares column names case-sensitively, so `deviceId` does not fill `DeviceId`. At "
+             "compatibility level 1.0 ASA lower-cases every field name, so a mixed-case table column can "
+             "never match: raise the level to 1.2 or rename the table column. Otherwise alias the query "
+             "column with the table's spelling."),
+        Rule("SC103", "column-not-written", WARNING, "A table column that the statement never writes.",
+             "ADX ignores table columns missing from the ASA output: they are empty (strings) or null in "
+             "every row this statement writes. Not reported when the output's column list is incomplete "
+             "(SELECT * over an undeclared input)."),
         Rule("SC104", "duplicate-column", ERROR, "Two output columns with the same name.",
              "ASA compares names case-insensitively, so `DeviceId` and `deviceid` are the same "
              "column; at compatibility level 1.0 events with such duplicate fields are dropped as "
@@ -70,10 +85,44 @@ RULES: dict[str, Rule] = {
              "ASA documents the output name only for a column reference (its last path segment), "
              "for COUNT(*) (`count`) and System.Window().Id (`Id`). For any other expression the "
              "name cannot be told, so it cannot be checked against a table. Add `AS name`."),
+        Rule("SC201", "type-incompatible", ERROR, "A column type the value cannot be ingested into.",
+             "The pair is not in ASA's documented ASA-to-ADX type mapping and the value ASA writes to "
+             "CSV cannot parse as the column's type (a datetime into long, text into real, true/false "
+             "into long): ADX stores null for every row, silently. CAST the value in the query to the "
+             "type the column holds, or change the column type."),
+        Rule("SC202", "type-risky", WARNING, "A column type that takes the value only sometimes, or undocumented.",
+             "The value can survive but is not guaranteed to: bigint into int overflows to null past "
+             "32 bits, bigint into real loses digits past 2^53, numbers into string are stored as text, "
+             "and guid, timespan and decimal columns appear in no ASA type table (a value that does not "
+             "parse becomes null). Use the documented type, or CAST to make the intent explicit."),
+        Rule("SC203", "type-unknown", INFO, "The column's type cannot be told from the query, so it is not verified.",
+             "ASA types values per event; without a CAST, a CREATE TABLE for the input or a declared "
+             "UDF type, the type of an input field is unknown. CAST (or TRY_CAST) the value to the "
+             "type the table column expects to make it checkable."),
+        Rule("SC301", "column-order", WARNING, "The statement writes the table's columns in another order.",
+             "ASA's ADX output matches columns by name, and the connector docs say order does not "
+             "matter; users are still told to keep the order aligned with the table. Reported, not "
+             "failing by default."),
+        Rule("SC401", "output-statements-differ", WARNING, "Two statements write different columns into one output.",
+             "Every statement that writes INTO the same output feeds the same table; when their column "
+             "lists or types differ, some rows get nulls or fail. Compare the statements' select lists."),
+        Rule("SC402", "no-table", WARNING, "An output that may be ADX has no table schema to compare with.",
+             "Map the output to a table with `--target ALIAS=TABLE` (or `ALIAS=DATABASE/TABLE`), "
+             "`[tool.schemacheck.outputs.ALIAS] table = ...`, or load a schema with the output's name; "
+             "mark an output that is not ADX with `kind = \"blob\"` (or its kind)."),
         Rule("SC403", "incomplete-columns", INFO, "The output's column list is incomplete.",
              "A `*` reads an input (or record) whose columns the query text does not declare, so "
              "the columns it adds are unknown. Declare the input with CREATE TABLE, or list the "
              "columns, to make the output checkable."),
+        Rule("SC404", "output-not-checked", INFO, "An output that is not Azure Data Explorer, listed as not checked.",
+             "The configuration says this output is not ADX (its `kind`), so its columns are not "
+             "compared with a table."),
+        Rule("SC405", "table-by-name", INFO, "The output was matched to the table of the same name.",
+             "No --target or configuration maps the output, and a loaded table has exactly the "
+             "output's name, so that table is used. Map it explicitly to silence this."),
+        Rule("SC501", "table-not-found", ERROR, "The mapped table does not exist in the loaded schemas.",
+             "ASA does not create the table: the output fails until it exists. Table names are "
+             "case-sensitive; the message names the nearest existing table."),
     )
 }
 
@@ -92,6 +141,9 @@ class Diagnostic:
     end_column: int | None = None
     output: str | None = None
     query_column: str | None = None
+    table_column: str | None = None
+    expected_type: str | None = None
+    actual_type: str | None = None
     fix: str | None = None
 
 

@@ -10,8 +10,17 @@ import codecs
 import os
 
 from schemacheck.errors import InputError
+from schemacheck.records import record
 
 QUERY_SUFFIXES = (".asaql",)
+
+
+@record
+class Unreadable:
+    """A file that could not be read, and why (reports list it in place)."""
+
+    file: str
+    message: str
 
 
 def _position(data: bytes, offset: int) -> tuple[int, int]:
@@ -40,6 +49,15 @@ def decode(data: bytes, file: str, what: str = "query") -> str:
         line, column = _position(data, error.start)
         raise InputError(f"not UTF-8 text (byte 0x{data[error.start]:02x}); save the file as UTF-8",
                          file, line, column) from None
+
+
+def display_path(path: str) -> str:
+    """`path` relative to the working directory when it lies below it, else as given."""
+    try:
+        relative = os.path.relpath(path)
+    except ValueError:  # another drive on Windows
+        return path
+    return path if relative.startswith("..") else relative
 
 
 def read_text_file(path: str, what: str = "query") -> str:

@@ -36,6 +36,7 @@ class OutputColumn:
     type: str | None
     reason: str | None
     span: A.Span
+    expr_span: A.Span | None = None   # the expression without its alias; None for a `*` column
 
 
 @record
@@ -71,6 +72,7 @@ class _Col:
     written: str | None
     ty: Ty
     span: A.Span
+    expr_span: A.Span | None = None
 
 
 @record
@@ -151,11 +153,13 @@ class _Inferrer:
         for step in statement.steps:
             key = step.name.text.lower()
             self.steps[key] = self.query(step.query, "step", f"step {step.name.text}")
-        relation = self.query(statement.query, "output", "output")
         into = self.into_of(statement.query)
         name = into.text if into is not None else "output"
+        first_finding = len(self.diagnostics)
+        relation = self.query(statement.query, "output", "output")
+        self.diagnostics[first_finding:] = [d._replace(output=name) for d in self.diagnostics[first_finding:]]
         columns = tuple(
-            OutputColumn(c.name, c.written, c.ty.name, None if c.ty.name else c.ty.reason, c.span)
+            OutputColumn(c.name, c.written, c.ty.name, None if c.ty.name else c.ty.reason, c.span, c.expr_span)
             for c in relation.columns
         )
         return OutputSchema(name, into.span if into else None, statement.span, columns, relation.gaps)
@@ -184,7 +188,7 @@ class _Inferrer:
         columns = []
         for position, column in enumerate(first.columns):
             types = [b.columns[position].ty for b in branches if position < len(b.columns) and not b.gaps]
-            columns.append(_Col(column.name, column.written, _union_type(types), column.span))
+            columns.append(_Col(column.name, column.written, _union_type(types), column.span, column.expr_span))
         gaps = tuple(g for b in branches for g in b.gaps)
         return _Relation(first.kind, label, tuple(columns), gaps)
 
@@ -213,7 +217,7 @@ class _Inferrer:
                 fix = f"add an alias: `AS {alias}`" if alias else "add an alias: `AS <name>`"
                 self.report("SC105", "ASA does not document the output name of an expression without an alias; "
                             "add AS <name>", item.span, fix=fix)
-            column = _Col(name, written, ty, item.span)
+            column = _Col(name, written, ty, item.span, item.expr.span)
             if name is not None and names_matter:
                 previous = seen.get(name.lower())
                 if previous is not None:

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 
 from schemacheck import diagnostics as D
 from schemacheck.asa.analysis import QueryAnalysis
+from schemacheck.files import Unreadable
 
 
 def diagnostic_dict(diagnostic: D.Diagnostic) -> dict:
@@ -21,6 +22,9 @@ def diagnostic_dict(diagnostic: D.Diagnostic) -> dict:
         "end_column": diagnostic.end_column,
         "output": diagnostic.output,
         "query_column": diagnostic.query_column,
+        "table_column": diagnostic.table_column,
+        "expected_type": diagnostic.expected_type,
+        "actual_type": diagnostic.actual_type,
         "fix": diagnostic.fix,
     }
 
@@ -31,11 +35,7 @@ def analysis_dict(analysis: QueryAnalysis) -> dict:
         outputs.append({
             "output": output.output,
             "complete": output.complete,
-            "columns": [
-                {"name": c.name, "type": c.type, "line": c.span.line, "column": c.span.column,
-                 "written_name": c.written, "unknown_reason": None if c.type else c.reason}
-                for c in output.columns
-            ],
+            "columns": _columns(output),
             "line": (output.output_span or output.span).line,
             "column": (output.output_span or output.span).column,
             "gaps": [{"position": g.position, "reason": g.reason, "line": g.span.line, "column": g.span.column}
@@ -45,17 +45,53 @@ def analysis_dict(analysis: QueryAnalysis) -> dict:
             "diagnostics": [diagnostic_dict(d) for d in analysis.diagnostics]}
 
 
-def infer_document(entries: Iterable[QueryAnalysis | tuple[str, str]]) -> dict:
-    """`{"files": [...]}` in the order given; an entry `(file, message)` is a file that could not
-    be read, shown with its "error" and no outputs."""
+def _unreadable(entry: Unreadable) -> dict:
+    return {"file": entry.file, "error": entry.message, "outputs": [], "diagnostics": []}
+
+
+def infer_document(entries: Iterable[QueryAnalysis | Unreadable]) -> dict:
+    """`{"files": [...]}` in the order given; a file that could not be read is shown with its
+    "error" and no outputs."""
+    return {"files": [_unreadable(e) if isinstance(e, Unreadable) else analysis_dict(e) for e in entries]}
+
+
+def _columns(output) -> list[dict]:
+    return [{"name": c.name, "type": c.type, "line": c.span.line, "column": c.span.column,
+             "written_name": c.written, "unknown_reason": None if c.type else c.reason}
+            for c in output.columns]
+
+
+def check_document(entries) -> dict:
+    """`{"files": [...], "summary": {...}}` for `schemacheck check`, in the order given."""
     files = []
+    counts = {D.ERROR: 0, D.WARNING: 0, D.INFO: 0}
     for entry in entries:
-        if isinstance(entry, QueryAnalysis):
-            files.append(analysis_dict(entry))
-        else:
-            file, message = entry
-            files.append({"file": file, "error": message, "outputs": [], "diagnostics": []})
-    return {"files": files}
+        if isinstance(entry, Unreadable):
+            files.append(_unreadable(entry))
+            continue
+        outputs = []
+        for check in entry.outputs:
+            output = check.output
+            where = output.output_span or output.span
+            table = check.table
+            outputs.append({
+                "output": output.output,
+                "table": table.name if table else None,
+                "database": table.database if table else None,
+                "table_file": table.file if table else None,
+                "status": check.status,
+                "kind": check.kind,
+                "complete": output.complete,
+                "line": where.line,
+                "column": where.column,
+                "columns": _columns(output),
+            })
+        for diagnostic in entry.diagnostics:
+            counts[diagnostic.severity] += 1
+        files.append({"file": entry.file, "outputs": outputs,
+                      "diagnostics": [diagnostic_dict(d) for d in entry.diagnostics]})
+    return {"files": files, "summary": {"errors": counts[D.ERROR], "warnings": counts[D.WARNING],
+                                        "infos": counts[D.INFO]}}
 
 
 def dumps(document: dict, indent: int | None = 2) -> str:

@@ -6,6 +6,7 @@ from collections.abc import Iterable, Mapping
 
 from schemacheck import diagnostics as D
 from schemacheck.asa.analysis import QueryAnalysis
+from schemacheck.files import display_path
 
 UNKNOWN_TYPE = "?"
 
@@ -39,16 +40,17 @@ def render_diagnostic(diagnostic: D.Diagnostic, source: str | None) -> str:
     return "\n".join(out)
 
 
-def summary(diagnostics: Iterable[D.Diagnostic]) -> str:
+def summary(diagnostics: Iterable[D.Diagnostic], skip_zero: bool = False) -> str:
+    """"1 error, 2 warnings, 0 infos" (without the zero counts when `skip_zero`)."""
     counts = {D.ERROR: 0, D.WARNING: 0, D.INFO: 0}
     for diagnostic in diagnostics:
         counts[diagnostic.severity] += 1
-
-    def plural(n: int, word: str) -> str:
-        return f"{n} {word}" if n == 1 else f"{n} {word}s"
-
-    return ", ".join((plural(counts[D.ERROR], "error"), plural(counts[D.WARNING], "warning"),
-                      plural(counts[D.INFO], "info")))
+    parts = []
+    for severity, word in ((D.ERROR, "error"), (D.WARNING, "warning"), (D.INFO, "info")):
+        n = counts[severity]
+        if n or not skip_zero:
+            parts.append(f"{n} {word}" if n == 1 else f"{n} {word}s")
+    return ", ".join(parts)
 
 
 def render_outputs(analysis: QueryAnalysis) -> str:
@@ -80,6 +82,42 @@ def render_outputs(analysis: QueryAnalysis) -> str:
                     line += f"  ({row[4]})"
                 out.append(line.rstrip())
     return "\n".join(out)
+
+
+def _output_line(check, diagnostics) -> str:
+    output = check.output
+    where = output.output_span or output.span
+    head = f"  {output.output} (line {where.line})"
+    mine = [d for d in diagnostics if d.output == output.output and d.line >= output.span.line
+            and d.line <= output.span.end_line]
+    findings = summary(mine, skip_zero=True) or "ok"
+    if check.status == "compared":
+        table = check.table
+        return f"{head} -> {table.qualified_name} ({display_path(table.file)}): {findings}"
+    if check.status == "not-adx":
+        return f"{head}: {check.kind}, not checked"
+    if check.status == "table-missing":
+        return f"{head}: its table is not in the loaded schemas"
+    return f"{head}: no table to compare with"
+
+
+def render_check(checks, sources: Mapping[str, str]) -> str:
+    """Per file: each output and its table, the diagnostics, and a one-line summary."""
+    blocks = []
+    total: list[D.Diagnostic] = []
+    for check in checks:
+        block = [check.file] + [_output_line(c, check.diagnostics) for c in check.outputs]
+        for diagnostic in check.diagnostics:
+            block.append("")
+            block.append(render_diagnostic(diagnostic, sources.get(check.file)))
+        block.append("")
+        block.append(f"{check.file}: {summary(check.diagnostics)}")
+        blocks.append("\n".join(block))
+        total.extend(check.diagnostics)
+    text = "\n\n".join(blocks) + "\n"
+    if len(blocks) > 1:
+        text += f"\n{len(blocks)} files: {summary(total)}\n"
+    return text
 
 
 def render_infer(analyses: Iterable[QueryAnalysis], sources: Mapping[str, str]) -> str:

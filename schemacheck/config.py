@@ -1,0 +1,184 @@
+"""Configuration: `[tool.schemacheck]` in pyproject.toml, or a schemacheck.toml (same keys at
+the top level). The nearest one to the checked file wins, looking in its directory and
+then in each parent; schemacheck.toml before pyproject.toml in the same directory.
+
+    compat-level = "1.2"               # the job's compatibility level
+    schemas = ["schemas"]              # schema files or folders, relative to this file
+    [outputs.adx-readings]             # ([tool.schemacheck.outputs.adx-readings] in pyproject)
+    database = "fleet"
+    table = "VehicleReadings"
+    cluster = "https://fleet.westeurope.kusto.windows.net"
+    [outputs.raw-archive]
+    kind = "blob"                      # not Azure Data Explorer: listed as not checked
+
+The file is validated (schemacheck.validation); an unknown key or a wrong value is an
+InputError naming the file, the line and the key.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+
+from schemacheck.errors import InputError
+from schemacheck.records import record
+from schemacheck.validation import Shape, field_path
+
+CONFIG_FILES = ("schemacheck.toml", "pyproject.toml")
+
+# Output kinds (ASA output types). "adx" is Azure Data Explorer; every other is not checked.
+ADX = "adx"
+OUTPUT_KINDS = (ADX, "blob", "adls-gen1", "sql", "synapse", "postgresql", "cosmosdb", "eventhub",
+                "servicebus-queue", "servicebus-topic", "table-storage", "powerbi", "functions",
+                "fabric-lakehouse")
+
+
+@record
+class OutputConfig:
+    table: str | None = None
+    database: str | None = None
+    cluster: str | None = None
+    kind: str | None = None
+
+
+@record
+class Config:
+    """What a configuration file says; `path` is None when there is none."""
+
+    path: str | None = None
+    compat_level: str | None = None
+    schemas: tuple[str, ...] = ()
+    outputs: dict | None = None   # alias -> OutputConfig
+
+    def output(self, alias: str) -> OutputConfig | None:
+        return (self.outputs or {}).get(alias)
+
+
+NO_CONFIG = Config()
+
+
+def _shape(cs):
+    text = cs.str_schema(min_length=1)
+    output = cs.typed_dict_schema({
+        "table": cs.typed_dict_field(text, required=False),
+        "database": cs.typed_dict_field(text, required=False),
+        "cluster": cs.typed_dict_field(text, required=False),
+        "kind": cs.typed_dict_field(cs.literal_schema(list(OUTPUT_KINDS)), required=False),
+    }, extra_behavior="forbid")
+    return cs.typed_dict_schema({
+        "compat-level": cs.typed_dict_field(cs.literal_schema(["1.0", "1.1", "1.2"]), required=False),
+        "schemas": cs.typed_dict_field(cs.list_schema(text), required=False),
+        "outputs": cs.typed_dict_field(cs.dict_schema(cs.str_schema(min_length=1), output), required=False),
+    }, extra_behavior="forbid")
+
+
+CONFIG = Shape(_shape)
+
+
+def _load_toml(text: str, path: str) -> dict:
+    try:
+        import tomllib
+    except ModuleNotFoundError:  # Python 3.10
+        import tomli as tomllib
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        message = str(error)
+        position = re.search(r"\(at line (\d+), column (\d+)\)", message)
+        message = re.sub(r"\s*\(at line \d+, column \d+\)", "", message) or "not valid TOML"
+        line, column = (int(position.group(1)), int(position.group(2))) if position else (None, None)
+        raise InputError(f"not valid TOML: {message}", path, line, column) from None
+
+
+def _key_line(text: str, loc: tuple, pyproject: bool) -> int | None:
+    """Best-effort line of the key at `loc` (TOML parsers give no positions)."""
+    lines = text.splitlines()
+    prefix = ["tool", "schemacheck"] if pyproject else []
+    table = ".".join(prefix + [str(p) for p in loc[:-1]]) if len(loc) > 1 else ".".join(prefix)
+    key = str(loc[-1]) if loc else ""
+    start = 0
+    if table:
+        header = re.compile(r"^\s*\[\s*" + r"\s*\.\s*".join(re.escape(p) for p in table.split(".")) + r"\s*\]")
+        start = next((i for i, line in enumerate(lines) if header.match(line)), -1)
+        if start < 0:
+            return None
+    pattern = re.compile(r"^\s*[\"']?" + re.escape(key) + r"[\"']?\s*=")
+    for index in range(start + 1 if table else 0, len(lines)):
+        if index > start + 1 and table and lines[index].lstrip().startswith("["):
+            break
+        if pattern.match(lines[index]):
+            return index + 1
+    return start + 1 if table else None
+
+
+def load_config(path: str) -> Config:
+    """Read and validate one configuration file."""
+    from schemacheck.files import read_text_file
+
+    text = read_text_file(path, what="configuration")
+    pyproject = os.path.basename(path) == "pyproject.toml"
+    data = _load_toml(text, path)
+    if pyproject:
+        data = data.get("tool", {}).get("schemacheck", {})
+    from pydantic_core import ValidationError
+
+    try:
+        data = CONFIG.validator().validate_python(data)
+    except ValidationError as error:
+        problem = error.errors(include_url=False)[0]
+        loc = problem["loc"]
+        key = ("tool.schemacheck." if pyproject else "") + field_path(loc)
+        if problem["type"] == "extra_forbidden":
+            message = f"unknown key {key}"
+            if loc and loc[0] == "outputs" and len(loc) == 3:
+                message += "; an output takes table, database, cluster and kind"
+            elif len(loc) == 1:
+                message += "; the keys are compat-level, schemas and outputs"
+        else:
+            message = f"{key}: {problem['msg'][0].lower()}{problem['msg'][1:]}"
+        raise InputError(message, path, _key_line(text, tuple(loc), pyproject)) from None
+    base = os.path.dirname(path)
+    outputs = {alias: OutputConfig(**values) for alias, values in data.get("outputs", {}).items()}
+    schemas = tuple(os.path.normpath(os.path.join(base, p)) for p in data.get("schemas", ()))
+    return Config(path, data.get("compat-level"), schemas, outputs)
+
+
+def find_config(start: str, cache: dict | None = None) -> Config:
+    """The configuration nearest to `start` (a file or directory), or NO_CONFIG."""
+    directory = os.path.abspath(start if os.path.isdir(start) else os.path.dirname(start) or ".")
+    cache = {} if cache is None else cache
+    visited = []
+    while True:
+        if directory in cache:
+            result = cache[directory]
+            break
+        visited.append(directory)
+        result = None
+        for name in CONFIG_FILES:
+            candidate = os.path.join(directory, name)
+            if not os.path.isfile(candidate):
+                continue
+            if name == "pyproject.toml" and not _mentions_schemacheck(candidate):
+                continue
+            from schemacheck.files import display_path
+
+            result = load_config(display_path(candidate))
+            break
+        if result is not None:
+            break
+        parent = os.path.dirname(directory)
+        if parent == directory:
+            result = NO_CONFIG
+            break
+        directory = parent
+    for seen in visited:
+        cache[seen] = result
+    return result
+
+
+def _mentions_schemacheck(path: str) -> bool:
+    try:
+        with open(path, encoding="utf-8", errors="replace") as handle:
+            return "tool.schemacheck" in handle.read()
+    except OSError:
+        return False
