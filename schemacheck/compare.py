@@ -68,12 +68,15 @@ def compare(output: OutputSchema, table: TableSchema, level: str, file: str | No
         found.append(D.make(code, message, span, file, output=output.output, **fields))
 
     written_in_table = []
+    exact_names = {c.name for c in output.columns}
     for column in output.columns:
         if column.name is None:
             continue  # SC105 already asks for a name
         target = table.column(column.name)
         if target is None:
             other = table.column_ignoring_case(column.name)
+            if other is not None and other.name in exact_names:
+                continue  # another column writes it exactly: a duplicate name (SC104), not a case slip
             if other is not None:
                 if level == "1.0" and other.name != other.name.lower():
                     message = (f"output column {_shown(column)} does not match table column {other.name} of "
@@ -116,9 +119,9 @@ def _check_type(column: OutputColumn, target, table_name: str, level: str, sourc
         how = f"CAST it, e.g. {cast_fix(source, column, wanted)}" if wanted else "CAST it"
         reason = f" ({column.reason})" if column.reason else ""
         report("SC203", f"the type of output column {column.name} cannot be told from the query{reason}, so "
-               f"it is not verified against {target.name} ({target.type}); {how}, or declare the input with "
-               f"CREATE TABLE", column.span, query_column=column.name, table_column=target.name,
-               expected_type=target.type, fix=f"{how}" if wanted else None)
+               f"it is not verified against {target.name} ({target.type}); {how}", column.span,
+               query_column=column.name, table_column=target.name, expected_type=target.type,
+               fix=how if wanted else None)
         return
     verdict, why = typemap.compatibility(column.type, target.type)
     if verdict == typemap.OK:
