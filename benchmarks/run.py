@@ -1,6 +1,7 @@
 """Speed of schemacheck, as ratios against baselines measured in the same run.
 
-    python benchmarks/run.py [--runs N] [--cold-runs M] [--size KB] [--json FILE] [--keep-venv DIR]
+    python benchmarks/run.py [--runs N] [--cold-runs M] [--size KB] [--sqlfluff-runs K] [--no-sqlfluff]
+                             [--json FILE] [--keep-venv DIR]
 
 Nothing here asserts on a timing: it measures and prints. Every figure is the median
 of repeated runs, and each is shown next to a named baseline measured in the same run
@@ -10,11 +11,13 @@ The targets are about an installed, non-editable package (with an editable insta
 and PYTHONDONTWRITEBYTECODE=1, Python recompiles every module, including the 145 KB
 generated schemacheck/asa/_tables.py, on each start). So the script first builds a
 throw-away virtualenv (`python -m venv` in a temp dir, or DIR with --keep-venv) and
-`pip install`s a copy of the repository into it, non-editably: pip byte-compiles at
-install time. It installs `lark` there too (a project dependency; only the
-grammar-loading comparison and the reference parse use it). It copies the
-repository first so that setuptools' build/ and *.egg-info never land in the
-checkout (and no stale build/lib file can leak into the wheel).
+`pip install`s a copy of the repository into it, non-editably, with its dependencies
+(lark, pydantic: `schemacheck check` imports pydantic_core to validate JSON/TOML schema
+files; lark is used only by the grammar-loading comparison and the reference parse):
+pip byte-compiles at install time. It copies the repository first so that setuptools'
+build/ and *.egg-info never land in the checkout (and no stale build/lib file can leak
+into the wheel). For the sqlfluff comparison it builds a SEPARATE virtualenv with
+`pip install sqlfluff`, so that nothing sqlfluff brings can change schemacheck's imports.
 
 What it measures (wall times from time.perf_counter):
 
@@ -24,14 +27,27 @@ What it measures (wall times from time.perf_counter):
    Target: infer <= 5x the bare interpreter. Then `python -X importtime` of the same
    command (median over a few runs): the 10 imports with the largest cumulative time,
    and whether lark, pydantic, sqlglot or azure are imported at all.
-2. Grammar loading: ways to get an ASA parser in a fresh process, each a subprocess
+2. The check command. `<venv>/bin/python -c pass` (baseline) against
+   `<venv>/bin/schemacheck check <sample>` (reads the sample's schemacheck.toml and
+   the saved table schemas, one .kql and one .json file; it exits 1 because the
+   sample has deliberate findings), alternated as in 1. Target: check <= 10x the bare
+   interpreter. Then `sqlfluff lint --dialect tsql <sample>` (sqlfluff from its own
+   venv; `--config` with `sql_file_exts = .asaql`, without which sqlfluff silently
+   skips the file and lints nothing) alternated with `schemacheck check` in one loop
+   of --sqlfluff-runs runs (default 5; sqlfluff takes about a second): schemacheck's
+   speed-up over sqlfluff, target >= 5x. Exit codes are ignored (both exit 1 on
+   findings). Skipped, with the reason, if sqlfluff cannot be installed. Then the
+   `python -X importtime` profile of the cold check: top 10 cumulative imports, and
+   whether lark, pydantic (the module itself), pydantic_core, sqlglot, azure are
+   imported (pydantic_core is expected on this path, the others are not).
+3. Grammar loading: ways to get an ASA parser in a fresh process, each a subprocess
    of the venv's python, all interleaved in one loop with `python -c pass`:
    (a) `import lark`; (b) Lark(grammar, parser="lalr", lexer="contextual") from
    scratch; (c) the same with cache=<file>, cache warmed first; (d) the module
    written by `python -m lark.tools.standalone -l contextual`, byte-compiled, then
    `Lark_StandAlone()`; (e) schemacheck's own `import schemacheck.asa.parser`
    (generated tables + small LALR driver).
-3. Throughput, in a subprocess running the venv's python (the installed package):
+4. Throughput, in a subprocess running the venv's python (the installed package):
    schemacheck.analyze() (parse + infer) and parse_query() (parse only) on a
    generated query of --size KB (default 500), in KB/s (KB = 1024 bytes of UTF-8);
    target >= 250 KB/s for analyze. For reference, Lark's own LALR parse of the same
@@ -41,7 +57,7 @@ What it measures (wall times from time.perf_counter):
    OVER (PARTITION BY ... LIMIT DURATION), string functions, CREATE TABLE, UNION,
    comments), names numbered so that no two statements are alike. The run stops
    with an error if analyze() reports SC001 (syntax error) on it.
-4. Scaling: analyze() on 1x, 10x and 100x a ~5 KB query (the same templates, more
+5. Scaling: analyze() on 1x, 10x and 100x a ~5 KB query (the same templates, more
    statements); time per KB should stay flat (ratio to the 1x time per KB). The
    same runs are repeated with gc.disable() around each call, to tell the cyclic
    garbage collector's share of any growth from the code's own.
@@ -57,6 +73,7 @@ import hashlib
 import json
 import os
 import platform
+import re
 import shutil
 import statistics
 import subprocess
@@ -68,8 +85,15 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 SAMPLE = REPO / "samples" / "fleet-telemetry" / "FleetTelemetry.asaql"
 GRAMMAR = REPO / "grammars" / "asaql.lark"
-FORBIDDEN = ("lark", "pydantic", "sqlglot", "azure")
+# Module roots watched in the import profiles: (root, expected to be imported?).
+# "pydantic" matches pydantic and pydantic.*, not pydantic_core.
+INFER_WATCH = (("lark", False), ("pydantic", False), ("pydantic_core", False), ("sqlglot", False), ("azure", False))
+CHECK_WATCH = (("lark", False), ("pydantic", False), ("pydantic_core", True), ("sqlglot", False), ("azure", False))
 COLD_TARGET_RATIO = 5.0
+CHECK_TARGET_RATIO = 10.0
+SQLFLUFF_TARGET_SPEEDUP = 5.0
+SQLFLUFF_RUNS = 5
+SQLFLUFF_DIALECT = "tsql"
 THROUGHPUT_TARGET_KBS = 250.0
 SCALING_BASE_BYTES = 5 * 1024
 SCALING_FACTORS = (1, 10, 100)
@@ -170,6 +194,7 @@ class Venv:
         self.lark_version: str | None = None
         self.lark_error: str | None = None
         self.package_dir: str = "?"
+        self.pydantic_core_version: str | None = None
 
 
 def source_fingerprint() -> str:
@@ -224,16 +249,26 @@ def setup_venv(venv_dir: Path, work: Path, log) -> Venv:
     if stamp.exists() and stamp.read_text() == fingerprint and venv.schemacheck.exists():
         log("schemacheck already installed from the current source")
     else:
-        log("installing schemacheck (non-editable, --no-deps) ...")
+        log("installing schemacheck with its dependencies (non-editable) ...")
         source = copy_source(work)
-        run_checked([venv.python, "-m", "pip", "install", "--no-deps", "--force-reinstall", "--no-cache-dir",
-                     "--quiet", source], cwd=work, what="pip install of schemacheck into the virtualenv")
+        if venv.schemacheck.exists():
+            # A kept venv with an older build: remove it so that pip installs this one (the same
+            # version number would otherwise count as satisfied). Its dependencies stay.
+            run_checked([venv.python, "-m", "pip", "uninstall", "--yes", "--quiet", "schemacheck"], cwd=work,
+                        what="pip uninstall of the previous schemacheck")
+        # Not --no-deps: the check command needs pydantic_core (from pydantic). pip does not
+        # cache wheels built from a local directory, so this builds the copy afresh.
+        run_checked([venv.python, "-m", "pip", "install", "--quiet", source], cwd=work,
+                    what="pip install of schemacheck (and lark, pydantic) into the virtualenv")
         stamp.write_text(fingerprint)
     located = run_checked([venv.python, "-c", "import schemacheck, os; print(os.path.dirname(schemacheck.__file__))"],
                           cwd=work, what="importing the installed schemacheck")
     venv.package_dir = located.stdout.strip()
     if "site-packages" not in venv.package_dir:
         raise BenchError(f"the venv imports schemacheck from {venv.package_dir}, not from an installed copy")
+    venv.pydantic_core_version = run_checked(
+        [venv.python, "-c", "import pydantic_core; print(pydantic_core.__version__)"], cwd=work,
+        what="importing pydantic_core in the virtualenv (schemacheck check needs it)").stdout.strip()
     probe = [venv.python, "-c", "import lark; print(lark.__version__)"]
     if check_command(probe, work) is not None:
         requirement = wanted_lark()
@@ -290,8 +325,10 @@ def parse_importtime(stderr: str) -> list[tuple[str, int, int, int]]:
     return rows
 
 
-def measure_importtime(venv: Venv, work: Path, runs: int) -> dict:
-    argv = [str(venv.python), "-X", "importtime", str(venv.schemacheck), "infer", str(SAMPLE)]
+def measure_importtime(venv: Venv, work: Path, runs: int, command: str = "infer",
+                       watch=INFER_WATCH) -> dict:
+    """-X importtime of `schemacheck <command> <sample>`: medians per module over `runs` runs."""
+    argv = [str(venv.python), "-X", "importtime", str(venv.schemacheck), command, str(SAMPLE)]
     per_module: dict[str, dict] = {}
     totals = []
     imported: set[str] = set()
@@ -309,22 +346,131 @@ def measure_importtime(venv: Venv, work: Path, runs: int) -> dict:
             imported.add(name)
     table = sorted(((name, median(e["cumulative"]), median(e["self"])) for name, e in per_module.items()),
                    key=lambda row: -row[1])
-    forbidden = {}
-    for root in FORBIDDEN:
+    watched = {}
+    for root, expected in watch:
         hits = sorted(m for m in imported if m == root or m.startswith(root + "."))
-        forbidden[root] = hits
+        entry = per_module.get(root)
+        watched[root] = {"imported": bool(hits), "expected": expected, "modules": hits,
+                         "cumulative_us": median(entry["cumulative"]) if entry else None}
     return {
         "cmd": " ".join(argv),
         "runs": runs,
         "total_us": median(totals),
         "module_count": len(imported),
         "top": [{"module": n, "cumulative_us": c, "self_us": s} for n, c, s in table[:10]],
-        "forbidden": forbidden,
+        "watched": watched,
+        # The roots that should not be imported, with the modules of each that were.
+        "forbidden": {root: w["modules"] for root, w in watched.items() if not w["expected"]},
         "schemacheck_modules": sorted(m for m in imported if m.split(".")[0] == "schemacheck"),
     }
 
 
-# --------------------------------------------------------------------------- 2. grammar loading
+# --------------------------------------------------------------------------- 2. the check command
+
+def probe_report_command(argv, cwd: Path, what: str) -> subprocess.CompletedProcess:
+    """Run a schemacheck command once; exit 0 or 1 (findings) is fine, a crash is not.
+
+    An uncaught exception also exits 1, so a traceback on stderr or an empty stdout fails too.
+    """
+    try:
+        result = subprocess.run([str(a) for a in argv], cwd=cwd, env=child_env(), capture_output=True,
+                                text=True, timeout=300)
+    except (OSError, subprocess.TimeoutExpired) as error:
+        raise BenchError(f"{what} does not run in the virtualenv: {error}") from error
+    if result.returncode not in (0, 1) or "Traceback (most recent call last)" in result.stderr \
+            or not result.stdout.strip():
+        lines = (result.stderr or result.stdout).strip().splitlines()
+        tail = "\n    ".join(lines[-15:]) or "(no output)"
+        raise BenchError(f"{what} does not run in the virtualenv (exit {result.returncode}):\n    {tail}"
+                         f"\n  command: {' '.join(map(str, argv))}")
+    return result
+
+
+def measure_check_cold(venv: Venv, runs: int, work: Path) -> dict:
+    baseline = [str(venv.python), "-c", "pass"]
+    check = [str(venv.schemacheck), "check", str(SAMPLE)]
+    probe = probe_report_command(check, work, "`schemacheck check`")
+    samples = time_interleaved({"python -c pass": baseline, "schemacheck check": check}, runs, work)
+    base, cold = median(samples["python -c pass"]), median(samples["schemacheck check"])
+    summary = probe.stdout.strip().splitlines()[-1]
+    return {
+        "runs": runs,
+        "baseline_cmd": " ".join(baseline),
+        "check_cmd": " ".join(check),
+        "check_exit_code": probe.returncode,
+        "check_summary": summary,
+        "baseline_s": base,
+        "check_s": cold,
+        "ratio": cold / base,
+        "target_ratio": CHECK_TARGET_RATIO,
+        "samples": samples,
+    }
+
+
+def setup_sqlfluff(venv_dir: Path, work: Path, log) -> dict:
+    """A separate venv with sqlfluff: {"sqlfluff": path, "version": ...} or {"skipped": why}."""
+    bindir = venv_dir / ("Scripts" if os.name == "nt" else "bin")
+    python = bindir / ("python.exe" if os.name == "nt" else "python")
+    sqlfluff = bindir / ("sqlfluff.exe" if os.name == "nt" else "sqlfluff")
+    try:
+        if not python.exists():
+            log(f"creating the sqlfluff virtualenv {venv_dir} ...")
+            run_checked([sys.executable, "-m", "venv", venv_dir], cwd=work, what="creating the sqlfluff virtualenv")
+        if sqlfluff.exists():
+            log("sqlfluff already installed in its virtualenv")
+        else:
+            log("installing sqlfluff (pip install sqlfluff, separate virtualenv) ...")
+            run_checked([python, "-m", "pip", "install", "--quiet", "sqlfluff"], cwd=work,
+                        what="pip install sqlfluff", timeout=600)
+        version = run_checked([sqlfluff, "--version"], cwd=work, what="sqlfluff --version").stdout.strip()
+    except BenchError as error:
+        lines = [line.strip() for line in str(error).splitlines() if line.strip()]
+        why = lines[0] + (f": {lines[-1]}" if len(lines) > 1 and "output" in str(error) else "")
+        log(f"WARNING: {why}; the sqlfluff comparison is skipped")
+        return {"skipped": why}
+    return {"sqlfluff": str(sqlfluff), "version": version.split()[-1], "venv": str(venv_dir)}
+
+
+def measure_sqlfluff(venv: Venv, sqlfluff: dict, runs: int, work: Path) -> dict:
+    if "skipped" in sqlfluff:
+        return {"skipped": sqlfluff["skipped"]}
+    # sqlfluff lints only files whose extension is in sql_file_exts (.sql, .sql.j2, .dml, .ddl by
+    # default); given FleetTelemetry.asaql it prints "All Finished!", exits 0 and lints nothing.
+    config = work / "sqlfluff-bench.cfg"
+    config.write_text("[sqlfluff]\nsql_file_exts = .asaql,.sql\n", encoding="utf-8")
+    argv = [sqlfluff["sqlfluff"], "lint", "--dialect", SQLFLUFF_DIALECT, "--config", str(config), str(SAMPLE)]
+    try:
+        probe = subprocess.run(argv, cwd=work, env=child_env(), capture_output=True, text=True, timeout=300)
+    except (OSError, subprocess.TimeoutExpired) as error:
+        return {"skipped": f"sqlfluff lint does not run: {error}", "cmd": " ".join(argv)}
+    violations = [line for line in probe.stdout.splitlines() if line.startswith("L:")]
+    unparsable = sum(1 for line in violations if re.search(r"\|\s*PRS\s*\|", line))
+    if f"== [{SAMPLE}]" not in probe.stdout:
+        tail = (probe.stderr or probe.stdout).strip().splitlines()
+        return {"skipped": f"sqlfluff lint did not lint the file (exit {probe.returncode}): "
+                           + (tail[-1] if tail else "(no output)"), "cmd": " ".join(argv)}
+    check = [str(venv.schemacheck), "check", str(SAMPLE)]
+    samples = time_interleaved({"schemacheck check": check, "sqlfluff lint": argv}, runs, work, warmup=1)
+    check_s, sqlfluff_s = median(samples["schemacheck check"]), median(samples["sqlfluff lint"])
+    return {
+        "runs": runs,
+        "warmup": 1,
+        "version": sqlfluff["version"],
+        "venv": sqlfluff["venv"],
+        "cmd": " ".join(argv),
+        "check_cmd": " ".join(check),
+        "exit_code": probe.returncode,
+        "violations": len(violations),
+        "unparsable_sections": unparsable,
+        "check_s": check_s,
+        "sqlfluff_s": sqlfluff_s,
+        "speedup": sqlfluff_s / check_s,
+        "target_speedup": SQLFLUFF_TARGET_SPEEDUP,
+        "samples": samples,
+    }
+
+
+# --------------------------------------------------------------------------- 3. grammar loading
 
 def measure_grammar_loading(venv: Venv, runs: int, work: Path, log) -> dict:
     py = str(venv.python)
@@ -519,7 +665,7 @@ def generate_query(min_bytes: int | None = None, statements: int | None = None) 
     return "".join(parts), i
 
 
-# --------------------------------------------------------------------------- 3 + 4. throughput, scaling
+# --------------------------------------------------------------------------- 4 + 5. throughput, scaling
 
 # Runs in the venv's interpreter: the installed (non-editable) schemacheck.
 CHILD_SCRIPT = r'''
@@ -653,6 +799,30 @@ def measure_throughput_and_scaling(venv: Venv, runs: int, size_kb: int, work: Pa
 
 # --------------------------------------------------------------------------- report
 
+def print_imports(imp: dict, command: str) -> None:
+    """The -X importtime table of one command and the line on the watched modules."""
+    print(f"\n   imports of the cold {command}  (python -X importtime, median of {imp['runs']} runs; "
+          f"{imp['module_count']} modules, {imp['total_us'] / 1000:.1f} ms in imports in total)")
+    print(f"     {'cumulative':>10}  {'self':>8}  module")
+    for row in imp["top"]:
+        print(f"     {row['cumulative_us'] / 1000:>7.2f} ms  {row['self_us'] / 1000:>5.2f} ms  {row['module']}")
+    parts, surprises = [], 0
+    for name, w in imp["watched"].items():
+        if w["imported"]:
+            text = f"{name}: IMPORTED"
+            if w["cumulative_us"] is not None:
+                text += f" ({w['cumulative_us'] / 1000:.1f} ms)"
+            text += " as expected" if w["expected"] else f" UNEXPECTED ({', '.join(w['modules'][:3])})"
+        else:
+            text = f"{name}: not imported" + ("" if not w["expected"] else " (EXPECTED to be)")
+        surprises += w["imported"] != w["expected"]
+        parts.append(text)
+    print(f"   imported on the cold {command} path?  " + "   ".join(parts))
+    print("     " + ("all as expected" if not surprises else f"{surprises} NOT as expected")
+          + "; expected: " + (", ".join(n for n, w in imp["watched"].items() if w["expected"]) or "none of them"))
+    print(f"     measured: {imp['cmd']}")
+
+
 def print_report(results: dict) -> None:
     meta = results["meta"]
     rule = "=" * 100
@@ -661,7 +831,8 @@ def print_report(results: dict) -> None:
     print(f"schemacheck benchmarks   {meta['date']}   Python {meta['python_version']}   {meta['platform']}   "
           f"{meta['cpus']} CPUs")
     print(f"  venv: {meta['venv']}   (non-editable install: {meta['package_dir']})")
-    print(f"  lark in venv: {meta['lark_version'] or 'not installed'}   sample: {SAMPLE.relative_to(REPO)}")
+    print(f"  lark in venv: {meta['lark_version'] or 'not installed'}   pydantic_core: "
+          f"{meta['pydantic_core_version']}   sample: {SAMPLE.relative_to(REPO)}")
     print("  all figures are medians; ratios are against the baseline named in each section")
     print(rule)
 
@@ -675,18 +846,37 @@ def print_report(results: dict) -> None:
     print(f"     baseline: {cold['baseline_cmd']}")
     print(f"     measured: {cold['infer_cmd']}")
     imp = results["importtime"]
-    print(f"\n   imports of the cold infer  (python -X importtime, median of {imp['runs']} runs; "
-          f"{imp['module_count']} modules, {imp['total_us'] / 1000:.1f} ms in imports in total)")
-    print(f"     {'cumulative':>10}  {'self':>8}  module")
-    for row in imp["top"]:
-        print(f"     {row['cumulative_us'] / 1000:>7.2f} ms  {row['self_us'] / 1000:>5.2f} ms  {row['module']}")
-    print("   heavy modules on the cold path:  " + "   ".join(
-        f"{name}: {'IMPORTED (' + ', '.join(hits[:3]) + ')' if hits else 'not imported'}"
-        for name, hits in imp["forbidden"].items()))
-    print(f"     measured: {imp['cmd']}")
+    print_imports(imp, "infer")
+
+    check = results["check_cold"]
+    print(f"\n2. CHECK COMMAND  (subprocess wall time, output to DEVNULL, {check['runs']} runs each, "
+          f"the two commands alternated)")
+    print(f"   {'baseline: python -c pass':<46}{fmt_time(check['baseline_s']):>10}   1.00x")
+    verdict = "meets" if check["ratio"] <= CHECK_TARGET_RATIO else "MISSES"
+    print(f"   {'schemacheck check <sample>':<46}{fmt_time(check['check_s']):>10}   {fmt_ratio(check['ratio'])}"
+          f" of python -c pass   (target <= {CHECK_TARGET_RATIO:g}x: {verdict})")
+    print(f"     baseline: {check['baseline_cmd']}")
+    print(f"     measured: {check['check_cmd']}")
+    print(f"     (exit {check['check_exit_code']}, as the sample has findings: \"{check['check_summary']}\")")
+    fluff = results["sqlfluff"]
+    if "skipped" in fluff:
+        print(f"\n   against sqlfluff: skipped ({fluff['skipped']})")
+    else:
+        print(f"\n   against sqlfluff {fluff['version']}  (own venv; {fluff['runs']} runs each after "
+              f"{fluff['warmup']} warm-up round, the two commands alternated; exit codes ignored)")
+        print(f"   {'baseline: sqlfluff lint --dialect ' + SQLFLUFF_DIALECT + ' <sample>':<46}"
+              f"{fmt_time(fluff['sqlfluff_s']):>10}   1.00x")
+        verdict = "meets" if fluff["speedup"] >= SQLFLUFF_TARGET_SPEEDUP else "MISSES"
+        print(f"   {'schemacheck check <sample>':<46}{fmt_time(fluff['check_s']):>10}   "
+              f"{fluff['speedup']:.1f}x faster than sqlfluff   (target >= {SQLFLUFF_TARGET_SPEEDUP:g}x: {verdict})")
+        print(f"     baseline: {fluff['cmd']}")
+        print(f"     (sqlfluff: {fluff['violations']} violations, {fluff['unparsable_sections']} of them "
+              f"unparsable sections (PRS), exit {fluff['exit_code']}; --config sets sql_file_exts = .asaql, "
+              f"without it sqlfluff skips the file)")
+    print_imports(results["check_importtime"], "check")
 
     grammar = results["grammar_loading"]
-    print(f"\n2. GRAMMAR LOADING  (fresh subprocess of the venv's python each, {grammar['runs']} runs, all "
+    print(f"\n3. GRAMMAR LOADING  (fresh subprocess of the venv's python each, {grammar['runs']} runs, all "
           f"interleaved; 'net' = minus python -c pass)")
     print(f"   {'':<3}{'strategy':<58}{'median':>10}{'net':>11}{'ratio':>9}")
     for row in grammar["rows"]:
@@ -701,7 +891,7 @@ def print_report(results: dict) -> None:
     print("   ratio = median / median of python -c pass")
 
     tp = results["throughput"]
-    print(f"\n3. THROUGHPUT  (generated query: {tp['size_kb']:.0f} KB, {tp['statements']} statements, "
+    print(f"\n4. THROUGHPUT  (generated query: {tp['size_kb']:.0f} KB, {tp['statements']} statements, "
           f"{tp['check']['outputs']} outputs, no SC001; {tp['runs']} runs)")
     print(f"   method: {tp['method']}")
     print(f"   {'':<56}{'median':>10}{'KB/s':>10}   ratio")
@@ -719,7 +909,7 @@ def print_report(results: dict) -> None:
           + (", ".join(f"{code} x{n}" for code, n in sorted(tp["check"]["diagnostics"].items())) or "none"))
 
     sc = results["scaling"]
-    print(f"\n4. SCALING  (schemacheck.analyze() on 1x/10x/100x a ~5 KB generated query, same subprocess, "
+    print(f"\n5. SCALING  (schemacheck.analyze() on 1x/10x/100x a ~5 KB generated query, same subprocess, "
           f"{sc['runs']} runs; baseline: the 1x time per KB)")
     print(f"   {'factor':<8}{'statements':>11}{'size':>11}{'median':>11}{'KB/s':>9}{'ms/KB':>9}{'ms/KB ratio':>13}"
           f"{'ms/KB, gc off':>16}")
@@ -756,13 +946,20 @@ def parse_args(argv=None):
                         help="runs per command for the cold start (default 3 x --runs, i.e. 30)")
     parser.add_argument("--size", type=int, default=500, metavar="KB",
                         help="size of the generated throughput query in KB (default 500)")
+    parser.add_argument("--sqlfluff-runs", type=int, default=SQLFLUFF_RUNS, metavar="K",
+                        help=f"runs per command for the sqlfluff comparison (default {SQLFLUFF_RUNS}; "
+                             "sqlfluff takes about a second a run)")
+    parser.add_argument("--no-sqlfluff", action="store_true",
+                        help="skip the sqlfluff comparison (and its install)")
     parser.add_argument("--json", metavar="FILE", help="also write all numbers (and raw samples) as JSON")
     parser.add_argument("--keep-venv", metavar="DIR",
                         help="create the virtualenv in DIR and keep it; reuse it next time "
-                             "(schemacheck is reinstalled when its source changed)")
+                             "(schemacheck is reinstalled when its source changed); sqlfluff's "
+                             "virtualenv is kept next to it, in DIR-sqlfluff")
     args = parser.parse_args(argv)
-    if args.runs < 1 or (args.cold_runs is not None and args.cold_runs < 1) or args.size < 1:
-        parser.error("--runs, --cold-runs and --size must be at least 1")
+    if args.runs < 1 or (args.cold_runs is not None and args.cold_runs < 1) or args.size < 1 \
+            or args.sqlfluff_runs < 1:
+        parser.error("--runs, --cold-runs, --size and --sqlfluff-runs must be at least 1")
     if args.cold_runs is None:
         args.cold_runs = 3 * args.runs
     return args
@@ -781,6 +978,7 @@ def main(argv=None) -> int:
             return 2
     work = Path(tempfile.mkdtemp(prefix="schemacheck-bench-"))
     venv_dir = Path(args.keep_venv).resolve() if args.keep_venv else work / "venv"
+    sqlfluff_dir = venv_dir.with_name(venv_dir.name + "-sqlfluff") if args.keep_venv else work / "sqlfluff-venv"
     try:
         venv = setup_venv(venv_dir, work, log)
         results = {"meta": {
@@ -791,13 +989,25 @@ def main(argv=None) -> int:
             "venv": str(venv_dir) + ("" if args.keep_venv else " (temporary)"),
             "package_dir": venv.package_dir,
             "lark_version": venv.lark_version,
+            "pydantic_core_version": venv.pydantic_core_version,
             "runs": args.runs,
             "cold_runs": args.cold_runs,
+            "sqlfluff_runs": args.sqlfluff_runs,
         }}
         log(f"cold start, {args.cold_runs} runs x 2 commands ...")
         results["cold_start"] = measure_cold_start(venv, args.cold_runs, work)
         log("import times ...")
         results["importtime"] = measure_importtime(venv, work, min(IMPORTTIME_RUNS, args.cold_runs))
+        log(f"check command, {args.cold_runs} runs x 2 commands ...")
+        results["check_cold"] = measure_check_cold(venv, args.cold_runs, work)
+        sqlfluff = {"skipped": "--no-sqlfluff"} if args.no_sqlfluff else setup_sqlfluff(sqlfluff_dir, work, log)
+        if "skipped" not in sqlfluff:
+            log(f"sqlfluff comparison, {args.sqlfluff_runs} runs x 2 commands ...")
+        results["sqlfluff"] = measure_sqlfluff(venv, sqlfluff, args.sqlfluff_runs, work)
+        results["meta"]["sqlfluff_version"] = sqlfluff.get("version")
+        log("import times of the check command ...")
+        results["check_importtime"] = measure_importtime(venv, work, min(IMPORTTIME_RUNS, args.cold_runs),
+                                                         "check", CHECK_WATCH)
         log(f"grammar loading, {args.runs} runs ...")
         results["grammar_loading"] = measure_grammar_loading(venv, args.runs, work, log)
         results.update(measure_throughput_and_scaling(venv, args.runs, args.size, work, log))

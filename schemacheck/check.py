@@ -97,7 +97,7 @@ def _table_for(output: OutputSchema, catalog: TableCatalog, targets: Mapping[str
         qualified = f"{database}/{name}" if database else name
         near = catalog.near_misses(name, database)
         hint = f"; did you mean {', '.join(near)}?" if near else ""
-        loaded = f" (no schema is loaded: pass --schema)" if not len(catalog) else ""
+        loaded = " (no schema is loaded: pass --schema)" if not len(catalog) else ""
         report("SC501", f"output {alias} writes to table {qualified} ({origin}), which is not in the loaded "
                f"schemas{loaded}{hint}", where)
         return TABLE_MISSING, None, ADX

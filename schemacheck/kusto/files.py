@@ -8,8 +8,9 @@
              result row ({"DatabaseSchema": "..."})
     .csv   the exported result rows, with TableName and Schema columns
     .kql   a script of `.create table ...` commands (schemacheck.kusto.scripts)
-    .csl   the same; or CSL schema text (`a:string, b:long`) for the table named by the file
-    .cslschema / .txt   CSL schema text for the table named by the file
+    .csl   the same when its first command starts with "."; else CSL schema text
+           (`a:string, b:long`) for the table named by the file
+    .cslschema  CSL schema text for the table named by the file
 
 A directory is scanned (recursively, sorted) for all of these. JSON shapes are checked
 with schemacheck.validation; anything malformed is an InputError naming the file, and
@@ -20,15 +21,16 @@ from __future__ import annotations
 
 import json
 import os
+import re
 
 from schemacheck.errors import InputError
 from schemacheck.files import read_text_file
 from schemacheck.kusto.schema import Column, TableCatalog, TableSchema
-from schemacheck.kusto.types import canonical_type
+from schemacheck.kusto.types import canonical_type, type_suggestion
 from schemacheck.validation import Shape, json_position, validate
 
 SCHEMA_SUFFIXES = (".json", ".csv", ".kql", ".csl", ".cslschema")
-CSL_TEXT_SUFFIXES = (".cslschema", ".txt")
+_LEADING_COMMENTS = re.compile(r"\A(?:\s|//[^\n]*)*")
 
 
 def _optional(cs, schema):
@@ -103,7 +105,7 @@ def load_file(path: str) -> list[TableSchema]:
     if suffix == ".csv":
         return _load_csv(text, path)
     stem = os.path.splitext(os.path.basename(path))[0]
-    if suffix in (".kql", ".csl") and text.lstrip("\ufeff \t\r\n").startswith((".", "//")):
+    if suffix == ".kql" or (suffix == ".csl" and text[_LEADING_COMMENTS.match(text).end():].startswith(".")):
         from schemacheck.kusto.scripts import parse_script
 
         tables = parse_script(text, path)
@@ -112,7 +114,10 @@ def load_file(path: str) -> list[TableSchema]:
         return tables
     from schemacheck.kusto.scripts import parse_csl_schema
 
-    return [parse_csl_schema(text, path, stem)]
+    table = parse_csl_schema(text, path, stem)
+    if not table.columns:
+        raise InputError("no columns: expected CSL schema text (name:type, name:type, ...)", path)
+    return [table]
 
 
 def _load_json(text: str, path: str) -> list[TableSchema]:
@@ -120,6 +125,9 @@ def _load_json(text: str, path: str) -> list[TableSchema]:
         data = json.loads(text)
     except json.JSONDecodeError as error:
         raise InputError(f"not valid JSON: {error.msg}", path, error.lineno, error.colno) from None
+    except (ValueError, RecursionError) as error:  # numbers past Python's digit limit; deep nesting
+        reason = "it nests too deeply" if isinstance(error, RecursionError) else str(error).split(":")[0]
+        raise InputError(f"not valid JSON for schemacheck: {reason}", path) from None
     if isinstance(data, dict):
         if "OrderedColumns" in data:
             return [_table(validate(TABLE, data, path, text), path, text, ())]
@@ -147,7 +155,8 @@ def _column(data: dict, path: str, text: str | None, loc: tuple) -> Column:
     if kind is None:
         line, column = json_position(text, loc + ("CslType" if data.get("CslType") else "Type",)) if text \
             else (None, None)
-        raise InputError(f"column {data['Name']}: unknown Kusto type {written!r}", path, line, column)
+        raise InputError(f"column {data['Name']}: unknown Kusto type {written!r}{type_suggestion(written)}",
+                         path, line, column)
     line = json_position(text, loc)[0] if text else None
     return Column(data["Name"], kind, written, line)
 
@@ -187,27 +196,36 @@ def _rows(rows: list[dict], path: str) -> list[TableSchema]:
                              what=f" (the Schema of row {index + 1})")
             table = _table(inner, path, None, (), row.get("DatabaseName"))
             tables.append(table._replace(name=row["TableName"],
-                                         folder=row.get("Folder") or table.folder,
-                                         docstring=row.get("DocString") or table.docstring))
+                                         folder=row.get("Folder") or table.folder or None,
+                                         docstring=row.get("DocString") or table.docstring or None))
         else:
             from schemacheck.kusto.scripts import parse_csl_schema
 
-            table = parse_csl_schema(schema, path, row["TableName"], row.get("DatabaseName"))
+            try:
+                table = parse_csl_schema(schema, path, row["TableName"], row.get("DatabaseName"))
+            except InputError as error:  # its position is inside the cell, not the file
+                raise InputError(f"the CSL schema of row {index + 1} ({row['TableName']}), column "
+                                 f"{error.column}: {error.message}", path) from None
             tables.append(table._replace(line=None, columns=tuple(c._replace(line=None) for c in table.columns),
-                                         folder=row.get("Folder"), docstring=row.get("DocString")))
+                                         folder=row.get("Folder") or None, docstring=row.get("DocString") or None))
     if not tables:
         raise InputError("no result rows: the file holds no table", path)
     return tables
 
 
-def _inner_json(text: str, path: str, what: str) -> object:
+def _inner_json(text: object, path: str, what: str) -> object:
+    if not isinstance(text, str):
+        raise InputError(f"the schema{what} should be a JSON string, not {type(text).__name__}", path)
     try:
         return json.loads(text)
-    except json.JSONDecodeError as error:
-        raise InputError(f"the Schema string{what} is not valid JSON: {error.msg}", path) from None
+    except (ValueError, RecursionError) as error:
+        reason = error.msg if isinstance(error, json.JSONDecodeError) else "it cannot be read"
+        raise InputError(f"the schema string{what} is not valid JSON: {reason}", path) from None
 
 
-def _table_rows(columns: list, rows: list, path: str) -> list[dict]:
+def _table_rows(columns: object, rows: object, path: str) -> list[dict]:
+    if not isinstance(columns, list) or not isinstance(rows, list):
+        raise InputError("a result table whose Columns and Rows are not lists", path)
     names = [c.get("ColumnName") if isinstance(c, dict) else None for c in columns]
     if None in names or not all(isinstance(r, list) and len(r) == len(names) for r in rows):
         raise InputError("a result table whose Columns and Rows do not line up", path)
@@ -236,13 +254,13 @@ def _load_csv(text: str, path: str) -> list[TableSchema]:
     import csv
     import io
 
-    reader = csv.DictReader(io.StringIO(text))
-    fields = reader.fieldnames or []
-    if "Schema" not in fields and "DatabaseSchema" not in fields:
-        raise InputError("a CSV schema export needs a Schema (and TableName) column: the result of "
-                         "`.show table T schema as json` or `.show table T cslschema`", path, 1, 1)
+    reader = csv.DictReader(io.StringIO(text, newline=""))
     try:
+        fields = reader.fieldnames or []
+        if "Schema" not in fields and "DatabaseSchema" not in fields:
+            raise InputError("a CSV schema export needs a Schema (and TableName) column: the result of "
+                             "`.show table T schema as json` or `.show table T cslschema`", path, 1, 1)
         rows = [{k: v for k, v in row.items() if k is not None} for row in reader]
     except csv.Error as error:
-        raise InputError(f"not valid CSV: {error}", path, reader.line_num) from None
+        raise InputError(f"not valid CSV: {error}", path, reader.line_num or None) from None
     return _rows(rows, path)

@@ -24,7 +24,7 @@ from schemacheck.errors import InputError
 from schemacheck.kusto._tables import RULES
 from schemacheck.kusto.lexer import LANGUAGE
 from schemacheck.kusto.schema import Column, TableSchema
-from schemacheck.kusto.types import CSL_TYPES, canonical_type
+from schemacheck.kusto.types import canonical_type, type_suggestion
 from schemacheck.records import record
 
 _COMMAND_START = re.compile(r"[ \t]*\.[A-Za-z]")
@@ -111,11 +111,7 @@ class _Builder:
         written = ch[0].text
         kind = canonical_type(written)
         if kind is None or written.startswith("System."):
-            from difflib import get_close_matches
-
-            close = get_close_matches(written.lower(), list(CSL_TYPES), n=1)
-            hint = f"; did you mean {close[0]}?" if close else ""
-            raise self.error(f"unknown Kusto type '{written}'{hint}", ch[0].start)
+            raise self.error(f"unknown Kusto type '{written}'{type_suggestion(written)}", ch[0].start)
         return (kind, written)
 
     def with_properties(self, ch, s, e):
@@ -168,7 +164,8 @@ def _failure(failure: Exception, builder: _Builder, what: str) -> InputError:
     wanted = ", ".join(expected[:-1]) + (" or " if len(expected) > 1 else "") + expected[-1] if expected else "nothing"
     if token.type == "$END":
         return builder.error(f"{what} ends too early: expected {wanted}", failure.last_end)
-    return builder.error(f"expected {wanted} in {what}, found '{token.text}'", token.start)
+    where = what if what.startswith("after") else f"in {what}"
+    return builder.error(f"expected {wanted} {where}, found '{token.text}'", token.start)
 
 
 def parse_csl_schema(text: str, file: str, table: str, database: str | None = None,
@@ -218,9 +215,11 @@ def parse_script(text: str, file: str) -> list[TableSchema]:
         except lalr.LexFailure as failure:
             raise _failure(failure, builder, "the command") from None
         except lalr.ParseFailure as failure:
-            inside = any(isinstance(v, lalr.Token) and v.type == "LPAR" for v in failure.values)
-            if inside:
-                raise _failure(failure, builder, "the column list") from None
+            values = failure.values
+            if any(isinstance(v, lalr.Token) and v.type == "LPAR" for v in values):
+                closed = isinstance(values[-1], lalr.Token) and values[-1].type == "RPAR"
+                what = "after the column list (a command ends at a blank line)" if closed else "the column list"
+                raise _failure(failure, builder, what) from None
             continue  # not a command that sets columns
         _apply(command, tables, builder)
     return list(tables.values())
@@ -252,8 +251,10 @@ def _apply(command: _Command, tables: dict, builder: _Builder) -> None:
                     raise builder.error(f".create table {ref.table}: the table was already created above "
                                         f"with other columns; use .create-merge or .alter", ref.offset)
                 continue
+            folder = properties.get("folder", existing.folder if existing else None)
+            docstring = properties.get("docstring", existing.docstring if existing else None)
             table = TableSchema(ref.table, ref.database, tuple(columns), builder.file, line,
-                                properties.get("folder"), properties.get("docstring"))
+                                folder or None, docstring or None)
             tables[key or (ref.database, ref.table)] = table
         return
     (ref, *rest) = command.tables

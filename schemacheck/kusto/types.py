@@ -51,3 +51,11 @@ SYSTEM_TYPES = {
 def canonical_type(written: str) -> str | None:
     """A CSL name, alias or System.* name -> the canonical Kusto type, or None if unknown."""
     return CSL_TYPES.get(written.lower()) or SYSTEM_TYPES.get(written)
+
+
+def type_suggestion(written: str) -> str:
+    """"; did you mean string?" for a misspelled type name, else ""."""
+    from difflib import get_close_matches
+
+    close = get_close_matches(written.lower(), list(CSL_TYPES), n=1)
+    return f"; did you mean {close[0]}?" if close else ""
