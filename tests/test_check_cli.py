@@ -159,3 +159,19 @@ def test_several_files_get_one_summary(tmp_path):
     code, out, _ = run_cli("check", first, second, "--schema", schemas)
     assert code == 1
     assert out.rstrip().endswith("2 files: 1 error, 0 warnings, 2 infos")
+
+
+def test_the_offline_check_imports_neither_sqlglot_nor_azure_nor_lark():
+    import subprocess
+    import sys
+
+    script = (
+        "import sys, io\n"
+        "from schemacheck.cli import main\n"
+        f"code = main(['check', {str(SAMPLE)!r}, '--format', 'json'], io.StringIO(), io.StringIO())\n"
+        "heavy = sorted(m for m in sys.modules if m.split('.')[0] in ('lark', 'pydantic', 'sqlglot', 'azure'))\n"
+        "print(code, heavy, 'pydantic_core' in sys.modules)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    # pydantic's engine validates the JSON schema and the TOML configuration; its model layer is not used.
+    assert result.stdout.strip() == "1 [] True"
