@@ -117,6 +117,10 @@ def _check_type(column: OutputColumn, target, table_name: str, level: str, sourc
     if column.type is None:
         wanted = typemap.CAST_FOR_KUSTO.get(target.type)
         how = f"CAST it, e.g. {cast_fix(source, column, wanted)}" if wanted else "CAST it"
+        if column.cause == "input":
+            how += ", or declare the input's columns with CREATE TABLE"
+        elif column.cause and column.cause.startswith("udf:"):
+            how += f", or give the function's declared type with --udf-type {column.cause[4:]}={wanted or 'TYPE'}"
         reason = f" ({column.reason})" if column.reason else ""
         report("SC203", f"the type of output column {column.name} cannot be told from the query{reason}, so "
                f"it is not verified against {target.name} ({target.type}); {how}", column.span,

@@ -37,6 +37,7 @@ class OutputColumn:
     reason: str | None
     span: A.Span
     expr_span: A.Span | None = None   # the expression without its alias; None for a `*` column
+    cause: str | None = None          # why the type is unknown: "input", "udf:NAME" or None (see types.Ty)
 
 
 @record
@@ -159,7 +160,8 @@ class _Inferrer:
         relation = self.query(statement.query, "output", "output")
         self.diagnostics[first_finding:] = [d._replace(output=name) for d in self.diagnostics[first_finding:]]
         columns = tuple(
-            OutputColumn(c.name, c.written, c.ty.name, None if c.ty.name else c.ty.reason, c.span, c.expr_span)
+            OutputColumn(c.name, c.written, c.ty.name, None if c.ty.name else c.ty.reason, c.span, c.expr_span,
+                         None if c.ty.name else c.ty.cause)
             for c in relation.columns
         )
         return OutputSchema(name, into.span if into else None, statement.span, columns, relation.gaps)
@@ -412,7 +414,7 @@ class _Inferrer:
                     ty = T.unknown(f"{binding.relation.label} has no column {field.text}")
                 else:
                     ty = T.unknown(f"{field.text} is a field of {binding.relation.label}, whose type the query "
-                                   f"does not declare")
+                                   f"does not declare", "input")
             else:
                 ty = column.ty
         else:
@@ -425,7 +427,8 @@ class _Inferrer:
         for part in rest:
             field = ty.field(part.text)
             if field is None:
-                return T.unknown(f"the type of {'.'.join(p.text for p in parts)} is not known from the query")
+                return T.unknown(f"the type of {'.'.join(p.text for p in parts)} is not known from the query",
+                                 ty.cause)
             ty = field
         return ty
 
@@ -450,8 +453,8 @@ class _Inferrer:
             return T.unknown(f"no source has a column {name.text}")
         if len(open_sources) == 1 and open_sources[0].relation.kind == "input":
             return T.unknown(f"{name.text} is a field of {open_sources[0].relation.label}, "
-                             f"whose type the query does not declare")
-        return T.unknown(f"{name.text} is an input field whose type the query does not declare")
+                             f"whose type the query does not declare", "input")
+        return T.unknown(f"{name.text} is an input field whose type the query does not declare", "input")
 
     def double_quoted(self, name: A.Identifier, scope: list[_Binding]) -> Ty:
         text = name.text
@@ -463,7 +466,7 @@ class _Inferrer:
             if self.in_select_item:
                 self.report("SC008", f'"{text}" is read as a field name; ASA also accepts "..." as text in '
                             f"some places: write {_bracketed(text)} for a field or '{text}' for text", name.span)
-            return self.unqualified(name, scope) or T.unknown(f'"{text}" names an input field')
+            return self.unqualified(name, scope) or T.unknown(f'"{text}" names an input field', "input")
         if self.in_select_item:
             self.report("SC008", f'"{text}" is read as text (it is not a field of any source); write '
                         f"'{text}' to say so, or {_bracketed(text)} for a field", name.span)
@@ -609,7 +612,8 @@ class _Inferrer:
         if returns == F.NUMERIC_ARG:
             if first is not None and first.name in (T.BIGINT, T.FLOAT):
                 return T.known(first.name)
-            return T.unknown(_why(first, f"{written} keeps its argument's type, which is not known here"))
+            return T.unknown(_why(first, f"{written} keeps its argument's type, which is not known here"),
+                             first.cause if first is not None else None)
         if returns == F.COMMON:
             return _common_type(args, written)
         if returns == F.RECORD_OR_ARG:
@@ -651,11 +655,12 @@ class _Inferrer:
         function = call.name[1].text.lower()
         if function not in self.udf_types:
             if self.udf_types_given:
-                return T.unknown(f"the job defines no function {call.name[1].text}")
-            return T.unknown(f"the return type of {written} is declared in the job's functions, which were not given")
+                return T.unknown(f"the job defines no function {call.name[1].text}", f"udf:{call.name[1].text}")
+            return T.unknown(f"the return type of {written} is declared in the job's functions, which were not given",
+                             f"udf:{call.name[1].text}")
         declared = self.udf_types[function]
         if declared is None or declared.lower() == "any":
-            return T.unknown(f"{written} is declared to return any type")
+            return T.unknown(f"{written} is declared to return any type", f"udf:{call.name[1].text}")
         kind = T.TYPE_NAMES.get(declared.lower().replace("(max)", ""))
         if kind is None:
             return T.unknown(f"{written} is declared to return {declared}, which is not an ASA type")
@@ -709,9 +714,9 @@ def _binary_type(op: str, left: Ty, right: Ty, level: str) -> Ty:
     if result is not None:
         return T.known(result)
     if left.name is None:
-        return T.unknown(_why(left, "an operand's type is not known"))
+        return T.unknown(_why(left, "an operand's type is not known"), left.cause)
     if right.name is None:
-        return T.unknown(_why(right, "an operand's type is not known"))
+        return T.unknown(_why(right, "an operand's type is not known"), right.cause)
     if op == "/" and (left.name, right.name) == (T.BIGINT, T.BIGINT):
         return T.unknown("whether bigint / bigint gives a bigint or a float is not documented; CAST an operand to float")
     return T.unknown(f"{left.name} {op} {right.name} is not documented")

@@ -64,6 +64,7 @@ class Ty:
     fields: tuple[tuple[str, Ty], ...] | None = None
     element: Ty | None = None
     is_null: bool = False
+    cause: str | None = None      # why unknown: "input" (an undeclared input field), "udf:NAME", or None
 
     def field(self, name: str) -> Ty | None:
         """The type of a record field, matched case-insensitively; None if not known."""
@@ -80,8 +81,8 @@ def known(name: str) -> Ty:
     return _KNOWN[name]
 
 
-def unknown(reason: str) -> Ty:
-    return Ty(None, reason)
+def unknown(reason: str, cause: str | None = None) -> Ty:
+    return Ty(None, reason, cause=cause)
 
 
 def record_type(fields: tuple[tuple[str, Ty], ...] | None = None) -> Ty:
