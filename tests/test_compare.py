@@ -1,0 +1,84 @@
+"""The comparator as a pure function, and the ASA-to-Kusto type table behind it."""
+
+from __future__ import annotations
+
+import pytest
+
+from schemacheck import typemap
+from schemacheck.asa.analysis import analyze
+from schemacheck.compare import compare, compare_statements
+from schemacheck.kusto.scripts import parse_csl_schema
+
+
+def run(query: str, schema: str, level: str = "1.2", index: int = 0):
+    table = parse_csl_schema(schema, "t.csl", "T")
+    output = analyze(query, level=level).outputs[index]
+    return compare(output, table, level, "q.asaql", query)
+
+
+# (ASA type, Kusto type) -> the verdict the issue and the documented table call for.
+@pytest.mark.parametrize("asa, kusto, verdict", [
+    ("bigint", "long", "ok"), ("bigint", "int", "risky"), ("bigint", "real", "risky"),
+    ("bigint", "string", "risky"), ("bigint", "decimal", "risky"), ("bigint", "datetime", "incompatible"),
+    ("float", "real", "ok"), ("float", "long", "incompatible"), ("float", "int", "incompatible"),
+    ("float", "string", "risky"), ("float", "bool", "incompatible"),
+    ("nvarchar(max)", "string", "ok"), ("nvarchar(max)", "real", "incompatible"),
+    ("nvarchar(max)", "guid", "risky"), ("nvarchar(max)", "timespan", "risky"),
+    ("datetime", "datetime", "ok"), ("datetime", "string", "ok"), ("datetime", "long", "incompatible"),
+    ("bit", "bool", "ok"), ("bit", "long", "incompatible"), ("bit", "string", "risky"),
+    ("record", "dynamic", "ok"), ("record", "string", "ok"), ("record", "int", "incompatible"),
+    ("array", "dynamic", "ok"), ("array", "long", "incompatible"),
+])
+def test_type_table(asa, kusto, verdict):
+    assert typemap.compatibility(asa, kusto)[0] == verdict
+
+
+def test_every_asa_type_goes_into_dynamic_and_risks_guid_timespan_decimal():
+    for asa in typemap.COMPATIBILITY:
+        assert typemap.compatibility(asa, "dynamic")[0] == "ok"
+        for kusto in ("guid", "timespan", "decimal"):
+            assert typemap.compatibility(asa, kusto)[0] == "risky", (asa, kusto)
+
+
+def test_a_type_slip_offers_a_cast_and_a_column_change():
+    (finding,) = run("SELECT TRY_CAST(r AS float) AS Reading INTO o FROM i", "Reading:long")
+    assert (finding.code, finding.expected_type, finding.actual_type) == ("SC201", "long", "float")
+    assert finding.fix == ("`TRY_CAST(r AS bigint)` in the query, or change the column: "
+                           "`.alter column ['T'].['Reading'] type=real`")
+
+
+def test_a_missing_column_suggests_the_near_name_or_adding_it():
+    near, far = run("SELECT CAST(a AS bigint) AS Temprature, 'x' AS Note INTO o FROM i", "Temperature:long")[:2]
+    assert near.code == "SC101" and "did you mean Temperature?" in near.message
+    assert near.fix == "alias the column `AS Temperature`"
+    assert far.fix == "add the column: `.alter-merge table ['T'] (['Note']:string)`"
+
+
+def test_case_slips_at_level_1_0_explain_the_lower_casing():
+    (finding,) = run("SELECT CAST(d AS nvarchar(max)) AS DeviceId INTO o FROM i", "DeviceId:string", level="1.0")
+    assert finding.code == "SC102" and finding.query_column == "deviceid"
+    assert "(written DeviceId; compatibility level 1.0 lower-cases names)" in finding.message
+    assert "raise the job's compatibility level to 1.2" in finding.fix
+
+
+@pytest.mark.parametrize("expression, hint", [
+    ("Reading", "or declare the input's columns with CREATE TABLE"),
+    ("udf.toCelsius(r)", "or give the function's declared type with --udf-type toCelsius=float"),
+    ("CASE WHEN a > 1 THEN r ELSE 0.0 END", "`CAST(CASE WHEN a > 1 THEN r ELSE 0.0 END AS float)`"),
+])
+def test_unknown_types_say_how_to_make_them_checkable(expression, hint):
+    (finding,) = run(f"SELECT {expression} AS Reading INTO o FROM i", "Reading:real")
+    assert finding.code == "SC203" and hint in finding.message
+
+
+def test_no_missing_column_finding_for_an_incomplete_output():
+    assert [f.code for f in run("SELECT * INTO o FROM i", "a:long, b:string")] == []
+
+
+def test_order_and_statement_differences():
+    (order,) = run("SELECT 'x' AS b, 1 AS a INTO o FROM i", "a:long, b:string")
+    assert order.code == "SC301" and order.fix == "order the select list as the table: a, b"
+    outputs = analyze("SELECT 1 AS a INTO o FROM i\nSELECT 1.5 AS a INTO o FROM j\nSELECT 1 AS b INTO o FROM k").outputs
+    first, second = compare_statements(list(outputs), "q.asaql")
+    assert (first.code, first.line) == ("SC401", 2) and "a float vs bigint" in first.message
+    assert (second.line, "columns b where the statement at line 1 writes a" in second.message) == (3, True)
