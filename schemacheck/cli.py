@@ -94,6 +94,20 @@ def _read_all(paths: Sequence[str], err):
     return entries, failed
 
 
+def _report(options, out, entries: list, files: list, document, render) -> list:
+    """Print the entries as JSON (`document`) or text (`render`); returns the readable ones."""
+    from schemacheck.files import Unreadable
+
+    results = [e for e in entries if not isinstance(e, Unreadable)]
+    if options.format == "json":
+        from schemacheck.report.json import dumps
+
+        out.write(dumps(document(entries)))
+    elif results:
+        out.write(render(results, {path: text for path, text in files if isinstance(text, str)}))
+    return results
+
+
 def _run_infer(options, out, err) -> int:
     from schemacheck.asa.analysis import analyze
     from schemacheck.files import Unreadable
@@ -103,15 +117,10 @@ def _run_infer(options, out, err) -> int:
     files, failed = _read_all(options.paths, err)
     entries = [text if isinstance(text, Unreadable) else analyze(text, file=path, level=level, udf_types=udf_types)
                for path, text in files]
-    analyses = [e for e in entries if not isinstance(e, Unreadable)]
-    if options.format == "json":
-        from schemacheck.report.json import dumps, infer_document
+    from schemacheck.report.json import infer_document
+    from schemacheck.report.text import render_infer
 
-        out.write(dumps(infer_document(entries)))
-    elif analyses:
-        from schemacheck.report.text import render_infer
-
-        out.write(render_infer(analyses, {p: t for p, t in files if isinstance(t, str)}))
+    analyses = _report(options, out, entries, files, infer_document, render_infer)
     if failed:
         return EXIT_ERROR
     return EXIT_FINDINGS if any(a.has_errors for a in analyses) else EXIT_OK
@@ -142,15 +151,10 @@ def _run_check(options, out, err) -> int:
             catalogs[schema_paths] = load_schemas(list(schema_paths))
         level = options.compat_level or config.compat_level or "1.2"
         entries.append(check_text(text, path, catalogs[schema_paths], targets, config, level, udf_types))
-    checks = [e for e in entries if not isinstance(e, Unreadable)]
-    if options.format == "json":
-        from schemacheck.report.json import check_document, dumps
+    from schemacheck.report.json import check_document
+    from schemacheck.report.text import render_check
 
-        out.write(dumps(check_document(entries)))
-    elif checks:
-        from schemacheck.report.text import render_check
-
-        out.write(render_check(checks, {p: t for p, t in files if isinstance(t, str)}))
+    checks = _report(options, out, entries, files, check_document, render_check)
     if failed:
         return EXIT_ERROR
     threshold = SEVERITY_RANK[options.fail_on]

@@ -51,10 +51,12 @@ def cast_fix(source: str | None, column: OutputColumn, asa_type: str) -> str:
     return f"`CAST({expression} AS {asa_type})`"
 
 
-def _shown(column: OutputColumn) -> str:
+def _shown(column: OutputColumn, level: str) -> str:
     """The column as the message names it: as ASA writes it, and as written when that differs."""
     if column.written is not None and column.written != column.name:
-        return f"{column.name} (written {column.written}; compatibility level 1.0 lower-cases names)"
+        why = ("compatibility level 1.0 lower-cases names" if level == "1.0" else
+               "below level 1.2 ASA lower-cases the alias of GetMetadataPropertyValue")
+        return f"{column.name} (written {column.written}; {why})"
     return str(column.name)
 
 
@@ -78,10 +80,9 @@ def compare(output: OutputSchema, table: TableSchema, level: str, file: str | No
             if other is not None and other.name in exact_names:
                 continue  # another column writes it exactly: a duplicate name (SC104), not a case slip
             if other is not None:
-                if level == "1.0" and other.name != other.name.lower():
-                    message = (f"output column {_shown(column)} does not match table column {other.name} of "
-                               f"{where}: at compatibility level 1.0 ASA lower-cases field names, so a "
-                               f"mixed-case column never matches")
+                if column.written is not None and column.written != column.name:
+                    message = (f"output column {_shown(column, level)} does not match table column {other.name} of "
+                               f"{where}: ASA writes the name in lower case, so a mixed-case column never matches")
                     fix = f"raise the job's compatibility level to 1.2, or rename the table column to {column.name}"
                 else:
                     message = (f"output column {column.name} matches table column {other.name} of {where} only "
@@ -96,14 +97,15 @@ def compare(output: OutputSchema, table: TableSchema, level: str, file: str | No
             kusto_type = typemap.KUSTO_FOR_ASA.get(column.type, "dynamic") if column.type else "string"
             fix = (f"alias the column `AS {close}`" if close else
                    f"add the column: `.alter-merge table {_quoted(table.name)} ({_quoted(column.name)}:{kusto_type})`")
-            report("SC101", f"output column {_shown(column)} has no column of that name in table {where}{hint}",
+            report("SC101", f"output column {_shown(column, level)} has no column of that name in table {where}{hint}",
                    column.span, query_column=column.name, actual_type=column.type, fix=fix)
             continue
         written_in_table.append((column, target))
         _check_type(column, target, table.name, level, source, report)
 
-    if output.complete:
-        produced = {c.name for c in output.columns if c.name is not None}
+    # With a column whose name ASA does not document (SC105), any table column may be the one it fills.
+    if output.complete and all(c.name is not None for c in output.columns):
+        produced = {c.name for c in output.columns}
         for table_column in table.columns:
             if table_column.name not in produced and not any(t.name == table_column.name for _, t in written_in_table):
                 report("SC103", f"table column {table_column.name} ({table_column.type}) of {where} is never "
@@ -179,14 +181,15 @@ def compare_statements(outputs: list[OutputSchema], file: str | None = None) -> 
             continue
         mine = [(c.name, c.type) for c in output.columns]
         theirs = [(c.name, c.type) for c in first.columns]
-        if mine == theirs:
-            continue
         names, first_names = [n for n, _ in mine], [n for n, _ in theirs]
+        # An unknown type is no difference: only two known, different types are.
+        if names == first_names and all(t == u or t is None or u is None for (_, t), (_, u) in zip(mine, theirs)):
+            continue
         if names != first_names:
             what = f"columns {', '.join(str(n) for n in names)} where the statement at line {first.span.line} " \
                    f"writes {', '.join(str(n) for n in first_names)}"
         else:
-            diff = [f"{n} {t or '?'} vs {u or '?'}" for (n, t), (_, u) in zip(mine, theirs) if t != u]
+            diff = [f"{n} {t} vs {u}" for (n, t), (_, u) in zip(mine, theirs) if t != u and t and u]
             what = f"other types than the statement at line {first.span.line}: {', '.join(diff)}"
         found.append(D.make("SC401", f"this statement writes INTO {output.output} {what}", _where(output), file,
                             output=output.output))

@@ -84,20 +84,26 @@ def read_query(path: str) -> str:
     return read_text_file(path, "query")
 
 
+def files_under(directory: str, suffixes: tuple[str, ...], what: str) -> list[str]:
+    """The files below `directory` whose names end with one of `suffixes` (any case), sorted;
+    an InputError naming `what` when there is none."""
+    found = sorted(
+        os.path.join(root, name)
+        for root, _dirs, names in os.walk(directory)
+        for name in names
+        if name.lower().endswith(suffixes)
+    )
+    if not found:
+        raise InputError(f"no {what} in this directory", directory)
+    return found
+
+
 def expand_paths(paths: list[str]) -> list[str]:
     """Files as given; directories replaced by the query files under them, sorted."""
     result = []
     for path in paths:
         if os.path.isdir(path):
-            found = sorted(
-                os.path.join(root, name)
-                for root, _dirs, names in os.walk(path)
-                for name in names
-                if name.lower().endswith(QUERY_SUFFIXES)
-            )
-            if not found:
-                raise InputError("no .asaql query files in this directory", path)
-            result.extend(found)
+            result.extend(files_under(path, QUERY_SUFFIXES, ".asaql query files"))
         else:
             result.append(path)
     return result

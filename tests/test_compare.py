@@ -82,3 +82,19 @@ def test_order_and_statement_differences():
     first, second = compare_statements(list(outputs), "q.asaql")
     assert (first.code, first.line) == ("SC401", 2) and "a float vs bigint" in first.message
     assert (second.line, "columns b where the statement at line 1 writes a" in second.message) == (3, True)
+
+
+def test_no_missing_column_finding_when_a_column_has_no_documented_name():
+    assert [f.code for f in run("SELECT AVG(CAST(a AS float)) INTO o FROM i", "avg:real, b:string")] == []
+
+
+def test_an_unknown_type_is_no_statement_difference():
+    outputs = analyze("SELECT CAST(a AS float) AS a INTO o FROM i\nSELECT a INTO o FROM j").outputs
+    assert compare_statements(list(outputs)) == []
+
+
+def test_metadata_aliases_lower_cased_below_1_2_say_why():
+    query = "SELECT GetMetadataPropertyValue(i, 'EventId') AS EventId INTO o FROM i"
+    (finding,) = run(query, "EventId:string", level="1.1")
+    assert finding.code == "SC102"
+    assert "below level 1.2 ASA lower-cases the alias of GetMetadataPropertyValue" in finding.message

@@ -24,7 +24,7 @@ import os
 import re
 
 from schemacheck.errors import InputError
-from schemacheck.files import read_text_file
+from schemacheck.files import files_under, read_text_file
 from schemacheck.kusto.schema import Column, TableCatalog, TableSchema
 from schemacheck.kusto.types import canonical_type, type_suggestion
 from schemacheck.validation import Shape, json_position, validate
@@ -85,14 +85,7 @@ def load_schemas(paths: list[str]) -> TableCatalog:
 
 def load_path(path: str) -> list[TableSchema]:
     if os.path.isdir(path):
-        found = sorted(
-            os.path.join(root, name)
-            for root, _dirs, names in os.walk(path)
-            for name in names
-            if name.lower().endswith(SCHEMA_SUFFIXES)
-        )
-        if not found:
-            raise InputError(f"no schema files ({', '.join(SCHEMA_SUFFIXES)}) in this directory", path)
+        found = files_under(path, SCHEMA_SUFFIXES, f"schema files ({', '.join(SCHEMA_SUFFIXES)})")
         return [table for file in found for table in load_file(file)]
     return load_file(path)
 
