@@ -80,7 +80,10 @@ def compare(output: OutputSchema, table: TableSchema, level: str, file: str | No
             if other is not None and other.name in exact_names:
                 continue  # another column writes it exactly: a duplicate name (SC104), not a case slip
             if other is not None:
-                if column.written is not None and column.written != column.name:
+                # When ASA lower-cases the name (level 1.0; GetMetadataPropertyValue below 1.2),
+                # no alias can match a mixed-case column.
+                lowered = (column.written is not None and column.written != column.name) or level == "1.0"
+                if lowered:
                     message = (f"output column {_shown(column, level)} does not match table column {other.name} of "
                                f"{where}: ASA writes the name in lower case, so a mixed-case column never matches")
                     fix = f"raise the job's compatibility level to 1.2, or rename the table column to {column.name}"

@@ -98,3 +98,8 @@ def test_metadata_aliases_lower_cased_below_1_2_say_why():
     (finding,) = run(query, "EventId:string", level="1.1")
     assert finding.code == "SC102"
     assert "below level 1.2 ASA lower-cases the alias of GetMetadataPropertyValue" in finding.message
+
+
+def test_at_level_1_0_no_alias_can_fix_a_case_slip():
+    (finding,) = run("SELECT CAST(d AS nvarchar(max)) AS deviceid INTO o FROM i", "DeviceId:string", level="1.0")
+    assert finding.code == "SC102" and finding.fix.startswith("raise the job's compatibility level to 1.2")
