@@ -93,6 +93,11 @@ def _table_for(output: OutputSchema, catalog: TableCatalog, targets: Mapping[str
                    f"is not Azure Data Explorer", where)
         return NO_TABLE, None, None
     table = catalog.find(name, database)
+    if table is None and len(catalog.candidates(name, database)) > 1:
+        databases = ", ".join(sorted({t.database or "?" for t in catalog.candidates(name, database)}))
+        report("SC402", f"output {alias}: table {name} is loaded from several databases ({databases}); name the "
+               f"database ({origin}, or --target {alias}=DATABASE/{name})", where)
+        return NO_TABLE, None, ADX
     if table is None:
         qualified = f"{database}/{name}" if database else name
         near = catalog.near_misses(name, database)

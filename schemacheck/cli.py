@@ -151,6 +151,9 @@ def _run_check(options, out, err) -> int:
             catalogs[schema_paths] = load_schemas(list(schema_paths))
         level = options.compat_level or config.compat_level or "1.2"
         entries.append(check_text(text, path, catalogs[schema_paths], targets, config, level, udf_types))
+    written = {o.output.output for e in entries if not isinstance(e, Unreadable) for o in e.outputs}
+    for alias in sorted(set(targets) - written):
+        err.write(f"schemacheck: warning: --target {alias}=...: no statement writes INTO {alias}\n")
     from schemacheck.report.json import check_document
     from schemacheck.report.text import render_check
 

@@ -175,3 +175,23 @@ def test_the_offline_check_imports_neither_sqlglot_nor_azure_nor_lark():
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
     # pydantic's engine validates the JSON schema and the TOML configuration; its model layer is not used.
     assert result.stdout.strip() == "1 [] True"
+
+
+def test_a_target_for_an_output_no_statement_writes_is_a_warning(tmp_path):
+    write(tmp_path, "schemas/t.kql", TABLES)
+    query = write(tmp_path, "q.asaql", "SELECT CAST(i AS bigint) AS Id INTO Other FROM i")
+    code, _, err = run_cli("check", query, "--schema", str(tmp_path / "schemas"), "--target", "Othre=Other")
+    assert code == 0 and err == "schemacheck: warning: --target Othre=...: no statement writes INTO Othre\n"
+
+
+def test_a_table_name_in_several_databases_needs_the_database(tmp_path):
+    write(tmp_path, "schemas/a.json", '{"Databases": {"prod": {"Tables": {"T": {"Name": "T", "OrderedColumns": '
+                                      '[{"Name": "Id", "CslType": "long"}]}}}, "dev": {"Tables": {"T": {"Name": "T", '
+                                      '"OrderedColumns": [{"Name": "Id", "CslType": "int"}]}}}}}')
+    query = write(tmp_path, "q.asaql", "SELECT CAST(i AS bigint) AS Id INTO out FROM i")
+    schemas = str(tmp_path / "schemas")
+    code, out, _ = run_cli("check", query, "--schema", schemas, "--target", "out=T", "--format", "json")
+    (finding,) = json.loads(out)["files"][0]["diagnostics"]
+    assert finding["code"] == "SC402" and "loaded from several databases (dev, prod)" in finding["message"]
+    code, out, _ = run_cli("check", query, "--schema", schemas, "--target", "out=PROD/T", "--format", "json")
+    assert code == 0 and json.loads(out)["files"][0]["outputs"][0]["database"] == "prod"
