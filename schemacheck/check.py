@@ -62,22 +62,45 @@ class FileCheck:
     diagnostics: tuple[D.Diagnostic, ...]
 
 
-def _table_for(output: OutputSchema, catalog: TableCatalog, targets: Mapping[str, Target], config: Config,
-               file: str, report) -> tuple[str, TableSchema | None, str | None]:
-    alias = output.output
-    where = output.output_span or output.span
+@record
+class Destination:
+    """Where an output writes, as the command line and configuration say (no schema looked up yet).
+
+    `table` is None when nothing maps the output; `kind` is set for an output that is not ADX.
+    """
+
+    alias: str
+    table: str | None = None
+    database: str | None = None
+    cluster: str | None = None
+    origin: str = ""
+    kind: str | None = None
+
+
+def destination(alias: str, targets: Mapping[str, Target], config: Config, cluster: str | None = None) -> Destination:
+    """`--target` first, then the configuration's `[outputs.ALIAS]`; `cluster` (--cluster) beats the config's."""
     target = targets.get(alias)
     settings = config.output(alias)
-    if target is None and settings is not None and settings.kind not in (None, ADX):
-        report("SC404", f"output {alias} is {settings.kind}, not Azure Data Explorer ({config.path}): "
-               f"not checked", where)
-        return NOT_ADX, None, settings.kind
-    name = database = None
-    origin = ""
+    configured_cluster = settings.cluster if settings is not None else None
     if target is not None:
-        name, database, origin = target.table, target.database, f"--target {alias}"
-    elif settings is not None and (settings.table or settings.database):
-        name, database, origin = settings.table or alias, settings.database, f"{config.path}"
+        return Destination(alias, target.table, target.database, cluster or configured_cluster, f"--target {alias}")
+    if settings is not None and settings.kind not in (None, ADX):
+        return Destination(alias, origin=str(config.path), kind=settings.kind)
+    if settings is not None and (settings.table or settings.database):
+        return Destination(alias, settings.table or alias, settings.database, cluster or configured_cluster,
+                           str(config.path))
+    return Destination(alias, cluster=cluster or configured_cluster)
+
+
+def _table_for(output: OutputSchema, catalog: TableCatalog, where_to: Destination, report
+               ) -> tuple[str, TableSchema | None, str | None]:
+    alias = output.output
+    where = output.output_span or output.span
+    if where_to.kind is not None:
+        report("SC404", f"output {alias} is {where_to.kind}, not Azure Data Explorer ({where_to.origin}): "
+               f"not checked", where)
+        return NOT_ADX, None, where_to.kind
+    name, database, origin = where_to.table, where_to.database, where_to.origin
     if name is None:
         table = catalog.find(alias)
         if table is not None:
@@ -103,16 +126,18 @@ def _table_for(output: OutputSchema, catalog: TableCatalog, targets: Mapping[str
         near = catalog.near_misses(name, database)
         hint = f"; did you mean {', '.join(near)}?" if near else ""
         loaded = " (no schema is loaded: pass --schema)" if not len(catalog) else ""
-        report("SC501", f"output {alias} writes to table {qualified} ({origin}), which is not in the loaded "
-               f"schemas{loaded}{hint}", where)
+        report("SC501", f"output {alias} writes to table {qualified} ({origin}), which is not in the "
+               f"{catalog.source}{loaded}{hint}", where)
         return TABLE_MISSING, None, ADX
     return COMPARED, table, ADX
 
 
 def check_text(text: str, file: str, catalog: TableCatalog, targets: Mapping[str, Target], config: Config,
-               level: str, udf_types: Mapping[str, str | None] | None = None) -> FileCheck:
-    """Analyse one query and compare each of its outputs with its table."""
-    analysis = analyze(text, file=file, level=level, udf_types=udf_types)
+               level: str, udf_types: Mapping[str, str | None] | None = None,
+               analysis: QueryAnalysis | None = None, cluster: str | None = None) -> FileCheck:
+    """Analyse one query (unless given its `analysis`) and compare each output with its table."""
+    if analysis is None:
+        analysis = analyze(text, file=file, level=level, udf_types=udf_types)
     found = list(analysis.diagnostics)
 
     checks = []
@@ -120,7 +145,8 @@ def check_text(text: str, file: str, catalog: TableCatalog, targets: Mapping[str
         def report(code, message, span, alias=output.output):
             found.append(D.make(code, message, span, file, output=alias))
 
-        status, table, kind = _table_for(output, catalog, targets, config, file, report)
+        status, table, kind = _table_for(output, catalog, destination(output.output, targets, config, cluster),
+                                         report)
         if table is not None:
             found.extend(compare(output, table, level, file, text))
         checks.append(OutputCheck(output, status, table, kind))
@@ -129,3 +155,36 @@ def check_text(text: str, file: str, catalog: TableCatalog, targets: Mapping[str
     found = [d for d in found if not (d.code == "SC403" and d.output in unchecked)]
     found.extend(compare_statements(list(analysis.outputs), file))
     return FileCheck(file, analysis, tuple(checks), tuple(sorted(found, key=D.sort_key)))
+
+
+def live_catalog(destinations: list[Destination], connect) -> TableCatalog:
+    """The mapped tables, read from their clusters: `connect(url)` gives one (cached) Cluster
+    per cluster. A table that does not exist is left out, and its database's other table
+    names are kept for near misses."""
+    from schemacheck.kusto.live import engine_url
+
+    wanted: dict[tuple[str, str], list[str]] = {}
+    for where_to in destinations:
+        if where_to.kind is not None or where_to.table is None:
+            continue
+        if where_to.cluster is None:
+            raise UsageError(f"output {where_to.alias}: --live needs its cluster: --cluster URL, or cluster = \"...\" "
+                             f"in [outputs.{where_to.alias}]")
+        if where_to.database is None:
+            raise UsageError(f"output {where_to.alias}: --live needs its database: --target "
+                             f"{where_to.alias}=DATABASE/{where_to.table}, or database = \"...\" in "
+                             f"[outputs.{where_to.alias}]")
+        key = (engine_url(where_to.cluster)[0], where_to.database)
+        if where_to.table not in wanted.setdefault(key, []):
+            wanted[key].append(where_to.table)
+    tables: list[TableSchema] = []
+    other_names: list[tuple[str | None, str]] = []
+    clusters = sorted({cluster for cluster, _ in wanted})
+    for (cluster, database), names in wanted.items():
+        connection = connect(cluster)
+        found = connection.table_schemas(database, names)
+        tables.extend(t for t in found.values() if t is not None)
+        if any(t is None for t in found.values()):
+            other_names.extend((database, name) for name in connection.table_names(database))
+    source = f"tables of {clusters[0]}" if len(clusters) == 1 else "tables of the clusters"
+    return TableCatalog(tuple(tables), tuple(other_names), source)

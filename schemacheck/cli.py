@@ -34,6 +34,19 @@ def _common(command: argparse.ArgumentParser) -> None:
     command.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
 
 
+def _live_options(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--cluster", metavar="URL", help="the cluster (an ingestion URI is turned into the engine's); "
+                         "default: the configuration's cluster of each output")
+    command.add_argument("--auth", default="default", metavar="MODE",
+                         help="default (DefaultAzureCredential), az-cli, managed-identity[:CLIENT_ID], device-code, "
+                         "service-principal (AZURE_CLIENT_ID/AZURE_TENANT_ID/AZURE_CLIENT_SECRET), or none "
+                         "(a local emulator over http://)")
+    command.add_argument("--timeout", type=float, default=30.0, metavar="SECONDS",
+                         help="how long to wait for each answer from the cluster (default 30)")
+    if "--debug" not in command._option_string_actions:
+        command.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="schemacheck", description="Check Azure Stream Analytics queries against the "
                      "tables their outputs write to, before deployment.")
@@ -54,6 +67,38 @@ def _parser() -> argparse.ArgumentParser:
                        help="map output ALIAS to TABLE or DATABASE/TABLE (repeatable)")
     check.add_argument("--fail-on", choices=("error", "warning", "info"), default="error",
                        help="the lowest severity that makes the exit code 1 (default error)")
+    check.add_argument("--live", action="store_true",
+                       help="read the tables from the cluster instead of schema files (read-only .show commands)")
+    _live_options(check)
+
+    snapshot = commands.add_parser("snapshot", help="save the tables the outputs write to, as schema files",
+                                   description="Read the tables the queries' outputs write to (or --table ...) from "
+                                   "the cluster and save one schema file per table, for the offline check.")
+    snapshot.add_argument("paths", nargs="*", metavar="PATH", help="query files (.asaql) or directories")
+    snapshot.add_argument("--target", action="append", default=[], metavar="ALIAS=DATABASE/TABLE")
+    snapshot.add_argument("--database", help="the database of --table")
+    snapshot.add_argument("--table", action="append", default=[], help="a table to save (repeatable; with --database)")
+    snapshot.add_argument("--out", metavar="DIR", help="where to write (default: the first of the configuration's "
+                          "schemas)")
+    snapshot.add_argument("--check", action="store_true", help="compare the saved files with the cluster; exit 1 "
+                          "when they differ")
+    snapshot.add_argument("--stamp", action="store_true", help="record the time of the snapshot in each file")
+    snapshot.add_argument("--compat-level", choices=("1.0", "1.1", "1.2"), default=None, help=argparse.SUPPRESS)
+    _live_options(snapshot)
+
+    doctor = commands.add_parser("doctor", help="run the troubleshooting checklist for ASA's ADX output",
+                                 description="Check, for each table an output writes to: the cluster answers, "
+                                 "the table exists, the schema fits, the job's identity holds Ingestor and Monitor, "
+                                 "streaming ingestion, recent ingestion failures.")
+    doctor.add_argument("paths", nargs="*", metavar="PATH", help="query files (.asaql) or directories")
+    doctor.add_argument("--target", action="append", default=[], metavar="ALIAS=DATABASE/TABLE")
+    doctor.add_argument("--database", help="the database of --table")
+    doctor.add_argument("--table", action="append", default=[], help="a table to examine (with --database)")
+    doctor.add_argument("--principal", help="the job's managed identity: object id, application id or name")
+    doctor.add_argument("--format", choices=("text", "json"), default="text")
+    doctor.add_argument("--compat-level", choices=("1.0", "1.1", "1.2"), default=None,
+                        help="the job's compatibility level (default: configuration, else 1.2)")
+    _live_options(doctor)
 
     infer = commands.add_parser("infer", help="show the columns and ASA types each SELECT ... INTO writes",
                                 description="Show, for every SELECT ... INTO statement, the columns it "
@@ -92,6 +137,38 @@ def _read_all(paths: Sequence[str], err):
             entries.append((path, Unreadable(path, error.message)))
             failed = True
     return entries, failed
+
+
+class _Connections:
+    """One Cluster per cluster URL for the whole run, closed at the end."""
+
+    def __init__(self, options, err) -> None:
+        self.options = options
+        self.err = err
+        self.open: dict = {}
+
+    def __call__(self, url: str):
+        from schemacheck.kusto.live import Cluster, engine_url
+
+        key = engine_url(url)[0]
+        if key not in self.open:
+            import os
+
+            def prompt(verification_uri, user_code, expires_on):
+                self.err.write(f"schemacheck: to sign in, open {verification_uri} and enter the code {user_code}\n")
+
+            cluster = Cluster(url, self.options.auth, dict(os.environ), self.options.timeout, prompt=prompt)
+            if cluster.note:
+                self.err.write(f"schemacheck: note: {cluster.note}\n")
+            self.open[key] = cluster
+        return self.open[key]
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        for cluster in self.open.values():
+            cluster.close()
 
 
 def _report(options, out, entries: list, files: list, document, render) -> list:
@@ -141,16 +218,27 @@ def _run_check(options, out, err) -> int:
     configs: dict = {}
     catalogs: dict = {}
     entries = []
-    for path, text in files:
-        if isinstance(text, Unreadable):
-            entries.append(text)
-            continue
-        config = find_config(path, configs)
-        schema_paths = tuple(options.schema) or config.schemas
-        if schema_paths not in catalogs:
-            catalogs[schema_paths] = load_schemas(list(schema_paths))
-        level = options.compat_level or config.compat_level or "1.2"
-        entries.append(check_text(text, path, catalogs[schema_paths], targets, config, level, udf_types))
+    with _Connections(options, err) as connect:
+        for path, text in files:
+            if isinstance(text, Unreadable):
+                entries.append(text)
+                continue
+            config = find_config(path, configs)
+            level = options.compat_level or config.compat_level or "1.2"
+            if options.live:
+                from schemacheck.asa.analysis import analyze
+                from schemacheck.check import destination, live_catalog
+
+                analysis = analyze(text, file=path, level=level, udf_types=udf_types)
+                destinations = [destination(o.output, targets, config, options.cluster) for o in analysis.outputs]
+                catalog = live_catalog(destinations, connect)
+                entries.append(check_text(text, path, catalog, targets, config, level, udf_types, analysis,
+                                          options.cluster))
+                continue
+            schema_paths = tuple(options.schema) or config.schemas
+            if schema_paths not in catalogs:
+                catalogs[schema_paths] = load_schemas(list(schema_paths))
+            entries.append(check_text(text, path, catalogs[schema_paths], targets, config, level, udf_types))
     written = {o.output.output for e in entries if not isinstance(e, Unreadable) for o in e.outputs}
     for alias in sorted(set(targets) - written):
         err.write(f"schemacheck: warning: --target {alias}=...: no statement writes INTO {alias}\n")
@@ -165,6 +253,130 @@ def _run_check(options, out, err) -> int:
     return EXIT_FINDINGS if failing else EXIT_OK
 
 
+def _tables_to_read(options, err) -> list:
+    """(destination, output, analysis, text, config) for every ADX table to read: the explicit
+    --cluster/--database/--table ones, or those the queries' outputs write to."""
+    from schemacheck.check import Destination, destination, parse_target
+    from schemacheck.config import NO_CONFIG, find_config
+
+    if options.table:
+        if not (options.cluster and options.database):
+            raise UsageError("--table needs --cluster and --database")
+        return [(Destination(t, t, options.database, options.cluster, "--table"), None, None, None, NO_CONFIG)
+                for t in options.table]
+    if not options.paths:
+        raise UsageError("give query files, or --cluster, --database and --table")
+    from schemacheck.asa.analysis import analyze
+    from schemacheck.files import Unreadable
+
+    targets = {}
+    for value in options.target:
+        target = parse_target(value)
+        targets[target.alias] = target
+    files, failed = _read_all(options.paths, err)
+    if failed:
+        raise UsageError("a query file could not be read")
+    found = []
+    configs: dict = {}
+    for path, text in files:
+        if isinstance(text, Unreadable):
+            continue
+        config = find_config(path, configs)
+        level = options.compat_level or config.compat_level or "1.2"
+        analysis = analyze(text, file=path, level=level)
+        for output in analysis.outputs:
+            where_to = destination(output.output, targets, config, options.cluster)
+            if where_to.kind is not None:
+                continue
+            if where_to.table is None or where_to.database is None or where_to.cluster is None:
+                missing = [n for n, v in (("table", where_to.table), ("database", where_to.database),
+                                          ("cluster", where_to.cluster)) if v is None]
+                err.write(f"schemacheck: warning: {path}: output {output.output} has no {' and no '.join(missing)}: "
+                          f"skipped (map it with --target, --cluster or [outputs.{output.output}])\n")
+                continue
+            found.append((where_to, output, analysis, text, config))
+    return found
+
+
+def _run_snapshot(options, out, err) -> int:
+    import os
+
+    from schemacheck.kusto.files import load_file
+    from schemacheck.kusto.live import engine_url
+    from schemacheck.snapshot import drift, render, snapshot_path, write_atomically
+
+    wanted = _tables_to_read(options, err)
+    if not wanted:
+        raise UsageError("no table to read: no output maps to a database and table")
+    directory = options.out or next((c.schemas[0] for *_, c in wanted if c.schemas), None)
+    if directory is None:
+        raise UsageError("where to write the snapshot: give --out DIR, or schemas = [...] in schemacheck.toml")
+    stamp = None
+    if options.stamp:
+        from datetime import datetime, timezone
+
+        stamp = datetime.now(timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+    seen = set()
+    exit_code = EXIT_OK
+    with _Connections(options, err) as connect:
+        for where_to, *_ in wanted:
+            cluster = connect(where_to.cluster)
+            key = (cluster.url, where_to.database.lower(), where_to.table)
+            if key in seen:
+                continue
+            seen.add(key)
+            table = cluster.table_schema(where_to.database, where_to.table)
+            path = snapshot_path(directory, where_to.database, where_to.table)
+            if options.check:
+                saved = None
+                if os.path.exists(path):
+                    saved = next((t for t in load_file(path) if t.name == where_to.table), None)
+                lines = drift(saved, table, where_to.table)
+                for line in lines:
+                    out.write(f"{path}: {line}\n")
+                if lines:
+                    exit_code = EXIT_FINDINGS
+                continue
+            if table is None:
+                out.write(f"table {where_to.table} does not exist in {where_to.database} on {cluster.url}: not saved\n")
+                exit_code = EXIT_FINDINGS
+                continue
+            text = render(table, where_to.database, engine_url(where_to.cluster)[0], stamp)
+            unchanged = os.path.exists(path) and open(path, encoding="utf-8").read() == text
+            if not unchanged:
+                write_atomically(path, text)
+            out.write(f"{'unchanged' if unchanged else 'wrote'} {path}\n")
+    if options.check and exit_code == EXIT_OK:
+        out.write(f"no drift: {len(seen)} table(s) match the snapshot\n")
+    return exit_code
+
+
+def _run_doctor(options, out, err) -> int:
+    from schemacheck.doctor import FAIL, examine
+
+    wanted = _tables_to_read(options, err)
+    if not wanted:
+        raise UsageError("no table to examine: no output maps to a cluster, database and table")
+    reports = []
+    with _Connections(options, err) as connect:
+        for where_to, output, analysis, text, config in wanted:
+            level = options.compat_level or config.compat_level or "1.2"
+            file = analysis.file if analysis is not None else None
+            reports.append(examine(connect(where_to.cluster), where_to.database, where_to.table, options.principal,
+                                   output, level, file, text))
+    if options.format == "json":
+        from schemacheck.report.json import doctor_document, dumps
+
+        out.write(dumps(doctor_document(reports)))
+    else:
+        from schemacheck.report.text import render_doctor
+
+        out.write(render_doctor(reports))
+    if any(r.unreachable for r in reports):
+        return 3
+    return EXIT_FINDINGS if any(i.status == FAIL for r in reports for i in r.items) else EXIT_OK
+
+
 def main(argv: Sequence[str] | None = None, out=None, err=None) -> int:
     """Run the command line; returns the exit code (the console script exits with it)."""
     out = out or sys.stdout
@@ -176,9 +388,8 @@ def main(argv: Sequence[str] | None = None, out=None, err=None) -> int:
         if options.command is None:
             raise UsageError("no command given; try 'schemacheck check QUERY.asaql --schema SCHEMAS' "
                              "or 'schemacheck --help'")
-        if options.command == "check":
-            return _run_check(options, out, err)
-        return _run_infer(options, out, err)
+        runners = {"check": _run_check, "infer": _run_infer, "snapshot": _run_snapshot, "doctor": _run_doctor}
+        return runners[options.command](options, out, err)
     except SchemacheckError as error:
         err.write(f"schemacheck: error: {error}\n")
         return error.exit_code

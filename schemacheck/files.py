@@ -52,7 +52,9 @@ def decode(data: bytes, file: str, what: str = "query") -> str:
 
 
 def display_path(path: str) -> str:
-    """`path` relative to the working directory when it lies below it, else as given."""
+    """`path` relative to the working directory when it lies below it, else as given (URLs too)."""
+    if "://" in path:
+        return path
     try:
         relative = os.path.relpath(path)
     except ValueError:  # another drive on Windows

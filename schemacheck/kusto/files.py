@@ -127,13 +127,13 @@ def _load_json(text: str, path: str) -> list[TableSchema]:
         if "Databases" in data:
             return _database_schema(validate(DATABASE_SCHEMA, data, path, text), path, text, ())
         if isinstance(data.get("Tables"), list):
-            return _rows(_v1_rows(data, path), path)
+            return tables_from_rows(_v1_rows(data, path), path)
         if "TableName" in data or "DatabaseSchema" in data:
-            return _rows([data], path)
+            return tables_from_rows([data], path)
     if isinstance(data, list) and data and all(isinstance(item, dict) for item in data):
         if all("FrameType" in item for item in data):
-            return _rows(_v2_rows(data, path), path)
-        return _rows(data, path)
+            return tables_from_rows(_v2_rows(data, path), path)
+        return tables_from_rows(data, path)
     raise InputError("not a Kusto table schema: expected the JSON of `.show table T schema as json` "
                      "({\"Name\", \"OrderedColumns\"}), its result rows ({\"TableName\", \"Schema\"}), or "
                      "`.show database D schema as json` ({\"Databases\": ...})", path, 1, 1)
@@ -173,7 +173,7 @@ def _database_schema(data: dict, path: str, text: str | None, loc: tuple) -> lis
     return tables
 
 
-def _rows(rows: list[dict], path: str) -> list[TableSchema]:
+def tables_from_rows(rows: list[dict], path: str) -> list[TableSchema]:
     """Result rows of `.show table T schema as json` / `cslschema` / `.show database D schema as json`."""
     tables = []
     for index, row in enumerate(rows):
@@ -256,4 +256,4 @@ def _load_csv(text: str, path: str) -> list[TableSchema]:
         rows = [{k: v for k, v in row.items() if k is not None} for row in reader]
     except csv.Error as error:
         raise InputError(f"not valid CSV: {error}", path, reader.line_num or None) from None
-    return _rows(rows, path)
+    return tables_from_rows(rows, path)

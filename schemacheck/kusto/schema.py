@@ -51,10 +51,14 @@ class TableSchema:
 
 
 class TableCatalog:
-    """Every loaded table, found by (database, name)."""
+    """Every loaded table, found by (database, name). `other_names` are names of tables known to
+    exist without their schema (for near misses); `source` says where the tables come from."""
 
-    def __init__(self, tables: tuple[TableSchema, ...] = ()) -> None:
+    def __init__(self, tables: tuple[TableSchema, ...] = (), other_names: tuple[tuple[str | None, str], ...] = (),
+                 source: str = "loaded schemas") -> None:
         self.tables = tables
+        self.other_names = other_names
+        self.source = source
 
     def __len__(self) -> int:
         return len(self.tables)
@@ -73,7 +77,8 @@ class TableCatalog:
         """Existing table names close to `name`: same letters in another case first."""
         from difflib import get_close_matches
 
-        names = sorted({t.name for t in self.tables if _same_database(t.database, database)})
+        names = sorted({t.name for t in self.tables if _same_database(t.database, database)}
+                       | {n for d, n in self.other_names if _same_database(d, database)})
         same_case = [n for n in names if n.lower() == name.lower() and n != name]
         close = get_close_matches(name, names, n=3, cutoff=0.6)
         return same_case + [n for n in close if n not in same_case and n != name]

@@ -59,3 +59,10 @@ def type_suggestion(written: str) -> str:
 
     close = get_close_matches(written.lower(), list(CSL_TYPES), n=1)
     return f"; did you mean {close[0]}?" if close else ""
+
+# Canonical type -> the `Type` that `.show table T schema as json` gives it.
+SYSTEM_NAMES = {
+    BOOL: "System.SByte", INT: "System.Int32", LONG: "System.Int64", REAL: "System.Double",
+    DECIMAL: "System.Data.SqlTypes.SqlDecimal", STRING: "System.String", DATETIME: "System.DateTime",
+    TIMESPAN: "System.TimeSpan", GUID: "System.Guid", DYNAMIC: "System.Object",
+}

@@ -94,5 +94,13 @@ def check_document(entries) -> dict:
                                         "infos": counts[D.INFO]}}
 
 
+def doctor_document(reports) -> dict:
+    return {"reports": [
+        {"output": r.output, "cluster": r.cluster, "database": r.database, "table": r.table,
+         "items": [{"name": i.name, "status": i.status, "reason": i.reason, "fix": i.fix,
+                    "diagnostics": [diagnostic_dict(d) for d in i.diagnostics]} for i in r.items]}
+        for r in reports]}
+
+
 def dumps(document: dict, indent: int | None = 2) -> str:
     return json.dumps(document, indent=indent, ensure_ascii=False) + "\n"

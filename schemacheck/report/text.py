@@ -134,3 +134,22 @@ def render_infer(analyses: Iterable[QueryAnalysis], sources: Mapping[str, str]) 
         block.append(f"{analysis.file}: {summary(analysis.diagnostics)}")
         blocks.append("\n".join(block))
     return "\n\n".join(blocks) + "\n"
+
+
+_MARKS = {"pass": "pass", "fail": "FAIL", "cannot-tell": "????", "info": "info"}
+
+
+def render_doctor(reports) -> str:
+    """Each table's checklist: one line per item, with the fix under a failing one."""
+    blocks = []
+    for report in reports:
+        head = f"{report.table} in {report.database} on {report.cluster}"
+        if report.output:
+            head += f" (output {report.output})"
+        lines = [head]
+        for item in report.items:
+            lines.append(f"  [{_MARKS[item.status]}] {item.name:<9} {item.reason}")
+            if item.fix and item.status != "pass":
+                lines.append(f"  {'':6} {'':9} fix: {item.fix}")
+        blocks.append("\n".join(lines))
+    return "\n\n".join(blocks) + "\n"

@@ -1,0 +1,410 @@
+"""Live mode: read table schemas, principals, policies and ingestion failures from a cluster.
+
+Imported only for `--live`, `snapshot` and `doctor`; azure-kusto-data and azure-identity
+(`pip install 'schemacheck[live]'`) are imported inside `Cluster`. Contract:
+
+- Read-only: `Cluster.show` is the only way a command leaves this process, and it sends
+  nothing but a one-line `.show ...` command, with the `request_readonly` option set.
+  Every name is checked against Kusto's naming rules and quoted as ['name'].
+- One KustoClient per cluster, shared by every table; tables are fetched with one
+  `.show table ['T'] schema as json` each, run concurrently (benchmarks/live.py compares
+  this with one `.show database D schema as json`).
+- Failures are answers: connection refused, DNS, timeouts, 401, 403, a missing
+  database, throttling (retried with bounded backoff), 5xx (bounded retries), bodies
+  that are not JSON: each is a `ClusterError` (exit code 3) naming the cluster, the
+  database and the table, and what to do. A missing table is not an error but a result.
+- No token, secret or Authorization header appears in any message.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable, Mapping
+from urllib.parse import urlsplit
+
+from schemacheck.errors import SchemacheckError, UsageError
+from schemacheck.kusto.names import quote
+from schemacheck.kusto.schema import TableSchema
+from schemacheck.records import record
+
+DEFAULT_TIMEOUT = 30.0
+MAX_ATTEMPTS = 4
+AUTH_MODES = ("default", "az-cli", "managed-identity", "managed-identity:<client-id>", "device-code",
+              "service-principal", "none")
+SERVICE_PRINCIPAL_VARIABLES = ("AZURE_CLIENT_ID", "AZURE_TENANT_ID", "AZURE_CLIENT_SECRET")
+_READ_ONLY = re.compile(r"\.show\s[^\n\r]*\Z", re.IGNORECASE)
+
+
+class ClusterError(SchemacheckError):
+    """The cluster could not be read (unreachable, refused, denied, missing database...)."""
+
+    exit_code = 3
+
+
+class TableMissing(Exception):
+    """The table does not exist (a finding, not an access error)."""
+
+
+# ---- where and how to connect ------------------------------------------------------
+
+
+def engine_url(value: str) -> tuple[str, str | None]:
+    """The engine URL to send `.show` commands to, and a note when `value` was changed.
+
+    ASA outputs often hold the ingestion URI (`https://ingest-<name>...`); schemas are read
+    from the engine (`https://<name>...`).
+    """
+    text = value.strip().rstrip("/")
+    if "://" not in text:
+        if "." not in text:
+            raise UsageError(f"cluster {value!r}: give its URL, e.g. https://{text}.<region>.kusto.windows.net")
+        text = "https://" + text
+    parts = urlsplit(text)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise UsageError(f"cluster {value!r}: expected an http(s) URL such as https://<name>.<region>.kusto.windows.net")
+    host = parts.netloc
+    note = None
+    if host.lower().startswith("ingest-"):
+        host = host[len("ingest-"):]
+        note = f"{value} is an ingestion URI; reading schemas from the engine, {parts.scheme}://{host}"
+    return f"{parts.scheme}://{host}", note
+
+
+@record
+class CredentialSpec:
+    """Which azure-identity credential `--auth` asks for, and with what arguments."""
+
+    mode: str
+    credential: str | None          # the azure.identity class, None for no authentication
+    arguments: tuple = ()           # (name, value) pairs; secrets are never shown (see __repr__)
+
+    def __repr__(self) -> str:
+        shown = ", ".join(f"{k}={'***' if 'secret' in k else v!r}" for k, v in self.arguments)
+        return f"CredentialSpec({self.mode!r}, {self.credential!r}, {shown})"
+
+    __str__ = __repr__
+
+
+def credential_spec(auth: str, env: Mapping[str, str]) -> CredentialSpec:
+    """`--auth` (and, for service-principal, the AZURE_* environment) -> CredentialSpec."""
+    mode, _, argument = auth.partition(":")
+    if mode == "default" and not argument:
+        return CredentialSpec(auth, "DefaultAzureCredential")
+    if mode == "az-cli" and not argument:
+        return CredentialSpec(auth, "AzureCliCredential")
+    if mode == "managed-identity":
+        return CredentialSpec(auth, "ManagedIdentityCredential", (("client_id", argument),) if argument else ())
+    if mode == "device-code" and not argument:
+        return CredentialSpec(auth, "DeviceCodeCredential")
+    if mode == "service-principal" and not argument:
+        missing = [name for name in SERVICE_PRINCIPAL_VARIABLES if not env.get(name)]
+        if missing:
+            raise UsageError(f"--auth service-principal reads {', '.join(SERVICE_PRINCIPAL_VARIABLES)} from the "
+                             f"environment; not set: {', '.join(missing)}")
+        return CredentialSpec(auth, "ClientSecretCredential", (
+            ("tenant_id", env["AZURE_TENANT_ID"]), ("client_id", env["AZURE_CLIENT_ID"]),
+            ("client_secret", env["AZURE_CLIENT_SECRET"])))
+    if mode == "none" and not argument:
+        return CredentialSpec(auth, None)
+    raise UsageError(f"--auth {auth!r}: expected one of {', '.join(AUTH_MODES)}")
+
+
+def _import_sdk():
+    try:
+        import azure.kusto.data as kusto_data
+        from azure.kusto.data import exceptions as kusto_exceptions
+    except ModuleNotFoundError as error:
+        raise UsageError(f"live mode needs azure-kusto-data and azure-identity ({error.name} is not installed): "
+                         f"pip install 'schemacheck[live]'") from None
+    return kusto_data, kusto_exceptions
+
+
+def build_credential(spec: CredentialSpec, prompt: Callable | None = None):
+    """The azure-identity credential for `spec` (None for `--auth none`)."""
+    if spec.credential is None:
+        return None
+    _import_sdk()
+    import azure.identity
+
+    arguments = dict(spec.arguments)
+    if spec.credential == "DeviceCodeCredential" and prompt is not None:
+        arguments["prompt_callback"] = prompt
+    return getattr(azure.identity, spec.credential)(**arguments)
+
+
+# ---- failures ------------------------------------------------------------------------
+
+
+@record
+class Failure:
+    """What went wrong with one request, classified: `kind` is one of network, dns, refused,
+    timeout, unauthorized, forbidden, database-missing, table-missing, throttled, server,
+    bad-request, unexpected."""
+
+    kind: str
+    status: int | None = None
+    code: str | None = None
+    message: str = ""
+    retry_after: float | None = None
+
+
+def _body(response) -> tuple[dict | None, str]:
+    if response is None:
+        return None, ""
+    try:
+        text = response.text or ""
+    except Exception:  # a body that cannot be decoded
+        return None, ""
+    try:
+        import json
+
+        data = json.loads(text) if text.strip() else None
+    except ValueError:
+        return None, text
+    return (data if isinstance(data, dict) else None), text
+
+
+def _server_error(data: dict | None) -> tuple[str | None, str]:
+    error = (data or {}).get("error") if isinstance(data, dict) else None
+    if not isinstance(error, dict):
+        return None, ""
+    message = error.get("@message") or error.get("message") or ""
+    return error.get("code"), str(message)
+
+
+_NOT_FOUND = re.compile(r"(?:does not exist|was not found|not found)", re.IGNORECASE)
+
+
+def classify(error: BaseException) -> Failure:
+    """A failure of azure-kusto-data (or of the HTTP request under it) -> Failure."""
+    response = getattr(error, "http_response", None)
+    if response is None and len(getattr(error, "args", ())) > 1:
+        response = error.args[1] if hasattr(error.args[1], "status_code") else None
+    status = getattr(response, "status_code", None)
+    if status is None:
+        # requests wraps urllib3's errors in args and `reason`, not only in __cause__.
+        chain: list[BaseException] = []
+        pending = [error]
+        while pending and len(chain) < 20:
+            cause = pending.pop(0)
+            if cause is None or any(cause is seen for seen in chain):
+                continue
+            chain.append(cause)
+            pending.extend([cause.__cause__, cause.__context__, getattr(cause, "reason", None)])
+            pending.extend(a for a in getattr(cause, "args", ()) if isinstance(a, BaseException))
+        text = " ".join(f"{type(c).__name__}: {c}" for c in chain)
+        names = {type(c).__name__ for c in chain}
+        if names & {"ReadTimeout", "ConnectTimeout", "Timeout", "TimeoutError", "ReadTimeoutError",
+                    "ConnectTimeoutError"} or "timed out" in text:
+            return Failure("timeout")
+        if "NameResolutionError" in names or re.search(r"Name or service not known|getaddrinfo failed|"
+                                                        r"nodename nor servname|Temporary failure in name "
+                                                        r"resolution|No address associated", text):
+            return Failure("dns")
+        if "ConnectionRefusedError" in names or "Connection refused" in text:
+            return Failure("refused")
+        if "KustoAuthenticationError" in names or "CredentialUnavailableError" in names or \
+                "ClientAuthenticationError" in names:
+            return Failure("unauthorized", message=str(error).split("\n")[0])
+        return Failure("network", message=f"{type(error).__name__}")
+    data, text = _body(response)
+    code, message = _server_error(data)
+    headers = getattr(response, "headers", None) or {}
+    if status == 401:
+        return Failure("unauthorized", status, code, message)
+    if status == 403:
+        return Failure("forbidden", status, code, message)
+    if status == 429:
+        retry_after = None
+        try:
+            retry_after = float(headers.get("Retry-After"))
+        except (TypeError, ValueError):
+            pass
+        return Failure("throttled", status, code, message, retry_after)
+    if status in (400, 404) and _NOT_FOUND.search(message) and re.search(r"kind '?Table", message, re.I):
+        return Failure("table-missing", status, code, message)
+    if status in (400, 404) and _NOT_FOUND.search(message) and re.search(r"kind '?Database", message, re.I):
+        return Failure("database-missing", status, code, message)
+    if status == 404:
+        return Failure("database-missing" if data else "unexpected", status, code, message or text[:200])
+    if status >= 500:
+        return Failure("server", status, code, message or ("not JSON" if text and data is None else ""))
+    if data is None:
+        return Failure("unexpected", status, None, text[:200])
+    return Failure("bad-request", status, code, message)
+
+
+# ---- the connection -----------------------------------------------------------------
+
+
+class Cluster:
+    """One cluster, one client, read-only. `env` is the process environment (for secrets)."""
+
+    def __init__(self, url: str, auth: str = "default", env: Mapping[str, str] | None = None,
+                 timeout: float = DEFAULT_TIMEOUT, prompt: Callable | None = None, credential=None,
+                 sleep: Callable[[float], None] = time.sleep) -> None:
+        self.url, self.note = engine_url(url)
+        self.timeout = max(1.0, float(timeout))
+        self._sleep = sleep
+        self._secrets = [v for k, v in (env or {}).items() if "SECRET" in k.upper() and v]
+        spec = credential_spec(auth, env or {})
+        if spec.credential is None and not self.url.startswith("http://"):
+            raise UsageError(f"--auth none is for a local emulator over http://; {self.url} needs authentication")
+        self.spec = spec
+        kusto_data, self._exceptions = _import_sdk()
+        if credential is None:
+            credential = build_credential(spec, prompt)
+        builder = kusto_data.KustoConnectionStringBuilder
+        if credential is None:
+            connection = builder.with_no_authentication(self.url)
+        else:
+            connection = builder.with_azure_token_credential(self.url, credential=credential)
+        self._client = kusto_data.KustoClient(connection)
+        self._cache: dict = {}
+        # The client gives each request the server timeout plus 30 s; --timeout is the whole wait.
+        self._client._client_server_delta = type(self._client._client_server_delta)(0)
+        self._properties_class = kusto_data.ClientRequestProperties
+
+    def close(self) -> None:
+        self._client.close()
+
+    def __enter__(self) -> Cluster:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def _scrub(self, text: str) -> str:
+        for secret in self._secrets:
+            text = text.replace(secret, "***")
+        return re.sub(r"(?i)(bearer\s+)[\w.\-~+/=]+", r"\1***", text)
+
+    def _properties(self):
+        from datetime import timedelta
+
+        properties = self._properties_class()
+        properties.set_option(self._properties_class.request_timeout_option_name,
+                              timedelta(seconds=self.timeout))
+        properties.set_option("request_readonly", True)
+        return properties
+
+    def show(self, database: str | None, command: str, table: str | None = None) -> list[dict]:
+        """Run one `.show` command; rows of the first result table as dicts (by column name).
+
+        The one place commands are sent: anything but a single-line `.show` is refused.
+        Raises TableMissing or ClusterError; retries throttling and server errors.
+        """
+        if not _READ_ONLY.match(command.strip()):
+            raise ValueError(f"schemacheck sends only single-line .show commands, not {command!r}")
+        deadline = time.monotonic() + self.timeout * MAX_ATTEMPTS
+        for attempt in range(1, MAX_ATTEMPTS + 1):
+            try:
+                response = self._client.execute_mgmt(database, command, self._properties())
+                return _rows(response)
+            except self._exceptions.KustoError as error:
+                failure = classify(error)
+            except ValueError as error:  # a 200 response whose body is not the v1 envelope
+                failure = Failure("unexpected", 200, None, str(error)[:200])
+            if failure.kind == "table-missing":
+                raise TableMissing(failure.message)
+            if failure.kind in ("throttled", "server") and attempt < MAX_ATTEMPTS:
+                wait = failure.retry_after if failure.retry_after is not None else 0.5 * 2 ** (attempt - 1)
+                wait = min(wait, 8.0, max(0.0, deadline - time.monotonic()))
+                if wait > 0 or failure.retry_after == 0:
+                    self._sleep(wait)
+                    continue
+            raise ClusterError(self._explain(failure, database, table, attempt))
+        raise AssertionError("unreachable")
+
+    def _explain(self, failure: Failure, database: str | None, table: str | None, attempts: int) -> str:
+        where = self.url + (f", database {database}" if database else "") + (f", table {table}" if table else "")
+        said = f" ({failure.code}: {failure.message})" if failure.code and failure.message else (
+            f" ({failure.message})" if failure.message else "")
+        kind = failure.kind
+        if kind == "refused":
+            text = f"{self.url} refused the connection: is the cluster URL (and port) right?"
+        elif kind == "dns":
+            text = f"cannot resolve the host of {self.url}: check the cluster URL"
+        elif kind == "timeout":
+            text = f"{where}: no answer within {self.timeout:g} s (--timeout); the cluster may be stopped or unreachable"
+        elif kind == "network":
+            text = f"cannot reach {self.url}{said}: check the URL and the network"
+        elif kind == "unauthorized":
+            text = (f"{where}: not authenticated (401){said}; sign in (e.g. az login) or choose another --auth "
+                    f"(now {self.spec.mode})")
+        elif kind == "forbidden":
+            text = (f"{where}: access denied (403){said}; the identity schemacheck runs as needs the Database "
+                    f"Viewer, User or Monitor role on {database or 'the database'} to read metadata")
+        elif kind == "database-missing":
+            text = f"database {database} does not exist on {self.url}{said}; check the database name"
+        elif kind == "throttled":
+            text = f"{where}: the cluster kept throttling the request (429) after {attempts} attempts; try again later"
+        elif kind == "server":
+            text = f"{where}: the cluster failed (HTTP {failure.status}) {attempts} times{said}; try again later"
+        elif kind == "bad-request":
+            text = f"{where}: the cluster rejected the command (HTTP {failure.status}){said}"
+        else:
+            status = f"HTTP {failure.status}" if failure.status else "no HTTP status"
+            text = f"{where}: unexpected response ({status}, not a Kusto JSON answer){said}"
+        return self._scrub(text)
+
+    # ---- the commands schemacheck sends ---------------------------------------------------
+    def table_schema(self, database: str, table: str) -> TableSchema | None:
+        """`.show table ['T'] schema as json`; None when the table does not exist."""
+        try:
+            rows = self.show(database, f".show table {quote(table, 'table')} schema as json", table)
+        except TableMissing:
+            return None
+        from schemacheck.kusto.files import tables_from_rows
+
+        tables = tables_from_rows(rows, f"{self.url}/{database}")
+        matching = [t for t in tables if t.name == table] or tables
+        if not matching:
+            return None
+        return matching[0]._replace(database=matching[0].database or database)
+
+    def table_schemas(self, database: str, tables: list[str]) -> dict[str, TableSchema | None]:
+        """Every table of `database` in `tables`, fetched concurrently; None for a missing one."""
+        for table in tables:
+            quote(table, "table")
+        quote(database, "database")
+        if len(tables) <= 1:
+            return {t: self.table_schema(database, t) for t in tables}
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(max_workers=min(8, len(tables))) as pool:
+            results = list(pool.map(lambda t: self.table_schema(database, t), tables))
+        return dict(zip(tables, results))
+
+    def _once(self, database: str, command: str) -> list[dict]:
+        """A database-wide `.show` asked for several tables is sent once per run."""
+        key = (database.lower(), command)
+        if key not in self._cache:
+            self._cache[key] = self.show(database, command)
+        return self._cache[key]
+
+    def table_names(self, database: str) -> list[str]:
+        quote(database, "database")
+        return [str(row.get("TableName")) for row in self._once(database, ".show tables")]
+
+    def principals(self, database: str) -> list[dict]:
+        return self._once(database, f".show database {quote(database, 'database')} principals")
+
+    def streaming_policy(self, database: str, table: str) -> tuple[list[dict], list[dict]]:
+        table_rows = self.show(database, f".show table {quote(table, 'table')} policy streamingingestion", table)
+        database_rows = self._once(database, f".show database {quote(database, 'database')} policy streamingingestion")
+        return table_rows, database_rows
+
+    def ingestion_failures(self, database: str, table: str) -> list[dict]:
+        quote(table, "table")
+        return self.show(database, f".show ingestion failures | where Table == '{table}'", table)
+
+
+def _rows(response) -> list[dict]:
+    tables = response.primary_results
+    if not tables:
+        raise ValueError("no result table in the response")
+    table = tables[0]
+    names = [c.column_name for c in table.columns]
+    return [dict(zip(names, row.to_list())) for row in table.rows]
