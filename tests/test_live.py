@@ -352,3 +352,25 @@ def test_doctor_in_text(cluster):
     assert out.startswith(f"VehicleReadings in fleet on {cluster.url} (output adx-readings)\n"
                           f"  [pass] cluster   {cluster.url} answers")
     assert "  [FAIL] schema    3 error(s), 2 warning(s)" in out
+
+
+def test_many_tables_of_one_database_are_read_with_one_request(cluster):
+    from kusto_server import Table
+
+    tables = cluster.databases["fleet"].tables
+    for i in range(12):
+        tables[f"Extra{i}"] = Table(f"Extra{i}", [("Id", "long"), ("At", "datetime")])
+    with live.Cluster(cluster.url, "none") as connection:
+        found = connection.table_schemas("fleet", [f"Extra{i}" for i in range(12)] + ["Missing"])
+    assert cluster.commands() == [".show database ['fleet'] schema as json"]
+    assert found["Missing"] is None
+    assert [(c.name, c.type) for c in found["Extra3"].columns] == [("Id", "long"), ("At", "datetime")]
+    assert found["Extra3"].database == "fleet"
+
+
+def test_a_missing_sdk_is_named_with_the_extra_to_install(monkeypatch):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "azure.kusto.data", None)
+    code, _, err = run_cli("check", SAMPLE, "--live", "--cluster", "http://127.0.0.1:9", "--auth", "none")
+    assert code == 2 and "pip install 'schemacheck[live]'" in err
