@@ -374,3 +374,23 @@ def test_a_missing_sdk_is_named_with_the_extra_to_install(monkeypatch):
     monkeypatch.setitem(sys.modules, "azure.kusto.data", None)
     code, _, err = run_cli("check", SAMPLE, "--live", "--cluster", "http://127.0.0.1:9", "--auth", "none")
     assert code == 2 and "pip install 'schemacheck[live]'" in err
+
+
+@pytest.mark.parametrize("status, code, message, kind", [
+    (404, "NotFound", "Entity name 'fleet' of kind 'Database' does not exist.", "database-missing"),
+    (400, "BadRequest_EntityNotFound", "Entity ID 'Alerts' of kind 'Table' was not found.", "table-missing"),
+    (404, "NotFound", "Entity name 'Alerts' of kind 'Table' does not exist.", "table-missing"),
+    (400, "BadRequest", "Table 'Alerts' could not be found", "table-missing"),
+    (400, "NotFound", "Something unknown", "table-missing"),
+    (400, "BadRequest_SyntaxError", "Syntax error: unexpected token", "bad-request"),
+])
+def test_not_found_answers_tell_the_database_from_the_table(cluster, status, code, message, kind):
+    body = json.dumps({"error": {"code": code, "message": message, "@message": message}})
+    cluster.faults.append(Fault(status=status, body=body))
+    with live.Cluster(cluster.url, "none") as connection:
+        if kind == "table-missing":
+            assert connection.table_schema("fleet", "Alerts") is None
+        else:
+            with pytest.raises(live.ClusterError) as caught:
+                connection.table_schema("fleet", "Alerts")
+            assert ("does not exist on" in str(caught.value)) == (kind == "database-missing")

@@ -140,8 +140,8 @@ def build_credential(spec: CredentialSpec, prompt: Callable | None = None):
 @record
 class Failure:
     """What went wrong with one request, classified: `kind` is one of network, dns, refused,
-    timeout, unauthorized, forbidden, database-missing, table-missing, throttled, server,
-    bad-request, unexpected."""
+    timeout, unauthorized, forbidden, not-found (then database-missing or table-missing),
+    throttled, server, bad-request, unexpected."""
 
     kind: str
     status: int | None = None
@@ -174,7 +174,7 @@ def _server_error(data: dict | None) -> tuple[str | None, str]:
     return error.get("code"), str(message)
 
 
-_NOT_FOUND = re.compile(r"(?:does not exist|was not found|not found)", re.IGNORECASE)
+_NOT_FOUND = re.compile(r"does not exist|doesn.t exist|not (?:be )?found|could not be found|cannot be found|no such", re.IGNORECASE)
 
 
 def classify(error: BaseException) -> Failure:
@@ -223,17 +223,31 @@ def classify(error: BaseException) -> Failure:
         except (TypeError, ValueError):
             pass
         return Failure("throttled", status, code, message, retry_after)
-    if status in (400, 404) and _NOT_FOUND.search(message) and re.search(r"kind '?Table", message, re.I):
-        return Failure("table-missing", status, code, message)
-    if status in (400, 404) and _NOT_FOUND.search(message) and re.search(r"kind '?Database", message, re.I):
-        return Failure("database-missing", status, code, message)
+    if status in (400, 404) and data is not None and (
+            _NOT_FOUND.search(message) or str(code or "").lower() in ("notfound", "badrequest_entitynotfound",
+                                                                      "entitynotfound")):
+        return Failure("not-found", status, code, message)
     if status == 404:
-        return Failure("database-missing" if data else "unexpected", status, code, message or text[:200])
+        return Failure("unexpected", status, code, message or text[:200])
     if status >= 500:
         return Failure("server", status, code, message or ("not JSON" if text and data is None else ""))
     if data is None:
         return Failure("unexpected", status, None, text[:200])
     return Failure("bad-request", status, code, message)
+
+
+def _what_is_missing(message: str, database: str | None, table: str | None) -> str:
+    """A not-found answer is about the database when it says so, else about the table asked for.
+
+    How the service words a missing table is not established (adx.md §5.5); both documented
+    and observed wordings name the entity kind ("of kind 'Database'") or the name.
+    """
+    lowered = message.lower()
+    names_database = "kind 'database'" in lowered or "kind database" in lowered or (
+        database is not None and f"'{database.lower()}'" in lowered and "table" not in lowered)
+    if names_database or table is None:
+        return "database-missing"
+    return "table-missing"
 
 
 # ---- the connection -----------------------------------------------------------------
@@ -307,6 +321,8 @@ class Cluster:
                 failure = classify(error)
             except ValueError as error:  # a 200 response whose body is not the v1 envelope
                 failure = Failure("unexpected", 200, None, str(error)[:200])
+            if failure.kind == "not-found":
+                failure = failure._replace(kind=_what_is_missing(failure.message, database, table))
             if failure.kind == "table-missing":
                 raise TableMissing(failure.message)
             if failure.kind in ("throttled", "server") and attempt < MAX_ATTEMPTS:
