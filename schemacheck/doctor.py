@@ -49,10 +49,15 @@ class DoctorReport:
         return self.items[0].status == FAIL
 
 
+_ROLES = {"admin": "Admin", "user": "User", "viewer": "Viewer", "unrestrictedviewer": "UnrestrictedViewer",
+          "ingestor": "Ingestor", "monitor": "Monitor"}
+
+
 def _role(text: str) -> str:
-    """'Database fleet Ingestor' -> 'Ingestor'."""
+    """'Database fleet Ingestor' (or 'ingestors') -> 'Ingestor'."""
     words = str(text or "").split()
-    return words[-1] if words else ""
+    last = words[-1].lower() if words else ""
+    return _ROLES.get(last) or _ROLES.get(last[:-1] if last.endswith("s") else last) or (words[-1] if words else "")
 
 
 def _identity(cluster: Cluster, database: str, principal: str | None) -> Item:

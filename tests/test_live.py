@@ -394,3 +394,11 @@ def test_not_found_answers_tell_the_database_from_the_table(cluster, status, cod
             with pytest.raises(live.ClusterError) as caught:
                 connection.table_schema("fleet", "Alerts")
             assert ("does not exist on" in str(caught.value)) == (kind == "database-missing")
+
+
+@pytest.mark.parametrize("body", ["<html>oops</html>", '{"foo": 1}', '{"Tables": [{"TableName": "Table_0"}]}',
+                                  '{"Tables": []}'])
+def test_a_200_answer_that_is_not_the_v1_envelope_is_an_unexpected_response(cluster, body):
+    cluster.faults.append(Fault(status=200, body=body))
+    with live.Cluster(cluster.url, "none") as connection, pytest.raises(live.ClusterError, match="unexpected"):
+        connection.table_schema("fleet", "OverheatAlerts")

@@ -319,8 +319,9 @@ class Cluster:
                 return _rows(response)
             except self._exceptions.KustoError as error:
                 failure = classify(error)
-            except ValueError as error:  # a 200 response whose body is not the v1 envelope
-                failure = Failure("unexpected", 200, None, str(error)[:200])
+            except (ValueError, KeyError, IndexError, TypeError, AttributeError) as error:
+                # a 200 answer that is not the v1 envelope ({"Tables": [{"Columns", "Rows"}]})
+                failure = Failure("unexpected", 200, None, f"{type(error).__name__}: {str(error)[:160]}")
             if failure.kind == "not-found":
                 failure = failure._replace(kind=_what_is_missing(failure.message, database, table))
             if failure.kind == "table-missing":
@@ -373,9 +374,7 @@ class Cluster:
             rows = self.show(database, f".show table {quote(table, 'table')} schema as json", table)
         except TableMissing:
             return None
-        from schemacheck.kusto.files import tables_from_rows
-
-        tables = tables_from_rows(rows, f"{self.url}/{database}")
+        tables = self._tables_from_rows(rows, database, table)
         matching = [t for t in tables if t.name == table] or tables
         if not matching:
             return None
@@ -404,12 +403,21 @@ class Cluster:
         return dict(zip(tables, results))
 
     def _database_tables(self, database: str, tables: list[str]) -> dict[str, TableSchema | None]:
-        from schemacheck.kusto.files import tables_from_rows
-
         rows = self.show(database, f".show database {quote(database, 'database')} schema as json")
-        found = {t.name: t for t in tables_from_rows(rows, f"{self.url}/{database}")}
+        found = {t.name: t for t in self._tables_from_rows(rows, database, None)}
         return {t: found[t]._replace(database=found[t].database or database) if t in found else None
                 for t in tables}
+
+    def _tables_from_rows(self, rows: list[dict], database: str, table: str | None) -> list[TableSchema]:
+        """The schema rows of an answer, checked like a saved file; a malformed one is the cluster's fault."""
+        from schemacheck.errors import InputError
+        from schemacheck.kusto.files import tables_from_rows
+
+        try:
+            return tables_from_rows(rows, f"{self.url}/{database}")
+        except InputError as error:
+            where = f"{self.url}, database {database}" + (f", table {table}" if table else "")
+            raise ClusterError(f"{where}: unexpected schema in the answer ({error.message})") from None
 
     def _once(self, database: str, command: str) -> list[dict]:
         """A database-wide `.show` asked for several tables is sent once per run."""
