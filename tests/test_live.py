@@ -402,3 +402,19 @@ def test_a_200_answer_that_is_not_the_v1_envelope_is_an_unexpected_response(clus
     cluster.faults.append(Fault(status=200, body=body))
     with live.Cluster(cluster.url, "none") as connection, pytest.raises(live.ClusterError, match="unexpected"):
         connection.table_schema("fleet", "OverheatAlerts")
+
+
+def test_doctor_sends_each_database_wide_command_once(cluster):
+    doctor(cluster, "--principal", FLEET_APP_OBJECT_ID)
+    assert cluster.commands() == [
+        ".show tables",
+        ".show table ['VehicleReadings'] schema as json",
+        ".show database ['fleet'] principals",
+        ".show table ['VehicleReadings'] policy streamingingestion",
+        ".show database ['fleet'] policy streamingingestion",
+        ".show ingestion failures | where Table == 'VehicleReadings'",
+        ".show table ['OverheatAlerts'] schema as json",
+        ".show table ['OverheatAlerts'] policy streamingingestion",
+        ".show ingestion failures | where Table == 'OverheatAlerts'",
+    ]
+    assert cluster.non_show_commands() == []
