@@ -30,7 +30,7 @@ CONFIG_FILES = ("schemacheck.toml", "pyproject.toml")
 ADX = "adx"
 OUTPUT_KINDS = (ADX, "blob", "adls-gen1", "sql", "synapse", "postgresql", "cosmosdb", "eventhub",
                 "servicebus-queue", "servicebus-topic", "table-storage", "powerbi", "functions",
-                "fabric-lakehouse")
+                "fabric-lakehouse", "gateway", "raw")
 
 
 @record

@@ -3,7 +3,8 @@
 A diagnostic is plain data: the reporters render it, tests compare its fields. Codes
 keep their meaning forever; `schemacheck rules CODE` prints a rule's documentation.
 Ranges: SC0xx the query itself, SC1xx column names, SC2xx types, SC3xx order,
-SC4xx what is (not) checked, SC5xx the table itself.
+SC4xx what is (not) checked, SC5xx the table itself, SC6xx the job's
+files and settings (projects, templates).
 """
 
 from __future__ import annotations
@@ -123,6 +124,48 @@ RULES: dict[str, Rule] = {
         Rule("SC501", "table-not-found", ERROR, "The mapped table does not exist in the loaded schemas.",
              "ASA does not create the table: the output fails until it exists. Table names are "
              "case-sensitive; the message names the nearest existing table."),
+        Rule("SC601", "output-not-defined", ERROR, "INTO names an output the job does not define.",
+             "ASA refuses to start a job whose query writes INTO an alias that is not one of the job's "
+             "outputs (aliases match without regard to case). Add the output to the project "
+             "(asaproj.json and Outputs/) or template, or fix the alias in the query."),
+        Rule("SC602", "output-not-written", WARNING, "The job defines an output that no statement writes to.",
+             "An output no SELECT ... INTO names receives nothing; it is usually a renamed alias "
+             "(compare the INTO names) or a leftover to remove."),
+        Rule("SC603", "output-auth-not-msi", ERROR, "An ADX output that does not authenticate with a managed identity.",
+             "Azure Data Explorer accepts only managed identities from Stream Analytics: set the "
+             "output's authentication mode to Msi (managed identity) and grant the job's identity "
+             "Database Ingestor and Database Monitor on the database."),
+        Rule("SC604", "job-without-identity", ERROR, "A job with an ADX output has no managed identity.",
+             "The ADX output authenticates only as the job's managed identity: set "
+             "UseSystemAssignedIdentity to true in JobConfig.json, or give the template's streaming "
+             "job an `identity` (SystemAssigned, or UserAssigned with the identity's resource id)."),
+        Rule("SC605", "compat-level-default", INFO, "The job does not state its compatibility level.",
+             "The level decides output name case (1.0 lower-cases names) and whether booleans are bit "
+             "(1.2). With none stated the check assumes 1.2, the level new jobs get; state it "
+             "(CompatibilityLevel in JobConfig.json, compatibilityLevel in the template) to be sure."),
+        Rule("SC606", "data-locale", WARNING, "The job's culture may write numbers ADX cannot parse.",
+             "ASA formats the numbers it writes as CSV with the job's data locale; ADX parses CSV with "
+             "a decimal point, so a decimal comma (de-DE, fr-FR, ...) makes the value null or the "
+             "line fail. Use en-US (or invariant) for jobs that write real/datetime columns to ADX, or "
+             "CAST the values to nvarchar(max) in a fixed format."),
+        Rule("SC607", "error-policy", INFO, "What the job's output error policy does when a row does not fit.",
+             "With Retry (the default; Stop in templates) ASA retries an event that does not fit its "
+             "table forever and blocks the output and every output that shares its input; with Drop "
+             "the event is lost, seen only in the diagnostic logs. Reported next to errors so their "
+             "consequence is clear."),
+        Rule("SC608", "unresolved-expression", WARNING, "A template value that could not be resolved.",
+             "The value is an ARM expression schemacheck cannot evaluate (a function it does not know, "
+             "a parameter with no value in the parameters file and no defaultValue, a reference() to "
+             "a deployed resource). What depends on it is not checked; pass --parameters FILE or "
+             "map the output with --target."),
+        Rule("SC609", "job-file-problem", WARNING, "A job file that is missing, unreadable or not understood.",
+             "A file the project lists does not exist or cannot be read, or an entry is not "
+             "understood; what it would have told the check (an output, a function's type, sample "
+             "data) is missing. The message names the file and what to do."),
+        Rule("SC610", "function-not-defined", ERROR, "The query calls a UDF or UDA the job does not define.",
+             "ASA refuses a job whose query calls udf.NAME or uda.NAME that is not one of the job's "
+             "functions. Add the function (Functions/ and asaproj.json, or the template's "
+             "functions) or fix the name."),
     )
 }
 

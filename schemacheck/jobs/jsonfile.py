@@ -1,0 +1,92 @@
+"""Reading the JSON files of ASA projects and ARM templates, leniently and with positions.
+
+- `//` and `/* */` comments (ARM templates allow them) are blanked out before parsing,
+  keeping every offset, so positions still point into the file as written.
+- A file that is not JSON is an InputError naming the file, line and column.
+- Keys are looked up case-insensitively (`key(obj, "dataSourceType")`): real project files
+  spell them in several cases, and VS-era files add misspellings that readers list.
+- `JsonFile.where(path)` gives the line and column of the value at a key path, for notes.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable
+
+from schemacheck.errors import InputError
+from schemacheck.jobs.model import Where
+from schemacheck.records import record
+
+_TOKENS = re.compile(r'"(?:[^"\\]|\\.)*"|//[^\n]*|/\*.*?\*/', re.S)
+
+
+def strip_comments(text: str) -> str:
+    """`text` with JSON-with-comments comments replaced by spaces (newlines kept)."""
+    if "/" not in text:
+        return text
+
+    def blank(match: re.Match) -> str:
+        token = match.group(0)
+        if token.startswith('"'):
+            return token
+        return re.sub(r"[^\n]", " ", token)
+
+    return _TOKENS.sub(blank, text)
+
+
+@record
+class JsonFile:
+    path: str
+    text: str        # comments blanked; offsets equal the file's
+    data: object
+
+    def where(self, path: Iterable = ()) -> Where:
+        """The place of the value at `path` (keys as spelled in the file, list indexes)."""
+        from schemacheck.validation import json_position
+
+        line, column = json_position(self.text, tuple(path))
+        return Where(self.path, line, column)
+
+
+def load_json(path: str, what: str) -> JsonFile:
+    """Read and parse a JSON file, or InputError (`what` names it: "ASA project file", ...)."""
+    from schemacheck.files import read_text_file
+
+    raw = read_text_file(path, what)
+    text = strip_comments(raw)
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise InputError(f"not valid JSON ({error.msg}); expected the {what}", path, error.lineno,
+                         error.colno) from None
+    except RecursionError:
+        raise InputError(f"nested too deeply to read as the {what}", path) from None
+    return JsonFile(path, text, data)
+
+
+def key(obj: object, *names: str) -> str | None:
+    """The key of `obj` (a dict) equal to one of `names` ignoring case, as spelled in the file."""
+    if not isinstance(obj, dict):
+        return None
+    wanted = [n.lower() for n in names]
+    for name in wanted:
+        for actual in obj:
+            if isinstance(actual, str) and actual.lower() == name:
+                return actual
+    return None
+
+
+def get(obj: object, *names: str, default=None):
+    """The value of the first of `names` in `obj`, matching keys case-insensitively."""
+    actual = key(obj, *names)
+    return obj[actual] if actual is not None else default
+
+
+def text_value(value: object) -> str | None:
+    """A JSON scalar as text (numbers as written by Python), None for null, objects, lists."""
+    if value is None or isinstance(value, (dict, list)):
+        return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)

@@ -1,0 +1,135 @@
+"""Output and input kinds, from the type strings ARM templates and project files use.
+
+One table per vocabulary: ARM datasource types (`Microsoft.Kusto/clusters/databases`),
+and the VS Code / Visual Studio `DataSourceType` names (`Blob Storage`). Types compare
+case-insensitively (the SDKs do; templates write `StreamingJobs` and `streamingJobs`),
+project names also ignoring spaces, dashes and underscores.
+
+No public ASA project has an ADX output file (asa-jobs reference, 2.4), so an ADX output
+in a project is recognised defensively: a DataSourceType naming Data Explorer or Kusto,
+or a properties block holding Cluster, Database and Table.
+"""
+
+from __future__ import annotations
+
+import re
+
+from schemacheck.config import ADX
+
+# ARM `properties.datasource.type` of an output -> kind (schemacheck.config.OUTPUT_KINDS).
+ARM_OUTPUT_KINDS = {
+    "microsoft.kusto/clusters/databases": ADX,
+    "microsoft.storage/blob": "blob",
+    "microsoft.storage/table": "table-storage",
+    "microsoft.storage/documentdb": "cosmosdb",
+    "microsoft.servicebus/eventhub": "eventhub",
+    "microsoft.eventhub/eventhub": "eventhub",
+    "microsoft.servicebus/queue": "servicebus-queue",
+    "microsoft.servicebus/topic": "servicebus-topic",
+    "microsoft.sql/server/database": "sql",
+    "microsoft.sql/server/datawarehouse": "synapse",
+    "microsoft.dbforpostgresql/servers/databases": "postgresql",
+    "microsoft.datalake/accounts": "adls-gen1",
+    "microsoft.azurefunction": "functions",
+    "powerbi": "powerbi",
+    "gatewaymessagebus": "gateway",
+    "raw": "raw",
+}
+
+# ARM `properties.datasource.type` of an input -> input kind.
+ARM_INPUT_KINDS = {
+    "microsoft.servicebus/eventhub": "eventhub",
+    "microsoft.eventhub/eventhub": "eventhub",
+    "microsoft.devices/iothubs": "iothub",
+    "microsoft.storage/blob": "blob",
+    "microsoft.eventgrid/eventsubscriptions": "eventgrid",
+    "microsoft.sql/server/database": "sql",
+    "gatewaymessagebus": "gateway",
+    "file": "file",
+    "raw": "raw",
+}
+
+# Project `DataSourceType` (normalised: lower case, no spaces, dashes or underscores) -> kind.
+PROJECT_OUTPUT_KINDS = {
+    "blobstorage": "blob",
+    "blobstorageadlsgen2": "blob",
+    "datalakestoragegen2": "blob",
+    "adlsgen2": "blob",
+    "datalakestoragegen1": "adls-gen1",
+    "datalakestore": "adls-gen1",
+    "sqldatabase": "sql",
+    "sqlserver": "sql",
+    "azuresqldatabase": "sql",
+    "synapseanalytics": "synapse",
+    "azuresynapseanalytics": "synapse",
+    "sqldatawarehouse": "synapse",
+    "postgresql": "postgresql",
+    "azuredatabaseforpostgresql": "postgresql",
+    "documentdb": "cosmosdb",
+    "cosmosdb": "cosmosdb",
+    "azurecosmosdb": "cosmosdb",
+    "eventhub": "eventhub",
+    "servicebusqueue": "servicebus-queue",
+    "servicebustopic": "servicebus-topic",
+    "tablestorage": "table-storage",
+    "azuretable": "table-storage",
+    "azurefunction": "functions",
+    "azurefunctions": "functions",
+    "powerbi": "powerbi",
+}
+
+# Project input `DataSourceType` (normalised as above) -> input kind.
+PROJECT_INPUT_KINDS = {
+    "eventhub": "eventhub",
+    "iothub": "iothub",
+    "blobstorage": "blob",
+    "blobstorageadlsgen2": "blob",
+    "datalakestoragegen2": "blob",
+    "sqldatabase": "sql",
+    "localinput": "file",
+}
+
+_ADX_WORDS = ("dataexplorer", "kusto", "adx")
+
+
+def _normalised(text: str) -> str:
+    return re.sub(r"[\s_\-]+", "", text).lower()
+
+
+def arm_output_kind(datasource_type: str | None) -> str | None:
+    if not isinstance(datasource_type, str):
+        return None
+    return ARM_OUTPUT_KINDS.get(datasource_type.strip().lower())
+
+
+def arm_input_kind(datasource_type: str | None) -> str | None:
+    if not isinstance(datasource_type, str):
+        return None
+    return ARM_INPUT_KINDS.get(datasource_type.strip().lower())
+
+
+def project_output_kind(datasource_type: str | None, properties: dict | None = None) -> str | None:
+    """The kind of a project output from its DataSourceType, or from a properties block that
+    holds Cluster, Database and Table (ADX, whose project spelling is not established)."""
+    if isinstance(datasource_type, str):
+        name = _normalised(datasource_type)
+        if any(word in name for word in _ADX_WORDS):
+            return ADX
+        if name.startswith("microsoft"):
+            return ARM_OUTPUT_KINDS.get(datasource_type.strip().lower())
+        if name in PROJECT_OUTPUT_KINDS:
+            return PROJECT_OUTPUT_KINDS[name]
+    if isinstance(properties, dict):
+        keys = {k.lower() for k in properties if isinstance(k, str)}
+        if {"cluster", "database", "table"} <= keys:
+            return ADX
+    return None
+
+
+def project_input_kind(datasource_type: str | None) -> str | None:
+    if not isinstance(datasource_type, str):
+        return None
+    name = _normalised(datasource_type)
+    if name.startswith("microsoft"):
+        return ARM_INPUT_KINDS.get(datasource_type.strip().lower())
+    return PROJECT_INPUT_KINDS.get(name)

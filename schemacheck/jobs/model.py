@@ -1,0 +1,133 @@
+"""A job as read from its files: the query, its outputs and inputs, functions, settings.
+
+Readers (project.py, arm.py, discover.py) build these records; the check stage reads
+them. Values are kept as the files spell them (`"Msi"`, `"Retry"`, `"1.2"`) next to where
+they were read, so every finding about the job can point at the line that causes it.
+A field that is None means the files do not say; `Job.outputs is None` means the job's
+outputs are not known at all (a lone query file).
+"""
+
+from __future__ import annotations
+
+from schemacheck.records import record
+
+
+@record
+class Where:
+    """A place in a file: 1-based line and column, when known."""
+
+    file: str
+    line: int | None = None
+    column: int | None = None
+
+
+@record
+class Note:
+    """A finding about the job's files (not its query), under a rule code of
+    schemacheck.diagnostics, e.g. SC608 for a template expression left unresolved."""
+
+    code: str
+    message: str
+    where: Where
+
+
+@record
+class Setting:
+    """A job setting as written (None: not set) and where it was read."""
+
+    value: str | None = None
+    where: Where | None = None
+
+
+@record
+class Output:
+    """An output the job defines. `kind` is one of schemacheck.config.OUTPUT_KINDS ("adx",
+    "blob", "sql", ...) or None when the type is not recognised; `datasource` is the type
+    as written. Cluster, database and table are set for ADX outputs when the files say."""
+
+    alias: str
+    kind: str | None
+    datasource: str | None = None
+    cluster: str | None = None
+    database: str | None = None
+    table: str | None = None
+    authentication: str | None = None
+    where: Where | None = None
+
+
+@record
+class Input:
+    """An input the job defines. `kind`: "eventhub", "iothub", "blob", "sql", "file", "raw",
+    "eventgrid", "gateway" or None; `stream` False for reference data."""
+
+    alias: str
+    kind: str | None
+    stream: bool | None = None
+    datasource: str | None = None
+    where: Where | None = None
+
+
+@record
+class Sample:
+    """Local sample data for an input (an InputMock): `path` to a JSON array, line-delimited
+    JSON or CSV-with-header file; `format` "json" or "csv" as declared, else None."""
+
+    alias: str
+    path: str
+    format: str | None
+    where: Where
+
+
+@record
+class Function:
+    """A UDF (or UDA when `aggregate`) and its declared return type as written
+    ("bigint", "nvarchar(max)", "any", ...; None when the file does not declare one)."""
+
+    name: str
+    output_type: str | None
+    aggregate: bool = False
+    where: Where | None = None
+
+
+@record
+class Identity:
+    """The job's managed identity: kind "system", "user", "none" (the files say there is
+    none) or "unknown" (they do not say); `resources` are user-assigned identity ids."""
+
+    kind: str = "unknown"
+    resources: tuple[str, ...] = ()
+    where: Where | None = None
+
+
+@record
+class Query:
+    """The query text. `file` is where it lives; when the query is a JSON string inside
+    that file (an ARM template), `json_string_at` is the offset of the string's opening
+    quote in the file's text, so positions in the query map back to the file."""
+
+    text: str
+    file: str
+    json_string_at: int | None = None
+    at: Where | None = None     # where the query's value is written, when positions cannot map
+
+
+@record
+class Job:
+    """One ASA job. `form`: "query" (a lone .asaql), "vscode" (asaproj.json), "vs" (a
+    Visual Studio .asaproj) or "arm" (a template). `source` is the file it was read from;
+    `root` the directory its relative paths (and a `schemas/` folder) hang from."""
+
+    name: str | None
+    form: str
+    source: str
+    root: str
+    query: Query | None
+    compat_level: Setting = Setting()
+    data_locale: Setting = Setting()
+    error_policy: Setting = Setting()
+    identity: Identity = Identity()
+    outputs: tuple[Output, ...] | None = None
+    inputs: tuple[Input, ...] | None = None
+    functions: tuple[Function, ...] | None = None
+    samples: tuple[Sample, ...] = ()
+    notes: tuple[Note, ...] = ()
