@@ -1,11 +1,17 @@
-"""`schemacheck check`: for each query file, analyse it, map every output to its table, compare.
+"""`schemacheck check`: for each job (or lone query), analyse the query with what the job
+says (level, functions, inputs), map every output to its table, compare, and add the
+findings about the job itself (schemacheck.jobcheck).
 
-Mapping, first match wins (the issue's order):
+Mapping, first match wins:
   1. `--target ALIAS=TABLE` or `ALIAS=DATABASE/TABLE` on the command line;
   2. `[outputs.ALIAS]` in the nearest configuration: `kind` other than "adx" means not
      ADX (SC404, not checked); `table` (and `database`) name the table;
-  3. a loaded table named exactly like the output alias (SC405 says so).
+  3. the job's own definition of the output (project or template): its type, and for
+     ADX its cluster, database and table;
+  4. a loaded table named exactly like the output alias (SC405 says so).
 An output left without a table is SC402; a mapped table that was not loaded is SC501.
+
+The compatibility level, first found: --compat-level, the job's, the configuration's, 1.2.
 """
 
 from __future__ import annotations
@@ -18,6 +24,9 @@ from schemacheck.asa.infer import OutputSchema
 from schemacheck.compare import compare, compare_statements
 from schemacheck.config import ADX, Config
 from schemacheck.errors import UsageError
+from schemacheck.jobs.discover import Found
+from schemacheck.jobs.model import Job
+from schemacheck.jobs.model import Output as JobOutput
 from schemacheck.kusto.schema import TableCatalog, TableSchema
 from schemacheck.records import record
 
@@ -56,10 +65,17 @@ class OutputCheck:
 
 @record
 class FileCheck:
+    """The check of one query: `file` is the query's file (a template for an ARM job);
+    `job` is how it was found (None for a query checked on its own), `level` the
+    compatibility level used and `level_origin` where it came from."""
+
     file: str
     analysis: QueryAnalysis
     outputs: tuple[OutputCheck, ...]
     diagnostics: tuple[D.Diagnostic, ...]
+    job: Found | None = None
+    level: str | None = None
+    level_origin: str | None = None
 
 
 @record
@@ -77,19 +93,44 @@ class Destination:
     kind: str | None = None
 
 
-def destination(alias: str, targets: Mapping[str, Target], config: Config, cluster: str | None = None) -> Destination:
-    """`--target` first, then the configuration's `[outputs.ALIAS]`; `cluster` (--cluster) beats the config's."""
+def destination(alias: str, targets: Mapping[str, Target], config: Config, cluster: str | None = None,
+                job: Job | None = None) -> Destination:
+    """`--target` first, then the configuration's `[outputs.ALIAS]`, then the job's own
+    output definition; `cluster` (--cluster) beats the config's, which beats the job's."""
     target = targets.get(alias)
     settings = config.output(alias)
-    configured_cluster = settings.cluster if settings is not None else None
+    defined = _job_output(job, alias)
+    configured_cluster = (settings.cluster if settings is not None else None) or (
+        defined.cluster if defined is not None else None)
     if target is not None:
         return Destination(alias, target.table, target.database, cluster or configured_cluster, f"--target {alias}")
     if settings is not None and settings.kind not in (None, ADX):
         return Destination(alias, origin=str(config.path), kind=settings.kind)
     if settings is not None and (settings.table or settings.database):
-        return Destination(alias, settings.table or alias, settings.database, cluster or configured_cluster,
-                           str(config.path))
+        return Destination(alias, settings.table or alias, settings.database or (defined.database if defined else None),
+                           cluster or configured_cluster, str(config.path))
+    if defined is not None:
+        origin = _where_text(defined.where, job.source)
+        if defined.kind != ADX:
+            kind = defined.kind or f"{defined.datasource or 'of a type'} not recognised"
+            return Destination(alias, origin=origin, kind=kind)
+        return Destination(alias, defined.table, defined.database, cluster or configured_cluster, origin)
     return Destination(alias, cluster=cluster or configured_cluster)
+
+
+def _job_output(job: Job | None, alias: str) -> JobOutput | None:
+    if job is None or job.outputs is None:
+        return None
+    lowered = alias.lower()
+    return next((o for o in job.outputs if o.alias.lower() == lowered), None)
+
+
+def _where_text(where, fallback: str) -> str:
+    from schemacheck.files import display_path
+
+    if where is None:
+        return display_path(fallback)
+    return display_path(where.file) + (f":{where.line}" if where.line else "")
 
 
 def _table_for(output: OutputSchema, catalog: TableCatalog, where_to: Destination, report
@@ -134,7 +175,7 @@ def _table_for(output: OutputSchema, catalog: TableCatalog, where_to: Destinatio
 
 def check_text(text: str, file: str, catalog: TableCatalog, targets: Mapping[str, Target], config: Config,
                level: str, udf_types: Mapping[str, str | None] | None = None,
-               analysis: QueryAnalysis | None = None, cluster: str | None = None) -> FileCheck:
+               analysis: QueryAnalysis | None = None, cluster: str | None = None, job: Job | None = None) -> FileCheck:
     """Analyse one query (unless given its `analysis`) and compare each output with its table."""
     if analysis is None:
         analysis = analyze(text, file=file, level=level, udf_types=udf_types)
@@ -145,7 +186,7 @@ def check_text(text: str, file: str, catalog: TableCatalog, targets: Mapping[str
         def report(code, message, span, alias=output.output):
             found.append(D.make(code, message, span, file, output=alias))
 
-        status, table, kind = _table_for(output, catalog, destination(output.output, targets, config, cluster),
+        status, table, kind = _table_for(output, catalog, destination(output.output, targets, config, cluster, job),
                                          report)
         if table is not None:
             found.extend(compare(output, table, level, file, text))
@@ -188,3 +229,145 @@ def live_catalog(destinations: list[Destination], connect) -> TableCatalog:
             other_names.extend((database, name) for name in connection.table_names(database))
     source = f"tables of {clusters[0]}" if len(clusters) == 1 else "tables of the clusters"
     return TableCatalog(tuple(tables), tuple(other_names), source)
+
+
+@record
+class JobPlan:
+    """Everything the check of one job needs besides the tables: its configuration, the
+    level and where it comes from, UDF types, input shapes, and extra notes."""
+
+    found: Found
+    config: Config
+    level: str
+    level_origin: str
+    level_stated: bool
+    udf_types: dict | None
+    functions_complete: bool
+    input_shapes: dict
+    notes: tuple
+    schemas: tuple[str, ...]
+
+
+def plan_job(found: Found, config: Config, cli_level: str | None = None,
+             cli_udf_types: Mapping[str, str | None] | None = None, cli_schemas: tuple[str, ...] = ()) -> JobPlan:
+    import os
+
+    from schemacheck.asa.types import DEFAULT_COMPAT_LEVEL
+    from schemacheck.files import display_path
+    from schemacheck.jobs.samples import input_shapes
+
+    job = found.job
+    stated = job.compat_level.value
+    if cli_level is not None:
+        level, origin = cli_level, "--compat-level"
+    elif stated in ("1.0", "1.1", "1.2"):
+        level, origin = stated, _where_text(job.compat_level.where, job.source)
+    elif config.compat_level is not None:
+        level, origin = config.compat_level, display_path(str(config.path))
+    else:
+        level, origin = DEFAULT_COMPAT_LEVEL, "default"
+    notes = []
+    if stated is not None and stated not in ("1.0", "1.1", "1.2"):
+        from schemacheck.jobs.model import Note, Where
+
+        notes.append(Note("SC609", f"compatibility level {stated!r} is not one ASA documents (1.0, 1.1, 1.2); "
+                          f"checked as {level}", job.compat_level.where or Where(job.source)))
+    udf_types = None
+    if job.functions is not None:
+        udf_types = {f.name: f.output_type for f in job.functions}
+    if cli_udf_types:
+        udf_types = {**(udf_types or {}), **cli_udf_types}
+    shapes, sample_notes = input_shapes(job, level)
+    notes.extend(sample_notes)
+    schemas = tuple(cli_schemas) or config.schemas
+    if not schemas and job.form != "query" and os.path.isdir(os.path.join(job.root, "schemas")):
+        schemas = (os.path.join(job.root, "schemas"),)
+    return JobPlan(found, config, level, origin, cli_level is not None or stated is not None
+                   or config.compat_level is not None, udf_types, job.functions is not None, shapes,
+                   tuple(notes), schemas)
+
+
+def analyze_job(plan: JobPlan) -> QueryAnalysis:
+    query = plan.found.job.query
+    return analyze(query.text, file=query.file, level=plan.level, udf_types=plan.udf_types,
+                   input_shapes=plan.input_shapes, functions_complete=plan.functions_complete)
+
+
+def job_destinations(plan: JobPlan, analysis: QueryAnalysis, targets: Mapping[str, Target],
+                     cluster: str | None = None) -> list[Destination]:
+    return [destination(o.output, targets, plan.config, cluster, plan.found.job) for o in analysis.outputs]
+
+
+def check_job(plan: JobPlan, analysis: QueryAnalysis, catalog: TableCatalog, targets: Mapping[str, Target],
+              cluster: str | None = None) -> FileCheck:
+    """The whole check of one job: the query's outputs against their tables, then the job's
+    own findings; positions of a query held in a JSON string map back into its file."""
+    from schemacheck.jobcheck import job_findings, query_findings
+
+    job = plan.found.job
+    query = job.query
+    checked = check_text(query.text, query.file, catalog, targets, plan.config, plan.level, plan.udf_types,
+                         analysis, cluster, job)
+    found = list(checked.diagnostics) + query_findings(job, analysis)
+    moved, found = relocate(analysis, found, query)
+    outputs = tuple(c._replace(output=o) for c, o in zip(checked.outputs, moved.outputs))
+    checked = checked._replace(analysis=moved, outputs=outputs, diagnostics=found)
+    job = job._replace(notes=job.notes + plan.notes)
+    if plan.level == "1.0" and plan.level_origin != "default":
+        # Say where the level that lower-cases the names is set, next to the mismatch it causes.
+        found = tuple(d._replace(message=f"{d.message} (level 1.0 is set in {plan.level_origin})")
+                      if d.code == "SC102" and "lower case" in d.message else d for d in found)
+        checked = checked._replace(diagnostics=found)
+    extra = job_findings(job, moved, checked.outputs, plan.level_stated, list(found))
+    diagnostics = tuple(sorted(list(checked.diagnostics) + extra, key=D.sort_key))
+    return checked._replace(diagnostics=diagnostics, job=plan.found, level=plan.level, level_origin=plan.level_origin)
+
+
+def relocate(analysis: QueryAnalysis, diagnostics, query) -> tuple[QueryAnalysis, tuple[D.Diagnostic, ...]]:
+    """Positions in a query held as a JSON string (`query.json_string_at`) -> positions in
+    its file, for the analysis and for `diagnostics`; unchanged for a query file."""
+    if query.json_string_at is None:
+        return analysis, tuple(diagnostics)
+    from schemacheck.files import read_text_file
+    from schemacheck.jobs.jsonfile import strip_comments
+    from schemacheck.jobs.positions import StringPositions
+
+    where = StringPositions(strip_comments(read_text_file(query.file, "template")), query.json_string_at)
+
+    def span(value):
+        if value is None:
+            return None
+        line, column = where(value.line, value.column)
+        if not value.end_line:
+            return value._replace(line=line, column=column)
+        end_line, end_column = where(value.end_line, value.end_column)
+        return value._replace(line=line, column=column, end_line=end_line, end_column=end_column)
+
+    def diagnostic(d: D.Diagnostic) -> D.Diagnostic:
+        if d.file != query.file:
+            return d
+        line, column = where(d.line, d.column)
+        end_line, end_column = where(d.end_line, d.end_column) if d.end_line and d.end_column else (None, None)
+        return d._replace(line=line, column=column, end_line=end_line, end_column=end_column)
+
+    def output(o):
+        return o._replace(output_span=span(o.output_span), span=span(o.span),
+                          columns=tuple(c._replace(span=span(c.span), expr_span=span(c.expr_span))
+                                        for c in o.columns),
+                          gaps=tuple(g._replace(span=span(g.span)) for g in o.gaps))
+
+    moved = analysis._replace(outputs=tuple(output(o) for o in analysis.outputs),
+                              diagnostics=tuple(diagnostic(d) for d in analysis.diagnostics))
+    return moved, tuple(diagnostic(d) for d in diagnostics)
+
+
+def infer_job(plan: JobPlan) -> QueryAnalysis:
+    """`schemacheck infer` for one job: the analysis, with the job's own findings that do
+    not need tables (outputs not defined, functions, level, the readers' notes)."""
+    from schemacheck.jobcheck import job_findings, query_findings
+
+    job = plan.found.job._replace(notes=plan.found.job.notes + plan.notes)
+    analysis = analyze_job(plan)
+    moved, found = relocate(analysis, list(analysis.diagnostics) + query_findings(job, analysis), job.query)
+    found = list(found) + job_findings(job, moved, (), plan.level_stated, [])
+    return moved._replace(diagnostics=tuple(sorted(found, key=D.sort_key)))

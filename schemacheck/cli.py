@@ -23,8 +23,14 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(f"{message} (see '{self.prog} --help')")
 
 
+PATHS_HELP = ("queries (.asaql), ASA projects (asaproj.json, .asaproj, or their folder), ARM templates, or "
+              "directories to search for them")
+
+
 def _common(command: argparse.ArgumentParser) -> None:
-    command.add_argument("paths", nargs="+", metavar="PATH", help="query files (.asaql) or directories")
+    command.add_argument("paths", nargs="+", metavar="PATH", help=PATHS_HELP)
+    command.add_argument("--parameters", metavar="FILE", help="the parameters file of the ARM template given "
+                         "(default: NAME.parameters.json beside NAME.json)")
     command.add_argument("--format", choices=("text", "json"), default="text")
     command.add_argument("--compat-level", choices=("1.0", "1.1", "1.2"), default=None,
                          help="the job's compatibility level (default: configuration, else 1.2): 1.0 "
@@ -74,7 +80,8 @@ def _parser() -> argparse.ArgumentParser:
     snapshot = commands.add_parser("snapshot", help="save the tables the outputs write to, as schema files",
                                    description="Read the tables the queries' outputs write to (or --table ...) from "
                                    "the cluster and save one schema file per table, for the offline check.")
-    snapshot.add_argument("paths", nargs="*", metavar="PATH", help="query files (.asaql) or directories")
+    snapshot.add_argument("paths", nargs="*", metavar="PATH", help=PATHS_HELP)
+    snapshot.add_argument("--parameters", metavar="FILE", help="the parameters file of the ARM template given")
     snapshot.add_argument("--target", action="append", default=[], metavar="ALIAS=DATABASE/TABLE")
     snapshot.add_argument("--database", help="the database of --table")
     snapshot.add_argument("--table", action="append", default=[], help="a table to save (repeatable; with --database)")
@@ -90,11 +97,13 @@ def _parser() -> argparse.ArgumentParser:
                                  description="Check, for each table an output writes to: the cluster answers, "
                                  "the table exists, the schema fits, the job's identity holds Ingestor and Monitor, "
                                  "streaming ingestion, recent ingestion failures.")
-    doctor.add_argument("paths", nargs="*", metavar="PATH", help="query files (.asaql) or directories")
+    doctor.add_argument("paths", nargs="*", metavar="PATH", help=PATHS_HELP)
+    doctor.add_argument("--parameters", metavar="FILE", help="the parameters file of the ARM template given")
     doctor.add_argument("--target", action="append", default=[], metavar="ALIAS=DATABASE/TABLE")
     doctor.add_argument("--database", help="the database of --table")
     doctor.add_argument("--table", action="append", default=[], help="a table to examine (with --database)")
-    doctor.add_argument("--principal", help="the job's managed identity: object id, application id or name")
+    doctor.add_argument("--principal", help="the job's managed identity: object id, application id or name "
+                        "(default: the job's identity as its project or template says)")
     doctor.add_argument("--format", choices=("text", "json"), default="text")
     doctor.add_argument("--compat-level", choices=("1.0", "1.1", "1.2"), default=None,
                         help="the job's compatibility level (default: configuration, else 1.2)")
@@ -122,21 +131,51 @@ def _udf_types(values: Sequence[str]) -> dict[str, str] | None:
     return result
 
 
-def _read_all(paths: Sequence[str], err):
-    """(path, text or Unreadable) for every query file, in order; whether any failed."""
-    from schemacheck.errors import InputError
-    from schemacheck.files import Unreadable, expand_paths, read_query
+def _find_jobs(options, err):
+    """The jobs behind the paths (schemacheck.jobs.discover); errors are printed as found."""
+    from schemacheck.files import Unreadable
+    from schemacheck.jobs.discover import find_jobs
 
-    entries = []
-    failed = False
-    for path in expand_paths(list(paths)):
+    found = find_jobs(list(options.paths), getattr(options, "parameters", None))
+    for entry in found:
+        if isinstance(entry, Unreadable):
+            err.write(f"schemacheck: error: {entry}\n")
+    if options.parameters and not any(getattr(e, "parameters", None) for e in found):
+        err.write(f"schemacheck: warning: --parameters {options.parameters}: no ARM template among the paths uses it\n")
+    return found, any(isinstance(e, Unreadable) for e in found)
+
+
+class _Sources(dict):
+    """File texts for source snippets, read when first asked for (None if unreadable)."""
+
+    def __missing__(self, path):
+        from schemacheck.errors import InputError
+        from schemacheck.files import read_text_file
+
         try:
-            entries.append((path, read_query(path)))
-        except InputError as error:
-            err.write(f"schemacheck: error: {error}\n")
-            entries.append((path, Unreadable(path, error.message)))
-            failed = True
-    return entries, failed
+            text = read_text_file(path, "file")
+        except InputError:
+            text = None
+        self[path] = text
+        return text
+
+    def get(self, path, default=None):
+        return self[path] if path else default
+
+
+def _plans(options, found, configs: dict, udf_types=None):
+    """(entry, plan or None) for each job found: Unreadable entries pass through."""
+    from schemacheck.check import plan_job
+    from schemacheck.config import find_config
+    from schemacheck.files import Unreadable
+
+    for entry in found:
+        if isinstance(entry, Unreadable):
+            yield entry, None
+            continue
+        job = entry.job
+        config = find_config(job.source if job.form == "query" else job.root, configs)
+        yield entry, plan_job(entry, config, options.compat_level, udf_types, tuple(getattr(options, "schema", ())))
 
 
 class _Connections:
@@ -171,7 +210,7 @@ class _Connections:
             cluster.close()
 
 
-def _report(options, out, entries: list, files: list, document, render) -> list:
+def _report(options, out, entries: list, document, render) -> list:
     """Print the entries as JSON (`document`) or text (`render`); returns the readable ones."""
     from schemacheck.files import Unreadable
 
@@ -181,32 +220,27 @@ def _report(options, out, entries: list, files: list, document, render) -> list:
 
         out.write(dumps(document(entries)))
     elif results:
-        out.write(render(results, {path: text for path, text in files if isinstance(text, str)}))
+        out.write(render(results, _Sources()))
     return results
 
 
 def _run_infer(options, out, err) -> int:
-    from schemacheck.asa.analysis import analyze
-    from schemacheck.files import Unreadable
+    from schemacheck.check import infer_job
 
     udf_types = _udf_types(options.udf_type)
-    level = options.compat_level or "1.2"
-    files, failed = _read_all(options.paths, err)
-    entries = [text if isinstance(text, Unreadable) else analyze(text, file=path, level=level, udf_types=udf_types)
-               for path, text in files]
+    found, failed = _find_jobs(options, err)
+    entries = [entry if plan is None else infer_job(plan) for entry, plan in _plans(options, found, {}, udf_types)]
     from schemacheck.report.json import infer_document
     from schemacheck.report.text import render_infer
 
-    analyses = _report(options, out, entries, files, infer_document, render_infer)
+    analyses = _report(options, out, entries, infer_document, render_infer)
     if failed:
         return EXIT_ERROR
     return EXIT_FINDINGS if any(a.has_errors for a in analyses) else EXIT_OK
 
 
 def _run_check(options, out, err) -> int:
-    from schemacheck.check import check_text, parse_target
-    from schemacheck.config import find_config
-    from schemacheck.files import Unreadable
+    from schemacheck.check import analyze_job, check_job, job_destinations, live_catalog, parse_target
     from schemacheck.kusto.files import load_schemas
 
     targets = {}
@@ -214,38 +248,29 @@ def _run_check(options, out, err) -> int:
         target = parse_target(value)
         targets[target.alias] = target
     udf_types = _udf_types(options.udf_type)
-    files, failed = _read_all(options.paths, err)
-    configs: dict = {}
+    found, failed = _find_jobs(options, err)
     catalogs: dict = {}
     entries = []
     with _Connections(options, err) as connect:
-        for path, text in files:
-            if isinstance(text, Unreadable):
-                entries.append(text)
+        for entry, plan in _plans(options, found, {}, udf_types):
+            if plan is None:
+                entries.append(entry)
                 continue
-            config = find_config(path, configs)
-            level = options.compat_level or config.compat_level or "1.2"
+            analysis = analyze_job(plan)
             if options.live:
-                from schemacheck.asa.analysis import analyze
-                from schemacheck.check import destination, live_catalog
-
-                analysis = analyze(text, file=path, level=level, udf_types=udf_types)
-                destinations = [destination(o.output, targets, config, options.cluster) for o in analysis.outputs]
-                catalog = live_catalog(destinations, connect)
-                entries.append(check_text(text, path, catalog, targets, config, level, udf_types, analysis,
-                                          options.cluster))
-                continue
-            schema_paths = tuple(options.schema) or config.schemas
-            if schema_paths not in catalogs:
-                catalogs[schema_paths] = load_schemas(list(schema_paths))
-            entries.append(check_text(text, path, catalogs[schema_paths], targets, config, level, udf_types))
-    written = {o.output.output for e in entries if not isinstance(e, Unreadable) for o in e.outputs}
+                catalog = live_catalog(job_destinations(plan, analysis, targets, options.cluster), connect)
+            else:
+                if plan.schemas not in catalogs:
+                    catalogs[plan.schemas] = load_schemas(list(plan.schemas))
+                catalog = catalogs[plan.schemas]
+            entries.append(check_job(plan, analysis, catalog, targets, options.cluster))
+    written = {o.output.output for e in entries if hasattr(e, "outputs") for o in e.outputs}
     for alias in sorted(set(targets) - written):
         err.write(f"schemacheck: warning: --target {alias}=...: no statement writes INTO {alias}\n")
     from schemacheck.report.json import check_document
     from schemacheck.report.text import render_check
 
-    checks = _report(options, out, entries, files, check_document, render_check)
+    checks = _report(options, out, entries, check_document, render_check)
     if failed:
         return EXIT_ERROR
     threshold = SEVERITY_RANK[options.fail_on]
@@ -254,48 +279,39 @@ def _run_check(options, out, err) -> int:
 
 
 def _tables_to_read(options, err) -> list:
-    """(destination, output, analysis, text, config) for every ADX table to read: the explicit
-    --cluster/--database/--table ones, or those the queries' outputs write to."""
-    from schemacheck.check import Destination, destination, parse_target
-    from schemacheck.config import NO_CONFIG, find_config
+    """(destination, output, analysis, plan) for every ADX table to read: the explicit
+    --cluster/--database/--table ones, or those the jobs' outputs write to."""
+    from schemacheck.check import Destination, analyze_job, job_destinations, parse_target
 
     if options.table:
         if not (options.cluster and options.database):
             raise UsageError("--table needs --cluster and --database")
-        return [(Destination(t, t, options.database, options.cluster, "--table"), None, None, None, NO_CONFIG)
+        return [(Destination(t, t, options.database, options.cluster, "--table"), None, None, None)
                 for t in options.table]
     if not options.paths:
-        raise UsageError("give query files, or --cluster, --database and --table")
-    from schemacheck.asa.analysis import analyze
-    from schemacheck.files import Unreadable
-
+        raise UsageError("give queries, projects or templates, or --cluster, --database and --table")
     targets = {}
     for value in options.target:
         target = parse_target(value)
         targets[target.alias] = target
-    files, failed = _read_all(options.paths, err)
+    found, failed = _find_jobs(options, err)
     if failed:
-        raise UsageError("a query file could not be read")
-    found = []
-    configs: dict = {}
-    for path, text in files:
-        if isinstance(text, Unreadable):
-            continue
-        config = find_config(path, configs)
-        level = options.compat_level or config.compat_level or "1.2"
-        analysis = analyze(text, file=path, level=level)
-        for output in analysis.outputs:
-            where_to = destination(output.output, targets, config, options.cluster)
+        raise UsageError("a query, project or template could not be read (see above)")
+    wanted = []
+    for _entry, plan in _plans(options, found, {}):
+        analysis = analyze_job(plan)
+        for output, where_to in zip(analysis.outputs, job_destinations(plan, analysis, targets, options.cluster)):
             if where_to.kind is not None:
                 continue
             if where_to.table is None or where_to.database is None or where_to.cluster is None:
                 missing = [n for n, v in (("table", where_to.table), ("database", where_to.database),
                                           ("cluster", where_to.cluster)) if v is None]
-                err.write(f"schemacheck: warning: {path}: output {output.output} has no {' and no '.join(missing)}: "
-                          f"skipped (map it with --target, --cluster or [outputs.{output.output}])\n")
+                err.write(f"schemacheck: warning: {analysis.file}: output {output.output} has no "
+                          f"{' and no '.join(missing)}: skipped (map it with --target, --cluster or "
+                          f"[outputs.{output.output}])\n")
                 continue
-            found.append((where_to, output, analysis, text, config))
-    return found
+            wanted.append((where_to, output, analysis, plan))
+    return wanted
 
 
 def _run_snapshot(options, out, err) -> int:
@@ -308,9 +324,13 @@ def _run_snapshot(options, out, err) -> int:
     wanted = _tables_to_read(options, err)
     if not wanted:
         raise UsageError("no table to read: no output maps to a database and table")
-    directory = options.out or next((c.schemas[0] for *_, c in wanted if c.schemas), None)
+    directory = options.out or next((p.schemas[0] for *_, p in wanted if p is not None and p.schemas), None)
     if directory is None:
-        raise UsageError("where to write the snapshot: give --out DIR, or schemas = [...] in schemacheck.toml")
+        directory = next((os.path.join(p.found.job.root, "schemas") for *_, p in wanted
+                          if p is not None and p.found.job.form != "query"), None)
+    if directory is None:
+        raise UsageError("where to write the snapshot: give --out DIR, schemas = [...] in schemacheck.toml, or make "
+                         "a schemas/ folder in the project")
     stamp = None
     if options.stamp:
         from datetime import datetime, timezone
@@ -351,6 +371,22 @@ def _run_snapshot(options, out, err) -> int:
     return exit_code
 
 
+def _job_principal(job) -> tuple[str | None, str | None]:
+    """The principal to look for when --principal is not given, and where it comes from."""
+    from schemacheck.files import display_path
+
+    source = display_path(job.source)
+    identity = job.identity
+    if identity.kind == "user" and identity.resources:
+        name = identity.resources[0].rstrip("/").rsplit("/", 1)[-1]
+        return name, f"the job's user-assigned identity {name}, from {source}"
+    if identity.kind == "system" and job.name:
+        return job.name, f"the job's system-assigned identity, named like the job {job.name} ({source})"
+    if identity.kind == "none" and job.form != "query":
+        return None, f"the job has no managed identity ({source}), and ADX accepts no other"
+    return None, None
+
+
 def _run_doctor(options, out, err) -> int:
     from schemacheck.doctor import FAIL, examine
 
@@ -359,11 +395,22 @@ def _run_doctor(options, out, err) -> int:
         raise UsageError("no table to examine: no output maps to a cluster, database and table")
     reports = []
     with _Connections(options, err) as connect:
-        for where_to, output, analysis, text, config in wanted:
-            level = options.compat_level or config.compat_level or "1.2"
+        for where_to, output, analysis, plan in wanted:
+            level = plan.level if plan is not None else options.compat_level or "1.2"
             file = analysis.file if analysis is not None else None
-            reports.append(examine(connect(where_to.cluster), where_to.database, where_to.table, options.principal,
-                                   output, level, file, text))
+            query = plan.found.job.query if plan is not None else None
+            principal, origin = options.principal, None
+            if principal is None and plan is not None:
+                principal, origin = _job_principal(plan.found.job)
+            report = examine(connect(where_to.cluster), where_to.database, where_to.table, principal, output, level,
+                             file, query.text if query else None, origin)
+            if query is not None and query.json_string_at is not None:
+                from schemacheck.check import relocate
+
+                report = report._replace(items=tuple(
+                    item._replace(diagnostics=relocate(analysis, item.diagnostics, query)[1])
+                    for item in report.items))
+            reports.append(report)
     if options.format == "json":
         from schemacheck.report.json import doctor_document, dumps
 

@@ -60,8 +60,14 @@ def _role(text: str) -> str:
     return _ROLES.get(last) or _ROLES.get(last[:-1] if last.endswith("s") else last) or (words[-1] if words else "")
 
 
-def _identity(cluster: Cluster, database: str, principal: str | None) -> Item:
+def _identity(cluster: Cluster, database: str, principal: str | None, origin: str | None = None) -> Item:
+    """`origin` says where a principal not given with --principal comes from (the job's
+    files); None with no principal: `origin` is why there is none, or nothing is known."""
     if principal is None:
+        if origin is not None:
+            return Item("identity", FAIL, origin, "turn on the job's managed identity (UseSystemAssignedIdentity "
+                        "in JobConfig.json, or `identity` in the template), then grant it Database Ingestor and "
+                        f"Database Monitor; {ROLE_DELAY}")
         return Item("identity", CANNOT_TELL, "no --principal given: the job's managed identity (its object id, "
                     "application id or name) is needed to check its roles")
     try:
@@ -77,6 +83,9 @@ def _identity(cluster: Cluster, database: str, principal: str | None) -> Item:
                or str(r.get("PrincipalDisplayName") or "").lower().startswith(wanted + " (")]
     matches, heuristic = (exact, False) if exact else (by_name, True)
     if not matches:
+        if origin is not None:
+            return Item("identity", CANNOT_TELL, f"no principal of database {database} is named {principal} "
+                        f"({origin}); pass --principal with the identity's object id to check its roles")
         return Item("identity", FAIL, f"{principal} holds no role on database {database}",
                     f"grant it: `.add database {quote(database)} ingestors ('aadapp=<app id>;<tenant id>')` and "
                     f"`.add database {quote(database)} monitors (...)`; {ROLE_DELAY}")
@@ -84,6 +93,9 @@ def _identity(cluster: Cluster, database: str, principal: str | None) -> Item:
     fqn = str(matches[0].get("PrincipalFQN") or "aadapp=<app id>;<tenant id>")
     shown = str(matches[0].get("PrincipalDisplayName") or principal)
     label = " (matched by display name, a heuristic: pass the object id to be sure)" if heuristic else ""
+    if origin is not None:
+        label = (f" ({origin}, matched by display name, a heuristic: pass --principal with its object id to be "
+                 "sure)" if heuristic else f" ({origin})")
     missing = [role for role in ("Ingestor", "Monitor") if role not in roles and "Admin" not in roles]
     if missing:
         commands = " and ".join(f"`.add database {quote(database)} {role.lower()}s ('{fqn}')`" for role in missing)
@@ -146,7 +158,7 @@ def _failures(cluster: Cluster, database: str, table: str) -> Item:
 
 def examine(cluster: Cluster, database: str, table: str, principal: str | None = None,
             output: OutputSchema | None = None, level: str = "1.2", file: str | None = None,
-            source: str | None = None) -> DoctorReport:
+            source: str | None = None, principal_origin: str | None = None) -> DoctorReport:
     """Run the checklist for one table (and the output that writes to it, when given)."""
     alias = output.output if output is not None else None
 
@@ -174,7 +186,7 @@ def examine(cluster: Cluster, database: str, table: str, principal: str | None =
     else:
         items.append(Item("table", PASS, f"table {table} exists in {database}"))
         items.append(_schema(cluster, database, table, output, level, file, source))
-    items.append(_identity(cluster, database, principal))
+    items.append(_identity(cluster, database, principal, principal_origin))
     if table in names:
         items.append(_streaming(cluster, database, table))
         items.append(_failures(cluster, database, table))

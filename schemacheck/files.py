@@ -21,6 +21,18 @@ class Unreadable:
 
     file: str
     message: str
+    line: int | None = None
+    column: int | None = None
+
+    @classmethod
+    def of(cls, error) -> "Unreadable":
+        """From an InputError."""
+        return cls(error.file, error.message, error.line, error.column)
+
+    def __str__(self) -> str:
+        where = self.file + (f":{self.line}" if self.line is not None else "") + (
+            f":{self.column}" if self.line is not None and self.column is not None else "")
+        return f"{where}: {self.message}"
 
 
 def _position(data: bytes, offset: int) -> tuple[int, int]:

@@ -95,7 +95,8 @@ def test_a_missing_file_is_listed_in_json_and_exits_2(tmp_path):
     assert code == 2
     assert f"{missing}: no such file" in err
     files = json.loads(out)["files"]
-    assert files[1] == {"file": missing, "error": "no such file", "outputs": [], "diagnostics": []}
+    assert files[1] == {"file": missing, "error": "no such file", "line": None, "column": None, "outputs": [],
+                        "diagnostics": []}
 
 
 def test_utf16_with_bom_and_crlf_are_read(tmp_path):
@@ -116,7 +117,7 @@ def test_a_directory_means_its_query_files(tmp_path):
     empty = tmp_path / "empty"
     empty.mkdir()
     code, _, err = run_cli("infer", str(empty))
-    assert code == 2 and "no .asaql query files" in err
+    assert code == 2 and "no .asaql query, ASA project (asaproj.json, .asaproj) or ARM template" in err
 
 
 def test_compat_level_and_udf_types(tmp_path):

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 
 from schemacheck import diagnostics as D
 from schemacheck.records import record
-from schemacheck.asa.infer import OutputSchema, infer
+from schemacheck.asa.infer import InputShape, OutputSchema, infer
 from schemacheck.asa.parser import QuerySyntaxError, parse_query
 from schemacheck.asa.types import DEFAULT_COMPAT_LEVEL
 
@@ -28,20 +28,22 @@ class QueryAnalysis:
 
 
 def analyze(text: str, *, file: str | None = None, level: str = DEFAULT_COMPAT_LEVEL,
-            udf_types: Mapping[str, str | None] | None = None) -> QueryAnalysis:
-    """Parse and infer one query; `udf_types` maps UDF/UDA names to declared ASA types."""
+            udf_types: Mapping[str, str | None] | None = None,
+            input_shapes: Mapping[str, InputShape] | None = None, functions_complete: bool = False) -> QueryAnalysis:
+    """Parse and infer one query; `udf_types` maps UDF/UDA names to declared ASA types,
+    `input_shapes` input aliases to what the job knows of them (see infer.infer)."""
     # The tree and its results hold no reference cycles, so the cyclic garbage collector
     # would only walk them again and again (a third of the time on a 500 KB query).
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _analyze(text, file, level, udf_types)
+        return _analyze(text, file, level, udf_types, input_shapes, functions_complete)
     finally:
         if collecting:
             gc.enable()
 
 
-def _analyze(text, file, level, udf_types) -> QueryAnalysis:
+def _analyze(text, file, level, udf_types, input_shapes, functions_complete) -> QueryAnalysis:
     try:
         script = parse_query(text, file)
     except QuerySyntaxError as error:
@@ -49,7 +51,7 @@ def _analyze(text, file, level, udf_types) -> QueryAnalysis:
                                   error.line, error.end_column)
         return QueryAnalysis(file, (), (diagnostic,))
     try:
-        outputs, diagnostics = infer(script, level, udf_types, file)
+        outputs, diagnostics = infer(script, level, udf_types, file, input_shapes, functions_complete)
     except RecursionError:
         diagnostic = D.Diagnostic("SC001", D.ERROR, "the query nests expressions too deeply to analyse",
                                   file, 1, 1)

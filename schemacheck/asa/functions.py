@@ -191,3 +191,17 @@ METADATA_GROUPS = frozenset({"eventhub", "[eventhub]", "iothub", "[iothub]", "[u
 
 # Prefixes of user-defined functions (JavaScript/C#/ML UDFs) and aggregates.
 UDF_PREFIXES = ("udf", "uda")
+
+# Metadata fields a stream input adds to every event, by input kind: they appear in
+# `SELECT *` and can be read by name (asa-language reference 4.11). PartitionId is the
+# zero-based partition number; IoTHub is a record whose field types are not documented.
+INPUT_METADATA_FIELDS = {
+    "eventhub": (("EventProcessedUtcTime", DATETIME), ("EventEnqueuedUtcTime", DATETIME),
+                 ("PartitionId", BIGINT)),
+    "iothub": (("EventProcessedUtcTime", DATETIME), ("EventEnqueuedUtcTime", DATETIME),
+               ("PartitionId", BIGINT), ("IoTHub", RECORD)),
+    "blob": (("BlobName", NVARCHAR), ("EventProcessedUtcTime", DATETIME), ("BlobLastModifiedUtcTime", DATETIME),
+             ("PartitionId", BIGINT)),
+}
+IOTHUB_RECORD_FIELDS = ("MessageId", "CorrelationId", "ConnectionDeviceId", "ConnectionDeviceGenerationId",
+                        "EnqueuedTime")

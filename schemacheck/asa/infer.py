@@ -64,6 +64,18 @@ class OutputSchema:
         return not self.gaps
 
 
+@record
+class InputShape:
+    """What the job knows of an input beyond the query. `kind` ("eventhub", "iothub",
+    "blob") adds the metadata fields every event of such a stream input carries; `fields`
+    are the payload's fields as (name, ASA type or None, reason when None), from sample
+    data named by `source`; None when the payload's fields are not known."""
+
+    kind: str | None = None
+    fields: tuple[tuple[str, str | None, str | None], ...] | None = None
+    source: str | None = None
+
+
 # ---- relations: what a name in FROM stands for ----------------------------------
 
 
@@ -119,10 +131,13 @@ def _field_types(pairs, unknown: Ty | None = None) -> tuple[tuple[str, Ty], ...]
 
 
 class _Inferrer:
-    def __init__(self, level: str, udf_types: Mapping[str, str | None] | None, file: str | None) -> None:
+    def __init__(self, level: str, udf_types: Mapping[str, str | None] | None, file: str | None,
+                 input_shapes: Mapping[str, InputShape] | None = None, functions_complete: bool = False) -> None:
         self.level = level
         self.udf_types = {k.lower(): v for k, v in (udf_types or {}).items()}
         self.udf_types_given = udf_types is not None
+        self.functions_complete = functions_complete
+        self.input_shapes = {k.lower(): v for k, v in (input_shapes or {}).items()}
         self.file = file
         self.diagnostics: list[D.Diagnostic] = []
         self.steps: dict[str, _Relation] = {}
@@ -292,13 +307,40 @@ class _Inferrer:
             key = relation_node.text.lower()
             relation = self.steps.get(key) or self.inputs.get(key)
             if relation is None:
-                relation = _Relation("input", f"input {relation_node.text}", (),
-                                     (Gap(0, f"the columns of input {relation_node.text} are not declared "
-                                          f"(no CREATE TABLE)", source.span),))
+                relation = self.input_relation(relation_node.text, source.span)
         else:
             relation = self.query(relation_node, "subquery", "the subquery")
         name = source.name or A.Identifier("", "", source.span)
         return _Binding(name.text.lower(), name, relation)
+
+    def input_relation(self, name: str, span: A.Span) -> _Relation:
+        """An input without CREATE TABLE: its sample fields (if any), then the metadata fields
+        of its kind, which win over payload fields of the same name (ASA overwrites those)."""
+        shape = self.input_shapes.get(name.lower())
+        label = f"input {name}"
+        if shape is None:
+            return _Relation("input", label, (), (Gap(0, f"the columns of input {name} are not declared "
+                                                      f"(no CREATE TABLE)", span),))
+        metadata = F.INPUT_METADATA_FIELDS.get(shape.kind or "", ())
+        reserved = {n.lower() for n, _ in metadata}
+        columns = []
+        gaps: tuple[Gap, ...] = ()
+        if shape.fields is None:
+            gaps = (Gap(0, f"the columns of input {name} are not declared (no CREATE TABLE, no sample data)", span),)
+        else:
+            for field, kind, reason in shape.fields:
+                if field.lower() in reserved:
+                    continue
+                ty = T.known(kind) if kind else T.unknown(reason or f"the sample data of input {name} do not tell "
+                                                          f"the type of {field}", "input")
+                columns.append(_Col(self.out_name(field), field, ty, span))
+        for field, kind in metadata:
+            ty = T.known(kind)
+            if field == "IoTHub":
+                ty = T.record_type(_field_types((f, None) for f in F.IOTHUB_RECORD_FIELDS))
+            columns.append(_Col(self.out_name(field), field, ty, span))
+        label = f"input {name}" + (f" ({shape.source})" if shape.source and shape.fields is not None else "")
+        return _Relation("input", label, tuple(columns), gaps)
 
     def apply_binding(self, apply: A.Apply, scope: list[_Binding]) -> _Binding:
         function = apply.function.lowered_name
@@ -412,6 +454,8 @@ class _Inferrer:
                     self.report("SC005", f"{binding.relation.label} has no column {field.text}",
                                 field.span, query_column=field.text)
                     ty = T.unknown(f"{binding.relation.label} has no column {field.text}")
+                elif binding.relation.closed and binding.relation.kind == "input":
+                    ty = T.unknown(f"{field.text} is not in the sample data of {binding.relation.label}", "input")
                 else:
                     ty = T.unknown(f"{field.text} is a field of {binding.relation.label}, whose type the query "
                                    f"does not declare", "input")
@@ -450,6 +494,8 @@ class _Inferrer:
             labels = ", ".join(b.relation.label for b in scope)
             if any(b.relation.kind in ("step", "subquery") for b in scope):
                 self.report("SC005", f"no column {name.text} in {labels}", name.span, query_column=name.text)
+            elif any(b.relation.kind == "input" for b in scope):
+                return T.unknown(f"{name.text} is not in the sample data of {labels}", "input")
             return T.unknown(f"no source has a column {name.text}")
         if len(open_sources) == 1 and open_sources[0].relation.kind == "input":
             return T.unknown(f"{name.text} is a field of {open_sources[0].relation.label}, "
@@ -654,6 +700,11 @@ class _Inferrer:
         written = ".".join(p.text for p in call.name)
         function = call.name[1].text.lower()
         if function not in self.udf_types:
+            if self.functions_complete:
+                kind = "UDA" if call.name[0].text.lower() == "uda" else "UDF"
+                known = ", ".join(sorted(self.udf_types)) or "none"
+                self.report("SC610", f"{written}: the job defines no {kind} {call.name[1].text} (its functions: "
+                            f"{known}); ASA will not start the job", call.span)
             if self.udf_types_given:
                 return T.unknown(f"the job defines no function {call.name[1].text}", f"udf:{call.name[1].text}")
             return T.unknown(f"the return type of {written} is declared in the job's functions, which were not given",
@@ -779,8 +830,11 @@ def _is_system_timestamp(expr: A.ColumnRef) -> bool:
 
 def infer(script: A.Script, level: str = T.DEFAULT_COMPAT_LEVEL,
           udf_types: Mapping[str, str | None] | None = None,
-          file: str | None = None) -> tuple[list[OutputSchema], list[D.Diagnostic]]:
-    """The outputs of every query statement, in source order, and the findings on the way."""
-    inferrer = _Inferrer(level, udf_types, file)
+          file: str | None = None, input_shapes: Mapping[str, InputShape] | None = None,
+          functions_complete: bool = False) -> tuple[list[OutputSchema], list[D.Diagnostic]]:
+    """The outputs of every query statement, in source order, and the findings on the way.
+    `input_shapes` describe inputs (by alias) that the query does not declare; with
+    `functions_complete`, `udf_types` lists every function the job defines (SC610)."""
+    inferrer = _Inferrer(level, udf_types, file, input_shapes, functions_complete)
     outputs = inferrer.run(script)
     return outputs, inferrer.diagnostics

@@ -46,7 +46,8 @@ def analysis_dict(analysis: QueryAnalysis) -> dict:
 
 
 def _unreadable(entry: Unreadable) -> dict:
-    return {"file": entry.file, "error": entry.message, "outputs": [], "diagnostics": []}
+    return {"file": entry.file, "error": entry.message, "line": entry.line, "column": entry.column,
+            "outputs": [], "diagnostics": []}
 
 
 def infer_document(entries: Iterable[QueryAnalysis | Unreadable]) -> dict:

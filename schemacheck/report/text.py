@@ -20,6 +20,20 @@ def _source_line(source: str | None, line: int) -> str | None:
     return None
 
 
+SNIPPET_WIDTH = 100   # a longer line (a query held in one JSON string) is shown around the column
+
+
+def _window(text: str, column: int, width: int) -> tuple[str, int, int]:
+    """The part of a long line around `column`: (text, new column, caret width)."""
+    if len(text) <= SNIPPET_WIDTH:
+        return text, column, width
+    start = max(0, min(column - 1 - SNIPPET_WIDTH // 3, len(text) - SNIPPET_WIDTH))
+    end = start + SNIPPET_WIDTH
+    shown = ("…" if start else "") + text[start:end] + ("…" if end < len(text) else "")
+    column = column - start + (1 if start else 0)
+    return shown, column, max(1, min(width, end - start - (column - 1)))
+
+
 def render_diagnostic(diagnostic: D.Diagnostic, source: str | None) -> str:
     """`severity[CODE]: message`, the place, the source line with a caret, and the fix."""
     out = [f"{diagnostic.severity}[{diagnostic.code}]: {diagnostic.message}"]
@@ -32,9 +46,10 @@ def render_diagnostic(diagnostic: D.Diagnostic, source: str | None) -> str:
         if diagnostic.end_line == diagnostic.line and diagnostic.end_column:
             width = max(1, diagnostic.end_column - diagnostic.column)
         width = min(width, max(1, len(text) - diagnostic.column + 1))
+        text, column, width = _window(text, diagnostic.column, width)
         out.append(f" {gutter} |")
         out.append(f" {diagnostic.line} | {text}")
-        out.append(f" {gutter} | {' ' * (diagnostic.column - 1)}{'^' * width}")
+        out.append(f" {gutter} | {' ' * (column - 1)}{'^' * width}")
     if diagnostic.fix:
         out.append(f"  = fix: {diagnostic.fix}")
     return "\n".join(out)
@@ -84,12 +99,12 @@ def render_outputs(analysis: QueryAnalysis) -> str:
     return "\n".join(out)
 
 
-def _output_line(check, diagnostics) -> str:
+def _output_line(check, diagnostics, file: str) -> str:
     output = check.output
     where = output.output_span or output.span
     head = f"  {output.output} (line {where.line})"
-    mine = [d for d in diagnostics if d.output == output.output and d.line >= output.span.line
-            and d.line <= output.span.end_line]
+    mine = [d for d in diagnostics if d.output == output.output and d.file == file and d.line >= output.span.line
+            and d.line <= (output.span.end_line or output.span.line)]
     findings = summary(mine, skip_zero=True) or "ok"
     if check.status == "compared":
         table = check.table
@@ -101,15 +116,37 @@ def _output_line(check, diagnostics) -> str:
     return f"{head}: no table to compare with"
 
 
+_FORMS = {"vscode": "VS Code project", "vs": "Visual Studio project", "arm": "ARM template"}
+
+
+def _job_line(check) -> str:
+    """` (job NAME, VS Code project asaproj.json; level 1.0 from JobConfig.json:4)`, or the level alone."""
+    found = getattr(check, "job", None)
+    parts = []
+    if found is not None and found.job.form != "query":
+        job = found.job
+        described = f"job {job.name}, " if job.name else ""
+        described += f"{_FORMS[job.form]} {display_path(job.source)}"
+        if found.parameters:
+            described += f" with {display_path(found.parameters)}"
+        if found.also:
+            described += f"; also deployed by {', '.join(display_path(a) for a in found.also)}"
+        parts.append(described)
+    if getattr(check, "level_origin", None) and check.level_origin != "default":
+        parts.append(f"level {check.level} from {check.level_origin}")
+    return f" ({'; '.join(parts)})" if parts else ""
+
+
 def render_check(checks, sources: Mapping[str, str]) -> str:
     """Per file: each output and its table, the diagnostics, and a one-line summary."""
     blocks = []
     total: list[D.Diagnostic] = []
     for check in checks:
-        block = [check.file] + [_output_line(c, check.diagnostics) for c in check.outputs]
+        block = [check.file + _job_line(check)] + [_output_line(c, check.diagnostics, check.file)
+                                                   for c in check.outputs]
         for diagnostic in check.diagnostics:
             block.append("")
-            block.append(render_diagnostic(diagnostic, sources.get(check.file)))
+            block.append(render_diagnostic(diagnostic, sources.get(diagnostic.file)))
         block.append("")
         block.append(f"{check.file}: {summary(check.diagnostics)}")
         blocks.append("\n".join(block))
@@ -129,7 +166,7 @@ def render_infer(analyses: Iterable[QueryAnalysis], sources: Mapping[str, str]) 
             block.append(tables)
         for diagnostic in analysis.diagnostics:
             block.append("")
-            block.append(render_diagnostic(diagnostic, sources.get(analysis.file or "")))
+            block.append(render_diagnostic(diagnostic, sources.get(diagnostic.file or analysis.file or "")))
         block.append("")
         block.append(f"{analysis.file}: {summary(analysis.diagnostics)}")
         blocks.append("\n".join(block))

@@ -1,0 +1,124 @@
+"""Findings about a job rather than its query (rules SC601-SC607): outputs the query and
+the job disagree on, identity and authentication for ADX, the compatibility level, the
+data locale and the output error policy. Pure: a Job, the analysis and the per-output
+check results in, diagnostics out.
+"""
+
+from __future__ import annotations
+
+from schemacheck import diagnostics as D
+from schemacheck.asa.analysis import QueryAnalysis
+from schemacheck.config import ADX
+from schemacheck.jobs.model import Job, Note, Where
+
+# Cultures whose numbers ASA would write with a decimal point, as ADX's CSV parser reads
+# them: by language, and the regions that differ from their language's usual separator
+# (.NET's culture data). Everything else is treated as a decimal comma.
+DECIMAL_POINT_LANGUAGES = {"en", "ja", "zh", "ko", "he", "th", "hi", "ms", "ta", "te", "mr", "gu", "kn", "ml",
+                           "pa", "bn", "ur", "fil", "ga", "cy", "mt", "sw", "yo", "ha", "ig", "zu", "xh", "am",
+                           "my", "km", "lo", "ne", "si", "dv", "mn", "bo", "ug", "ar", "fa", "iu", "chr", "haw",
+                           "mi", "sm", "to", "gd"}
+DECIMAL_POINT_CULTURES = {"es-mx", "es-us", "es-pr", "es-gt", "es-hn", "es-ni", "es-pa", "es-sv", "es-do",
+                          "es-pe", "es-419", "de-ch", "de-li", "fr-ch", "it-ch", "rm-ch", "pt-mz"}
+DECIMAL_COMMA_EXCEPTIONS = {"ar-dz", "ar-ma", "ar-tn", "ar-ly", "fa-ir", "en-za", "en-dk", "en-de", "en-nl",
+                            "en-be", "en-fi", "en-se", "en-at", "en-si", "en-ch"}
+INVARIANT_CULTURES = {"", "iv", "invariant", "invariant language", "invariant culture", "invariantculture"}
+
+BLOCKING_POLICIES = {"retry", "stop"}
+
+
+def decimal_point(culture: str) -> bool:
+    """Whether `culture` (en-US, de_DE, "Invariant Language") writes a decimal point."""
+    name = culture.strip().replace("_", "-").lower()
+    if name in INVARIANT_CULTURES:
+        return True
+    if name in DECIMAL_COMMA_EXCEPTIONS:
+        return False
+    if name in DECIMAL_POINT_CULTURES:
+        return True
+    return name.split("-")[0] in DECIMAL_POINT_LANGUAGES
+
+
+def at(code: str, message: str, where: Where | None, fallback: str, **fields) -> D.Diagnostic:
+    file = where.file if where is not None else fallback
+    line = where.line if where is not None and where.line else 1
+    column = where.column if where is not None and where.column else 1
+    return D.Diagnostic(code, D.RULES[code].severity, message, file, line, column, **fields)
+
+
+def note_diagnostic(note: Note, **fields) -> D.Diagnostic:
+    return at(note.code, note.message, note.where, note.where.file, **fields)
+
+
+def _outputs_unreadable(job: Job) -> bool:
+    """Whether an Output file of the project could not be read (then the outputs are partial)."""
+    return any(n.code == "SC609" and n.message.lower().startswith("output") for n in job.notes)
+
+
+def query_findings(job: Job, analysis: QueryAnalysis) -> list[D.Diagnostic]:
+    """SC601 at each INTO naming an output the job does not define (query positions)."""
+    if job.outputs is None or _outputs_unreadable(job):
+        return []
+    defined = {o.alias.lower() for o in job.outputs}
+    names = ", ".join(sorted(o.alias for o in job.outputs)) or "none"
+    found = []
+    for output in analysis.outputs:
+        if output.output.lower() in defined or output.output_span is None:
+            continue
+        found.append(D.make("SC601", f"INTO {output.output}: the job defines no output {output.output} (its outputs: "
+                            f"{names}); ASA will not start the job", output.output_span, analysis.file,
+                            output=output.output))
+    return found
+
+
+def job_findings(job: Job, analysis: QueryAnalysis, checks, level_stated: bool,
+                 findings: list[D.Diagnostic]) -> list[D.Diagnostic]:
+    """SC602-SC607 and the readers' notes; `findings` are the query's diagnostics so far
+    (SC607 explains the consequence of their errors)."""
+    result = [note_diagnostic(n) for n in job.notes]
+    source = job.source
+    written = {o.output.lower() for o in analysis.outputs}
+    adx_aliases = {c.output.output.lower() for c in checks if c.kind == ADX}
+    for output in job.outputs or ():
+        if output.kind == ADX:
+            adx_aliases.add(output.alias.lower())
+        if output.alias.lower() not in written and analysis.outputs:
+            result.append(at("SC602", f"output {output.alias} is defined by the job but no statement writes INTO it",
+                             output.where, source, output=output.alias))
+        mode = output.authentication
+        if output.kind == ADX and mode is not None and mode.replace(" ", "").lower() not in (
+                "msi", "managedidentity", "systemassignedmanagedidentity", "userassignedmanagedidentity"):
+            result.append(at("SC603", f"output {output.alias} authenticates with {mode}; Azure Data Explorer accepts "
+                             "only the job's managed identity", output.where, source, output=output.alias,
+                             fix="set the output's authentication mode to Msi (managed identity)"))
+    if adx_aliases and job.identity.kind == "none":
+        what = ("JobConfig does not turn on UseSystemAssignedIdentity" if job.form in ("vscode", "vs")
+                else "the streaming job has no identity")
+        result.append(at("SC604", f"{what}, but output(s) {', '.join(sorted(adx_aliases))} write to Azure Data "
+                         "Explorer, which accepts only the job's managed identity", job.identity.where, source))
+    if not level_stated and job.form != "query":
+        result.append(at("SC605", "the job does not state its compatibility level; checked as 1.2", None, source))
+    locale = job.data_locale.value
+    if locale is not None and not decimal_point(locale) and adx_aliases:
+        risky = sorted({f"{c.output.output}.{column.name}" for c in checks if c.kind == ADX
+                        for column in c.output.columns if column.type in ("float", "datetime")})
+        if risky:
+            shown = ", ".join(risky[:5]) + (f" and {len(risky) - 5} more" if len(risky) > 5 else "")
+            result.append(at("SC606", f"the job's data locale {locale} writes numbers with a decimal comma, which "
+                             f"Azure Data Explorer's CSV ingestion does not read as real: {shown}",
+                             job.data_locale.where, source,
+                             fix="set the job's data locale to en-US, or CAST those values to nvarchar(max)"))
+    policy = job.error_policy.value
+    failing = sorted({d.output for d in findings if d.severity == D.ERROR and d.output
+                      and d.output.lower() in adx_aliases and d.code not in ("SC601",)})
+    if failing and job.form != "query":
+        outputs = ", ".join(failing)
+        if policy is not None and policy.lower() == "drop":
+            message = (f"the job's output error policy is Drop: events that do not fit the table of {outputs} are "
+                       "dropped without a trace but the diagnostic logs")
+        else:
+            named = f"is {policy}" if policy else "is not stated, so it is Retry (the default)"
+            message = (f"the job's output error policy {named}: the first event that does not fit the table of "
+                       f"{outputs} is retried forever, blocking that output and every output sharing its input")
+        result.append(at("SC607", message, job.error_policy.where, source))
+    return result

@@ -1,0 +1,253 @@
+"""Command-line paths -> the jobs to check, each once.
+
+A path may be a query (`.asaql`), a VS Code project (`asaproj.json` or its folder), a
+Visual Studio project (`.asaproj`), an ARM template (`--parameters FILE`, else a
+`<name>.parameters.json` beside it), any other file of a project (a pre-commit hook
+passes the files that changed: `JobConfig.json`, `Outputs/x.json`, a saved schema), or
+a directory, which is searched for all of these.
+
+- A query is checked with its project's settings when a project above it names it as its
+  start file; else it is a lone query.
+- A template that deploys the same query with the same outputs as a project found in the
+  same run is that project's job (`Found.also`), not a second one.
+- A file that belongs to no job (a schema file of a folder with schemacheck.toml) stands
+  for the queries of that folder.
+- `.bicep` files are not read: the error says to compile them with `bicep build`.
+
+Every path yields its jobs or an `Unreadable` naming the file and the problem; one bad
+project never hides the others.
+"""
+
+from __future__ import annotations
+
+import os
+
+from schemacheck.errors import InputError
+from schemacheck.files import QUERY_SUFFIXES, Unreadable, display_path
+from schemacheck.jobs.model import Job, Query
+from schemacheck.records import record
+
+PROJECT_FILE = "asaproj.json"
+VS_PROJECT_SUFFIX = ".asaproj"
+SKIPPED_DIRECTORIES = {"node_modules", "__pycache__", "bin", "obj", "venv", "site-packages"}
+
+
+@record
+class Found:
+    """A job and how it was found: the parameters file of a template, and the templates
+    that deploy the same job (reported with it, not again)."""
+
+    job: Job
+    parameters: str | None = None
+    also: tuple[str, ...] = ()
+
+
+def bicep_error(path: str) -> InputError:
+    return InputError("a Bicep file is not read directly: compile it with `bicep build "
+                      f"{display_path(path)}` (or `az bicep build --file {display_path(path)}`) and check "
+                      "the .json template it writes", path)
+
+
+def lone_query(path: str) -> Job:
+    from schemacheck.files import read_query
+
+    return Job(None, "query", path, os.path.dirname(path) or ".", Query(read_query(path), path))
+
+
+def _parameters_beside(template: str) -> str | None:
+    stem = template[:-5] if template.lower().endswith(".json") else template
+    candidate = stem + ".parameters.json"
+    return candidate if os.path.isfile(candidate) else None
+
+
+def _is_parameters_file(path: str) -> bool:
+    return path.lower().endswith(".parameters.json")
+
+
+def _template_text(path: str) -> bool:
+    from schemacheck.jobs.arm import looks_like_template
+
+    try:
+        with open(path, encoding="utf-8", errors="replace") as handle:
+            return looks_like_template(handle.read())
+    except OSError:
+        return False
+
+
+class _Finder:
+    def __init__(self, parameters: str | None) -> None:
+        self.parameters = parameters
+        self.results: list[Found | Unreadable] = []
+        self.seen: set[tuple] = set()
+        self.claimed_queries: set[str] = set()
+
+    # ---- adding ---------------------------------------------------------------
+    def _once(self, key: tuple) -> bool:
+        if key in self.seen:
+            return False
+        self.seen.add(key)
+        return True
+
+    def project(self, path: str) -> None:
+        from schemacheck.jobs.project import read_vs_project, read_vscode_project
+
+        if not self._once(("project", os.path.realpath(path))):
+            return
+        try:
+            job = read_vs_project(path) if path.lower().endswith(VS_PROJECT_SUFFIX) else read_vscode_project(path)
+        except InputError as error:
+            self.results.append(Unreadable.of(error) if error.file else Unreadable(path, error.message))
+            return
+        if job.query is not None:
+            self.claimed_queries.add(os.path.realpath(job.query.file))
+        self.results.append(Found(job))
+
+    def template(self, path: str, parameters: str | None) -> None:
+        from schemacheck.jobs.arm import read_template
+
+        parameters = parameters or _parameters_beside(path)
+        key = ("template", os.path.realpath(path), os.path.realpath(parameters) if parameters else None)
+        if not self._once(key):
+            return
+        try:
+            jobs = read_template(path, parameters)
+        except InputError as error:
+            self.results.append(Unreadable.of(error) if error.file else Unreadable(path, error.message))
+            return
+        if not jobs:
+            self.results.append(Unreadable(path, "holds no Microsoft.StreamAnalytics/streamingjobs resource"))
+        self.results.extend(Found(job, parameters) for job in jobs)
+
+    def query(self, path: str, alone: bool = False) -> None:
+        """A query file: its project's job when a project above names it, else a lone query."""
+        if not alone:
+            from schemacheck.jobs.project import find_project_for
+
+            project = find_project_for(path)
+            if project is not None:
+                self.project(project)
+                return
+        real = os.path.realpath(path)
+        if not self._once(("query", real)):
+            return
+        try:
+            job = lone_query(path)
+        except InputError as error:
+            self.results.append(Unreadable.of(error) if error.file else Unreadable(path, error.message))
+            return
+        self.results.append(Found(job))
+
+    # ---- paths ----------------------------------------------------------------
+    def path(self, path: str) -> None:
+        lowered = path.lower()
+        if os.path.isdir(path):
+            self.directory(path)
+        elif not os.path.exists(path):
+            self.results.append(Unreadable(path, "no such file"))
+        elif lowered.endswith(".bicep") or lowered.endswith(".bicepparam"):
+            self.results.append(Unreadable.of(bicep_error(path)))
+        elif os.path.basename(lowered) == PROJECT_FILE or lowered.endswith(VS_PROJECT_SUFFIX):
+            self.project(path)
+        elif lowered.endswith(QUERY_SUFFIXES):
+            self.query(path)
+        elif lowered.endswith(".json") and not _is_parameters_file(path) and _template_text(path):
+            self.template(path, self.parameters)
+        else:
+            self.other_file(path)
+
+    def other_file(self, path: str) -> None:
+        """A file of a project, a template's parameters, a schema file, or (explicitly given)
+        a query with another suffix."""
+        from schemacheck.jobs.project import find_project_for
+
+        project = find_project_for(path)
+        if project is not None:
+            self.project(project)
+            return
+        if _is_parameters_file(path):
+            template = path[: -len(".parameters.json")] + ".json"
+            if os.path.isfile(template):
+                self.template(template, path)
+                return
+        owner = _config_folder(path)
+        if owner is not None:
+            before = len(self.results)
+            self.directory(owner, quiet=True)
+            if len(self.results) > before:
+                return
+        if path.lower().endswith((".json", ".kql", ".csl", ".csv", ".toml")):
+            self.results.append(Unreadable(path, "is not a query, an ASA project or a template, and no job uses "
+                                                 "it; give the query, project or template to check"))
+            return
+        self.query(path, alone=True)
+
+    def directory(self, root: str, quiet: bool = False) -> None:
+        projects, queries, templates = [], [], []
+        for directory, subdirectories, names in os.walk(root):
+            subdirectories[:] = sorted(d for d in subdirectories
+                                       if not d.startswith(".") and d not in SKIPPED_DIRECTORIES)
+            for name in sorted(names):
+                path = os.path.join(directory, name)
+                lowered = name.lower()
+                if lowered == PROJECT_FILE or lowered.endswith(VS_PROJECT_SUFFIX):
+                    projects.append(path)
+                elif lowered.endswith(QUERY_SUFFIXES):
+                    queries.append(path)
+                elif lowered.endswith(".json") and not _is_parameters_file(name) and _template_text(path):
+                    templates.append(path)
+        if not (projects or queries or templates):
+            if not quiet:
+                self.results.append(Unreadable(root, "no .asaql query, ASA project (asaproj.json, .asaproj) or ARM "
+                                                     "template of a streaming job in this directory"))
+            return
+        for path in projects:
+            self.project(path)
+        for path in templates:
+            self.template(path, None)
+        for path in queries:
+            if os.path.realpath(path) not in self.claimed_queries:
+                self.query(path)
+
+    # ---- the same job reached as a project and as a template ------------------
+    def merged(self) -> list[Found | Unreadable]:
+        projects = [f for f in self.results if isinstance(f, Found) and f.job.form in ("vscode", "vs")]
+        result: list[Found | Unreadable] = []
+        also: dict[int, list[str]] = {}
+        for found in self.results:
+            if isinstance(found, Found) and found.job.form == "arm":
+                twin = next((p for p in projects if _same_job(p.job, found.job)), None)
+                if twin is not None:
+                    also.setdefault(id(twin), []).append(found.job.source)
+                    continue
+            result.append(found)
+        return [f._replace(also=tuple(also[id(f)])) if isinstance(f, Found) and id(f) in also else f
+                for f in result]
+
+
+def _normalised_query(job: Job) -> str | None:
+    if job.query is None:
+        return None
+    return "\n".join(line.rstrip() for line in job.query.text.strip().splitlines())
+
+
+def _same_job(project: Job, template: Job) -> bool:
+    if _normalised_query(project) is None or _normalised_query(project) != _normalised_query(template):
+        return False
+    aliases = {o.alias.lower() for o in project.outputs or ()}
+    return aliases == {o.alias.lower() for o in template.outputs or ()}
+
+
+def _config_folder(path: str) -> str | None:
+    """The folder of the nearest schemacheck.toml (or pyproject.toml naming schemacheck) above `path`."""
+    from schemacheck.config import find_config
+
+    config = find_config(path)
+    return os.path.dirname(config.path) or "." if config.path else None
+
+
+def find_jobs(paths: list[str], parameters: str | None = None) -> list[Found | Unreadable]:
+    """The jobs the paths stand for, each once, in the order found (see the module doc)."""
+    finder = _Finder(parameters)
+    for path in paths:
+        finder.path(path)
+    return finder.merged()
