@@ -169,6 +169,10 @@ class _Finder:
             if os.path.isfile(template):
                 self.template(template, path)
                 return
+        enclosing = _enclosing_project(path)
+        if enclosing is not None:
+            self.project(enclosing)
+            return
         owner = _config_folder(path)
         if owner is not None:
             before = len(self.results)
@@ -235,6 +239,27 @@ def _same_job(project: Job, template: Job) -> bool:
         return False
     aliases = {o.alias.lower() for o in project.outputs or ()}
     return aliases == {o.alias.lower() for o in template.outputs or ()}
+
+
+def _enclosing_project(path: str) -> str | None:
+    """The project file (asaproj.json, else a .asaproj) of the nearest folder above `path`
+    that has one, stopping at the top of a git work tree: a saved schema under a project's
+    schemas/ folder belongs to that project's job."""
+    directory = os.path.dirname(os.path.abspath(path))
+    while True:
+        try:
+            names = sorted(os.listdir(directory))
+        except OSError:
+            names = []
+        if PROJECT_FILE in names:
+            return os.path.join(directory, PROJECT_FILE)
+        legacy = [n for n in names if n.lower().endswith(VS_PROJECT_SUFFIX)]
+        if legacy:
+            return os.path.join(directory, legacy[0])
+        parent = os.path.dirname(directory)
+        if ".git" in names or parent == directory:
+            return None
+        directory = parent
 
 
 def _config_folder(path: str) -> str | None:

@@ -1,0 +1,661 @@
+"""ASA projects on disk -> Job: VS Code `asaproj.json` and Visual Studio `.asaproj`.
+
+    read_vscode_project(path) -> Job(form="vscode")     asaproj.json
+    read_vs_project(path) -> Job(form="vs")             a legacy MSBuild .asaproj
+    find_project_for(path) -> project file | None       the project a query (or a file it lists) belongs to
+
+Contract:
+- The project file is followed, not the folders: only the files its entries name are read,
+  relative to the project file, `\\` or `/` separated, keys and subTypes in any case.
+- InputError (fatal, exit 2) only when the project file itself is unusable: missing, not
+  JSON / not XML, a DOCTYPE in the XML, no query to be found (the message lists the .asaql
+  files next to it). Everything else that cannot be used (a listed file missing or not JSON,
+  an entry or value not understood, a sample not readable) is an SC609 Note and the job
+  still loads. Notes about a listed file start with its subType ("Output file X ...") so a
+  caller can tell which findings they explain (an INTO alias whose Output file is missing).
+- `outputs`, `inputs`, `functions` are tuples (empty when none is configured).
+- Identity: UseSystemAssignedIdentity true -> "system"; else a user-assigned identity when the
+  job config describes one (`Identity: {Type: UserAssigned, UserAssignedIdentities: ...}`, an
+  `Identity` string holding a resource id, or a `UserAssignedIdentity*` key) -> "user";
+  else "none" when a job config was read, "unknown" when there is none.
+- A Sample's `where` is its mock's FilePath value; an Output's its Name.
+- .asaproj elements are matched by local name, so the MSBuild namespace may be there or not.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+
+from schemacheck.errors import InputError
+from schemacheck.files import read_query, read_text_file
+from schemacheck.jobs.jsonfile import JsonFile, get, key, load_json, text_value
+from schemacheck.jobs.kinds import project_input_kind, project_output_kind
+from schemacheck.jobs.model import Function, Identity, Input, Job, Note, Output, Query, Sample, Setting, Where
+
+FILE_PROBLEM = "SC609"      # job-file-problem: a listed file missing, unreadable or not understood
+
+PROJECT_JSON = "asaproj.json"
+VS_PROJECT_SUFFIX = ".asaproj"
+QUERY_SUFFIX = ".asaql"
+
+# Normalised subType -> (the spelling used in messages, what is lost when its file cannot be read).
+SUBTYPES = {
+    "input": ("Input", "the input it defines (by its file name, '{stem}') is unknown"),
+    "inputmock": ("InputMock", "its local sample data is not used"),
+    "output": ("Output", "the output it defines (by its file name, '{stem}') is unknown and not checked"),
+    "jobconfig": ("JobConfig", "the job's compatibility level, data locale, output error policy and "
+                               "identity are unknown"),
+    "jsfunction": ("JSFunction", "the function it defines (by its file name, '{stem}') and its return "
+                                 "type are unknown"),
+    "csharpfunction": ("CSharpFunction", "the function it defines (by its file name, '{stem}') and its "
+                                         "return type are unknown"),
+}
+
+# Input `Type` (normalised) -> stream (True) or reference data (False).
+INPUT_STREAM = {"datastream": True, "stream": True, "referencedata": False, "reference": False}
+
+# InputMock `Format` / `Serialization.Type` (lower case) -> Sample.format; None: not read.
+SAMPLE_FORMATS = {"json": "json", "csv": "csv", "customclr": None, "avro": None, "parquet": None,
+                  "delta": None, "protobuf": None}
+
+# Misspelt `*Properties` keys of VS-era files -> the DataSourceType they belong to (normalised).
+PROPERTIES_ALIASES = {"powellbi": "powerbi", "azuredatalakestore": "datalakestore"}
+
+ADX_CLUSTER_KEYS = ("Cluster", "ClusterUri", "ClusterUrl", "Uri")
+USER_IDENTITY_KEYS = ("UserAssignedIdentities", "UserAssignedIdentity", "UserAssignedIdentityId",
+                      "UserAssignedIdentityResourceId")
+TRUE_WORDS = ("true", "1", "yes")
+FUNCTION_SUFFIXES = (".js.json", ".json", ".js")
+
+
+# ---- reading an ASA project ------------------------------------------------------------------
+
+
+def read_vscode_project(path: str) -> Job:
+    """The job an `asaproj.json` describes (see the module doc)."""
+    project = load_json(path, "ASA project file (asaproj.json)")
+    data = project.data
+    if not isinstance(data, dict):
+        raise InputError("is not an ASA project: expected a JSON object with startFile and "
+                         "configurations", path, *project.where()[1:])
+    root = _root_of(path)
+    name = _text(data, "name") or os.path.basename(os.path.abspath(root))
+    reader = _ProjectReader(path, root, name)
+
+    start_key = key(data, "startFile")
+    start = data.get(start_key) if start_key else None
+    if start is None or start == "":
+        query_path = reader.query_path(None, Where(path, 1, 1), None)
+    else:
+        query_path = reader.query_path(start, project.where((start_key,)), "startFile")
+
+    configurations_key = key(data, "configurations")
+    configurations = data.get(configurations_key) if configurations_key else []
+    if configurations is None:
+        configurations = []
+    if not isinstance(configurations, list):
+        raise InputError("configurations is not a list of {filePath, subType} entries", path,
+                         *project.where((configurations_key,))[1:])
+    for index, entry in enumerate(configurations):
+        reader.read_json_entry(project, (configurations_key, index), entry)
+
+    return reader.job("vscode", query_path)
+
+
+def read_vs_project(path: str) -> Job:
+    """The job a Visual Studio `.asaproj` (MSBuild XML) describes (see the module doc)."""
+    import xml.etree.ElementTree as ElementTree
+
+    text = read_text_file(path, "Visual Studio ASA project (.asaproj)")
+    searchable = _without_comments(text)
+    declaration = re.search(r"<!(DOCTYPE|ENTITY)\b", searchable)
+    if declaration:
+        raise InputError(f"declares a {declaration.group(1)}, which an .asaproj never has; XML with "
+                         "DOCTYPE or ENTITY declarations is refused rather than have its entities "
+                         "expanded", path,
+                         *_line_column(text, declaration.start()))
+    try:
+        tree = ElementTree.fromstring(text)
+    except ElementTree.ParseError as error:
+        line, column = error.position
+        reason = str(error).split(":")[0]
+        raise InputError(f"not valid XML ({reason}); expected a Visual Studio ASA project",
+                         path, line, column + 1) from None
+    except (ValueError, RecursionError) as error:
+        raise InputError(f"cannot be read as XML ({error}); expected a Visual Studio ASA project",
+                         path) from None
+    if _local_name(tree.tag) != "Project":
+        raise InputError(f"is not an MSBuild project: its root element is <{_local_name(tree.tag)}>, "
+                         "not <Project>", path, 1, 1)
+
+    elements = [element for element in tree.iter() if isinstance(element.tag, str)]
+    properties = {}     # the first non-empty StartFile and Name of the PropertyGroups
+    for group in elements:
+        if _local_name(group.tag) != "PropertyGroup":
+            continue
+        for element in group:
+            name = _local_name(element.tag)
+            if name in ("StartFile", "Name") and name not in properties and (element.text or "").strip():
+                properties[name] = element.text.strip()
+    root = _root_of(path)
+    name = properties.get("Name") or os.path.splitext(os.path.basename(path))[0]
+    reader = _ProjectReader(path, root, name)
+    scripts = [element.get("Include") for element in elements
+               if _local_name(element.tag) == "Script" and element.get("Include")]
+    includes = _IncludePositions(path, searchable)
+
+    if "StartFile" in properties:
+        start_match = re.search(r"<(?:[\w.-]+:)?StartFile\b[^>]*>\s*", searchable)
+        start_where = Where(path, *_line_column(text, start_match.end())) if start_match else Where(path)
+        query_path = reader.query_path(properties["StartFile"], start_where, "StartFile")
+    elif len(scripts) == 1:
+        query_path = reader.query_path(scripts[0], includes.where(scripts[0]), "Script Include")
+    elif scripts:
+        raise InputError("names several scripts (" + ", ".join(scripts) + ") and no <StartFile>; "
+                         "add <StartFile> to say which one the job runs", path, 1, 1)
+    else:
+        query_path = reader.query_path(None, Where(path, 1, 1), None)
+
+    for element in elements:
+        if _local_name(element.tag) != "Configure":
+            continue
+        written = element.get("Include")
+        subtype = element.get("SubType")
+        for child in element:
+            if isinstance(child.tag, str) and _local_name(child.tag) == "SubType":
+                subtype = (child.text or "").strip()
+        where = includes.where(written) if written else Where(path)
+        reader.read_entry(written, subtype, where, where)
+
+    return reader.job("vs", query_path)
+
+
+class _ProjectReader:
+    """Collects what the files a project lists say; every unusable part becomes a note."""
+
+    def __init__(self, project: str, root: str, name: str) -> None:
+        self.project = project
+        self.root = root
+        self.name = name
+        self.notes: list[Note] = []
+        self.outputs: list[Output] = []
+        self.inputs: list[Input] = []
+        self.functions: list[Function] = []
+        self.samples: list[Sample] = []
+        self.settings: dict[str, Setting] = {}
+        self.identity = Identity()
+        self.config_read = False
+
+    def note(self, message: str, where: Where) -> None:
+        self.notes.append(Note(FILE_PROBLEM, message, where))
+
+    def job(self, form: str, query_path: str) -> Job:
+        query = Query(read_query(query_path), query_path)
+        return Job(self.name, form, self.project, self.root, query,
+                   compat_level=self.settings.get("CompatibilityLevel", Setting()),
+                   data_locale=self.settings.get("DataLocale", Setting()),
+                   error_policy=self.settings.get("OutputErrorPolicy", Setting()),
+                   identity=self.identity,
+                   outputs=tuple(self.outputs), inputs=tuple(self.inputs),
+                   functions=tuple(self.functions), samples=tuple(self.samples),
+                   notes=tuple(self.notes))
+
+    # -- the query
+
+    def query_path(self, written: object, where: Where, what: str | None) -> str:
+        """The query file a project names (`written`), or its directory's only .asaql."""
+        if what is None:
+            queries = _queries_in(self.root)
+            if len(queries) == 1:
+                self.note(f"the project names no start file; its directory's only query "
+                          f"{queries[0]} is used", where)
+                return os.path.normpath(os.path.join(self.root, queries[0]))
+            raise InputError(f"names no start file (the query the job runs), and {_listing(queries)}",
+                             self.project, where.line, where.column)
+        resolved = self.resolve(written)
+        if resolved is None:
+            raise InputError(f"{what} is not a file name: {_shown(repr(written))}", self.project,
+                             where.line, where.column)
+        if not os.path.isfile(resolved):
+            queries = _queries_in(self.root)
+            raise InputError(f"{what} {_shown(str(written))} of project {_shown(self.name)} "
+                             f"{_absence(resolved)}; {_listing(queries)}",
+                             self.project, where.line, where.column)
+        return resolved
+
+    def resolve(self, written: object, base: str | None = None) -> str | None:
+        """A path the project writes, relative to `base` (the project's directory); None if it
+        is not a usable file name."""
+        if not isinstance(written, str) or not written.strip() or "\x00" in written:
+            return None
+        try:
+            os.fsencode(written)
+        except (UnicodeError, ValueError):
+            return None
+        return os.path.normpath(os.path.join(base or self.root, written.strip().replace("\\", "/")))
+
+    # -- the configured files
+
+    def read_json_entry(self, project: JsonFile, at: tuple, entry: object) -> None:
+        if not isinstance(entry, dict):
+            self.note(f"configuration entry {at[-1] + 1} is not a {{filePath, subType}} object; it is "
+                      "ignored", project.where(at))
+            return
+        path_key = key(entry, "filePath", "path")
+        subtype_key = key(entry, "subType")
+        where = project.where(at + (path_key,)) if path_key else project.where(at)
+        subtype_where = project.where(at + (subtype_key,)) if subtype_key else where
+        self.read_entry(entry.get(path_key) if path_key else None,
+                        entry.get(subtype_key) if subtype_key else None, where, subtype_where)
+
+    def read_entry(self, written: object, subtype: object, where: Where, subtype_where: Where) -> None:
+        """Read one configured file (an asaproj.json entry or a <Configure> item)."""
+        if not isinstance(written, str) or not written.strip():
+            self.note(f"a configuration entry (subType {_shown(str(subtype))}) names no file; it is "
+                      "ignored", where)
+            return
+        shown = _shown(written)
+        normalised = _normalised(subtype) if isinstance(subtype, str) else ""
+        if normalised not in SUBTYPES:
+            known = ", ".join(spelling for spelling, _ in SUBTYPES.values())
+            said = f"subType '{_shown(subtype)}'" if isinstance(subtype, str) and subtype else "no subType"
+            self.note(f"the entry for {shown} has {said}, which is none of {known}; the file is "
+                      "not read", subtype_where)
+            return
+        spelling, loss = SUBTYPES[normalised]
+        lost = loss.format(stem=_shown(_function_stem(written)))
+        resolved = self.resolve(written)
+        if normalised == "jsfunction" and resolved is not None and resolved.lower().endswith(".js"):
+            self.read_js_code_entry(written, resolved, where)
+            return
+        if resolved is None:
+            self.note(f"{spelling} file {shown} is not a usable file name; {lost}", where)
+            return
+        if not os.path.isfile(resolved):
+            self.note(f"{spelling} file {shown} {_absence(resolved)}; {lost}", where)
+            return
+        try:
+            document = load_json(resolved, f"{spelling} file")
+        except InputError as error:
+            self.note(f"{spelling} file {shown} cannot be read ({_problem(error)}); {lost}", where)
+            return
+        if not isinstance(document.data, dict):
+            self.note(f"{spelling} file {shown} is not a JSON object; {lost}", where)
+            return
+        if normalised == "jobconfig" and self.config_read:
+            self.note(f"JobConfig file {shown} is a second job configuration; only the first is read",
+                      where)
+            return
+        getattr(self, "read_" + normalised)(document, spelling, written)
+
+    def read_js_code_entry(self, written: str, code: str, where: Where) -> None:
+        """A JSFunction entry naming the .js file: its definition is the `.js.json` beside it."""
+        definition = code + ".json"
+        shown = _shown(written)
+        stem = _function_stem(written)
+        if os.path.isfile(definition):
+            try:
+                document = load_json(definition, "JSFunction definition")
+            except InputError as error:
+                document = None
+                problem = f"cannot be read ({_problem(error)})"
+            else:
+                problem = "is not a JSON object"
+            if document is not None and isinstance(document.data, dict):
+                self.read_jsfunction(document, "JSFunction", written)
+                return
+        elif os.path.isfile(code):
+            problem = "does not exist"
+        else:
+            self.note(f"JSFunction file {shown} does not exist; the function it defines (by its file "
+                      f"name, '{_shown(stem)}') and its return type are unknown", where)
+            return
+        self.functions.append(Function(stem, None, False, where))
+        self.note(f"JSFunction file {shown}: its definition {_shown(os.path.basename(definition))} "
+                  f"{problem}; the return type of udf.{_shown(stem)} is unknown", where)
+
+    def read_input(self, document: JsonFile, spelling: str, written: str) -> None:
+        data = document.data
+        alias, alias_where = self.alias(document, ("Name",), spelling, written, "the input is unknown")
+        if alias is None:
+            return
+        datasource = _text(data, "DataSourceType")
+        stream = INPUT_STREAM.get(_normalised(_text(data, "Type") or ""))
+        self.inputs.append(Input(alias, project_input_kind(datasource), stream, datasource, alias_where))
+
+    def read_output(self, document: JsonFile, spelling: str, written: str) -> None:
+        data = document.data
+        alias, alias_where = self.alias(document, ("Name",), spelling, written,
+                                        "the output is unknown and not checked")
+        if alias is None:
+            return
+        datasource = _text(data, "DataSourceType")
+        properties = _properties_block(data, datasource)
+        kind = project_output_kind(datasource, properties)
+        if kind is None and _looks_like_adx(properties):   # kinds.py knows only the `Cluster` spelling
+            kind = "adx"
+        cluster = database = table = authentication = None
+        if kind == "adx" and properties is not None:
+            cluster = _text(properties, *ADX_CLUSTER_KEYS)
+            database = _text(properties, "Database")
+            table = _text(properties, "Table")
+            authentication = _text(properties, "AuthenticationMode")
+        self.outputs.append(Output(alias, kind, datasource, cluster, database, table, authentication,
+                                   alias_where))
+
+    def read_inputmock(self, document: JsonFile, spelling: str, written: str) -> None:
+        data = document.data
+        alias, _ = self.alias(document, ("InputAlias", "Name"), spelling, written,
+                              "its local sample data is not used")
+        if alias is None:
+            return
+        file_key = key(data, "FilePath")
+        file_where = document.where((file_key,)) if file_key else document.where()
+        sample_path = self.resolve(data.get(file_key) if file_key else None,
+                                   os.path.dirname(document.path))
+        if sample_path is None:
+            self.note(f"{spelling} file {_shown(written)} names no sample data file (FilePath); input "
+                      f"{alias} has no local sample", file_where)
+            return
+        declared = _text(data, "Format") or _text(get(data, "Serialization"), "Type")
+        sample_format = declared.strip().lower() if declared else None
+        if sample_format is not None and SAMPLE_FORMATS.get(sample_format) is None:
+            self.note(f"{spelling} file {_shown(written)}: samples in {_shown(declared)} format are not "
+                      f"read (only JSON and CSV); the sample of input {alias} is not used", file_where)
+            return
+        if not os.path.isfile(sample_path):
+            self.note(f"{spelling} file {_shown(written)}: its sample data {_shown(data[file_key])} does "
+                      f"not exist; input {alias} has no local sample", file_where)
+            return
+        self.samples.append(Sample(alias, sample_path, sample_format, file_where))
+
+    def read_jobconfig(self, document: JsonFile, spelling: str, written: str) -> None:
+        data = document.data
+        self.config_read = True
+        for name in ("CompatibilityLevel", "DataLocale", "OutputErrorPolicy"):
+            actual = key(data, name)
+            if actual is None or data[actual] is None:
+                continue
+            value = text_value(data[actual])
+            if value is None:
+                self.note(f"{spelling} file {_shown(written)}: {name} is not a single value; it is "
+                          "ignored", document.where((actual,)))
+                continue
+            self.settings[name] = Setting(value, document.where((actual,)))
+        self.identity = _identity(document)
+
+    def read_jsfunction(self, document: JsonFile, spelling: str, written: str) -> None:
+        data = document.data
+        name_key = key(data, "Name")
+        name = text_value(data.get(name_key)) if name_key else None
+        name = name.strip() if name and name.strip() else _function_stem(written)
+        output_type = _text(data, "OutputType")
+        if output_type is not None and not output_type.strip():
+            output_type = None
+        aggregate = _normalised(_text(data, "Type") or "") in ("aggregate", "uda", "javascriptuda")
+        where_key = name_key or key(data, "OutputType")
+        where = document.where((where_key,)) if where_key else document.where()
+        self.functions.append(Function(name, output_type, aggregate, where))
+
+    read_csharpfunction = read_jsfunction
+
+    def alias(self, document: JsonFile, names: tuple, spelling: str, written: str,
+              lost: str) -> tuple[str | None, Where | None]:
+        """The alias (Name) a file gives, and where; None with a note when it gives none."""
+        actual = key(document.data, *names)
+        value = text_value(document.data.get(actual)) if actual else None
+        if value is None or not value.strip():
+            said = "an empty " + names[0] if actual and value is not None else "no " + names[0]
+            self.note(f"{spelling} file {_shown(written)} has {said}; {lost}",
+                      document.where((actual,)) if actual else document.where())
+            return None, None
+        return value, document.where((actual,))
+
+
+def _identity(document: JsonFile) -> Identity:
+    data = document.data
+    system_key = key(data, "UseSystemAssignedIdentity")
+    system = data.get(system_key) if system_key else None
+    if system is True or (isinstance(system, str) and system.strip().lower() in TRUE_WORDS):
+        return Identity("system", (), document.where((system_key,)))
+    identity_key = key(data, "Identity")
+    described = data.get(identity_key) if identity_key else None
+    if isinstance(described, dict):
+        kind = _normalised(_text(described, "Type") or "")
+        resources = _resource_ids(get(described, *USER_IDENTITY_KEYS))
+        where = document.where((identity_key,))
+        if "userassigned" in kind or resources:
+            return Identity("user", resources, where)
+        if "systemassigned" in kind:
+            return Identity("system", (), where)
+    elif isinstance(described, str) and described.strip():
+        where = document.where((identity_key,))
+        if _normalised(described) == "systemassigned":
+            return Identity("system", (), where)
+        if _normalised(described) not in ("none", ""):
+            resources = () if _normalised(described) == "userassigned" else (described.strip(),)
+            return Identity("user", resources, where)
+    user_key = key(data, *USER_IDENTITY_KEYS)
+    resources = _resource_ids(data.get(user_key)) if user_key else ()
+    if resources:
+        return Identity("user", resources, document.where((user_key,)))
+    return Identity("none", (), document.where((system_key,)) if system_key else Where(document.path, 1, 1))
+
+
+def _resource_ids(value: object) -> tuple[str, ...]:
+    """User-assigned identity ids, from an ARM-style {id: {}} object, a list or one string."""
+    if isinstance(value, dict):
+        candidates = list(value)
+    elif isinstance(value, list):
+        candidates = [text_value(item) if not isinstance(item, dict) else
+                      _text(item, "ResourceId", "Id") for item in value]
+    else:
+        candidates = [text_value(value)] if not isinstance(value, bool) else []
+    return tuple(c.strip() for c in candidates if isinstance(c, str) and c.strip())
+
+
+def _properties_block(data: dict, datasource: str | None) -> dict | None:
+    """The output's one non-null `*Properties` object; with several, the one named like the
+    DataSourceType (VS-era files keep every kind's block, all but one null)."""
+    blocks = {name: value for name, value in data.items()
+              if isinstance(name, str) and name.lower().endswith("properties") and isinstance(value, dict)}
+    if len(blocks) <= 1:
+        return next(iter(blocks.values()), None)
+    wanted = _normalised(datasource or "")
+    for name, value in blocks.items():
+        prefix = _normalised(name)[:-len("properties")]
+        if prefix and PROPERTIES_ALIASES.get(prefix, prefix) in (wanted, "azure" + wanted):
+            return value
+    for value in blocks.values():
+        if _looks_like_adx(value):
+            return value
+    return next(iter(blocks.values()))
+
+
+def _looks_like_adx(block: dict | None) -> bool:
+    """A properties block naming a cluster (under any of its spellings), database and table."""
+    return isinstance(block, dict) and all(key(block, *names)
+                                           for names in (ADX_CLUSTER_KEYS, ("Database",), ("Table",)))
+
+
+# ---- which project a file belongs to ----------------------------------------------------------
+
+
+def find_project_for(path: str) -> str | None:
+    """The project file (asaproj.json or .asaproj) whose job includes `path`, or None.
+
+    Walks up from the file's directory to the first directory holding a `.git` (a repository
+    root) or the filesystem root. A project claims a query only when it is the project's start
+    file (the query the job runs), and any other file only when an entry names it; a project
+    that does not claim the file is passed and the walk goes on, so a stray query next to a
+    project is checked alone rather than with settings that are not its own. A project file
+    that cannot be read claims the queries in its own directory, so reading it reports why.
+    """
+    target = _same_file_key(path)
+    directory = os.path.dirname(os.path.abspath(path))
+    while True:
+        try:
+            names = os.listdir(directory)
+        except OSError:
+            names = []
+        candidates = sorted(name for name in names if name.lower() == PROJECT_JSON)
+        candidates += sorted(name for name in names if name.lower().endswith(VS_PROJECT_SUFFIX))
+        for name in candidates:
+            candidate = os.path.join(directory, name)
+            if os.path.isfile(candidate) and _claims(candidate, names, target):
+                return candidate
+        if ".git" in names:
+            return None
+        parent = os.path.dirname(directory)
+        if parent == directory:
+            return None
+        directory = parent
+
+
+def _claims(project: str, names: list[str], target: str) -> bool:
+    directory = os.path.dirname(project)
+    is_query = target.lower().endswith(QUERY_SUFFIX)
+    listed = _listed_files(project)
+    if listed is None:
+        return is_query and os.path.dirname(target) == _same_file_key(directory)
+    start, entries = listed
+    if start is None:
+        queries = [name for name in names if name.lower().endswith(QUERY_SUFFIX)]
+        start = queries[0] if len(queries) == 1 else None
+    keys = {_same_file_key(_joined(directory, written)) for written in entries}
+    keys |= {k[:-len(".json")] for k in keys if k.endswith(".js.json")}
+    keys |= {k + ".json" for k in keys if k.endswith(".js")}
+    if is_query:
+        return start is not None and _same_file_key(_joined(directory, start)) == target
+    return target in keys
+
+
+def _listed_files(project: str) -> tuple[str | None, list[str]] | None:
+    """(start file, configured files) as the project writes them; None if it cannot be read.
+    Cheap: the JSON is parsed, the XML only searched."""
+    try:
+        if project.lower().endswith(VS_PROJECT_SUFFIX):
+            text = _without_comments(read_text_file(project, "Visual Studio ASA project (.asaproj)"))
+            start = re.search(r"<(?:[\w.-]+:)?StartFile\b[^>]*>\s*([^<]*?)\s*<", text)
+            scripts = re.findall(r"<(?:[\w.-]+:)?Script\s[^>]*\bInclude\s*=\s*[\"']([^\"']*)", text)
+            configured = re.findall(r"<(?:[\w.-]+:)?Configure\s[^>]*\bInclude\s*=\s*[\"']([^\"']*)", text)
+            start_file = start.group(1) if start else scripts[0] if len(scripts) == 1 else None
+            return _xml_unescape(start_file) if start_file else None, [_xml_unescape(c) for c in configured]
+        data = load_json(project, "ASA project file (asaproj.json)").data
+    except InputError:
+        return None
+    if not isinstance(data, dict):
+        return None
+    start = get(data, "startFile")
+    entries = get(data, "configurations")
+    files = [get(entry, "filePath", "path") for entry in entries if isinstance(entry, dict)] \
+        if isinstance(entries, list) else []
+    return (start if isinstance(start, str) else None), [f for f in files if isinstance(f, str)]
+
+
+def _joined(directory: str, written: str) -> str:
+    return os.path.join(directory, written.strip().replace("\\", "/"))
+
+
+def _same_file_key(path: str) -> str:
+    """A spelling of `path` equal for equal files (links resolved, case folded where the OS does)."""
+    try:
+        return os.path.normcase(os.path.realpath(path))
+    except (OSError, ValueError):
+        return os.path.normcase(os.path.abspath(path))
+
+
+# ---- small helpers ---------------------------------------------------------------------------
+
+
+class _IncludePositions:
+    """Where each `Include="..."` value of an MSBuild file is, in document order."""
+
+    def __init__(self, path: str, text: str) -> None:
+        self.path = path
+        self.text = text
+        self.found = [(_xml_unescape(m.group(2)), m.start(2))
+                      for m in re.finditer(r"\bInclude\s*=\s*([\"'])(.*?)\1", text, re.S)]
+        self.used: set[int] = set()
+
+    def where(self, value: str) -> Where:
+        for index, (written, offset) in enumerate(self.found):
+            if index not in self.used and written == value:
+                self.used.add(index)
+                return Where(self.path, *_line_column(self.text, offset))
+        return Where(self.path)
+
+
+def _without_comments(xml_text: str) -> str:
+    """XML text with comments blanked (newlines kept), so positions found in it stay true."""
+    if "<!--" not in xml_text:
+        return xml_text
+    return re.sub(r"<!--.*?-->", lambda m: re.sub(r"[^\n]", " ", m.group(0)), xml_text, flags=re.S)
+
+
+def _xml_unescape(text: str) -> str:
+    from xml.sax.saxutils import unescape
+
+    return unescape(text, {"&quot;": '"', "&apos;": "'"})
+
+
+def _local_name(tag: object) -> str:
+    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
+
+
+def _line_column(text: str, offset: int) -> tuple[int, int]:
+    line = text.count("\n", 0, offset) + 1
+    return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
+
+
+def _root_of(path: str) -> str:
+    return os.path.dirname(path) or os.curdir
+
+
+def _queries_in(directory: str) -> list[str]:
+    try:
+        return sorted(name for name in os.listdir(directory)
+                      if name.lower().endswith(QUERY_SUFFIX) and os.path.isfile(os.path.join(directory, name)))
+    except OSError:
+        return []
+
+
+def _absence(path: str) -> str:
+    return "is a directory, not a file" if os.path.isdir(path) else "does not exist"
+
+
+def _listing(queries: list[str]) -> str:
+    if not queries:
+        return "there is no .asaql file next to it"
+    return "the .asaql files next to it are: " + ", ".join(_shown(q) for q in queries)
+
+
+def _text(obj: object, *names: str) -> str | None:
+    """A scalar value (as text) under one of `names`, any case; None if absent or not a scalar."""
+    return text_value(get(obj, *names)) if isinstance(obj, dict) else None
+
+
+def _normalised(text: str) -> str:
+    return re.sub(r"[\s_\-]+", "", text).lower()
+
+
+def _function_stem(written: str) -> str:
+    name = written.strip().replace("\\", "/").rsplit("/", 1)[-1]
+    for suffix in FUNCTION_SUFFIXES:
+        if name.lower().endswith(suffix) and len(name) > len(suffix):
+            return name[:-len(suffix)]
+    return name
+
+
+def _problem(error: InputError) -> str:
+    """An InputError about a listed file, told inside a note placed at the project's entry."""
+    place = ""
+    if error.line is not None:
+        place = f"line {error.line}: " if error.column is None else f"line {error.line}, column {error.column}: "
+    return _shown(place + error.message)
+
+
+def _shown(text: str) -> str:
+    """`text` safe to print: characters no encoder takes (lone surrogates) escaped."""
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
