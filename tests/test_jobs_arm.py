@@ -1,0 +1,996 @@
+"""Reading ASA jobs from ARM templates: schemacheck.jobs.arm and its expression evaluator,
+schemacheck.jobs.armexpr.
+
+1. Each fixture in tests/fixtures/jobs/arm, one template style each: nested properties
+   with a parameters file (telemetry), child resources with variables and dependsOn
+   (orders), two jobs (two_jobs), unresolvable values (unresolved), a cicd --v2-style
+   object parameter per output (cicd/), languageVersion 2.0 symbolic names (symbolic),
+   an old build with empty outputs and no query (legacy_build). Every output, input,
+   function, setting and identity; positions of outputs and notes; the query text and
+   where its JSON string starts.
+2. Recognising templates; files that are not what they should be (InputError).
+3. Secure parameters never show in a note.
+4. The evaluator, function by function; errors; the bounds on work and size.
+5. Properties (hypothesis): the evaluator never raises; quoted literals round-trip;
+   read_template raises nothing but InputError on mutated fixtures.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from schemacheck.errors import InputError
+from schemacheck.jobs import armexpr
+from schemacheck.jobs.arm import is_template, looks_like_template, read_template
+from schemacheck.jobs.armexpr import Context, Unresolved, evaluate, reference_to, resolve_deep
+from schemacheck.jobs.jsonfile import strip_comments
+from schemacheck.jobs.model import Function, Identity, Input, Job, Output, Setting, Where
+
+from conftest import FIXTURES
+
+ARM = FIXTURES / "jobs" / "arm"
+
+
+# ---- helpers ---------------------------------------------------------------------------------
+
+
+def read(name: str, parameters: str | None = None) -> list[Job]:
+    return read_template(str(ARM / name), str(ARM / parameters) if parameters else None)
+
+
+def only(name: str, parameters: str | None = None) -> Job:
+    jobs = read(name, parameters)
+    assert len(jobs) == 1, jobs
+    return jobs[0]
+
+
+def text_at(where: Where, length: int = 80) -> str:
+    """The file's text from a Where (1-based line and column)."""
+    with open(where.file, encoding="utf-8") as handle:
+        lines = handle.read().split("\n")
+    rest = "\n".join(lines[where.line - 1:])
+    return rest[where.column - 1:where.column - 1 + length]
+
+
+def decoded_at(file: str, offset: int) -> str:
+    """The JSON string starting at `offset` in a file's comment-blanked text."""
+    with open(file, encoding="utf-8") as handle:
+        text = strip_comments(handle.read())
+    assert text[offset] == '"'
+    return json.JSONDecoder().raw_decode(text, offset)[0]
+
+
+def by_alias(items) -> dict:
+    return {item.alias: item for item in items}
+
+
+def codes(job: Job) -> list[str]:
+    return [note.code for note in job.notes]
+
+
+def write(directory: str, name: str, data) -> str:
+    path = os.path.join(directory, name)
+    with open(path, "w", encoding="utf-8") as handle:
+        handle.write(data if isinstance(data, str) else json.dumps(data, indent=2))
+    return path
+
+
+def job_template(**job_fields) -> dict:
+    job = {"type": "Microsoft.StreamAnalytics/streamingjobs", "name": "j",
+           "properties": {"transformation": {"properties": {"query": "SELECT 1 INTO o FROM i"}}}}
+    job.update(job_fields)
+    return {"resources": [job]}
+
+
+# ---- 1. fixtures -----------------------------------------------------------------------------
+
+
+class TestNestedWithParameters:
+    """telemetry.json: everything under the job's properties; values from a parameters file."""
+
+    @pytest.fixture(scope="class")
+    @classmethod
+    def job(cls) -> Job:
+        return only("telemetry.json", "telemetry.parameters.json")
+
+    def test_job(self, job):
+        assert job.name == "telemetry-asa"
+        assert job.form == "arm"
+        assert job.source == str(ARM / "telemetry.json")
+        assert job.root == str(ARM)
+        assert job.notes == ()
+
+    def test_outputs(self, job):
+        outputs = by_alias(job.outputs)
+        assert list(outputs) == ["adx", "archive"]
+        adx = outputs["adx"]
+        assert (adx.kind, adx.datasource) == ("adx", "Microsoft.Kusto/clusters/databases")
+        assert adx.cluster == "https://contosoadx.westeurope.kusto.windows.net"
+        assert adx.database == "telemetry"
+        assert adx.table == "DeviceTelemetry"           # the parameter's defaultValue
+        assert adx.authentication == "Msi"
+        archive = outputs["archive"]
+        assert (archive.kind, archive.datasource) == ("blob", "Microsoft.Storage/Blob")
+        assert (archive.cluster, archive.database, archive.table, archive.authentication) == (None,) * 4
+
+    def test_output_positions(self, job):
+        adx, archive = job.outputs
+        assert (adx.where.line, adx.where.column) == (63, 11)
+        assert text_at(adx.where).startswith('{\n            "name": "adx"')
+        assert (archive.where.line, archive.where.column) == (77, 11)
+        assert text_at(archive.where).startswith('{\n            "name": "archive"')
+
+    def test_inputs(self, job):
+        assert job.inputs == (
+            Input("telemetry", "eventhub", True, "Microsoft.EventHub/EventHub", job.inputs[0].where),
+            Input("devices", "blob", False, "Microsoft.Storage/Blob", job.inputs[1].where),
+        )
+        assert text_at(job.inputs[1].where).startswith('{\n            "name": "devices"')
+
+    def test_functions_keep_the_type_as_written(self, job):
+        assert [(f.name, f.output_type, f.aggregate) for f in job.functions] == [
+            ("hexToInt", "bigint", False), ("parsePayload", "Any", False)]
+        assert text_at(job.functions[0].where).startswith('{\n            "name": "hexToInt"')
+
+    def test_settings(self, job):
+        assert job.compat_level.value == "1.2"
+        assert text_at(job.compat_level.where).startswith('"1.2"')
+        assert job.data_locale.value == "en-US"
+        assert job.error_policy.value == "Stop"
+        assert (job.error_policy.where.line, job.error_policy.where.column) == (25, 30)
+
+    def test_identity(self, job):
+        assert job.identity.kind == "system"
+        assert job.identity.resources == ()
+        assert text_at(job.identity.where).startswith('"SystemAssigned"')
+
+    def test_query_is_decoded_and_maps_into_the_template(self, job):
+        query = job.query
+        assert query.file == str(ARM / "telemetry.json")
+        assert query.text.startswith("WITH readings AS (\r\n    SELECT deviceId, UDF.hexToInt(rawValue)")
+        assert query.text.endswith('-- "raw" copy, caf\u00e9 \\ tab\t.\r\n')
+        assert query.json_string_at is not None and query.at is None
+        assert decoded_at(query.file, query.json_string_at) == query.text
+
+
+class TestChildResources:
+    """orders.json: child resources named with concat/format over variables, dependsOn,
+    a function nested in the job's own resources, the query from the parameters file."""
+
+    @pytest.fixture(scope="class")
+    @classmethod
+    def job(cls) -> Job:
+        return only("orders.json", "orders.parameters.json")
+
+    def test_names_resolve_through_variables(self, job):
+        assert job.name == "contoso-orders-asa"
+        assert [o.alias for o in job.outputs] == ["adx-orders", "sqlorders"]
+        assert [i.alias for i in job.inputs] == ["orders"]
+        assert [f.name for f in job.functions] == ["toKg"]
+
+    def test_adx_output_from_format_and_variables(self, job):
+        adx = by_alias(job.outputs)["adx-orders"]
+        assert adx == Output("adx-orders", "adx", "Microsoft.Kusto/clusters/databases",
+                             "https://contosoorders.westeurope.kusto.windows.net", "orders_prod",
+                             "Orders", "Msi", adx.where)
+        assert (adx.where.line, adx.where.column) == (76, 5)
+        assert text_at(adx.where).startswith('{\n      "type": "Microsoft.StreamAnalytics/streamingjobs/outputs"')
+
+    def test_other_outputs_and_inputs(self, job):
+        sql = by_alias(job.outputs)["sqlorders"]
+        assert (sql.kind, sql.datasource, sql.database) == ("sql", "Microsoft.Sql/Server/Database", None)
+        assert job.inputs[0].kind == "eventhub" and job.inputs[0].stream is True
+        assert job.functions[0] == Function("toKg", "float", False, job.functions[0].where)
+        assert text_at(job.functions[0].where).startswith('{\n          "type": "functions"')
+
+    def test_settings_and_identity(self, job):
+        assert job.compat_level.value == "1.2"      # a defaultValue, the file gives none
+        assert job.data_locale.value == "de-DE"
+        assert job.error_policy.value == "Drop"
+        assert job.identity.kind == "user"
+        # resourceId() depends on the deployment: kept as written
+        assert job.identity.resources == (
+            "[resourceId('Microsoft.ManagedIdentity/userAssignedIdentities', parameters('identityName'))]",)
+
+    def test_query_maps_into_the_parameters_file(self, job):
+        query = job.query
+        assert query.file == str(ARM / "orders.parameters.json")
+        assert query.text == ("SELECT\r\n    OrderId,\r\n    CAST(Amount AS float) AS Amount,\r\n"
+                              "    UDF.toKg(WeightLb) AS WeightKg\r\nINTO [adx-orders]\r\nFROM orders\r\n"
+                              "\r\nSELECT * INTO sqlorders FROM orders\r\n")
+        assert decoded_at(query.file, query.json_string_at) == query.text
+
+    def test_undeclared_parameter_is_noted_in_the_parameters_file(self, job):
+        assert codes(job) == ["SC609"]
+        note = job.notes[0]
+        assert "legacyOutputName" in note.message and "does not declare" in note.message
+        assert note.where == Where(str(ARM / "orders.parameters.json"), 13, 25)
+
+    def test_secure_value_appears_nowhere(self, job):
+        assert "Pa55-w0rd" not in repr(job)
+
+    def test_without_parameters_file(self):
+        job = only("orders.json")
+        assert job.name is None
+        assert [o.alias for o in job.outputs] == ["adx-orders", "sqlorders"]   # known parts of names
+        adx = job.outputs[0]
+        assert (adx.cluster, adx.database, adx.table) == (None, None, "Orders")
+        assert job.query is None
+        assert codes(job) == ["SC608", "SC608", "SC608"]
+        query, cluster, database = job.notes
+        assert "the job's query is [parameters('query')]" in query.message
+        assert "parameter 'query' has no value" in query.message and "--parameters FILE" in query.message
+        assert text_at(query.where).startswith("\"[parameters('query')]\"")
+        assert "the cluster of output 'adx-orders'" in cluster.message
+        assert (cluster.where.line, cluster.where.column) == (85, 24)
+        assert "the database of output 'adx-orders' is [variables('adxDatabase')]" in database.message
+        assert "parameter 'environment'" in database.message
+        assert text_at(database.where).startswith("\"[variables('adxDatabase')]\"")
+
+
+class TestTwoJobs:
+    @pytest.fixture(scope="class")
+    @classmethod
+    def jobs(cls) -> dict[str, Job]:
+        return {job.name: job for job in read("two_jobs.json")}
+
+    def test_children_go_to_their_job(self, jobs):
+        assert list(jobs) == ["ingest-eu", "ingest-us"]
+        assert [(o.alias, o.database, o.authentication) for o in jobs["ingest-eu"].outputs] == [
+            ("adx", "raw_eu", "ConnectionString")]
+        assert [(o.alias, o.database, o.authentication) for o in jobs["ingest-us"].outputs] == [
+            ("adx", "raw_us", "Msi")]
+        assert jobs["ingest-us"].inputs == () and jobs["ingest-us"].functions == ()
+
+    def test_a_child_of_no_job_is_noted_once(self, jobs):
+        eu, us = jobs["ingest-eu"], jobs["ingest-us"]
+        assert codes(eu) == ["SC609"] and codes(us) == []
+        assert "'adx' belongs to no streaming job" in eu.notes[0].message
+        assert text_at(eu.notes[0].where, 200).count("ingest-apac/adx") == 1
+
+    def test_identities(self, jobs):
+        eu = jobs["ingest-eu"].identity
+        assert eu.kind == "system"          # "SystemAssigned, UserAssigned": both
+        assert eu.resources[0].endswith("/userAssignedIdentities/id-ingest")
+        us = jobs["ingest-us"].identity
+        assert us.kind == "none"            # no identity key: the job has none
+        assert text_at(us.where).startswith('{\n      "type": "Microsoft.StreamAnalytics/streamingJobs"')
+
+    def test_settings_not_set(self, jobs):
+        eu = jobs["ingest-eu"]
+        assert eu.compat_level.value == "1.0"
+        assert eu.data_locale == Setting(None, eu.data_locale.where)
+        assert text_at(eu.data_locale.where).startswith('{ "sku"')
+
+    def test_queries(self, jobs):
+        eu, us = jobs["ingest-eu"].query, jobs["ingest-us"].query
+        assert eu.text == us.text == "SELECT * INTO adx FROM hub"
+        assert decoded_at(eu.file, eu.json_string_at) == eu.text
+        # [variables('usQuery')], a literal string: maps to the variable
+        assert us.file == str(ARM / "two_jobs.json") and us.at is None
+        assert decoded_at(us.file, us.json_string_at) == us.text
+        with open(us.file, encoding="utf-8") as handle:
+            assert handle.read()[:us.json_string_at].endswith('"usQuery": ')
+        assert us.json_string_at < eu.json_string_at
+
+
+class TestUnresolved:
+    @pytest.fixture(scope="class")
+    @classmethod
+    def job(cls) -> Job:
+        return only("unresolved.json")
+
+    def test_name_and_identity(self, job):
+        assert job.name is None
+        assert job.identity == Identity("unknown", (), job.identity.where)
+        note = next(n for n in job.notes if "identity type" in n.message)
+        assert note.code == "SC608" and "parameter 'identityType' has no value" in note.message
+        assert text_at(note.where).startswith("\"[parameters('identityType')]\"")
+
+    def test_settings(self, job):
+        assert job.compat_level.value is None and job.data_locale.value is None
+        notes = [n for n in job.notes if n.where in (job.compat_level.where, job.data_locale.where)]
+        assert [n.code for n in notes] == ["SC608", "SC608"]
+        assert "environment() depends on the Azure cloud" in notes[1].message
+
+    def test_outputs(self, job):
+        adx, alerts, powerbi = job.outputs
+        assert (adx.kind, adx.cluster, adx.database, adx.table) == ("adx", None, None, "Events")
+        cluster = next(n for n in job.notes if "cluster of output 'adx'" in n.message)
+        assert "reference() depends on the state of a deployed resource" in cluster.message
+        assert (cluster.where.line, cluster.where.column) == (29, 30)
+        assert alerts == Output("alerts", None, where=alerts.where)
+        empty = next(n for n in job.notes if "'alerts'" in n.message)
+        assert empty.code == "SC609" and "cannot tell what output 'alerts' is" in empty.message
+        assert empty.where == alerts.where
+        # the alias is unknown: the name as written stands in, with a note
+        assert powerbi.alias.startswith("[concat('asa-'") and powerbi.kind == "powerbi"
+        assert any(n.code == "SC608" and "the name of an output" in n.message for n in job.notes)
+
+    def test_a_switched_off_child_is_not_read(self, job):
+        assert "audit" not in {o.alias for o in job.outputs}
+
+    def test_computed_query_has_no_json_offset(self, job):
+        assert job.query.text == "SELECT * INTO adx FROM events"
+        assert job.query.json_string_at is None
+        assert text_at(job.query.at).startswith("\"[concat('SELECT * INTO adx FROM '")
+
+    def test_aggregate_with_one_level_of_properties(self, job):
+        assert job.functions == (Function("topSites", "record", True, job.functions[0].where),)
+
+
+class TestCicdV2:
+    """One object parameter per output, read by property access."""
+
+    @pytest.fixture(scope="class")
+    @classmethod
+    def job(cls) -> Job:
+        return only("cicd/Sales.JobTemplate.json", "cicd/Sales.JobTemplate.parameters.json")
+
+    def test_object_parameters(self, job):
+        adx, events = job.outputs
+        assert adx == Output("adx", "adx", "Microsoft.Kusto/clusters/databases",
+                             "https://salesadx.northeurope.kusto.windows.net", "sales", "StoreTotals",
+                             "Msi", adx.where)
+        # the whole datasource is a parameter: its position is the output's
+        assert (events.kind, events.datasource) == ("eventhub", "Microsoft.EventHub/EventHub")
+        assert text_at(events.where).startswith('{\n            "name": "events"')
+        assert job.inputs[0].kind == "eventhub"
+        assert job.notes == ()
+
+    def test_settings_from_defaults(self, job):
+        assert job.name == "sales-asa"
+        assert (job.compat_level.value, job.data_locale.value, job.error_policy.value) == (
+            "1.2", "en-US", "Retry")
+        assert text_at(job.error_policy.where).startswith("\"[parameters('OutputErrorPolicy')]\"")
+
+    def test_query(self, job):
+        assert job.query.text.startswith("SELECT\r\n    storeId AS StoreId")
+        assert decoded_at(job.query.file, job.query.json_string_at) == job.query.text
+
+    def test_missing_object_parameter(self):
+        job = only("cicd/Sales.JobTemplate.json")
+        adx = job.outputs[0]
+        assert (adx.kind, adx.cluster, adx.database, adx.table, adx.authentication) == (
+            "adx", None, None, None, None)
+        messages = [n.message for n in job.notes if n.code == "SC608"]
+        assert any("the database of output 'adx' is [parameters('Output_adx').DataSource.Database]"
+                   in m for m in messages)
+        assert any("the datasource of output 'events'" in m for m in messages)
+
+
+class TestSymbolicNames:
+    @pytest.fixture(scope="class")
+    @classmethod
+    def job(cls) -> Job:
+        return only("symbolic.json")
+
+    def test_resources_object(self, job):
+        assert job.name == "clicks-asa"
+        assert job.outputs == (Output("clicks", "adx", "Microsoft.Kusto/clusters/databases",
+                                      "https://webadx.westeurope.kusto.windows.net", "web", "Clicks",
+                                      "Msi", job.outputs[0].where),)
+        assert text_at(job.outputs[0].where).startswith(
+            '{\n      "type": "Microsoft.StreamAnalytics/streamingjobs/outputs"')
+        assert [(i.alias, i.kind) for i in job.inputs] == [("web", "iothub")]
+        assert job.identity.kind == "system"
+        assert job.notes == ()
+
+    def test_query_from_default_value(self, job):
+        assert job.query.file == str(ARM / "symbolic.json")
+        assert job.query.text.startswith("SELECT userId AS UserId")
+        assert decoded_at(job.query.file, job.query.json_string_at) == job.query.text
+
+
+class TestMatchingChildren:
+    def child(self, name, alias_type="Microsoft.Storage/Blob", **fields) -> dict:
+        resource = {"type": "Microsoft.StreamAnalytics/streamingjobs/outputs", "name": name,
+                    "properties": {"datasource": {"type": alias_type}}}
+        resource.update(fields)
+        return resource
+
+    def test_symbolic_depends_on_when_names_are_unknown(self, tmp_path):
+        job = {"type": "Microsoft.StreamAnalytics/streamingjobs", "properties": {}}
+        template = {"languageVersion": "2.0", "parameters": {"a": {"type": "string"}, "b": {"type": "string"}},
+                    "resources": {
+                        "jobA": dict(job, name="[parameters('a')]"),
+                        "jobB": dict(job, name="[parameters('b')]"),
+                        "outB": self.child("[format('{0}/{1}', parameters('b'), 'toB')]", dependsOn=["jobB"]),
+                        "outA": self.child("[concat(uniqueString('x'), '/toA')]", dependsOn=["jobA"]),
+                    }}
+        jobs = read_template(write(str(tmp_path), "t.json", template))
+        assert [[o.alias for o in job.outputs] for job in jobs] == [["toA"], ["toB"]]
+
+    def test_name_expression_in_depends_on(self, tmp_path):
+        job = {"type": "Microsoft.StreamAnalytics/streamingjobs", "properties": {}}
+        template = {"parameters": {"a": {"type": "string"}, "b": {"type": "string"}}, "resources": [
+            dict(job, name="[parameters('a')]"), dict(job, name="[parameters('b')]"),
+            self.child("[concat(uniqueString('x'), '/toB')]",
+                       dependsOn=["[resourceId('Microsoft.StreamAnalytics/streamingjobs', parameters( 'B' ))]"]),
+        ]}
+        jobs = read_template(write(str(tmp_path), "t.json", template))
+        assert [len(job.outputs) for job in jobs] == [0, 1]
+
+    def test_a_different_name_is_not_the_only_job(self, tmp_path):
+        template = job_template()
+        template["resources"].append(self.child("other/out"))
+        template["resources"].append(self.child("J/mine"))     # names ignore case
+        job = read_template(write(str(tmp_path), "t.json", template))[0]
+        assert [o.alias for o in job.outputs] == ["mine"]
+        assert codes(job) == ["SC609"] and "'out' belongs to no streaming job" in job.notes[0].message
+
+    def test_unknown_properties_mean_unknown_outputs(self, tmp_path):
+        template = job_template(properties="[parameters('p')]")
+        template["parameters"] = {"p": {"type": "object"}}
+        job = read_template(write(str(tmp_path), "t.json", template))[0]
+        assert job.outputs is None and job.inputs is None and job.query is None
+        assert codes(job) == ["SC608"]
+
+    def test_outputs_array_from_a_variable(self, tmp_path):
+        template = job_template()
+        template["variables"] = {"outs": [{"name": "v", "properties": {"datasource": {
+            "type": "Microsoft.Kusto/clusters/databases", "properties": {"database": "[toUpper('db')]"}}}}]}
+        template["resources"][0]["properties"]["outputs"] = "[variables('outs')]"
+        job = read_template(write(str(tmp_path), "t.json", template))[0]
+        assert [(o.alias, o.kind, o.database) for o in job.outputs] == [("v", "adx", "DB")]
+        assert text_at(job.outputs[0].where).startswith("\"[variables('outs')]\"")
+
+
+class TestLegacyBuild:
+    def test_empty_outputs_and_no_query(self):
+        job = only("legacy_build.json")
+        assert [(o.alias, o.kind) for o in job.outputs] == [("AlertHandler", None), ("TelemetrySaver", None)]
+        assert job.query is None
+        assert job.inputs == () and job.functions == ()
+        assert job.identity.kind == "none"
+        no_query, *empties = job.notes
+        assert no_query.code == "SC609" and "no query" in no_query.message
+        assert [n.where for n in empties] == [o.where for o in job.outputs]
+        assert all("cannot tell what output" in n.message for n in empties)
+        assert (job.outputs[0].where.line, job.outputs[0].where.column) == (18, 11)
+
+
+# ---- 2. recognising templates; files that are not ----------------------------------------
+
+
+class TestRecognising:
+    @pytest.mark.parametrize("data", [
+        {"resources": [{"type": "Microsoft.StreamAnalytics/streamingjobs"}]},
+        {"resources": [{"type": "microsoft.streamanalytics/StreamingJobs "}]},
+        {"Resources": [{"Type": "Microsoft.StreamAnalytics/streamingJobs"}]},
+        {"languageVersion": "2.0", "resources": {"job": {"type": "Microsoft.StreamAnalytics/streamingjobs"}}},
+        {"resources": [{"type": "Microsoft.Storage/storageAccounts"},
+                       {"type": "Microsoft.StreamAnalytics/StreamingJobs"}]},
+    ])
+    def test_templates(self, data):
+        assert is_template(data)
+
+    @pytest.mark.parametrize("data", [
+        None, [], "resources", {}, {"resources": None}, {"resources": [1, "x", None]},
+        {"resources": [{"type": "Microsoft.StreamAnalytics/streamingjobs/outputs"}]},
+        {"resources": [{"type": "Microsoft.Storage/storageAccounts"}]},
+        {"parameters": {"x": {"type": "Microsoft.StreamAnalytics/streamingjobs"}}},
+    ])
+    def test_not_templates(self, data):
+        assert not is_template(data)
+
+    def test_looks_like_template(self):
+        for path in ARM.rglob("*.json"):
+            text = path.read_text(encoding="utf-8")
+            assert looks_like_template(text) == ("parameters" not in path.name), path
+        assert not looks_like_template('{"resources": [{"type": "Microsoft.Web/sites"}]}')
+        assert not looks_like_template('{"Name": "streamingjobs"}')
+
+
+class TestBadFiles:
+    def test_bicep_asks_to_build(self):
+        with pytest.raises(InputError) as error:
+            read_template("infra/job.bicep")
+        assert "bicep build infra/job.bicep" in error.value.message
+        assert "az bicep build --file infra/job.bicep" in error.value.message
+
+    def test_bicepparam(self):
+        with pytest.raises(InputError, match="bicep build-params"):
+            read_template(str(ARM / "telemetry.json"), "main.bicepparam")
+
+    def test_not_a_template(self):
+        with pytest.raises(InputError, match="not an ARM template"):
+            read_template(str(ARM / "telemetry.parameters.json"))
+
+    def test_bad_template_json_is_located(self, tmp_path):
+        path = write(str(tmp_path), "t.json", '{\n  "resources": [\n    {"type": }\n  ]\n}')
+        with pytest.raises(InputError) as error:
+            read_template(path)
+        assert (error.value.file, error.value.line, error.value.column) == (path, 3, 14)
+
+    def test_bad_parameters_json_is_located(self, tmp_path):
+        path = write(str(tmp_path), "p.json", '{\n  "parameters": {\n    "adxDatabase": { "value": "x" },,\n  }\n}')
+        with pytest.raises(InputError) as error:
+            read_template(str(ARM / "telemetry.json"), path)
+        assert (error.value.file, error.value.line) == (path, 3)
+
+    def test_parameters_not_an_object(self, tmp_path):
+        path = write(str(tmp_path), "p.json", "[1, 2]")
+        with pytest.raises(InputError, match="not an ARM parameters file"):
+            read_template(str(ARM / "telemetry.json"), path)
+
+    def test_missing_parameters_file(self, tmp_path):
+        with pytest.raises(InputError, match="no such file"):
+            read_template(str(ARM / "telemetry.json"), str(tmp_path / "absent.json"))
+
+
+class TestParametersFile:
+    def test_bare_form(self, tmp_path):
+        path = write(str(tmp_path), "p.json", {
+            "adxClusterUri": {"value": "https://c.westeurope.kusto.windows.net"},
+            "adxDatabase": {"value": "bare"}, "eventHubNamespace": {"value": "ns"}})
+        adx = only("telemetry.json", path).outputs[0]
+        assert (adx.cluster, adx.database) == ("https://c.westeurope.kusto.windows.net", "bare")
+
+    def test_key_vault_reference_is_unresolved(self, tmp_path):
+        template = job_template()
+        template["parameters"] = {"db": {"type": "string"}}
+        template["resources"][0]["properties"]["outputs"] = [{"name": "o", "properties": {"datasource": {
+            "type": "Microsoft.Kusto/clusters/databases", "properties": {"database": "[parameters('db')]"}}}}]
+        params = write(str(tmp_path), "p.json", {"parameters": {"db": {"reference": {
+            "keyVault": {"id": "/x"}, "secretName": "db"}}}})
+        job = read_template(write(str(tmp_path), "t.json", template), params)[0]
+        assert job.outputs[0].database is None
+        assert "read from Key Vault" in job.notes[0].message
+
+    def test_entry_without_value(self, tmp_path):
+        params = write(str(tmp_path), "p.json", {"$schema": "x", "parameters": {"adxDatabase": "telemetry"}})
+        job = only("telemetry.json", params)
+        problem = [n for n in job.notes if n.code == "SC609"]
+        assert len(problem) == 1 and "'adxDatabase' in the parameters file has no \"value\"" in problem[0].message
+        assert problem[0].where == Where(params, 4, 20)
+
+    def test_parameter_notes_reach_every_job(self, tmp_path):
+        params = write(str(tmp_path), "p.json", {"parameters": {"stray": {"value": 1}}})
+        jobs = read_template(str(ARM / "two_jobs.json"), params)
+        assert all(any("'stray'" in n.message for n in job.notes) for job in jobs)
+
+
+# ---- 3. secure parameters ----------------------------------------------------------------------
+
+
+def test_secure_values_never_show_in_notes(tmp_path):
+    template = job_template(identity={"type": "[parameters('secret')]"})
+    template["parameters"] = {"secret": {"type": "secureString"}}
+    params = write(str(tmp_path), "p.json", {"parameters": {"secret": {"value": "hunter2-value"}}})
+    job = read_template(write(str(tmp_path), "t.json", template), params)[0]
+    assert job.identity.kind == "unknown"
+    assert "(a secure parameter)" in job.notes[0].message
+    assert "hunter2" not in " ".join(n.message for n in job.notes)
+
+
+def test_identity_shapes(tmp_path):
+    cases = [({"type": "None"}, "none"), ({"type": "userassigned"}, "user"), (None, "none"),
+             ({"type": "Bogus"}, "unknown"), ({}, "unknown"), ("text", "unknown")]
+    for identity, kind in cases:
+        path = write(str(tmp_path), "t.json", job_template(identity=identity))
+        job = read_template(path)[0]
+        assert job.identity.kind == kind, identity
+        assert codes(job) == ([] if kind != "unknown" else ["SC609"]), identity
+
+
+# ---- 4. the evaluator --------------------------------------------------------------------------
+
+
+CONTEXT_TEMPLATE = {
+    "parameters": {
+        "name": {"type": "string", "defaultValue": "Orders"},
+        "count": {"type": "int", "defaultValue": 3},
+        "flag": {"type": "bool"},
+        "cfg": {"type": "object"},
+        "derived": {"type": "string", "defaultValue": "[concat(parameters('name'), '-x')]"},
+        "missing": {"type": "string"},
+        "key": {"type": "secureString", "defaultValue": "s3cr3t"},
+    },
+    "values": {"flag": {"value": True}, "cfg": {"value": {"DataSource": {"Database": "db1", "Tags": ["a", "b"]}}},
+               "literal": {"value": "[not evaluated]"}},
+    "variables": {
+        "prefix": "ctso",
+        "full": "[format('{0}-{1}', variables('prefix'), parameters('name'))]",
+        "obj": {"a": "[variables('prefix')]", "b": ["[parameters('count')]", "[reference('r')]"]},
+        "loopA": "[variables('loopB')]",
+        "loopB": "[concat(variables('loopA'), 'x')]",
+        "self": "[variables('SELF')]",
+        "escaped": "[[not an expression]",
+    },
+}
+
+
+@pytest.fixture
+def context() -> Context:
+    return Context(CONTEXT_TEMPLATE["parameters"], CONTEXT_TEMPLATE["values"], CONTEXT_TEMPLATE["variables"])
+
+
+@pytest.mark.parametrize("expression, expected", [
+    # literals, escapes, whitespace
+    ("plain text", "plain text"),
+    ("[[escaped]", "[escaped]"),
+    ("[[", "[["),
+    ("['it''s']", "it's"),
+    ("[  concat( 'a' ,  'b' )  ]", "ab"),
+    ("[42]", 42),
+    ("[-7]", -7),
+    ("[true()]", True),
+    ("[false()]", False),
+    ("[null()]", None),
+    ("[true]", True),
+    # parameters and variables, names ignore case
+    ("[parameters('name')]", "Orders"),
+    ("[PARAMETERS('NAME')]", "Orders"),
+    ("[parameters('count')]", 3),
+    ("[parameters('flag')]", True),
+    ("[parameters('derived')]", "Orders-x"),
+    ("[parameters('cfg').DataSource.Database]", "db1"),
+    ("[parameters('cfg').datasource.DATABASE]", "db1"),
+    ("[parameters('cfg')['DataSource']['Tags'][1]]", "b"),
+    ("[variables('full')]", "ctso-Orders"),
+    ("[variables('obj').a]", "ctso"),
+    ("[variables('obj').b[0]]", 3),
+    ("[variables('escaped')]", "[not an expression]"),
+    # strings
+    ("[concat('a', 1, true(), 'b')]", "a1Trueb"),
+    ("[concat(createArray(1, 2), createArray(3))]", [1, 2, 3]),
+    ("[format('{0}/{1}', 'job', 'out')]", "job/out"),
+    ("[format('{0:N2} {{x}} {1,4}|{1,-3}|', 5, 'ab')]", "5 {x}   ab|ab |"),
+    ("[format('{0}', createObject('a', 1))]", '{"a":1}'),
+    ("[toLower('MiXeD')]", "mixed"),
+    ("[toUpper('MiXeD')]", "MIXED"),
+    ("[replace('a-b-c', '-', '_')]", "a_b_c"),
+    ("[trim('  x y  ')]", "x y"),
+    ("[substring('abcdef', 2)]", "cdef"),
+    ("[substring('abcdef', 1, 3)]", "bcd"),
+    ("[string(12)]", "12"),
+    ("[string(true())]", "True"),
+    ("[string(createArray('a', 1))]", '["a",1]'),
+    ("[string(null())]", ""),
+    ("[split('a,b;c', ',')]", ["a", "b;c"]),
+    ("[split('a,b;c', createArray(',', ';'))]", ["a", "b", "c"]),
+    ("[split('abc', '')]", ["abc"]),
+    ("[startsWith('Kusto', 'kus')]", True),
+    ("[endsWith('Kusto', 'TO')]", True),
+    ("[contains('Kusto', 'us')]", True),
+    ("[contains(createArray(1, 2), 2)]", True),
+    ("[contains(createObject('Key', 1), 'key')]", True),
+    # conversions
+    ("[int('42')]", 42),
+    ("[int(' -5 ')]", -5),
+    ("[bool('TRUE')]", True),
+    ("[bool(0)]", False),
+    ("[json('{\"a\": [1, null]}')]", {"a": [1, None]}),
+    # logic and comparison
+    ("[if(equals(parameters('name'), 'Orders'), 'yes', 'no')]", "yes"),
+    ("[if(false(), reference('x'), 'lazy')]", "lazy"),
+    ("[equals('a', 'A')]", False),
+    ("[equals(1, true())]", False),
+    ("[equals(createArray(1, 'a'), createArray(1, 'a'))]", True),
+    ("[not(true())]", False),
+    ("[and(true(), true(), false())]", False),
+    ("[and(parameters('missing'), false())]", False),
+    ("[or(false(), true())]", True),
+    ("[or(parameters('missing'), true())]", True),
+    ("[empty('')]", True),
+    ("[empty(createObject())]", True),
+    ("[empty(null())]", True),
+    ("[empty(createArray(1))]", False),
+    ("[coalesce(null(), null(), 'third')]", "third"),
+    ("[coalesce(null())]", None),
+    # collections
+    ("[length('abc')]", 3),
+    ("[length(createArray(1, 2))]", 2),
+    ("[length(parameters('cfg').DataSource)]", 2),
+    ("[first(createArray('x', 'y'))]", "x"),
+    ("[last('xyz')]", "z"),
+    ("[first(createArray())]", None),
+    ("[createObject('a', 1, 'b', createArray(2))]", {"a": 1, "b": [2]}),
+    ("[union(createObject('a', 1, 'n', createObject('x', 1)), createObject('A', 2, 'n', createObject('y', 2)))]",
+     {"A": 2, "n": {"x": 1, "y": 2}}),
+    ("[union(createArray(1, 2), createArray(2, 3))]", [1, 2, 3]),
+    ("[tryGet(parameters('cfg'), 'DataSource', 'Database')]", "db1"),
+    ("[tryGet(parameters('cfg'), 'Nope')]", None),
+])
+def test_evaluates(context, expression, expected):
+    result = evaluate(expression, context)
+    assert result == expected and type(result) is type(expected), result
+
+
+@pytest.mark.parametrize("expression, reason", [
+    ("[parameters('missing')]", "parameter 'missing' has no value"),
+    ("[parameters('undeclared')]", "declares no parameter 'undeclared'"),
+    ("[parameters('literal')]", "declares no parameter 'literal'"),
+    ("[variables('nope')]", "no variable 'nope'"),
+    ("[variables('loopA')]", "refers to itself (loopa -> loopb -> loopa)"),
+    ("[variables('self')]", "refers to itself"),
+    ("[resourceGroup().location]", "resourceGroup() depends on the resource group"),
+    ("[subscription().subscriptionId]", "subscription() depends on"),
+    ("[deployment().name]", "deployment() depends on"),
+    ("[environment().suffixes.kusto]", "environment() depends on the Azure cloud"),
+    ("[reference('x').uri]", "reference() depends on"),
+    ("[resourceId('Microsoft.Kusto/clusters', 'c')]", "resourceId() depends on"),
+    ("[uniqueString('a')]", "uniqueString() depends on"),
+    ("[listKeys('id', '2021-01-01').keys[0].value]", "listKeys() depends on the keys or secrets"),
+    ("[copyIndex()]", "copyIndex() depends on the iteration"),
+    ("[frobnicate(1)]", "frobnicate() is not a template function"),
+    ("[contoso.uniqueName('x')]", "contoso.uniqueName() is a function the template defines"),
+    ("[concat(]", "not a valid template expression"),
+    ("[concat('a' 'b')]", "expected ',' or ')'"),
+    ("['unterminated]", "not a valid template expression"),
+    ("[]", "ends too early"),
+    ("[parameters]", "'parameters' is not a function call"),
+    ("[concat('a'))]", "unexpected ')'"),
+    ("[1.5]", "a property name expected"),
+    ("[99999999999999999999]", "number out of range"),
+    ("[concat()]", "concat() takes at least 1 argument, not 0"),
+    ("[toLower('a', 'b')]", "toLower() takes 1 argument, not 2"),
+    ("[if(true(), 1)]", "if() takes 3 arguments, not 2"),
+    ("[substring('abc', 1, 2, 3)]", "substring() takes 2 to 3 arguments"),
+    ("[toLower(1)]", "toLower() takes a string, not a number"),
+    ("[concat('a', createArray(1))]", "not a mixture"),
+    ("[format('{1}', 'a')]", "no argument {1}"),
+    ("[format('{ x', 'a')]", "lone brace"),
+    ("[replace('abc', '', 'x')]", "cannot replace an empty string"),
+    ("[substring('abc', 4)]", "outside a string of 3"),
+    ("[substring('abc', 1, 5)]", "runs outside"),
+    ("[int('12a')]", "string of digits"),
+    ("[int(true())]", "int() takes a string or a number, not a boolean"),
+    ("[bool('yes')]", "bool() cannot make true or false"),
+    ("[if('true', 1, 2)]", "if() takes true or false"),
+    ("[not(1)]", "not() takes true or false"),
+    ("[empty(1)]", "empty() takes"),
+    ("[length(1)]", "length() takes"),
+    ("[json('{nope')]", "json() takes text that is JSON"),
+    ("[createObject('a')]", "in pairs"),
+    ("[union(createArray(), createObject())]", "all objects or all arrays"),
+    ("[parameters('cfg').nope]", "no property 'nope'"),
+    ("[parameters('cfg').DataSource.Tags[5]]", "index 5 is outside the array of 2"),
+    ("[parameters('name').length]", "cannot take ['length'] of a string"),
+    ("[variables('obj').b[1]]", "reference() depends on"),
+    ("[string(variables('obj'))]", "reference() depends on"),
+    ("[equals(variables('obj'), 1)]", "reference() depends on"),
+    ("[coalesce(parameters('missing'), 'x')]", "parameter 'missing' has no value"),
+    ("[and(parameters('missing'), true())]", "parameter 'missing' has no value"),
+])
+def test_unresolved(context, expression, reason):
+    result = evaluate(expression, context)
+    assert isinstance(result, Unresolved), result
+    assert reason in result.reason
+    assert result.expression
+
+
+def test_unresolved_names_the_innermost_expression(context):
+    result = evaluate("[concat(variables('obj').b[1], 'x')]", context)
+    assert result.expression == "[reference('r')]"
+    result = evaluate("[concat(parameters('missing'), 'x')]", context)
+    assert result.expression == "[concat(parameters('missing'), 'x')]"
+
+
+def test_non_strings_are_themselves(context):
+    for value in (None, 1, 2.5, True, [1, "[x]"], {"a": "[x]"}):
+        assert evaluate(value, context) is value
+
+
+def test_parameters_file_values_are_not_evaluated():
+    context = Context({"p": {"type": "string"}}, {"p": {"value": "[concat('a', 'b')]"}})
+    assert evaluate("[parameters('p')]", context) == "[concat('a', 'b')]"
+
+
+def test_resolve_deep(context):
+    value = {"[variables('prefix')]": ["[parameters('count')]", {"k": "[[lit]"}], "[[key]": "[reference('x')]"}
+    resolved = resolve_deep(value, context)
+    assert resolved["ctso"] == [3, {"k": "[lit]"}]
+    assert isinstance(resolved["[key]"], Unresolved)
+
+
+def test_secure_read(context):
+    evaluate("[parameters('name')]", context)
+    assert not context.secure_read
+    assert evaluate("[concat(parameters('KEY'), '')]", context) == "s3cr3t"
+    assert context.secure_read
+
+
+def test_secure_read_survives_the_cache():
+    context = Context({"key": {"type": "secureObject", "defaultValue": {"a": "b"}}}, {},
+                      {"wrapped": "[parameters('key')]"})
+    for _ in range(2):
+        context.secure_read = False
+        assert evaluate("[variables('wrapped').a]", context) == "b"
+        assert context.secure_read
+
+
+def test_stand_in_only_through_string_building(context):
+    assert evaluate("[concat(parameters('missing'), '/out')]", context, stand_in="?") == "?/out"
+    assert evaluate("[format('{0}/{1}', toLower(parameters('missing')), 'o')]", context, stand_in="?") == "?/o"
+    assert isinstance(evaluate("[if(equals(parameters('missing'), 'a'), 'x', 'y')]", context, stand_in="?"),
+                      Unresolved)
+    assert isinstance(evaluate("[parameters('missing')]", context, stand_in="?"), Unresolved)
+    # a variable's own value is never built from stand-ins
+    context2 = Context({"p": {"type": "string"}}, {}, {"v": "[concat(parameters('p'), 'x')]"})
+    assert evaluate("[concat(variables('v'), '/o')]", context2, stand_in="?") == "?/o"
+    assert isinstance(evaluate("[variables('v')]", context2), Unresolved)
+
+
+def test_reference_to():
+    assert reference_to("[parameters('query')]") == ("parameters", "query")
+    assert reference_to("[ Variables( 'q' ) ]") == ("variables", "q")
+    for value in ("[parameters('q').x]", "[concat(parameters('q'))]", "[parameters(variables('v'))]",
+                  "parameters('q')", "[[parameters('q')]", "[parameters(]", 3, None):
+        assert reference_to(value) is None, value
+
+
+class TestBounds:
+    def test_doubling_strings_stop_at_the_size_limit(self):
+        variables = {"v0": "x" * 1000}
+        for i in range(1, 15):     # 1,000 characters doubled 14 times: 16 million
+            variables[f"v{i}"] = f"[concat(variables('v{i - 1}'), variables('v{i - 1}'))]"
+        result = evaluate("[length(variables('v14'))]", Context(variables=variables))
+        assert isinstance(result, Unresolved) and "larger than" in result.reason
+
+    def test_replace_and_format_cannot_blow_up(self):
+        def tenfold(times: int) -> str:
+            expression = "'aaaaaaaaaa'"
+            for _ in range(times):
+                expression = f"replace({expression}, 'a', 'aaaaaaaaaa')"
+            return f"[{expression}]"
+
+        assert evaluate(tenfold(4)) == "a" * 100_000
+        assert "larger than" in evaluate(tenfold(6)).reason
+        assert "larger than" in evaluate("[format('{0,99999999}', 1)]").reason
+
+    def test_arrays_are_bounded(self):
+        variables = {"a0": "[createArray(1, 2, 3, 4, 5, 6, 7, 8, 9, 10)]"}
+        for i in range(1, 20):
+            variables[f"a{i}"] = f"[concat(variables('a{i - 1}'), variables('a{i - 1}'))]"
+        result = evaluate("[length(variables('a19'))]", Context(variables=variables))
+        assert "more than" in result.reason
+        assert "more than" in evaluate("[split('" + "," * 20_000 + "', ',')]").reason
+
+    def test_long_chains_of_variables(self):
+        variables = {f"v{i}": f"[variables('v{i + 1}')]" for i in range(200)}
+        variables["v200"] = "end"
+        result = evaluate("[variables('v0')]", Context(variables=variables))
+        assert isinstance(result, Unresolved) and "refer through more than" in result.reason
+
+    def test_deep_nesting(self):
+        result = evaluate("[" + "concat(" * 500 + "'x'" + ")" * 500 + "]")
+        assert isinstance(result, Unresolved) and "nests too deeply" in result.reason
+        assert evaluate("[" + "concat(" * 20 + "'x'" + ")" * 20 + "]") == "x"
+        deep = {"a": "x"}
+        for _ in range(300):
+            deep = {"a": deep}
+        walked = resolve_deep(deep)
+        while isinstance(walked, dict):
+            walked = walked["a"]
+        assert isinstance(walked, Unresolved)
+
+    def test_too_many_steps(self):
+        result = evaluate("[createArray(" + ", ".join(["1"] * (armexpr.MAX_STEPS + 10)) + ")]")
+        assert isinstance(result, Unresolved) and "steps" in result.reason
+
+
+# ---- 5. properties ----------------------------------------------------------------------------
+
+
+EXPRESSION_PARTS = st.sampled_from([
+    "concat(", "format(", "parameters(", "variables(", "'a'", "''", "'{0}'", ",", ")", "(", "[", "]",
+    ".", "x", "1", "-", " ", "if(", "true()", "createArray(", "reference(", "'", "{", "}", "split(",
+    "json(", "'[1,2]'", "union(", "length(", "toLower(", "replace(", "substring(", "'cfg'", "'obj'",
+])
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.one_of(st.text(max_size=60), st.lists(EXPRESSION_PARTS, max_size=30).map("".join)))
+def test_evaluator_never_raises(body):
+    context = Context(CONTEXT_TEMPLATE["parameters"], CONTEXT_TEMPLATE["values"], CONTEXT_TEMPLATE["variables"])
+    result = evaluate("[" + body + "]", context)
+    assert result is None or isinstance(result, (str, int, float, bool, list, dict, Unresolved))
+    reference_to("[" + body + "]")
+
+
+@given(st.text())
+def test_quoted_literals_round_trip(text):
+    quoted = "'" + text.replace("'", "''") + "'"
+    assert evaluate(f"[{quoted}]") == text
+    assert evaluate(f"[concat({quoted}, {quoted})]") == text + text
+    assert evaluate(f"[format('{{0}}', {quoted})]") == text
+
+
+JSON_VALUES = st.recursive(
+    st.one_of(st.none(), st.booleans(), st.integers(-5, 5), st.text(max_size=8),
+              st.sampled_from(["[parameters('adxDatabase')]", "[reference('x').y]", "[concat(", "[[x]",
+                               "[variables('jobName')]", "Microsoft.Kusto/clusters/databases",
+                               "Microsoft.StreamAnalytics/streamingjobs/outputs", "job/out", "outputs",
+                               "[parameters('Output_adx').DataSource]", "[createArray()]",
+                               "[createObject('type', 'SystemAssigned')]", "SystemAssigned"])),
+    lambda children: st.one_of(st.lists(children, max_size=3),
+                               st.dictionaries(st.sampled_from(["name", "type", "properties", "query",
+                                                                "datasource", "x"]), children, max_size=3)),
+    max_leaves=8)
+
+FIXTURE_PAIRS = [("telemetry.json", "telemetry.parameters.json"), ("orders.json", "orders.parameters.json"),
+                 ("two_jobs.json", None), ("unresolved.json", None), ("symbolic.json", None),
+                 ("cicd/Sales.JobTemplate.json", "cicd/Sales.JobTemplate.parameters.json"),
+                 ("legacy_build.json", None)]
+
+
+def _paths(value, prefix=()):
+    yield prefix
+    if isinstance(value, dict):
+        for name, item in value.items():
+            yield from _paths(item, prefix + (name,))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _paths(item, prefix + (index,))
+
+
+def _replace(value, path, new):
+    if not path:
+        return new
+    head, rest = path[0], path[1:]
+    copy = dict(value) if isinstance(value, dict) else list(value)
+    if new is _DELETE and not rest:
+        del copy[head]
+    else:
+        copy[head] = _replace(value[head], rest, new)
+    return copy
+
+
+_DELETE = object()
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.sampled_from(FIXTURE_PAIRS), st.booleans(), st.data())
+def test_mutated_templates_raise_only_input_errors(pair, mutate_parameters, data):
+    template_name, parameters_name = pair
+    target = parameters_name if (mutate_parameters and parameters_name) else template_name
+    with open(ARM / target, encoding="utf-8") as handle:
+        original = json.loads(strip_comments(handle.read()))
+    paths = list(_paths(original))
+    for _ in range(data.draw(st.integers(1, 3))):
+        path = data.draw(st.sampled_from(paths))
+        new = data.draw(st.one_of(JSON_VALUES, st.just(_DELETE))) if path else data.draw(JSON_VALUES)
+        if new is _DELETE and not path:
+            continue
+        try:
+            original = _replace(original, path, new)
+        except (KeyError, IndexError, TypeError):
+            continue
+        paths = list(_paths(original))
+    with tempfile.TemporaryDirectory() as directory:
+        files = {name: str(ARM / name) for name in (template_name, parameters_name) if name}
+        files[target] = write(directory, os.path.basename(target), original)
+        try:
+            jobs = read_template(files[template_name], files.get(parameters_name))
+        except InputError:
+            return
+    for job in jobs:
+        assert job.form == "arm"
+        for collection in (job.outputs, job.inputs, job.functions):
+            assert collection is None or isinstance(collection, tuple)
+        for note in job.notes:
+            assert note.code in ("SC608", "SC609") and note.where.file
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.sampled_from(FIXTURE_PAIRS), st.data())
+def test_damaged_text_raises_only_input_errors(pair, data):
+    template_name, parameters_name = pair
+    text = (ARM / template_name).read_text(encoding="utf-8")
+    start = data.draw(st.integers(0, len(text)))
+    end = data.draw(st.integers(start, min(len(text), start + 40)))
+    insert = data.draw(st.sampled_from(["", "{", "}", "[", "]", '"', ",", "//", "/*", "\\", "\x00", "é"]))
+    with tempfile.TemporaryDirectory() as directory:
+        path = write(directory, "t.json", text[:start] + insert + text[end:])
+        try:
+            read_template(path, str(ARM / parameters_name) if parameters_name else None)
+        except InputError:
+            pass
