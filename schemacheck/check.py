@@ -289,6 +289,8 @@ def plan_job(found: Found, config: Config, cli_level: str | None = None,
 
 def analyze_job(plan: JobPlan) -> QueryAnalysis:
     query = plan.found.job.query
+    if query is None:   # the job's files hold no query: a note says so
+        return QueryAnalysis(plan.found.job.source, (), ())
     return analyze(query.text, file=query.file, level=plan.level, udf_types=plan.udf_types,
                    input_shapes=plan.input_shapes, functions_complete=plan.functions_complete)
 
@@ -306,9 +308,17 @@ def check_job(plan: JobPlan, analysis: QueryAnalysis, catalog: TableCatalog, tar
 
     job = plan.found.job
     query = job.query
+    if query is None:
+        notes = job._replace(notes=job.notes + plan.notes)
+        found = job_findings(notes, analysis, (), plan.level_stated, [])
+        return FileCheck(job.source, analysis, (), tuple(sorted(found, key=D.sort_key)), plan.found, plan.level,
+                         plan.level_origin)
     checked = check_text(query.text, query.file, catalog, targets, plan.config, plan.level, plan.udf_types,
                          analysis, cluster, job)
-    found = list(checked.diagnostics) + query_findings(job, analysis)
+    undefined = query_findings(job, analysis)
+    # An output the job does not define has no table to look for: SC601 says what is wrong.
+    missing = {d.output for d in undefined}
+    found = [d for d in checked.diagnostics if not (d.code in ("SC402", "SC405") and d.output in missing)] + undefined
     moved, found = relocate(analysis, found, query)
     outputs = tuple(c._replace(output=o) for c, o in zip(checked.outputs, moved.outputs))
     checked = checked._replace(analysis=moved, outputs=outputs, diagnostics=found)
@@ -319,13 +329,15 @@ def check_job(plan: JobPlan, analysis: QueryAnalysis, catalog: TableCatalog, tar
                       if d.code == "SC102" and "lower case" in d.message else d for d in found)
         checked = checked._replace(diagnostics=found)
     extra = job_findings(job, moved, checked.outputs, plan.level_stated, list(found))
-    diagnostics = tuple(sorted(list(checked.diagnostics) + extra, key=D.sort_key))
+    diagnostics = tuple(sorted(list(checked.diagnostics) + extra, key=_query_first(query.file)))
     return checked._replace(diagnostics=diagnostics, job=plan.found, level=plan.level, level_origin=plan.level_origin)
 
 
 def relocate(analysis: QueryAnalysis, diagnostics, query) -> tuple[QueryAnalysis, tuple[D.Diagnostic, ...]]:
     """Positions in a query held as a JSON string (`query.json_string_at`) -> positions in
     its file, for the analysis and for `diagnostics`; unchanged for a query file."""
+    if query.json_string_at is None and query.at is not None:
+        return _pinned(analysis, diagnostics, query)
     if query.json_string_at is None:
         return analysis, tuple(diagnostics)
     from schemacheck.files import read_text_file
@@ -361,6 +373,33 @@ def relocate(analysis: QueryAnalysis, diagnostics, query) -> tuple[QueryAnalysis
     return moved, tuple(diagnostic(d) for d in diagnostics)
 
 
+def _pinned(analysis: QueryAnalysis, diagnostics, query) -> tuple[QueryAnalysis, tuple[D.Diagnostic, ...]]:
+    """A query built by a template expression: findings point at the expression, and say
+    where in the built query they are."""
+    at = query.at
+
+    def span(value):
+        if value is None:
+            return None
+        return value._replace(line=at.line or 1, column=at.column or 1, end_line=0, end_column=0)
+
+    def diagnostic(d: D.Diagnostic) -> D.Diagnostic:
+        if d.file != query.file:
+            return d
+        return d._replace(message=f"{d.message} (line {d.line}, column {d.column} of the query the template builds)",
+                          line=at.line or 1, column=at.column or 1, end_line=None, end_column=None)
+
+    def output(o):
+        return o._replace(output_span=span(o.output_span), span=span(o.span),
+                          columns=tuple(c._replace(span=span(c.span), expr_span=span(c.expr_span))
+                                        for c in o.columns),
+                          gaps=tuple(g._replace(span=span(g.span)) for g in o.gaps))
+
+    moved = analysis._replace(outputs=tuple(output(o) for o in analysis.outputs),
+                              diagnostics=tuple(diagnostic(d) for d in analysis.diagnostics))
+    return moved, tuple(diagnostic(d) for d in diagnostics)
+
+
 def infer_job(plan: JobPlan) -> QueryAnalysis:
     """`schemacheck infer` for one job: the analysis, with the job's own findings that do
     not need tables (outputs not defined, functions, level, the readers' notes)."""
@@ -368,6 +407,14 @@ def infer_job(plan: JobPlan) -> QueryAnalysis:
 
     job = plan.found.job._replace(notes=plan.found.job.notes + plan.notes)
     analysis = analyze_job(plan)
+    if job.query is None:
+        return analysis._replace(diagnostics=tuple(sorted(job_findings(job, analysis, (), plan.level_stated, []),
+                                                          key=D.sort_key)))
     moved, found = relocate(analysis, list(analysis.diagnostics) + query_findings(job, analysis), job.query)
     found = list(found) + job_findings(job, moved, (), plan.level_stated, [])
-    return moved._replace(diagnostics=tuple(sorted(found, key=D.sort_key)))
+    return moved._replace(diagnostics=tuple(sorted(found, key=_query_first(job.query.file))))
+
+
+def _query_first(file: str):
+    """Sort key: the query's findings first, then those in the job's other files."""
+    return lambda d: (d.file != file, D.sort_key(d))

@@ -39,6 +39,10 @@ def decimal_point(culture: str) -> bool:
     return name.split("-")[0] in DECIMAL_POINT_LANGUAGES
 
 
+def _listed(names: list[str], most: int = 5) -> str:
+    return ", ".join(names[:most]) + (f" and {len(names) - most} more" if len(names) > most else "")
+
+
 def at(code: str, message: str, where: Where | None, fallback: str, **fields) -> D.Diagnostic:
     file = where.file if where is not None else fallback
     line = where.line if where is not None and where.line else 1
@@ -96,17 +100,26 @@ def job_findings(job: Job, analysis: QueryAnalysis, checks, level_stated: bool,
                 else "the streaming job has no identity")
         result.append(at("SC604", f"{what}, but output(s) {', '.join(sorted(adx_aliases))} write to Azure Data "
                          "Explorer, which accepts only the job's managed identity", job.identity.where, source))
-    if not level_stated and job.form != "query":
-        result.append(at("SC605", "the job does not state its compatibility level; checked as 1.2", None, source))
+    unresolved = any(n.code == "SC608" and n.where == job.compat_level.where for n in job.notes)
+    if not level_stated and job.form != "query" and not unresolved:
+        result.append(at("SC605", "the job does not state its compatibility level; checked as 1.2",
+                         job.compat_level.where, source))
     locale = job.data_locale.value
     if locale is not None and not decimal_point(locale) and adx_aliases:
-        risky = sorted({f"{c.output.output}.{column.name}" for c in checks if c.kind == ADX
-                        for column in c.output.columns if column.type in ("float", "datetime")})
-        if risky:
-            shown = ", ".join(risky[:5]) + (f" and {len(risky) - 5} more" if len(risky) > 5 else "")
-            result.append(at("SC606", f"the job's data locale {locale} writes numbers with a decimal comma, which "
-                             f"Azure Data Explorer's CSV ingestion does not read as real: {shown}",
-                             job.data_locale.where, source,
+        def columns(kind):
+            return sorted({f"{c.output.output}.{column.name}" for c in checks if c.kind == ADX
+                           for column in c.output.columns if column.type == kind})
+
+        numbers, times = columns("float"), columns("datetime")
+        parts = []
+        if numbers:
+            parts.append(f"ASA writes float values with the job's culture, and {locale} uses a decimal comma, which "
+                         f"Azure Data Explorer does not read as real ({_listed(numbers)})")
+        if times:
+            parts.append(f"whether the culture also changes how datetimes are written is not documented "
+                         f"({_listed(times)})")
+        if parts:
+            result.append(at("SC606", "; ".join(parts), job.data_locale.where, source,
                              fix="set the job's data locale to en-US, or CAST those values to nvarchar(max)"))
     policy = job.error_policy.value
     failing = sorted({d.output for d in findings if d.severity == D.ERROR and d.output

@@ -135,6 +135,7 @@ class _Inferrer:
                  input_shapes: Mapping[str, InputShape] | None = None, functions_complete: bool = False) -> None:
         self.level = level
         self.udf_types = {k.lower(): v for k, v in (udf_types or {}).items()}
+        self.udf_names = sorted(udf_types or (), key=str.lower)
         self.udf_types_given = udf_types is not None
         self.functions_complete = functions_complete
         self.input_shapes = {k.lower(): v for k, v in (input_shapes or {}).items()}
@@ -702,7 +703,7 @@ class _Inferrer:
         if function not in self.udf_types:
             if self.functions_complete:
                 kind = "UDA" if call.name[0].text.lower() == "uda" else "UDF"
-                known = ", ".join(sorted(self.udf_types)) or "none"
+                known = ", ".join(self.udf_names) or "none"
                 self.report("SC610", f"{written}: the job defines no {kind} {call.name[1].text} (its functions: "
                             f"{known}); ASA will not start the job", call.span)
             if self.udf_types_given:

@@ -252,10 +252,10 @@ def _enclosing_project(path: str) -> str | None:
         except OSError:
             names = []
         if PROJECT_FILE in names:
-            return os.path.join(directory, PROJECT_FILE)
+            return display_path(os.path.join(directory, PROJECT_FILE))
         legacy = [n for n in names if n.lower().endswith(VS_PROJECT_SUFFIX)]
         if legacy:
-            return os.path.join(directory, legacy[0])
+            return display_path(os.path.join(directory, legacy[0]))
         parent = os.path.dirname(directory)
         if ".git" in names or parent == directory:
             return None

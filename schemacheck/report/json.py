@@ -89,10 +89,20 @@ def check_document(entries) -> dict:
             })
         for diagnostic in entry.diagnostics:
             counts[diagnostic.severity] += 1
-        files.append({"file": entry.file, "outputs": outputs,
+        files.append({"file": entry.file, "job": _job(entry), "outputs": outputs,
                       "diagnostics": [diagnostic_dict(d) for d in entry.diagnostics]})
     return {"files": files, "summary": {"errors": counts[D.ERROR], "warnings": counts[D.WARNING],
                                         "infos": counts[D.INFO]}}
+
+
+def _job(entry) -> dict | None:
+    """What job the file was checked as: None for a query checked on its own."""
+    found = getattr(entry, "job", None)
+    if found is None or found.job.form == "query":
+        return None
+    job = found.job
+    return {"name": job.name, "form": job.form, "source": job.source, "parameters": found.parameters,
+            "also": list(found.also), "compat_level": entry.level, "compat_level_from": entry.level_origin}
 
 
 def doctor_document(reports) -> dict:

@@ -111,6 +111,8 @@ def _output_line(check, diagnostics, file: str) -> str:
         return f"{head} -> {table.qualified_name} ({display_path(table.file)}): {findings}"
     if check.status == "not-adx":
         return f"{head}: {check.kind}, not checked"
+    if any(d.code == "SC601" and d.output == output.output for d in diagnostics):
+        return f"{head}: not an output of the job"
     if check.status == "table-missing":
         return f"{head}: its table is not in the loaded schemas"
     return f"{head}: no table to compare with"
