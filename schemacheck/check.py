@@ -250,8 +250,6 @@ class JobPlan:
 
 def plan_job(found: Found, config: Config, cli_level: str | None = None,
              cli_udf_types: Mapping[str, str | None] | None = None, cli_schemas: tuple[str, ...] = ()) -> JobPlan:
-    import os
-
     from schemacheck.asa.types import DEFAULT_COMPAT_LEVEL
     from schemacheck.files import display_path
     from schemacheck.jobs.samples import input_shapes
@@ -279,12 +277,26 @@ def plan_job(found: Found, config: Config, cli_level: str | None = None,
         udf_types = {**(udf_types or {}), **cli_udf_types}
     shapes, sample_notes = input_shapes(job, level)
     notes.extend(sample_notes)
-    schemas = tuple(cli_schemas) or config.schemas
-    if not schemas and job.form != "query" and os.path.isdir(os.path.join(job.root, "schemas")):
-        schemas = (os.path.join(job.root, "schemas"),)
+    schemas = tuple(cli_schemas) or _job_schemas(job, config)
     return JobPlan(found, config, level, origin, cli_level is not None or stated is not None
                    or config.compat_level is not None, udf_types, job.functions is not None, shapes,
                    tuple(notes), schemas)
+
+
+def _job_schemas(job: Job, config: Config) -> tuple[str, ...]:
+    """The saved schemas of a job: the nearer of the configuration's `schemas` and the
+    project's (or template's) own schemas/ folder."""
+    import os
+
+    folder = os.path.join(job.root, "schemas")
+    if job.form == "query" or not os.path.isdir(folder):
+        return config.schemas
+    if config.schemas and config.path is not None:
+        config_dir = os.path.abspath(os.path.dirname(config.path))
+        root = os.path.abspath(job.root)
+        if os.path.commonpath([config_dir, root]) == root:   # the configuration is inside the project
+            return config.schemas
+    return (folder,)
 
 
 def analyze_job(plan: JobPlan) -> QueryAnalysis:

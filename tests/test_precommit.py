@@ -13,7 +13,7 @@ import sys
 
 import pytest
 
-from conftest import ROOT
+from conftest import FIXTURES, ROOT
 
 pytestmark = pytest.mark.network
 
@@ -36,6 +36,10 @@ def repository(tmp_path_factory):
     (repo / "schemacheck.toml").write_text('schemas = ["schemas"]\n')
     (repo / "good.asaql").write_text(GOOD)
     (repo / "bad.asaql").write_text(BAD)
+    (repo / "README.md").write_text("Queries of the team.\n")
+    # A VS Code project whose JobConfig.json sets compatibility level 1.0 and whose output
+    # file names the table: a changed query alone must be checked with both.
+    shutil.copytree(FIXTURES / "jobs" / "cases" / "vscode-level-1-0", repo / "meters")
     env = {**os.environ, "PRE_COMMIT_HOME": str(tmp_path_factory.mktemp("pre-commit-home")),
            "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.com",
            "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.com"}
@@ -61,3 +65,18 @@ def test_the_hook_fails_a_query_with_a_case_slip(repository):
     result = _try_repo(repository, "good.asaql", "bad.asaql")
     assert result.returncode == 1, result.stdout + result.stderr
     assert "Failed" in result.stdout and "SC102" in result.stdout and "bad.asaql:1:8" in result.stdout
+
+
+def test_a_query_of_a_project_is_checked_with_the_projects_level_and_mapping(repository):
+    result = _try_repo(repository, "meters/Meters.asaql")
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "job meter-readings" in result.stdout and "-> MeterReadings" in result.stdout
+    assert "SC102" in result.stdout and "level 1.0 is set in meters/JobConfig.json:6" in result.stdout
+
+
+def test_a_changed_project_file_runs_the_hook_and_other_files_do_not(repository):
+    result = _try_repo(repository, "meters/JobConfig.json", "meters/Outputs/readings.json")
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert result.stdout.count("job meter-readings") == 1
+    result = _try_repo(repository, "README.md")
+    assert result.returncode == 0 and "no files to check" in result.stdout

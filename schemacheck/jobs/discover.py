@@ -125,7 +125,7 @@ class _Finder:
 
             project = find_project_for(path)
             if project is not None:
-                self.project(project)
+                self.project(display_path(project))
                 return
         real = os.path.realpath(path)
         if not self._once(("query", real)):
@@ -162,7 +162,7 @@ class _Finder:
 
         project = find_project_for(path)
         if project is not None:
-            self.project(project)
+            self.project(display_path(project))
             return
         if _is_parameters_file(path):
             template = path[: -len(".parameters.json")] + ".json"
