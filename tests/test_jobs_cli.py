@@ -235,3 +235,25 @@ def test_every_case_runs_with_no_flag_as_text(name):
     code, out, err = run_cli("check", str(CASES / name))
     assert err == "" and code in (0, 1)
     assert out.splitlines()[0].endswith(")") and "job " in out.splitlines()[0]
+
+
+def test_check_live_reads_the_cluster_a_template_parameter_names(tmp_path):
+    template = CASES / "arm-template"
+    payments = Database("payments_prod", {
+        "MerchantDeclines": Table("MerchantDeclines", [("MerchantId", "string"), ("MinuteEnd", "datetime"),
+                                                       ("Declines", "long"), ("RiskBand", "string")]),
+        "Payments": Table("Payments", [("PaymentId", "string"), ("MerchantId", "string"), ("Amount", "decimal"),
+                                       ("Currency", "string"), ("ReceivedAt", "datetime")])})
+    with FakeCluster({"payments_prod": payments}) as cluster:
+        shutil.copy(template / "payments.json", tmp_path / "payments.json")
+        parameters = json.loads((template / "payments.parameters.json").read_text())
+        parameters["parameters"]["adxCluster"]["value"] = cluster.url
+        (tmp_path / "prod.json").write_text(json.dumps(parameters))
+        code, live, err = run_cli("check", str(tmp_path / "payments.json"), "--parameters", str(tmp_path / "prod.json"),
+                                  "--live", "--auth", "none", "--format", "json")
+        assert err == "" and code == 0
+        _, offline, _ = run_cli("check", str(template / "payments.json"), "--format", "json")
+        assert diagnostics(live) == diagnostics(offline)
+        assert sorted(cluster.commands()) == [".show table ['MerchantDeclines'] schema as json",
+                                              ".show table ['Payments'] schema as json"]
+        assert {r.db for r in cluster.requests} == {"payments_prod"}
