@@ -34,14 +34,14 @@ def test_the_sample_in_text(monkeypatch):
     assert "error[SC102]: output column VehicleId matches table column VehicleID" in out
     assert " 30 |     CAST(r.VehicleId AS nvarchar(max)) AS VehicleId,\n    |     ^^^^" in out
     assert "  = fix: `TRY_CAST(s.ArrayValue.reading AS bigint)` in the query" in out
-    assert out.rstrip().endswith("samples/fleet-telemetry/FleetTelemetry.asaql: 3 errors, 2 warnings, 1 info")
+    assert out.rstrip().endswith("samples/fleet-telemetry/FleetTelemetry.asaql: 3 errors, 2 warnings, 2 infos")
 
 
 def test_the_sample_in_json():
     code, out, _ = run_cli("check", str(SAMPLE), "--format", "json")
     assert code == 1
     document = json.loads(out)
-    assert document["summary"] == {"errors": 3, "warnings": 2, "infos": 1}
+    assert document["summary"] == {"errors": 3, "warnings": 2, "infos": 2}
     (entry,) = document["files"]
     outputs = {o["output"]: o for o in entry["outputs"]}
     assert outputs["adx-readings"]["table"] == "VehicleReadings" and outputs["adx-readings"]["status"] == "compared"
@@ -195,3 +195,14 @@ def test_a_table_name_in_several_databases_needs_the_database(tmp_path):
     assert finding["code"] == "SC402" and "loaded from several databases (dev, prod)" in finding["message"]
     code, out, _ = run_cli("check", query, "--schema", schemas, "--target", "out=PROD/T", "--format", "json")
     assert code == 0 and json.loads(out)["files"][0]["outputs"][0]["database"] == "prod"
+
+
+def test_the_readme_shows_what_the_quick_start_prints(monkeypatch):
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    command = "pip install -e '.[test]' && schemacheck check samples/fleet-telemetry\n"
+    assert command in readme
+    shown = readme.split("The first command prints (and exits 1):\n\n```\n", 1)[1].split("\n```", 1)[0]
+    monkeypatch.chdir(ROOT)
+    code, out, err = run_cli("check", "samples/fleet-telemetry")
+    assert code == 1 and err == ""
+    assert out.rstrip("\n") == shown

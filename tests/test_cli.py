@@ -27,16 +27,21 @@ def test_text_output_on_the_sample():
     assert code == 0 and err == ""
     assert "adx-readings (line 24): 6 columns" in out
     assert "3  ReadingCount    bigint         20:5" in out
-    assert "raw-archive (line 40, incomplete): 0 columns" in out
-    assert out.rstrip().endswith("0 errors, 0 warnings, 1 info")
+    # The sample is a project: its IoT Hub input's sample data and metadata fields make `*` known.
+    assert "raw-archive (line 40): 9 columns" in out
+    assert "6  EventProcessedUtcTime  datetime       40:8" in out
+    assert out.rstrip().endswith("0 errors, 0 warnings, 0 infos")
 
 
-def test_json_document_has_the_documented_shape():
-    code, out, _ = run_cli("infer", str(SAMPLE), "--format", "json")
+def test_json_document_has_the_documented_shape(tmp_path):
+    # The query alone, outside its project: the input's columns are not known.
+    lone = tmp_path / "FleetTelemetry.asaql"
+    lone.write_bytes(SAMPLE.read_bytes())
+    code, out, _ = run_cli("infer", str(lone), "--format", "json")
     assert code == 0
     document = json.loads(out)
     (entry,) = document["files"]
-    assert entry["file"] == str(SAMPLE)
+    assert entry["file"] == str(lone)
     assert [o["output"] for o in entry["outputs"]] == ["adx-readings", "adx-alerts", "raw-archive"]
     first = entry["outputs"][0]
     assert first["complete"] is True and entry["outputs"][2]["complete"] is False
@@ -45,7 +50,7 @@ def test_json_document_has_the_documented_shape():
     assert {"name", "type", "line", "column"} <= set(first["columns"][0])
     (diagnostic,) = entry["diagnostics"]
     assert {k: diagnostic[k] for k in ("code", "severity", "file", "line", "column")} == {
-        "code": "SC403", "severity": "info", "file": str(SAMPLE), "line": 40, "column": 8}
+        "code": "SC403", "severity": "info", "file": str(lone), "line": 40, "column": 8}
     assert diagnostic["message"]
 
 

@@ -137,7 +137,7 @@ def test_throttling_and_server_errors_are_retried_until_the_cluster_recovers(clu
     cluster.faults.append(Fault.throttle(times=2, retry_after=0, match="OverheatAlerts"))
     cluster.faults.append(Fault.server_error(503, times=1, match="VehicleReadings"))
     code, out, _ = live_check(cluster)
-    assert code == 1 and len(findings(out)) == 6
+    assert code == 1 and len(findings(out)) == 7
     assert cluster.faults == []
     assert len([c for c in cluster.commands() if "OverheatAlerts" in c]) == 3
 

@@ -125,7 +125,7 @@ class _Finder:
 
             project = find_project_for(path)
             if project is not None:
-                self.project(display_path(project))
+                self.project(_like(project, path))
                 return
         real = os.path.realpath(path)
         if not self._once(("query", real)):
@@ -162,7 +162,7 @@ class _Finder:
 
         project = find_project_for(path)
         if project is not None:
-            self.project(display_path(project))
+            self.project(_like(project, path))
             return
         if _is_parameters_file(path):
             template = path[: -len(".parameters.json")] + ".json"
@@ -170,6 +170,7 @@ class _Finder:
                 self.template(template, path)
                 return
         enclosing = _enclosing_project(path)
+        enclosing = _like(enclosing, path) if enclosing else None
         if enclosing is not None:
             self.project(enclosing)
             return
@@ -252,14 +253,19 @@ def _enclosing_project(path: str) -> str | None:
         except OSError:
             names = []
         if PROJECT_FILE in names:
-            return display_path(os.path.join(directory, PROJECT_FILE))
+            return os.path.join(directory, PROJECT_FILE)
         legacy = [n for n in names if n.lower().endswith(VS_PROJECT_SUFFIX)]
         if legacy:
-            return display_path(os.path.join(directory, legacy[0]))
+            return os.path.join(directory, legacy[0])
         parent = os.path.dirname(directory)
         if ".git" in names or parent == directory:
             return None
         directory = parent
+
+
+def _like(found: str, given: str) -> str:
+    """`found` spelled like the path it was found from: absolute if that was, else relative."""
+    return os.path.abspath(found) if os.path.isabs(given) else display_path(found)
 
 
 def _config_folder(path: str) -> str | None:
