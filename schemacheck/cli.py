@@ -165,7 +165,7 @@ class _Sources(dict):
 
 def _plans(options, found, configs: dict, udf_types=None):
     """(entry, plan or None) for each job found: Unreadable entries pass through."""
-    from schemacheck.check import plan_job
+    from schemacheck.plan import plan_job
     from schemacheck.config import find_config
     from schemacheck.files import Unreadable
 
@@ -225,7 +225,7 @@ def _report(options, out, entries: list, document, render) -> list:
 
 
 def _run_infer(options, out, err) -> int:
-    from schemacheck.check import infer_job
+    from schemacheck.plan import infer_job
 
     udf_types = _udf_types(options.udf_type)
     found, failed = _find_jobs(options, err)
@@ -240,7 +240,8 @@ def _run_infer(options, out, err) -> int:
 
 
 def _run_check(options, out, err) -> int:
-    from schemacheck.check import analyze_job, check_job, job_destinations, live_catalog, parse_target
+    from schemacheck.check import check_job, job_destinations, live_catalog, parse_target
+    from schemacheck.plan import analyze_job
     from schemacheck.kusto.files import load_schemas
 
     targets = {}
@@ -281,7 +282,8 @@ def _run_check(options, out, err) -> int:
 def _tables_to_read(options, err) -> list:
     """(destination, output, analysis, plan) for every ADX table to read: the explicit
     --cluster/--database/--table ones, or those the jobs' outputs write to."""
-    from schemacheck.check import Destination, analyze_job, job_destinations, parse_target
+    from schemacheck.check import Destination, job_destinations, parse_target
+    from schemacheck.plan import analyze_job
 
     if options.table:
         if not (options.cluster and options.database):
@@ -405,7 +407,7 @@ def _run_doctor(options, out, err) -> int:
             report = examine(connect(where_to.cluster), where_to.database, where_to.table, principal, output, level,
                              file, query.text if query else None, origin)
             if query is not None and query.json_string_at is not None:
-                from schemacheck.check import relocate
+                from schemacheck.plan import relocate
 
                 report = report._replace(items=tuple(
                     item._replace(diagnostics=relocate(analysis, item.diagnostics, query)[1])

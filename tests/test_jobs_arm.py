@@ -27,7 +27,8 @@ from hypothesis import strategies as st
 
 from schemacheck.errors import InputError
 from schemacheck.jobs import armexpr
-from schemacheck.jobs.arm import is_template, looks_like_template, read_template
+from schemacheck.jobs.arm import is_template, read_template
+from schemacheck.jobs.kinds import looks_like_template
 from schemacheck.jobs.armexpr import Context, Unresolved, evaluate, reference_to, resolve_deep
 from schemacheck.jobs.jsonfile import strip_comments
 from schemacheck.jobs.model import Function, Identity, Input, Job, Output, Setting, Where

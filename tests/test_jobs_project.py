@@ -758,3 +758,27 @@ def _is_json(path: Path) -> bool:
     except ValueError:
         return False
     return True
+
+
+@pytest.mark.parametrize("output", [
+    {"Name": "adx", "DataSourceType": "Kusto",
+     "KustoProperties": {"ClusterUrl": "https://c.kusto.windows.net", "DatabaseName": "db", "TableName": "T",
+                         "AuthenticationMode": "Msi"}},
+    {"Name": "adx", "DataSourceType": "ADX", "Cluster": "https://c.kusto.windows.net", "Database": "db",
+     "Table": "T", "AuthenticationMode": "Msi"},
+    {"Name": "adx", "DataSourceType": "Microsoft.Kusto/clusters/databases",
+     "DataExplorerProperties": {"cluster": "https://c.kusto.windows.net", "database": "db", "table": "T",
+                                "authenticationMode": "Msi"}},
+    {"Name": "adx", "DataSourceType": "Something New",
+     "NewProperties": {"IngestionUri": "https://c.kusto.windows.net", "Db": "db", "Table": "T"}},
+], ids=["kusto-names", "flat", "arm-type", "unknown-type-adx-keys"])
+def test_adx_outputs_are_found_under_any_plausible_spelling(tmp_path, output):
+    """The VS Code ADX output file's exact JSON is not established: every plausible shape maps."""
+    (tmp_path / "Outputs").mkdir()
+    (tmp_path / "Outputs" / "adx.json").write_text(json.dumps(output))
+    (tmp_path / "q.asaql").write_text("SELECT * INTO adx FROM i\n")
+    (tmp_path / "asaproj.json").write_text(json.dumps(
+        {"startFile": "q.asaql", "configurations": [{"filePath": "Outputs/adx.json", "subType": "Output"}]}))
+    (found,) = read_vscode_project(str(tmp_path / "asaproj.json")).outputs
+    assert (found.kind, found.cluster, found.database, found.table) == ("adx", "https://c.kusto.windows.net",
+                                                                        "db", "T")

@@ -49,12 +49,6 @@ def is_template(data: object) -> bool:
     return any(_type_of(resource) == JOB_TYPE for resource, _, _ in _resources(data))
 
 
-def looks_like_template(text: str) -> bool:
-    """Whether raw text may be a streaming-job template (cheap; no parsing)."""
-    lowered = text.lower()
-    return "streamingjobs" in lowered and '"resources"' in lowered
-
-
 def read_template(path: str, parameters: str | None = None) -> list[Job]:
     """The streaming jobs a template defines, with values from the parameters file."""
     if path.lower().endswith(".bicep"):

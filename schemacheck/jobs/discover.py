@@ -65,7 +65,7 @@ def _is_parameters_file(path: str) -> bool:
 
 
 def _template_text(path: str) -> bool:
-    from schemacheck.jobs.arm import looks_like_template
+    from schemacheck.jobs.kinds import looks_like_template
 
     try:
         with open(path, encoding="utf-8", errors="replace") as handle:

@@ -91,6 +91,22 @@ PROJECT_INPUT_KINDS = {
 
 _ADX_WORDS = ("dataexplorer", "kusto", "adx")
 
+# The spellings an ADX output's properties may use in a project file (its exact JSON is
+# not established): the first of each that is present is read.
+ADX_CLUSTER_KEYS = ("Cluster", "ClusterUri", "ClusterUrl", "Uri", "ClusterName", "ClusterEndpoint",
+                    "IngestionUri", "DataIngestionUri")
+ADX_DATABASE_KEYS = ("Database", "DatabaseName", "Db")
+ADX_TABLE_KEYS = ("Table", "TableName")
+
+
+def has_adx_keys(block: object) -> bool:
+    """A properties object naming a cluster, a database and a table (under any spelling above)."""
+    if not isinstance(block, dict):
+        return False
+    keys = {k.lower() for k in block if isinstance(k, str)}
+    return all(any(n.lower() in keys for n in names)
+               for names in (ADX_CLUSTER_KEYS, ADX_DATABASE_KEYS, ADX_TABLE_KEYS))
+
 
 def _normalised(text: str) -> str:
     return re.sub(r"[\s_\-]+", "", text).lower()
@@ -110,7 +126,7 @@ def arm_input_kind(datasource_type: str | None) -> str | None:
 
 def project_output_kind(datasource_type: str | None, properties: dict | None = None) -> str | None:
     """The kind of a project output from its DataSourceType, or from a properties block that
-    holds Cluster, Database and Table (ADX, whose project spelling is not established)."""
+    names a cluster, database and table (ADX, whose project spelling is not established)."""
     if isinstance(datasource_type, str):
         name = _normalised(datasource_type)
         if any(word in name for word in _ADX_WORDS):
@@ -119,10 +135,8 @@ def project_output_kind(datasource_type: str | None, properties: dict | None = N
             return ARM_OUTPUT_KINDS.get(datasource_type.strip().lower())
         if name in PROJECT_OUTPUT_KINDS:
             return PROJECT_OUTPUT_KINDS[name]
-    if isinstance(properties, dict):
-        keys = {k.lower() for k in properties if isinstance(k, str)}
-        if {"cluster", "database", "table"} <= keys:
-            return ADX
+    if has_adx_keys(properties):
+        return ADX
     return None
 
 
@@ -133,3 +147,10 @@ def project_input_kind(datasource_type: str | None) -> str | None:
     if name.startswith("microsoft"):
         return ARM_INPUT_KINDS.get(datasource_type.strip().lower())
     return PROJECT_INPUT_KINDS.get(name)
+
+
+def looks_like_template(text: str) -> bool:
+    """Whether raw text may be a streaming-job ARM template: a cheap test on the text, so a
+    directory scan parses (and imports the template reader for) only the likely ones."""
+    lowered = text.lower()
+    return "streamingjobs" in lowered and '"resources"' in lowered

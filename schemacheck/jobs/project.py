@@ -30,7 +30,8 @@ import re
 from schemacheck.errors import InputError
 from schemacheck.files import read_query, read_text_file
 from schemacheck.jobs.jsonfile import JsonFile, get, key, load_json, text_value
-from schemacheck.jobs.kinds import project_input_kind, project_output_kind
+from schemacheck.jobs.kinds import (ADX_CLUSTER_KEYS, ADX_DATABASE_KEYS, ADX_TABLE_KEYS, has_adx_keys,
+                                    project_input_kind, project_output_kind)
 from schemacheck.jobs.model import Function, Identity, Input, Job, Note, Output, Query, Sample, Setting, Where
 
 FILE_PROBLEM = "SC609"      # job-file-problem: a listed file missing, unreadable or not understood
@@ -62,7 +63,6 @@ SAMPLE_FORMATS = {"json": "json", "csv": "csv", "customclr": None, "avro": None,
 # Misspelt `*Properties` keys of VS-era files -> the DataSourceType they belong to (normalised).
 PROPERTIES_ALIASES = {"powellbi": "powerbi", "azuredatalakestore": "datalakestore"}
 
-ADX_CLUSTER_KEYS = ("Cluster", "ClusterUri", "ClusterUrl", "Uri")
 USER_IDENTITY_KEYS = ("UserAssignedIdentities", "UserAssignedIdentity", "UserAssignedIdentityId",
                       "UserAssignedIdentityResourceId")
 TRUE_WORDS = ("true", "1", "yes")
@@ -332,15 +332,15 @@ class _ProjectReader:
             return
         datasource = _text(data, "DataSourceType")
         properties = _properties_block(data, datasource)
+        if properties is None and has_adx_keys(data):   # the properties written at the top level
+            properties = data
         kind = project_output_kind(datasource, properties)
-        if kind is None and _looks_like_adx(properties):   # kinds.py knows only the `Cluster` spelling
-            kind = "adx"
         cluster = database = table = authentication = None
         if kind == "adx" and properties is not None:
             cluster = _text(properties, *ADX_CLUSTER_KEYS)
-            database = _text(properties, "Database")
-            table = _text(properties, "Table")
-            authentication = _text(properties, "AuthenticationMode")
+            database = _text(properties, *ADX_DATABASE_KEYS)
+            table = _text(properties, *ADX_TABLE_KEYS)
+            authentication = _text(properties, "AuthenticationMode", "AuthMode", "Authentication")
         self.outputs.append(Output(alias, kind, datasource, cluster, database, table, authentication,
                                    alias_where))
 
@@ -468,15 +468,9 @@ def _properties_block(data: dict, datasource: str | None) -> dict | None:
         if prefix and PROPERTIES_ALIASES.get(prefix, prefix) in (wanted, "azure" + wanted):
             return value
     for value in blocks.values():
-        if _looks_like_adx(value):
+        if has_adx_keys(value):
             return value
     return next(iter(blocks.values()))
-
-
-def _looks_like_adx(block: dict | None) -> bool:
-    """A properties block naming a cluster (under any of its spellings), database and table."""
-    return isinstance(block, dict) and all(key(block, *names)
-                                           for names in (ADX_CLUSTER_KEYS, ("Database",), ("Table",)))
 
 
 # ---- which project a file belongs to ----------------------------------------------------------

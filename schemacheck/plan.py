@@ -1,0 +1,192 @@
+"""A job's plan: what the analysis of its query needs from the job (compatibility level
+and where it comes from, UDF types, input shapes, saved schemas), the analysis itself,
+and the mapping of query positions back into the file that holds the query.
+
+The compatibility level, first found: --compat-level, the job's, the configuration's, 1.2.
+
+Shared by `infer` and `check`; it imports nothing of Kusto or the comparator, so `infer`
+stays light.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from schemacheck import diagnostics as D
+from schemacheck.asa.analysis import QueryAnalysis, analyze
+from schemacheck.config import Config
+from schemacheck.jobs.discover import Found
+from schemacheck.jobs.model import Job
+from schemacheck.records import record
+
+
+def where_text(where, fallback: str) -> str:
+    from schemacheck.files import display_path
+
+    if where is None:
+        return display_path(fallback)
+    return display_path(where.file) + (f":{where.line}" if where.line else "")
+
+
+
+@record
+class JobPlan:
+    """Everything the check of one job needs besides the tables: its configuration, the
+    level and where it comes from, UDF types, input shapes, and extra notes."""
+
+    found: Found
+    config: Config
+    level: str
+    level_origin: str
+    level_stated: bool
+    udf_types: dict | None
+    functions_complete: bool
+    input_shapes: dict
+    notes: tuple
+    schemas: tuple[str, ...]
+
+
+def plan_job(found: Found, config: Config, cli_level: str | None = None,
+             cli_udf_types: Mapping[str, str | None] | None = None, cli_schemas: tuple[str, ...] = ()) -> JobPlan:
+    from schemacheck.asa.types import DEFAULT_COMPAT_LEVEL
+    from schemacheck.files import display_path
+    from schemacheck.jobs.samples import input_shapes
+
+    job = found.job
+    stated = job.compat_level.value
+    if cli_level is not None:
+        level, origin = cli_level, "--compat-level"
+    elif stated in ("1.0", "1.1", "1.2"):
+        level, origin = stated, where_text(job.compat_level.where, job.source)
+    elif config.compat_level is not None:
+        level, origin = config.compat_level, display_path(str(config.path))
+    else:
+        level, origin = DEFAULT_COMPAT_LEVEL, "default"
+    notes = []
+    if stated is not None and stated not in ("1.0", "1.1", "1.2"):
+        from schemacheck.jobs.model import Note, Where
+
+        notes.append(Note("SC609", f"compatibility level {stated!r} is not one ASA documents (1.0, 1.1, 1.2); "
+                          f"checked as {level}", job.compat_level.where or Where(job.source)))
+    udf_types = None
+    if job.functions is not None:
+        udf_types = {f.name: f.output_type for f in job.functions}
+    if cli_udf_types:
+        udf_types = {**(udf_types or {}), **cli_udf_types}
+    shapes, sample_notes = input_shapes(job, level)
+    notes.extend(sample_notes)
+    schemas = tuple(cli_schemas) or _job_schemas(job, config)
+    return JobPlan(found, config, level, origin, cli_level is not None or stated is not None
+                   or config.compat_level is not None, udf_types, job.functions is not None, shapes,
+                   tuple(notes), schemas)
+
+
+def _job_schemas(job: Job, config: Config) -> tuple[str, ...]:
+    """The saved schemas of a job: the nearer of the configuration's `schemas` and the
+    project's (or template's) own schemas/ folder."""
+    import os
+
+    folder = os.path.join(job.root, "schemas")
+    if job.form == "query" or not os.path.isdir(folder):
+        return config.schemas
+    if config.schemas and config.path is not None:
+        config_dir = os.path.abspath(os.path.dirname(config.path))
+        root = os.path.abspath(job.root)
+        if os.path.commonpath([config_dir, root]) == root:   # the configuration is inside the project
+            return config.schemas
+    return (folder,)
+
+
+def analyze_job(plan: JobPlan) -> QueryAnalysis:
+    query = plan.found.job.query
+    if query is None:   # the job's files hold no query: a note says so
+        return QueryAnalysis(plan.found.job.source, (), ())
+    return analyze(query.text, file=query.file, level=plan.level, udf_types=plan.udf_types,
+                   input_shapes=plan.input_shapes, functions_complete=plan.functions_complete)
+
+
+def relocate(analysis: QueryAnalysis, diagnostics, query) -> tuple[QueryAnalysis, tuple[D.Diagnostic, ...]]:
+    """Positions in a query held as a JSON string (`query.json_string_at`) -> positions in
+    its file, for the analysis and for `diagnostics`; unchanged for a query file."""
+    if query.json_string_at is None and query.at is not None:
+        return _pinned(analysis, diagnostics, query)
+    if query.json_string_at is None:
+        return analysis, tuple(diagnostics)
+    from schemacheck.files import read_text_file
+    from schemacheck.jobs.jsonfile import strip_comments
+    from schemacheck.jobs.positions import StringPositions
+
+    where = StringPositions(strip_comments(read_text_file(query.file, "template")), query.json_string_at)
+
+    def span(value):
+        if value is None:
+            return None
+        line, column = where(value.line, value.column)
+        if not value.end_line:
+            return value._replace(line=line, column=column)
+        end_line, end_column = where(value.end_line, value.end_column)
+        return value._replace(line=line, column=column, end_line=end_line, end_column=end_column)
+
+    def diagnostic(d: D.Diagnostic) -> D.Diagnostic:
+        if d.file != query.file:
+            return d
+        line, column = where(d.line, d.column)
+        end_line, end_column = where(d.end_line, d.end_column) if d.end_line and d.end_column else (None, None)
+        return d._replace(line=line, column=column, end_line=end_line, end_column=end_column)
+
+    def output(o):
+        return o._replace(output_span=span(o.output_span), span=span(o.span),
+                          columns=tuple(c._replace(span=span(c.span), expr_span=span(c.expr_span))
+                                        for c in o.columns),
+                          gaps=tuple(g._replace(span=span(g.span)) for g in o.gaps))
+
+    moved = analysis._replace(outputs=tuple(output(o) for o in analysis.outputs),
+                              diagnostics=tuple(diagnostic(d) for d in analysis.diagnostics))
+    return moved, tuple(diagnostic(d) for d in diagnostics)
+
+
+def _pinned(analysis: QueryAnalysis, diagnostics, query) -> tuple[QueryAnalysis, tuple[D.Diagnostic, ...]]:
+    """A query built by a template expression: findings point at the expression, and say
+    where in the built query they are."""
+    at = query.at
+
+    def span(value):
+        if value is None:
+            return None
+        return value._replace(line=at.line or 1, column=at.column or 1, end_line=0, end_column=0)
+
+    def diagnostic(d: D.Diagnostic) -> D.Diagnostic:
+        if d.file != query.file:
+            return d
+        return d._replace(message=f"{d.message} (line {d.line}, column {d.column} of the query the template builds)",
+                          line=at.line or 1, column=at.column or 1, end_line=None, end_column=None)
+
+    def output(o):
+        return o._replace(output_span=span(o.output_span), span=span(o.span),
+                          columns=tuple(c._replace(span=span(c.span), expr_span=span(c.expr_span))
+                                        for c in o.columns),
+                          gaps=tuple(g._replace(span=span(g.span)) for g in o.gaps))
+
+    moved = analysis._replace(outputs=tuple(output(o) for o in analysis.outputs),
+                              diagnostics=tuple(diagnostic(d) for d in analysis.diagnostics))
+    return moved, tuple(diagnostic(d) for d in diagnostics)
+
+
+def infer_job(plan: JobPlan) -> QueryAnalysis:
+    """`schemacheck infer` for one job: the analysis, with the job's own findings that do
+    not need tables (outputs not defined, functions, level, the readers' notes)."""
+    from schemacheck.jobcheck import job_findings, query_findings
+
+    job = plan.found.job._replace(notes=plan.found.job.notes + plan.notes)
+    analysis = analyze_job(plan)
+    if job.query is None:
+        return analysis._replace(diagnostics=tuple(sorted(job_findings(job, analysis, (), plan.level_stated, []),
+                                                          key=D.sort_key)))
+    moved, found = relocate(analysis, list(analysis.diagnostics) + query_findings(job, analysis), job.query)
+    found = list(found) + job_findings(job, moved, (), plan.level_stated, [])
+    return moved._replace(diagnostics=tuple(sorted(found, key=query_first(job.query.file))))
+
+
+def query_first(file: str):
+    """Sort key: the query's findings first, then those in the job's other files."""
+    return lambda d: (d.file != file, D.sort_key(d))
