@@ -107,69 +107,58 @@ def analyze_job(plan: JobPlan) -> QueryAnalysis:
 
 def relocate(analysis: QueryAnalysis, diagnostics, query) -> tuple[QueryAnalysis, tuple[D.Diagnostic, ...]]:
     """Positions in a query held as a JSON string (`query.json_string_at`) -> positions in
-    its file, for the analysis and for `diagnostics`; unchanged for a query file."""
-    if query.json_string_at is None and query.at is not None:
-        return _pinned(analysis, diagnostics, query)
-    if query.json_string_at is None:
+    its file, for the analysis and for `diagnostics`; a query built by a template expression
+    (`query.at`) -> the expression's place; unchanged for a query file."""
+    if query.json_string_at is not None:
+        from schemacheck.files import read_text_file
+        from schemacheck.jobs.jsonfile import strip_comments
+        from schemacheck.jobs.positions import StringPositions
+
+        where = StringPositions(strip_comments(read_text_file(query.file, "template")), query.json_string_at)
+
+        def span(value):
+            line, column = where(value.line, value.column)
+            if not value.end_line:
+                return value._replace(line=line, column=column)
+            end_line, end_column = where(value.end_line, value.end_column)
+            return value._replace(line=line, column=column, end_line=end_line, end_column=end_column)
+
+        def diagnostic(d: D.Diagnostic) -> D.Diagnostic:
+            line, column = where(d.line, d.column)
+            end_line, end_column = where(d.end_line, d.end_column) if d.end_line and d.end_column else (None, None)
+            return d._replace(line=line, column=column, end_line=end_line, end_column=end_column)
+    elif query.at is not None:
+        line, column = query.at.line or 1, query.at.column or 1
+
+        def span(value):
+            return value._replace(line=line, column=column, end_line=0, end_column=0)
+
+        def diagnostic(d: D.Diagnostic) -> D.Diagnostic:
+            return d._replace(message=f"{d.message} (line {d.line}, column {d.column} of the query the template "
+                              "builds)", line=line, column=column, end_line=None, end_column=None)
+    else:
         return analysis, tuple(diagnostics)
-    from schemacheck.files import read_text_file
-    from schemacheck.jobs.jsonfile import strip_comments
-    from schemacheck.jobs.positions import StringPositions
+    return _moved(analysis, diagnostics, query.file, span, diagnostic)
 
-    where = StringPositions(strip_comments(read_text_file(query.file, "template")), query.json_string_at)
 
-    def span(value):
-        if value is None:
-            return None
-        line, column = where(value.line, value.column)
-        if not value.end_line:
-            return value._replace(line=line, column=column)
-        end_line, end_column = where(value.end_line, value.end_column)
-        return value._replace(line=line, column=column, end_line=end_line, end_column=end_column)
-
-    def diagnostic(d: D.Diagnostic) -> D.Diagnostic:
-        if d.file != query.file:
-            return d
-        line, column = where(d.line, d.column)
-        end_line, end_column = where(d.end_line, d.end_column) if d.end_line and d.end_column else (None, None)
-        return d._replace(line=line, column=column, end_line=end_line, end_column=end_column)
+def _moved(analysis: QueryAnalysis, diagnostics, file: str, span, diagnostic):
+    """The analysis and diagnostics with every span of `file` passed through `span` and
+    every diagnostic of `file` through `diagnostic`."""
+    def spanned(value):
+        return None if value is None else span(value)
 
     def output(o):
-        return o._replace(output_span=span(o.output_span), span=span(o.span),
-                          columns=tuple(c._replace(span=span(c.span), expr_span=span(c.expr_span))
+        return o._replace(output_span=spanned(o.output_span), span=spanned(o.span),
+                          columns=tuple(c._replace(span=spanned(c.span), expr_span=spanned(c.expr_span))
                                         for c in o.columns),
-                          gaps=tuple(g._replace(span=span(g.span)) for g in o.gaps))
+                          gaps=tuple(g._replace(span=spanned(g.span)) for g in o.gaps))
 
-    moved = analysis._replace(outputs=tuple(output(o) for o in analysis.outputs),
-                              diagnostics=tuple(diagnostic(d) for d in analysis.diagnostics))
-    return moved, tuple(diagnostic(d) for d in diagnostics)
+    def moved(d: D.Diagnostic) -> D.Diagnostic:
+        return diagnostic(d) if d.file == file else d
 
-
-def _pinned(analysis: QueryAnalysis, diagnostics, query) -> tuple[QueryAnalysis, tuple[D.Diagnostic, ...]]:
-    """A query built by a template expression: findings point at the expression, and say
-    where in the built query they are."""
-    at = query.at
-
-    def span(value):
-        if value is None:
-            return None
-        return value._replace(line=at.line or 1, column=at.column or 1, end_line=0, end_column=0)
-
-    def diagnostic(d: D.Diagnostic) -> D.Diagnostic:
-        if d.file != query.file:
-            return d
-        return d._replace(message=f"{d.message} (line {d.line}, column {d.column} of the query the template builds)",
-                          line=at.line or 1, column=at.column or 1, end_line=None, end_column=None)
-
-    def output(o):
-        return o._replace(output_span=span(o.output_span), span=span(o.span),
-                          columns=tuple(c._replace(span=span(c.span), expr_span=span(c.expr_span))
-                                        for c in o.columns),
-                          gaps=tuple(g._replace(span=span(g.span)) for g in o.gaps))
-
-    moved = analysis._replace(outputs=tuple(output(o) for o in analysis.outputs),
-                              diagnostics=tuple(diagnostic(d) for d in analysis.diagnostics))
-    return moved, tuple(diagnostic(d) for d in diagnostics)
+    result = analysis._replace(outputs=tuple(output(o) for o in analysis.outputs),
+                               diagnostics=tuple(moved(d) for d in analysis.diagnostics))
+    return result, tuple(moved(d) for d in diagnostics)
 
 
 def infer_job(plan: JobPlan) -> QueryAnalysis:

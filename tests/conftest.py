@@ -26,3 +26,16 @@ def run_cli(*args: str) -> tuple[int, str, str]:
     out, err = io.StringIO(), io.StringIO()
     code = main(list(args), out, err)
     return code, out.getvalue(), err.getvalue()
+
+
+def render_golden(summary: dict) -> str:
+    """A golden file's JSON: scalars on one line, each item of a list on its own line, so
+    that a change shows as a small diff."""
+    import json
+
+    def value(item):
+        if isinstance(item, list) and item:
+            return "[\n" + ",\n".join("    " + json.dumps(i) for i in item) + "\n  ]"
+        return json.dumps(item)
+
+    return "{\n" + ",\n".join(f'  "{key}": {value(item)}' for key, item in summary.items()) + "\n}\n"

@@ -14,7 +14,7 @@ import os
 
 import pytest
 
-from conftest import FIXTURES, run_cli
+from conftest import FIXTURES, render_golden, run_cli
 
 CASES = sorted(p.parent for p in (FIXTURES / "check").glob("*/query.asaql"))
 
@@ -31,20 +31,12 @@ def summarize(case) -> tuple[int, dict]:
     }
 
 
-def render(summary: dict) -> str:
-    def block(items):
-        return "[]" if not items else "[\n" + ",\n".join("    " + json.dumps(i) for i in items) + "\n  ]"
-
-    return (f'{{\n  "exit": {summary["exit"]},\n  "outputs": {block(summary["outputs"])},\n'
-            f'  "diagnostics": {block(summary["diagnostics"])}\n}}\n')
-
-
 @pytest.mark.parametrize("case", CASES, ids=lambda p: p.name)
 def test_check_golden(case):
     _, actual = summarize(case)
     golden = case / "expected.json"
     if os.environ.get("SCHEMACHECK_UPDATE_GOLDEN"):
-        golden.write_text(render(actual), encoding="utf-8")
+        golden.write_text(render_golden(actual), encoding="utf-8")
     assert golden.exists(), f"no {golden}: run with SCHEMACHECK_UPDATE_GOLDEN=1 and review it"
     assert actual == json.loads(golden.read_text(encoding="utf-8"))
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES, run_cli
+from conftest import FIXTURES, render_golden, run_cli
 
 CASES = sorted(p for p in (FIXTURES / "jobs" / "cases").iterdir() if p.is_dir())
 
@@ -38,20 +38,12 @@ def summarize(case: Path) -> dict:
     }
 
 
-def render(summary: dict) -> str:
-    def block(items):
-        return "[]" if not items else "[\n" + ",\n".join("    " + json.dumps(i) for i in items) + "\n  ]"
-
-    return (f'{{\n  "exit": {summary["exit"]},\n  "job": {json.dumps(summary["job"])},\n'
-            f'  "outputs": {block(summary["outputs"])},\n  "diagnostics": {block(summary["diagnostics"])}\n}}\n')
-
-
 @pytest.mark.parametrize("case", CASES, ids=lambda p: p.name)
 def test_job_golden(case):
     actual = summarize(case)
     golden = case / "expected.json"
     if os.environ.get("SCHEMACHECK_UPDATE_GOLDEN"):
-        golden.write_text(render(actual), encoding="utf-8")
+        golden.write_text(render_golden(actual), encoding="utf-8")
     assert golden.exists(), f"no {golden}: run with SCHEMACHECK_UPDATE_GOLDEN=1 and review it"
     assert actual == json.loads(golden.read_text(encoding="utf-8"))
 

@@ -26,6 +26,7 @@ from __future__ import annotations
 import json
 import re
 
+from schemacheck.jobs.jsonfile import key as _lookup   # ARM names match without regard to case
 from schemacheck.records import record
 
 
@@ -75,17 +76,6 @@ def _folded(entries: dict | None) -> dict:
     if not isinstance(entries, dict):
         return {}
     return {name.lower(): (name, value) for name, value in entries.items() if isinstance(name, str)}
-
-
-def _lookup(obj: dict, name: str):
-    """The key of `obj` equal to `name` ignoring case, or None."""
-    if name in obj:
-        return name
-    lowered = name.lower()
-    for actual in obj:
-        if isinstance(actual, str) and actual.lower() == lowered:
-            return actual
-    return None
 
 
 # ---- syntax -----------------------------------------------------------------------------
