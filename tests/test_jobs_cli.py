@@ -257,3 +257,15 @@ def test_check_live_reads_the_cluster_a_template_parameter_names(tmp_path):
         assert sorted(cluster.commands()) == [".show table ['MerchantDeclines'] schema as json",
                                               ".show table ['Payments'] schema as json"]
         assert {r.db for r in cluster.requests} == {"payments_prod"}
+
+
+def test_a_snapshot_beside_hand_written_schemas_is_the_one_compared(tmp_path):
+    with FakeCluster(coldchain()) as cluster:
+        project = project_on(cluster, tmp_path)
+        code, _, err = run_cli("snapshot", str(project), "--auth", "none")
+        assert code == 0, err
+        _, out, _ = run_cli("check", str(project), "--format", "json")
+        tables = {o["output"]: (o["database"], Path(o["table_file"]).parent.name) for o in files(out)[0]["outputs"]
+                  if o["table"]}
+        # the snapshot names the database; the hand-written script in schemas/ does not
+        assert tables == {"adx-events": ("coldchain", "coldchain"), "adx-hourly": ("coldchain", "coldchain")}

@@ -66,6 +66,11 @@ class TableCatalog:
     def find(self, name: str, database: str | None = None) -> TableSchema | None:
         """The table named exactly `name` (in `database`, when given and known)."""
         matches = [t for t in self.tables if t.name == name and _same_database(t.database, database)]
+        if database is not None:
+            # A file that names the database (a snapshot) beats one that does not (a script).
+            named = [t for t in matches if t.database is not None]
+            if named:
+                return named[0]
         if len(matches) > 1 and database is None:
             return None  # the same name in several databases: the database must be named
         return matches[0] if matches else None
