@@ -239,7 +239,7 @@ def check_job(plan: JobPlan, analysis: QueryAnalysis, catalog: TableCatalog, tar
     query = job.query
     if query is None:
         notes = job._replace(notes=job.notes + plan.notes)
-        found = job_findings(notes, analysis, (), plan.level_stated, [])
+        found = job_findings(notes, analysis, (), plan.level_stated, [], plan.found.start_file is None)
         return FileCheck(job.source, analysis, (), tuple(sorted(found, key=D.sort_key)), plan.found, plan.level,
                          plan.level_origin)
     checked = check_text(query.text, query.file, catalog, targets, plan.config, plan.level, plan.udf_types,
@@ -257,7 +257,8 @@ def check_job(plan: JobPlan, analysis: QueryAnalysis, catalog: TableCatalog, tar
         found = tuple(d._replace(message=f"{d.message} (level 1.0 is set in {plan.level_origin})")
                       if d.code == "SC102" and "lower case" in d.message else d for d in found)
         checked = checked._replace(diagnostics=found)
-    extra = job_findings(job, moved, checked.outputs, plan.level_stated, list(found))
+    extra = job_findings(job, moved, checked.outputs, plan.level_stated, list(found),
+                         plan.found.start_file is None)
     diagnostics = tuple(sorted(list(checked.diagnostics) + extra, key=query_first(query.file)))
     return checked._replace(diagnostics=diagnostics, job=plan.found, level=plan.level, level_origin=plan.level_origin)
 

@@ -76,9 +76,11 @@ def query_findings(job: Job, analysis: QueryAnalysis) -> list[D.Diagnostic]:
 
 
 def job_findings(job: Job, analysis: QueryAnalysis, checks, level_stated: bool,
-                 findings: list[D.Diagnostic]) -> list[D.Diagnostic]:
+                 findings: list[D.Diagnostic], runs_the_query: bool = True) -> list[D.Diagnostic]:
     """SC602-SC607 and the readers' notes; `findings` are the query's diagnostics so far
-    (SC607 explains the consequence of their errors)."""
+    (SC607 explains the consequence of their errors). With `runs_the_query` False (a query
+    checked with the settings of a project that runs another), outputs it does not write
+    are no finding."""
     result = [note_diagnostic(n) for n in job.notes]
     source = job.source
     written = {o.output.lower() for o in analysis.outputs}
@@ -86,7 +88,7 @@ def job_findings(job: Job, analysis: QueryAnalysis, checks, level_stated: bool,
     for output in job.outputs or ():
         if output.kind == ADX:
             adx_aliases.add(output.alias.lower())
-        if output.alias.lower() not in written and analysis.outputs:
+        if output.alias.lower() not in written and analysis.outputs and runs_the_query:
             result.append(at("SC602", f"output {output.alias} is defined by the job but no statement writes INTO it",
                              output.where, source, output=output.alias))
         mode = output.authentication

@@ -169,10 +169,10 @@ def infer_job(plan: JobPlan) -> QueryAnalysis:
     job = plan.found.job._replace(notes=plan.found.job.notes + plan.notes)
     analysis = analyze_job(plan)
     if job.query is None:
-        return analysis._replace(diagnostics=tuple(sorted(job_findings(job, analysis, (), plan.level_stated, []),
+        return analysis._replace(diagnostics=tuple(sorted(job_findings(job, analysis, (), plan.level_stated, [], plan.found.start_file is None),
                                                           key=D.sort_key)))
     moved, found = relocate(analysis, list(analysis.diagnostics) + query_findings(job, analysis), job.query)
-    found = list(found) + job_findings(job, moved, (), plan.level_stated, [])
+    found = list(found) + job_findings(job, moved, (), plan.level_stated, [], plan.found.start_file is None)
     return moved._replace(diagnostics=tuple(sorted(found, key=query_first(job.query.file))))
 
 

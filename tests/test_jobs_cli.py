@@ -269,3 +269,17 @@ def test_a_snapshot_beside_hand_written_schemas_is_the_one_compared(tmp_path):
                   if o["table"]}
         # the snapshot names the database; the hand-written script in schemas/ does not
         assert tables == {"adx-events": ("coldchain", "coldchain"), "adx-hourly": ("coldchain", "coldchain")}
+
+
+def test_a_query_the_project_does_not_run_is_checked_with_its_settings(tmp_path):
+    project = tmp_path / "meters"
+    shutil.copytree(CASES / "vscode-level-1-0", project)
+    (project / "Draft.asaql").write_text("SELECT CAST(kwh AS float) AS kwh INTO readings FROM meters\n")
+    code, out, err = run_cli("check", str(project / "Draft.asaql"), "--format", "json")
+    assert err == "" and code == 1
+    (entry,) = files(out)
+    assert entry["job"]["start_file"] == str(project / "Meters.asaql") and entry["job"]["compat_level"] == "1.0"
+    # the project's level and table apply; outputs the draft does not write are no finding
+    assert [d[0] for d in diagnostics(out)] == ["SC102", "SC103", "SC103", "SC607"]
+    _, out, _ = run_cli("check", str(project), "--format", "json")
+    assert sorted(Path(f["file"]).name for f in files(out)) == ["Draft.asaql", "Meters.asaql"]

@@ -34,12 +34,15 @@ SKIPPED_DIRECTORIES = {"node_modules", "__pycache__", "bin", "obj", "venv", "sit
 
 @record
 class Found:
-    """A job and how it was found: the parameters file of a template, and the templates
-    that deploy the same job (reported with it, not again)."""
+    """A job and how it was found: the parameters file of a template, the templates that
+    deploy the same job (reported with it, not again), and for a query that sits in a
+    project without being its start file, the start file (the query is checked with the
+    project's settings)."""
 
     job: Job
     parameters: str | None = None
     also: tuple[str, ...] = ()
+    start_file: str | None = None   # set when the query is not its project's start file (this one)
 
 
 def bicep_error(path: str) -> InputError:
@@ -135,7 +138,24 @@ class _Finder:
         except InputError as error:
             self.results.append(Unreadable.of(error) if error.file else Unreadable(path, error.message))
             return
-        self.results.append(Found(job))
+        self.results.append(self._with_project_settings(job) if not alone else Found(job))
+
+    def _with_project_settings(self, lone: Job) -> Found:
+        """A query in a project's folder that the project does not run: the project's level,
+        outputs, functions and inputs still say what the query may write."""
+        from schemacheck.jobs.project import read_vs_project, read_vscode_project
+
+        enclosing = _enclosing_project(lone.source)
+        if enclosing is None:
+            return Found(lone)
+        try:
+            project = read_vs_project(enclosing) if enclosing.lower().endswith(VS_PROJECT_SUFFIX) \
+                else read_vscode_project(enclosing)
+        except InputError:
+            return Found(lone)
+        start = project.query.file if project.query is not None else None
+        job = project._replace(query=lone.query, source=_like(project.source, lone.source))
+        return Found(job, start_file=_like(start, lone.source) if start else None)
 
     # ---- paths ----------------------------------------------------------------
     def path(self, path: str) -> None:

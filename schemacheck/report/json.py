@@ -102,7 +102,8 @@ def _job(entry) -> dict | None:
         return None
     job = found.job
     return {"name": job.name, "form": job.form, "source": job.source, "parameters": found.parameters,
-            "also": list(found.also), "compat_level": entry.level, "compat_level_from": entry.level_origin}
+            "also": list(found.also), "start_file": found.start_file, "compat_level": entry.level,
+            "compat_level_from": entry.level_origin}
 
 
 def doctor_document(reports) -> dict:

@@ -131,6 +131,8 @@ def _job_line(check) -> str:
         described += f"{_FORMS[job.form]} {display_path(job.source)}"
         if found.parameters:
             described += f" with {display_path(found.parameters)}"
+        if found.start_file:
+            described += f", whose start file is {display_path(found.start_file)}: checked with its settings"
         if found.also:
             described += f"; also deployed by {', '.join(display_path(a) for a in found.also)}"
         parts.append(described)
