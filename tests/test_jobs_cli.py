@@ -283,3 +283,16 @@ def test_a_query_the_project_does_not_run_is_checked_with_its_settings(tmp_path)
     assert [d[0] for d in diagnostics(out)] == ["SC102", "SC103", "SC103", "SC607"]
     _, out, _ = run_cli("check", str(project), "--format", "json")
     assert sorted(Path(f["file"]).name for f in files(out)) == ["Draft.asaql", "Meters.asaql"]
+
+
+def test_parameters_named_params_json_are_paired_and_stand_for_their_template(tmp_path):
+    template = CASES / "arm-template"
+    shutil.copy(template / "payments.json", tmp_path / "payments.json")
+    shutil.copy(template / "payments.parameters.json", tmp_path / "payments.params.json")
+    shutil.copytree(template / "schemas", tmp_path / "schemas")
+    _, expected, _ = run_cli("check", str(template), "--format", "json")
+    for path in (tmp_path, tmp_path / "payments.json", tmp_path / "payments.params.json"):
+        code, out, err = run_cli("check", str(path), "--format", "json")
+        assert err == "" and code == 0, path
+        assert files(out)[0]["job"]["parameters"] == str(tmp_path / "payments.params.json")
+        assert diagnostics(out) == diagnostics(expected)

@@ -57,14 +57,29 @@ def lone_query(path: str) -> Job:
     return Job(None, "query", path, os.path.dirname(path) or ".", Query(read_query(path), path))
 
 
+# How parameters files are named beside their template NAME.json (cicd build, quickstarts).
+PARAMETERS_SUFFIXES = (".parameters.json", ".params.json")
+
+
 def _parameters_beside(template: str) -> str | None:
     stem = template[:-5] if template.lower().endswith(".json") else template
-    candidate = stem + ".parameters.json"
-    return candidate if os.path.isfile(candidate) else None
+    for suffix in PARAMETERS_SUFFIXES:
+        if os.path.isfile(stem + suffix):
+            return stem + suffix
+    return None
 
 
 def _is_parameters_file(path: str) -> bool:
-    return path.lower().endswith(".parameters.json")
+    return path.lower().endswith(PARAMETERS_SUFFIXES)
+
+
+def _template_of(parameters: str) -> str | None:
+    """The template NAME.json beside a parameters file NAME.parameters.json."""
+    lowered = parameters.lower()
+    for suffix in PARAMETERS_SUFFIXES:
+        if lowered.endswith(suffix) and os.path.isfile(parameters[: -len(suffix)] + ".json"):
+            return parameters[: -len(suffix)] + ".json"
+    return None
 
 
 def _template_text(path: str) -> bool:
@@ -184,11 +199,10 @@ class _Finder:
         if project is not None:
             self.project(_like(project, path))
             return
-        if _is_parameters_file(path):
-            template = path[: -len(".parameters.json")] + ".json"
-            if os.path.isfile(template):
-                self.template(template, path)
-                return
+        template = _template_of(path) if _is_parameters_file(path) else None
+        if template is not None:
+            self.template(template, path)
+            return
         enclosing = _enclosing_project(path)
         enclosing = _like(enclosing, path) if enclosing else None
         if enclosing is not None:
