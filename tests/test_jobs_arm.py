@@ -5,10 +5,12 @@ schemacheck.jobs.armexpr.
    with a parameters file (telemetry), child resources with variables and dependsOn
    (orders), two jobs (two_jobs), unresolvable values (unresolved), a cicd --v2-style
    object parameter per output (cicd/), languageVersion 2.0 symbolic names (symbolic),
-   an old build with empty outputs and no query (legacy_build). Every output, input,
+   an old build with empty outputs and no query (legacy_build), nested deployments as Bicep
+   modules compile to (nested), copy loops (copies). Every output, input,
    function, setting and identity; positions of outputs and notes; the query text and
    where its JSON string starts.
-2. Recognising templates; files that are not what they should be (InputError).
+2. Recognising templates; files that are not what they should be (InputError); trailing
+   commas, which ARM accepts.
 3. Secure parameters never show in a note.
 4. The evaluator, function by function; errors; the bounds on work and size.
 5. Properties (hypothesis): the evaluator never raises; quoted literals round-trip;
@@ -457,6 +459,187 @@ class TestLegacyBuild:
         assert (job.outputs[0].where.line, job.outputs[0].where.column) == (18, 11)
 
 
+class TestNestedDeployments:
+    """nested.json: what Bicep modules compile to. An inner-scope deployment whose template
+    takes the deployment's parameters (evaluated in the outer scope: variables, the
+    parameters file, a secure value); an inner-scope deployment adding a child resource to
+    that job; an outer-scope deployment reading the outer variables; a deployment whose
+    condition is false."""
+
+    @pytest.fixture(scope="class")
+    @classmethod
+    def jobs(cls) -> dict[str, Job]:
+        return {job.name: job for job in read("nested.json", "nested.parameters.json")}
+
+    def test_every_job_of_every_scope(self, jobs):
+        assert list(jobs) == ["tele-dev-asa", "tele-dev-shared", "audit-asa"]
+        assert all(job.form == "arm" and job.source == str(ARM / "nested.json") for job in jobs.values())
+
+    def test_inner_scope_takes_the_deployment_parameters(self, jobs):
+        job = jobs["tele-dev-asa"]      # jobName: format() over an outer variable
+        adx, archive = job.outputs
+        # cluster: the outer parameter from the file; database: a literal the deployment
+        # passes; table: the inner declaration's defaultValue
+        assert adx == Output("adx", "adx", "Microsoft.Kusto/clusters/databases",
+                             "https://teleadx.westeurope.kusto.windows.net", "telemetry", "Readings", "Msi",
+                             adx.where)
+        assert text_at(adx.where).startswith('{\n                    "name": "adx"')
+
+    def test_a_child_resource_in_another_deployment_joins_its_job_by_name(self, jobs):
+        archive = jobs["tele-dev-asa"].outputs[1]
+        assert (archive.alias, archive.kind) == ("archive", "blob")
+        assert text_at(archive.where).startswith(
+            '{\n              "type": "Microsoft.StreamAnalytics/streamingjobs/outputs"')
+
+    def test_a_parameter_the_deployment_does_not_pass(self, jobs):
+        job = jobs["tele-dev-asa"]
+        assert job.compat_level.value is None
+        note = next(n for n in job.notes if "compatibility level" in n.message)
+        assert note.code == "SC608"
+        assert "nested deployment 'readingsJob' does not pass one" in note.message
+        assert "pass it in the deployment's parameters" in note.message and "--parameters" not in note.message
+        assert text_at(note.where).startswith("\"[parameters('level')]\"")
+
+    def test_secure_values_stay_secure_through_the_deployment(self, jobs):
+        job = jobs["tele-dev-asa"]
+        assert job.identity.kind == "unknown"
+        note = next(n for n in job.notes if "identity type" in n.message)
+        assert "(a secure parameter)" in note.message
+        assert "s3cret" not in repr(jobs)
+
+    def test_query_maps_through_the_deployment_into_the_parameters_file(self, jobs):
+        query = jobs["tele-dev-asa"].query
+        assert query.file == str(ARM / "nested.parameters.json")
+        assert query.text.startswith("SELECT deviceId AS DeviceId")
+        assert decoded_at(query.file, query.json_string_at) == query.text
+
+    def test_outer_scope_reads_the_outer_variables(self, jobs):
+        job = jobs["tele-dev-shared"]
+        assert job.compat_level.value == "1.1" and text_at(job.compat_level.where).startswith('"1.1"')
+        assert [(o.alias, o.kind) for o in job.outputs] == [("sink", "servicebus-queue")]
+        assert decoded_at(job.query.file, job.query.json_string_at) == "SELECT * INTO [sink] FROM [hub]"
+        assert job.notes == ()
+
+    def test_a_switched_off_deployment_is_read_with_a_note(self, jobs):
+        job = jobs["audit-asa"]
+        assert job.query.text == "SELECT * INTO [log] FROM [hub]"
+        (note,) = job.notes
+        assert note.code == "SC609" and "nested deployment 'audit'" in note.message
+        assert "condition [parameters('enableAudit')] is false" in note.message
+        assert text_at(note.where).startswith("\"[parameters('enableAudit')]\"")
+
+    def test_without_parameters_file(self):
+        job = next(j for j in read("nested.json") if j.name == "tele-dev-asa")
+        adx = job.outputs[0]
+        assert (adx.cluster, adx.database, adx.table) == (None, "telemetry", "Readings")
+        cluster = next(n for n in job.notes if "cluster of output 'adx'" in n.message)
+        assert "[parameters('cluster')]" in cluster.message
+        assert "parameter 'adxCluster' has no value: no parameters file gives one" in cluster.message
+        assert job.query is None and any("the job's query" in n.message for n in job.notes)
+
+    def test_nested_templates_make_a_template(self):
+        data = json.loads((ARM / "nested.json").read_text(encoding="utf-8"))
+        assert is_template(data)
+        data["resources"] = data["resources"][1:2]      # only the deployment adding a child
+        assert not is_template(data)
+
+    def test_nesting_is_bounded(self, tmp_path):
+        def nest(template, depth):
+            for _ in range(depth):
+                template = {"resources": [{"type": "Microsoft.Resources/deployments", "name": "d",
+                                           "properties": {"template": template}}]}
+            return template
+        shallow = read_template(write(str(tmp_path), "s.json", nest(job_template(), 10)))
+        assert [job.name for job in shallow] == ["j"]
+        with pytest.raises(InputError, match="not an ARM template"):
+            read_template(write(str(tmp_path), "d.json", nest(job_template(), 11)))
+
+    def test_linked_and_odd_deployments_are_passed_over(self, tmp_path):
+        template = job_template()
+        template["resources"] += [
+            {"type": "Microsoft.Resources/deployments", "name": "linked",
+             "properties": {"templateLink": {"relativePath": "job.json"}}},
+            {"type": "Microsoft.Resources/deployments", "name": "computed",
+             "properties": {"template": "[variables('t')]"}},
+            {"type": "Microsoft.Resources/deployments", "properties": None},
+            {"type": "Microsoft.Resources/deployments", "name": "bad-scope",
+             "properties": {"expressionEvaluationOptions": {"scope": ["inner"]},
+                            "parameters": {"x": 1, "y": {"value": "[reference('r')]"}},
+                            "template": job_template(name="[parameters('y')]")}},
+        ]
+        jobs = read_template(write(str(tmp_path), "t.json", template))
+        assert [job.name for job in jobs] == ["j", None]
+        assert any("expression scope of nested deployment 'bad-scope'" in n.message for n in jobs[1].notes)
+
+
+class TestCopyLoops:
+    """copies.json: a job in a copy loop, its outputs in a property copy loop (reading both
+    loops' copyIndex()), child resources in a copy loop, a loop of unknown count."""
+
+    @pytest.fixture(scope="class")
+    @classmethod
+    def jobs(cls) -> list[Job]:
+        return read("copies.json")
+
+    def test_one_job_per_iteration(self, jobs):
+        assert [job.name for job in jobs] == ["ingest-eu", "ingest-us"]
+        assert all(job.query.text.startswith("SELECT * INTO [adx-0]") for job in jobs)
+
+    def test_property_copy_loop_outputs(self, jobs):
+        for job, region in zip(jobs, ("eu", "us")):
+            adx0, adx1, archive = job.outputs
+            assert [(o.alias, o.kind, o.database, o.table) for o in (adx0, adx1)] == [
+                ("adx-0", "adx", f"raw_{region}", "Readings"), ("adx-1", "adx", f"raw_{region}", "Alerts")]
+            assert text_at(adx0.where).startswith('{\n              "name": "[format(\'adx-{0}\'')
+            assert (archive.alias, archive.kind) == ("archive", "blob")
+
+    def test_a_loop_of_unknown_count(self, jobs):
+        for job in jobs:
+            assert job.inputs is None       # not known: no SC601-style certainty
+            (note,) = job.notes
+            assert note.code == "SC608" and "the number of the job's inputs (a copy loop)" in note.message
+            assert text_at(note.where).startswith("\"[parameters('archives')]\"")
+
+    def test_a_loop_too_long_is_read_once(self, tmp_path):
+        template = job_template(name="[concat('j', copyIndex())]", copy={"name": "c", "count": 101})
+        (job,) = read_template(write(str(tmp_path), "t.json", template))
+        assert job.name is None
+
+    def test_a_property_loop_too_long(self, tmp_path):
+        template = job_template()
+        template["resources"][0]["properties"]["copy"] = [
+            {"name": "outputs", "count": 1000, "input": {"name": "[concat('o', copyIndex('outputs'))]"}}]
+        (job,) = read_template(write(str(tmp_path), "t.json", template))
+        assert job.outputs is None and "more than 100 or not a number" in job.notes[0].message
+
+
+class TestTrailingCommas:
+    def test_template_with_trailing_commas(self, tmp_path):
+        text = json.dumps(job_template(), indent=2)
+        text = text.replace('"name": "j",', '"name": "j",\n      "tags": {"a": [1, 2,],},')
+        path = write(str(tmp_path), "t.json", text)
+        (job,) = read_template(path)
+        assert job.name == "j"
+        commas = [n for n in job.notes if "comma before a closing bracket" in n.message]
+        assert [n.code for n in commas] == ["SC609", "SC609"]
+        assert all(text_at(n.where, 1) == "," for n in commas)
+
+    def test_parameters_file_with_a_trailing_comma(self, tmp_path):
+        path = write(str(tmp_path), "p.json",
+                     '{\n  "parameters": {\n    "adxDatabase": { "value": "x" },\n  }\n}')
+        job = only("telemetry.json", path)
+        assert job.outputs[0].database == "x"
+        (note,) = [n for n in job.notes if "comma" in n.message]
+        assert note.where == Where(path, 3, 36) and text_at(note.where, 1) == ","
+        assert "ARM parameters file" in note.message
+
+    def test_comma_inside_a_string_is_not_touched(self, tmp_path):
+        path = write(str(tmp_path), "t.json", '{"resources": [{"type": "Microsoft.StreamAnalytics/streamingjobs",'
+                                              ' "name": ",]", "properties": {}},], }')
+        (job,) = read_template(path)
+        assert job.name == ",]"
+
+
 # ---- 2. recognising templates; files that are not ----------------------------------------
 
 
@@ -768,6 +951,66 @@ def test_unresolved(context, expression, reason):
     assert result.expression
 
 
+@pytest.mark.parametrize("expression, expected", [
+    ("[add(2, 3)]", 5),
+    ("[sub(2, 3)]", -1),
+    ("[mul(-2, 3)]", -6),
+    ("[div(-7, 2)]", -3),           # towards zero, as .NET
+    ("[mod(-7, 2)]", -1),
+    ("[min(3, 1, 2)]", 1),
+    ("[max(createArray(3, 9))]", 9),
+    ("[greater(2, 1)]", True),
+    ("[greaterOrEquals('a', 'b')]", False),
+    ("[less(1, 2)]", True),
+    ("[lessOrEquals(2, 2)]", True),
+    ("[range(2, 3)]", [2, 3, 4]),
+    ("[length(range(0, 20))]", 20),
+    ("[take('abcdef', 3)]", "abc"),
+    ("[take('ab', -1)]", ""),
+    ("[skip(createArray(1, 2, 3), 2)]", [3]),
+    ("[indexOf('Kusto', 'US')]", 1),
+    ("[lastIndexOf('abcabc', 'b')]", 4),
+    ("[padLeft(7, 3, '0')]", "007"),
+    ("[padLeft('abcd', 2)]", "abcd"),
+    # what Bicep compiles a module's name-from-id helper to
+    ("[if(greaterOrEquals(length(split('/a/b/c', '/')), 3), last(split('/a/b/c', '/')), 'short')]", "c"),
+])
+def test_evaluates_arithmetic_and_comparisons(context, expression, expected):
+    result = evaluate(expression, context)
+    assert result == expected and type(result) is type(expected), result
+
+
+@pytest.mark.parametrize("expression, reason", [
+    ("[div(1, 0)]", "divides by zero"),
+    ("[mod(1, 0)]", "divides by zero"),
+    ("[add('a', 1)]", "add() takes a whole number"),
+    ("[mul(9223372036854775807, 2)]", "out of range"),
+    ("[min(createArray())]", "at least one number"),
+    ("[greater('a', 1)]", "greater() takes a whole number"),
+    ("[range(0, 20000)]", "range() builds an array of 20000 items"),
+    ("[take(1, 1)]", "take() takes a string or array"),
+    ("[padLeft('a', 3, 'xy')]", "pads with one character"),
+    ("[padLeft('a', 2000000)]", "larger than"),
+])
+def test_unresolved_arithmetic(context, expression, reason):
+    result = evaluate(expression, context)
+    assert isinstance(result, Unresolved) and reason in result.reason, result
+
+
+def test_copy_index_inside_a_loop(context):
+    context.copies, context.copy_current = {"outer": 2, "inner": 5}, "inner"
+    assert evaluate("[copyIndex()]", context) == 5
+    assert evaluate("[copyIndex(1)]", context) == 6
+    assert evaluate("[copyIndex('OUTER')]", context) == 2
+    assert evaluate("[copyIndex('outer', 10)]", context) == 12
+    assert "copyIndex() depends on the iteration" in evaluate("[copyIndex('other')]", context).reason
+    assert "0 to 2 arguments, not 3" in evaluate("[copyIndex('outer', 1, 2)]", context).reason
+    assert "a loop name and an offset at most" in evaluate("[copyIndex(1, 2)]", context).reason
+    assert "copyIndex() takes a whole number" in evaluate("[copyIndex('outer', 'x')]", context).reason
+    context.copies, context.copy_current = {}, None
+    assert isinstance(evaluate("[copyIndex()]", context), Unresolved)
+
+
 def test_unresolved_names_the_innermost_expression(context):
     result = evaluate("[concat(variables('obj').b[1], 'x')]", context)
     assert result.expression == "[reference('r')]"
@@ -920,7 +1163,7 @@ JSON_VALUES = st.recursive(
 FIXTURE_PAIRS = [("telemetry.json", "telemetry.parameters.json"), ("orders.json", "orders.parameters.json"),
                  ("two_jobs.json", None), ("unresolved.json", None), ("symbolic.json", None),
                  ("cicd/Sales.JobTemplate.json", "cicd/Sales.JobTemplate.parameters.json"),
-                 ("legacy_build.json", None)]
+                 ("legacy_build.json", None), ("nested.json", "nested.parameters.json"), ("copies.json", None)]
 
 
 def _paths(value, prefix=()):
@@ -995,3 +1238,36 @@ def test_damaged_text_raises_only_input_errors(pair, data):
             read_template(path, str(ARM / parameters_name) if parameters_name else None)
         except InputError:
             pass
+
+
+def test_copy_loops_inside_copy_loops_are_bounded(tmp_path):
+    """Loops of loops of nested deployments expand at most MAX_EXPANDED iterations in all."""
+    inner = job_template(name="[concat('j', copyIndex())]", copy={"name": "c", "count": 100})
+    template = {"resources": [{"type": "Microsoft.Resources/deployments", "name": "d",
+                               "copy": {"name": "d", "count": 100},
+                               "properties": {"template": inner}}]}
+    jobs = read_template(write(str(tmp_path), "t.json", template))
+    from schemacheck.jobs.arm import MAX_EXPANDED
+    assert len(jobs) <= MAX_EXPANDED + 100
+
+
+def test_existing_jobs_count_only_with_children_and_switched_off_jobs_are_noted(tmp_path):
+    """languageVersion 2.0 lists a job a module only refers to as `existing`: it is a job to
+    check when the template gives it children, and nothing otherwise. A job whose condition
+    is false is checked with a note."""
+    child = {"type": "Microsoft.StreamAnalytics/streamingjobs/outputs", "name": "[format('{0}/{1}', 'shared', 'adx')]",
+             "properties": {"datasource": {"type": "Microsoft.Kusto/clusters/databases",
+                                           "properties": {"database": "db", "table": "T"}}},
+             "dependsOn": ["shared"]}
+    template = {"languageVersion": "2.0", "parameters": {"on": {"type": "bool", "defaultValue": False}},
+                "resources": {
+                    "shared": {"type": "Microsoft.StreamAnalytics/streamingjobs", "existing": True, "name": "shared"},
+                    "other": {"type": "Microsoft.StreamAnalytics/streamingjobs", "existing": True, "name": "other"},
+                    "adx": child,
+                    "off": dict(job_template()["resources"][0], name="off", condition="[parameters('on')]"),
+                }}
+    jobs = read_template(write(str(tmp_path), "t.json", template))
+    assert [job.name for job in jobs] == ["shared", "off"]
+    assert [(o.alias, o.kind, o.database) for o in jobs[0].outputs] == [("adx", "adx", "db")]
+    (note,) = jobs[1].notes
+    assert note.code == "SC609" and "condition [parameters('on')] is false" in note.message

@@ -8,6 +8,8 @@
 5. Identity, properties blocks and sample shapes, case by case.
 6. find_project_for: which project a query or a listed file belongs to.
 7. Properties (hypothesis): mutated project files give a Job or an InputError, nothing else.
+8. Shapes met in public projects: a mock's FilePath from another machine, IoT Edge inputs and
+   outputs.
 """
 
 from __future__ import annotations
@@ -703,6 +705,8 @@ MUTATION_SETTINGS = settings(max_examples=200, deadline=None, suppress_health_ch
     (TELEMETRY, read_vscode_project, "asaproj.json"),
     (PARTIAL, read_vscode_project, "asaproj.json"),
     (LEGACY, read_vs_project, "OrderFlow.asaproj"),
+    (JOBS / "vs" / "moved_sample", read_vs_project, "Moved.asaproj"),
+    (JOBS / "vscode" / "edge", read_vscode_project, "asaproj.json"),
 ])
 @MUTATION_SETTINGS
 @given(data=st.data())
@@ -782,3 +786,49 @@ def test_adx_outputs_are_found_under_any_plausible_spelling(tmp_path, output):
     (found,) = read_vscode_project(str(tmp_path / "asaproj.json")).outputs
     assert (found.kind, found.cluster, found.database, found.table) == ("adx", "https://c.kusto.windows.net",
                                                                         "db", "T")
+
+
+# ---- 8. shapes met in public projects ------------------------------------------------------------
+
+MOVED = JOBS / "vs" / "moved_sample"
+EDGE = JOBS / "vscode" / "edge"
+
+
+def test_sample_path_from_another_machine_is_found_in_the_project():
+    """Visual Studio writes a mock's FilePath as an absolute path of the machine that made
+    it; the project's own copy (the longest end of that path found under the project) is
+    used, with a note saying so."""
+    job = read_vs_project(str(MOVED / "Moved.asaproj"))
+    (sample,) = job.samples
+    assert (sample.alias, sample.path, sample.format) == ("Readings", str(MOVED / "SampleData" / "readings.json"),
+                                                          "json")
+    assert at(sample.where) == ("local_Readings.json", 5, 15)
+    moved, missing = job.notes
+    assert moved.code == "SC609" and moved.where == sample.where
+    assert "D:\\Work\\Old Checkout\\src\\Moved\\SampleData\\readings.json does not exist here" in moved.message
+    assert "the project's SampleData/readings.json" in moved.message and "input Readings" in moved.message
+    # no end of this path names a file of the project: no sample, as before
+    assert "Shared Drive\\stations.json does not exist; input Stations has no local sample" in missing.message
+
+
+@pytest.mark.parametrize("written, present", [
+    ("/home/someone/checkout/job/data/in.json", "data/in.json"),     # under the project
+    ("C:/work/job/data/in.json", "data/in.json"),
+    ("..\\..\\elsewhere\\Inputs\\in.json", "Inputs/in.json"),
+    ("E:\\in.json", "Inputs/in.json"),                               # beside the mock
+])
+def test_sample_path_ends_are_tried_under_the_project_and_the_mock(tmp_path, written, present):
+    write(tmp_path, present, '[{"a": 1}]')
+    job = with_file(tmp_path, "InputMock", "Inputs/local_i.json", {"InputAlias": "i", "FilePath": written})
+    (sample,) = job.samples
+    assert sample.path == str(tmp_path / present)
+    assert len(job.notes) == 1 and "does not exist here" in job.notes[0].message
+
+
+def test_iot_edge_inputs_and_outputs_are_the_edge_hub():
+    """IoT Edge projects name the edge hub GatewayMessageBus (or Edge Hub)."""
+    job = read_vscode_project(str(EDGE / "asaproj.json"))
+    assert [(o.alias, o.kind, o.datasource) for o in job.outputs] == [
+        ("alerts", "gateway", "GatewayMessageBus"), ("upstream", "gateway", "Edge Hub")]
+    assert [(i.alias, i.kind, i.stream) for i in job.inputs] == [("sensors", "gateway", True)]
+    assert job.notes == ()

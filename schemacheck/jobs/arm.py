@@ -15,24 +15,41 @@
 - A literal query keeps its place in the file (`Query.json_string_at`), also when it is
   exactly `[parameters('x')]` or `[variables('x')]` and that value is a literal string in
   the parameters file or the template.
+- Nested deployments (`Microsoft.Resources/deployments` with an inline `template`, what
+  Bicep modules compile to) are read, to any depth up to MAX_NESTING: with
+  `expressionEvaluationOptions.scope` "inner" the inner template's parameters take the
+  deployment's `parameters` values, evaluated in the outer scope; otherwise the inner
+  template is evaluated in the outer scope. Positions stay in the file. A deployment or job
+  whose `condition` is false is still read, with an SC609 note saying ARM would skip it.
+- `copy` loops over resources (jobs, child resources, deployments) and over the job's
+  `inputs`/`outputs`/`functions` properties are expanded when their count is known and at
+  most MAX_COPIES; copyIndex() then has its value. Otherwise the resource is read once.
+- A trailing comma before `}` or `]` (which JSON forbids and ARM's parser accepts) is read as
+  if it were not there, with an SC609 note at the comma.
 - Bicep is not read: it must be compiled to JSON first.
 """
 
 from __future__ import annotations
 
+import copy
 import json
 import os
+import re
 
 from schemacheck.config import ADX
 from schemacheck.errors import InputError
 from schemacheck.jobs import armexpr
 from schemacheck.jobs.armexpr import Unresolved
-from schemacheck.jobs.jsonfile import JsonFile, get, key, load_json, text_value
+from schemacheck.jobs.jsonfile import JsonFile, get, key, load_json, strip_comments, text_value
 from schemacheck.jobs.kinds import arm_input_kind, arm_output_kind
 from schemacheck.jobs.model import (Function, Identity, Input, Job, Note, Output, Query, Setting,
                                     Where)
 
 JOB_TYPE = "microsoft.streamanalytics/streamingjobs"
+DEPLOYMENT_TYPE = "microsoft.resources/deployments"
+MAX_NESTING = 10          # nested deployments inside one another
+MAX_COPIES = 100          # iterations of one copy loop that are expanded
+MAX_EXPANDED = 1000       # iterations expanded in one template, all loops together
 CHILD_KINDS = {"inputs": "input", "outputs": "output", "functions": "function",
                "transformations": "transformation"}
 SECURE_TYPES = ("securestring", "secureobject")
@@ -42,11 +59,23 @@ SECURE_TYPES = ("securestring", "secureobject")
 _STAND_IN = "\x00"
 _ADVICE = ("pass --parameters FILE with its value, or write the value in the template, "
            "to have it checked")
+_NOT_PASSED = "does not pass one and it has no defaultValue"   # armexpr's reason, nested
+_NESTED_ADVICE = ("pass it in the deployment's parameters, or give it a defaultValue, to have it "
+                  "checked")
 
 
-def is_template(data: object) -> bool:
-    """Whether parsed JSON is a template holding at least one streaming job."""
-    return any(_type_of(resource) == JOB_TYPE for resource, _, _ in _resources(data))
+def is_template(data: object, _depth: int = 0) -> bool:
+    """Whether parsed JSON is a template holding at least one streaming job, at its top
+    level or in a nested deployment's inline template."""
+    for resource, _, _ in _resources(data):
+        kind = _type_of(resource)
+        if kind == JOB_TYPE:
+            return True
+        if kind == DEPLOYMENT_TYPE and _depth < MAX_NESTING:
+            inner = get(get(resource, "properties"), "template")
+            if isinstance(inner, dict) and is_template(inner, _depth + 1):
+                return True
+    return False
 
 
 def read_template(path: str, parameters: str | None = None) -> list[Job]:
@@ -54,7 +83,7 @@ def read_template(path: str, parameters: str | None = None) -> list[Job]:
     if path.lower().endswith(".bicep"):
         raise InputError(f"is a Bicep file: compile it to JSON first (`bicep build {path}` or "
                          f"`az bicep build --file {path}`) and check the .json it writes", path)
-    template = load_json(path, "ARM template")
+    template, notes = _load(path, "ARM template")
     if not is_template(template.data):
         raise InputError('not an ARM template with a Microsoft.StreamAnalytics/streamingjobs '
                          'resource in its "resources"', path)
@@ -63,8 +92,61 @@ def read_template(path: str, parameters: str | None = None) -> list[Job]:
         if parameters.lower().endswith(".bicepparam"):
             raise InputError(f"is a Bicep parameters file: compile it to JSON first (`bicep "
                              f"build-params {parameters}`) and pass the .json it writes", parameters)
-        supplied = load_json(parameters, "ARM parameters file")
-    return _Reader(template, supplied).jobs()
+        supplied, more = _load(parameters, "ARM parameters file")
+        notes += more
+    reader = _Reader(template, supplied)
+    reader.file_notes[:0] = notes
+    return reader.jobs()
+
+
+_TRAILING_COMMA = re.compile(r'"(?:[^"\\]|\\.)*"|(,)(?=\s*[}\]])', re.S)
+
+
+def _load(path: str, what: str) -> tuple[JsonFile, list[Note]]:
+    """A template or parameters file, and SC609 notes for the trailing commas in it (JSON
+    forbids them, ARM's parser does not): when the file is not JSON only because of them,
+    it is read with each one blanked, so every position stays as in the file."""
+    try:
+        return load_json(path, what), []
+    except InputError as error:
+        from schemacheck.files import read_text_file
+
+        try:
+            text = strip_comments(read_text_file(path, what))
+        except InputError:
+            raise error from None
+        commas = [m.start(1) for m in _TRAILING_COMMA.finditer(text) if m.group(1)]
+        if not commas:
+            raise
+        blanked = list(text)
+        for at in commas:
+            blanked[at] = " "
+        blanked = "".join(blanked)
+        try:
+            data = json.loads(blanked)
+        except (ValueError, RecursionError):
+            raise error from None
+        notes = []
+        for at in commas:
+            line = text.count("\n", 0, at) + 1
+            column = at - (text.rfind("\n", 0, at) + 1) + 1
+            notes.append(Note("SC609", f"the {what} has a comma before a closing bracket, which JSON "
+                              "does not allow (ARM's parser does); it is read as if the comma were "
+                              "not there", Where(path, line, column)))
+        return JsonFile(path, blanked, data), notes
+
+
+def _holds_jobs(data: object, depth: int = 0) -> bool:
+    """Whether a (nested) template holds a streaming job or a job's child resource."""
+    for resource, _, _ in _resources(data):
+        kind = _type_of(resource)
+        if kind == JOB_TYPE or kind.startswith(JOB_TYPE + "/"):
+            return True
+        if kind == DEPLOYMENT_TYPE and depth < MAX_NESTING:
+            inner = get(get(resource, "properties"), "template")
+            if isinstance(inner, dict) and _holds_jobs(inner, depth + 1):
+                return True
+    return False
 
 
 def _resources(data: object) -> list[tuple[dict, tuple, str | None]]:
@@ -137,15 +219,29 @@ class _Node:
 
 
 class _Draft:
-    """A streaming job resource being read, and the child resources found for it."""
+    """A streaming job resource being read, the reader of its scope (the template, or the
+    nested deployment, that holds it), and the child resources found for it, each with the
+    reader of its own scope."""
 
-    def __init__(self, node: _Node, symbol: str | None, name: str | None, name_raw) -> None:
+    def __init__(self, reader: _Reader, node: _Node, symbol: str | None, name: str | None,
+                 name_raw) -> None:
+        self.reader = reader
         self.node = node
         self.symbol = symbol
         self.name = name
         self.name_raw = name_raw
-        self.children: list[tuple[str, _Node]] = []
-        self.notes: list[Note] = []
+        self.children: list[tuple[str, _Node, _Reader]] = []
+        self.notes: list[Note] = list(reader.scope_notes)
+        self.existing = False
+
+
+class _Scope:
+    """The jobs and the top-level child resources of one template scope."""
+
+    def __init__(self, reader: _Reader) -> None:
+        self.reader = reader
+        self.drafts: list[_Draft] = []
+        self.strays: list[tuple[str, _Node, _Reader]] = []
 
 
 class _Reader:
@@ -155,16 +251,27 @@ class _Reader:
         self.template = template
         self.parameters_file = parameters
         data = template.data
+        # This scope's template and its path in the file; where its parameters and
+        # variables are declared (an outer-scope nested template uses its parent's).
+        self.data, self.base = data, ()
+        self.scope_data, self.scope_base = data, ()
         declared = get(data, "parameters")
         self.declared = declared if isinstance(declared, dict) else {}
         variables = get(data, "variables")
         self.variables = variables if isinstance(variables, dict) else {}
-        self.supplied: dict[str, tuple[dict, tuple]] = {}   # name.lower() -> (entry, path)
+        # name.lower() -> (entry as written, its path, its file, the reader that evaluates it
+        # when it is an expression: the outer scope of a nested deployment, else None)
+        self.supplied: dict[str, tuple[dict, tuple, JsonFile, _Reader | None]] = {}
         self.file_notes: list[Note] = []
+        self.scope_notes: tuple[Note, ...] = ()     # notes every job of this scope gets
+        self.depth = 0
+        self.copies: dict[str, int] = {}            # the copy loops being expanded here
+        self.copy_current: str | None = None
+        self.budget = [MAX_EXPANDED]                # shared by every scope and iteration
         if parameters is not None:
             self._read_parameters(parameters)
         self.context = armexpr.Context(
-            self.declared, {name: entry for name, (entry, _) in self.supplied.items()},
+            self.declared, {name: entry for name, (entry, *_) in self.supplied.items()},
             self.variables)
 
     # ---- the parameters file ----------------------------------------------------------
@@ -196,16 +303,23 @@ class _Reader:
                 self.file_notes.append(Note("SC609", f"the parameters file gives parameter '{name}', "
                                             "which the template does not declare; ARM refuses to "
                                             "deploy with it", where))
-            self.supplied[name.lower()] = (entry, base + (name,))
+            self.supplied[name.lower()] = (entry, base + (name,), file, None)
 
     # ---- values -----------------------------------------------------------------------
+
+    def evaluate(self, raw, stand_in: str | None = None, deep: bool = False):
+        """A template value evaluated in this scope, with the copy loops being expanded."""
+        self.context.copies, self.context.copy_current = self.copies, self.copy_current
+        if deep:
+            return armexpr.resolve_deep(raw, self.context)
+        return armexpr.evaluate(raw, self.context, stand_in=stand_in)
 
     def at(self, raw, path: tuple, how: str = "written", secure: bool = False) -> _Node:
         if how == "within" or not isinstance(raw, str):
             return _Node(raw, path, raw, how, secure)
         if armexpr.is_expression(raw):
             self.context.secure_read = False
-            value = armexpr.evaluate(raw, self.context)
+            value = self.evaluate(raw)
             return _Node(value, path, raw, "computed", self.context.secure_read)
         return _Node(armexpr.evaluate(raw), path, raw, "written")
 
@@ -235,8 +349,9 @@ class _Reader:
         if node is None or not isinstance(node.value, Unresolved):
             return False
         expression = node.raw if isinstance(node.raw, str) else node.value.expression
+        advice = _NESTED_ADVICE if node.value.reason.endswith(_NOT_PASSED) else _ADVICE
         notes.append(Note("SC608", f"{what} is {_short(expression)}, which schemacheck cannot "
-                          f"resolve ({node.value.reason}); {_ADVICE}", self.where(node)))
+                          f"resolve ({node.value.reason}); {advice}", self.where(node)))
         return True
 
     def text(self, node: _Node | None, what: str, notes: list[Note]) -> str | None:
@@ -261,7 +376,7 @@ class _Reader:
             return None, None
         name = name_node.value
         if name_node.how == "computed":
-            name = armexpr.evaluate(name_node.raw, self.context, stand_in=_STAND_IN)
+            name = self.evaluate(name_node.raw, stand_in=_STAND_IN)
         if not isinstance(name, str):
             return None, None
         parts = name.split("/")
@@ -272,34 +387,150 @@ class _Reader:
     # ---- jobs -------------------------------------------------------------------------
 
     def jobs(self) -> list[Job]:
-        drafts: list[_Draft] = []
-        strays: list[tuple[str, _Node]] = []
-        for raw, path, symbol in _resources(self.template.data):
-            node = self.at(raw, path)
-            kind = _type_of(raw)
-            if kind == JOB_TYPE:
-                name = self.child(node, "name")
-                job_name = name.value if name is not None and isinstance(name.value, str) else None
-                draft = _Draft(node, symbol, job_name, name.raw if name is not None else None)
-                for child in self.elements(self.child(node, "resources")):
-                    child_kind = _child_kind(_type_of(child.value), nested=True)
-                    if child_kind and not self.switched_off(child):
-                        draft.children.append((child_kind, child))
-                drafts.append(draft)
-            elif _child_kind(kind, nested=False) and not self.switched_off(node):
-                strays.append((_child_kind(kind, nested=False), node))
-        for kind, node in strays:
-            owner = self.owner(drafts, node)
-            if owner is not None:
-                owner.children.append((kind, node))
-            else:
-                _, alias = self.name_parts(node)
+        scopes: list[_Scope] = []
+        self.collect(scopes)
+        everyone = [d for scope in scopes for d in scope.drafts]
+        for scope in scopes:
+            reader = scope.reader
+            for kind, node, child_reader in scope.strays:
+                owner = child_reader.owner(scope.drafts, node) if scope.drafts else None
+                if owner is None:
+                    owner = child_reader.owner_by_name(everyone, node)
+                if owner is not None:
+                    owner.children.append((kind, node, child_reader))
+                    continue
+                _, alias = child_reader.name_parts(node)
                 shown = alias or _short(str(get(node.value, "name")))
-                drafts[0].notes.append(Note(
-                    "SC609", f"the {CHILD_KINDS[kind]} resource '{shown}' belongs to no streaming "
-                    "job this template defines (its name and dependsOn match none); it is not read",
-                    self.where(node)))
-        return [self.job(draft) for draft in drafts]
+                noted = scope.drafts[0] if scope.drafts else everyone[0] if everyone else None
+                if noted is not None:
+                    noted.notes.append(Note(
+                        "SC609", f"the {CHILD_KINDS[kind]} resource '{shown}' belongs to no "
+                        "streaming job this template defines (its name and dependsOn match none); "
+                        "it is not read", reader.where(node)))
+        # A job the template only refers to (`existing`) is reported when it is given
+        # children here, and not otherwise.
+        drafts = [d for d in everyone if not d.existing or d.children]
+        return [draft.reader.job(draft) for draft in drafts]
+
+    def collect(self, scopes: list[_Scope]) -> None:
+        """This scope's jobs and child resources, then those of its nested deployments."""
+        scope = _Scope(self)
+        scopes.append(scope)
+        nested: list[tuple[_Reader, _Node]] = []
+        for raw, path, symbol in _resources(self.data):
+            for reader in self.iterations(raw, self.base + path):
+                node = reader.at(raw, self.base + path)
+                kind = _type_of(raw)
+                if kind == JOB_TYPE:
+                    scope.drafts.append(reader.draft(node, symbol))
+                elif kind == DEPLOYMENT_TYPE:
+                    nested.append((reader, node))
+                elif _child_kind(kind, nested=False) and not reader.switched_off(node):
+                    scope.strays.append((_child_kind(kind, nested=False), node, reader))
+        for reader, node in nested:
+            inner = reader.nested(node)
+            if inner is not None:
+                inner.collect(scopes)
+
+    def draft(self, node: _Node, symbol: str | None) -> _Draft:
+        name = self.child(node, "name")
+        job_name = name.value if name is not None and isinstance(name.value, str) else None
+        draft = _Draft(self, node, symbol, job_name, name.raw if name is not None else None)
+        draft.existing = get(node.value, "existing") is True
+        condition = self.child(node, "condition")
+        if condition is not None and condition.value is False:
+            draft.notes.append(Note(
+                "SC609", f"the job's condition {_short(str(condition.raw))} is false with these "
+                "parameters, so ARM would not deploy it; it is checked as written",
+                self.where(condition)))
+        for child in self.elements(self.child(node, "resources")):
+            for reader in self.iterations(child.value, child.path):
+                child_node = reader.at(child.value, child.path)
+                child_kind = _child_kind(_type_of(child_node.value), nested=True)
+                if child_kind and not reader.switched_off(child_node):
+                    draft.children.append((child_kind, child_node, reader))
+        return draft
+
+    def iterations(self, raw: object, path: tuple) -> list[_Reader]:
+        """One reader per iteration of the resource's `copy` loop (copyIndex() set), or this
+        reader when there is no loop or its count is not known or too large."""
+        loop = get(raw, "copy")
+        if not isinstance(loop, dict):
+            return [self]
+        name = get(loop, "name")
+        count = self.evaluate(get(loop, "count"))
+        if (not isinstance(name, str) or not isinstance(count, int) or isinstance(count, bool)
+                or not 0 <= count <= min(MAX_COPIES, self.budget[0])):
+            return [self]
+        self.budget[0] -= count
+        return [self.copying(name, index) for index in range(count)]
+
+    def copying(self, loop: str, index: int) -> _Reader:
+        """This reader with a copy loop's iteration set."""
+        reader = copy.copy(self)
+        reader.copies = dict(self.copies, **{loop.lower(): index})
+        reader.copy_current = loop.lower()
+        return reader
+
+    def nested(self, node: _Node) -> _Reader | None:
+        """The reader of a nested deployment's inline template, or None when it holds no
+        streaming job or job child resource (or is not inline)."""
+        properties = self.child(node, "properties")
+        template = self.child(properties, "template")
+        if (template is None or template.how != "written" or not isinstance(template.value, dict)
+                or not _holds_jobs(template.value)):
+            return None
+        label = self.deployment_label(node)
+        if self.depth >= MAX_NESTING:
+            self.file_notes.append(Note("SC609", f"{label} is nested more than {MAX_NESTING} "
+                                        "deployments deep; its streaming jobs are not read",
+                                        self.where(node)))
+            return None
+        reader = copy.copy(self)
+        reader.depth = self.depth + 1
+        reader.data, reader.base = template.value, template.path
+        reader.scope_notes = self.scope_notes
+        condition = self.child(node, "condition")
+        if condition is not None and condition.value is False:
+            reader.scope_notes = self.scope_notes + (Note(
+                "SC609", f"the job is in {label}, whose condition {_short(str(condition.raw))} is "
+                "false with these parameters, so ARM would not deploy it; it is checked as written",
+                self.where(condition)),)
+        scope = self.text(self.child(self.child(properties, "expressionEvaluationOptions"), "scope"),
+                          f"the expression scope of {label}", self.file_notes)
+        if (scope or "").strip().lower() != "inner":
+            return reader          # evaluated in the outer scope: this reader's context
+        declared = get(template.value, "parameters")
+        declared = dict(declared) if isinstance(declared, dict) else {}
+        variables = get(template.value, "variables")
+        variables = variables if isinstance(variables, dict) else {}
+        values, supplied = {}, {}
+        given = self.child(properties, "parameters")
+        if given is not None and given.how == "written" and isinstance(given.value, dict):
+            for name, entry in given.value.items():
+                if not isinstance(name, str) or not _is_entry(entry):
+                    continue
+                supplied[name.lower()] = (entry, given.path + (name,), self.template, self)
+                value_key = key(entry, "value")
+                if value_key is None:       # a Key Vault reference
+                    values[name] = entry
+                    continue
+                self.context.secure_read = False
+                values[name] = {"value": self.evaluate(entry[value_key], deep=True)}
+                declared_name = key(declared, name)
+                if self.context.secure_read and isinstance(declared.get(declared_name), dict):
+                    declared[declared_name] = dict(declared[declared_name], type="secureString")
+        reader.scope_data, reader.scope_base = template.value, template.path
+        reader.declared, reader.variables, reader.supplied = declared, variables, supplied
+        reader.copies, reader.copy_current = {}, None
+        reader.context = armexpr.Context(declared, values, variables)
+        reader.context.supplier = f"{label} does not pass one"
+        return reader
+
+    def deployment_label(self, node: _Node) -> str:
+        name = self.child(node, "name")
+        shown = name.value if name is not None and isinstance(name.value, str) else None
+        return f"nested deployment '{shown}'" if shown else "a nested deployment"
 
     def switched_off(self, node: _Node) -> bool:
         """Whether a child resource's `condition` is false: it is not deployed."""
@@ -326,6 +557,15 @@ class _Reader:
         # Nothing names the job: the only one it can be (a known, different name rules one out).
         possible = drafts if prefix is None else [d for d in drafts if d.name is None]
         return possible[0] if len(possible) == 1 else None
+
+    def owner_by_name(self, drafts: list[_Draft], node: _Node) -> _Draft | None:
+        """The one job of any scope whose name is the child's "job/alias" prefix: a nested
+        template (a Bicep module) may add children to a job another scope deploys."""
+        prefix, _ = self.name_parts(node)
+        if prefix is None:
+            return None
+        named = [d for d in drafts if isinstance(d.name, str) and d.name.lower() == prefix.lower()]
+        return named[0] if len(named) == 1 else None
 
     def job(self, draft: _Draft) -> Job:
         notes = draft.notes
@@ -400,7 +640,7 @@ class _Reader:
         for written in listed.value:
             value = written
             if listed.how == "written":
-                value = armexpr.evaluate(written, self.context)
+                value = self.evaluate(written)
             ids.append(value if isinstance(value, str) else written)
         return tuple(ids)
 
@@ -415,13 +655,14 @@ class _Reader:
                               or self.unresolved(settings, "the job's transformation", notes)):
             return None
         if query is None:
-            found = [self.child(self.child(node, "properties"), "query")
-                     for kind, node in draft.children if kind == "transformations"]
-            found = [node for node in found if node is not None]
+            found = [(reader, reader.child(reader.child(node, "properties"), "query"))
+                     for kind, node, reader in draft.children if kind == "transformations"]
+            found = [(reader, node) for reader, node in found if node is not None]
             if len(found) > 1:
                 notes.append(Note("SC609", f"the job has {len(found)} transformation resources; ASA "
-                                  "runs one, and the first is checked", self.where(found[1])))
-            query = found[0] if found else None
+                                  "runs one, and the first is checked", self.where(found[1][1])))
+            if found:
+                return found[0][0].placed_query(found[0][1], notes)
         if query is None and unknown:
             return None
         if query is None:
@@ -430,6 +671,10 @@ class _Reader:
                               "Microsoft.StreamAnalytics/streamingjobs/transformations "
                               "resource); it is not checked", self.where(draft.node)))
             return None
+        return self.placed_query(query, notes)
+
+    def placed_query(self, query: _Node, notes: list[Note]) -> Query | None:
+        """The query's text and where it is written (see the module doc)."""
         if self.unresolved(query, "the job's query", notes):
             return None
         if not isinstance(query.value, str):
@@ -457,24 +702,27 @@ class _Reader:
         if kind == "parameters":
             supplied = self.supplied.get(name.lower())
             if supplied is not None:
-                entry, path = supplied
+                entry, path, file, outer = supplied
                 value_key = key(entry, "value")
-                if value_key is None or self.parameters_file is None:
+                if value_key is None:
                     return None
-                at = _string_at(self.parameters_file, path + (value_key,), value)
-                return (self.parameters_file, at) if at is not None else None
+                if outer is not None and armexpr.is_expression(entry[value_key]):
+                    # a nested deployment passes an outer expression: where that is written
+                    return outer.literal_source(entry[value_key], value)
+                at = _string_at(file, path + (value_key,), value)
+                return (file, at) if at is not None else None
             declared = key(self.declared, name)
             default = key(self.declared[declared], "defaultValue") if declared is not None else None
             if default is None or not isinstance(self.declared[declared], dict):
                 return None
             written = self.declared[declared][default]
-            path = (key(self.template.data, "parameters"), declared, default)
+            path = self.scope_base + (key(self.scope_data, "parameters"), declared, default)
         else:
             declared = key(self.variables, name)
             if declared is None:
                 return None
             written = self.variables[declared]
-            path = (key(self.template.data, "variables"), declared)
+            path = self.scope_base + (key(self.scope_data, "variables"), declared)
         if written != value or armexpr.is_expression(written):
             return None
         at = _string_at(self.template, path, value)
@@ -497,11 +745,45 @@ class _Reader:
             else:
                 notes.append(Note("SC609", f"the job's {kind} should be an array; they are not "
                                   "read", self.where(listed)))
-        for child_kind, node in draft.children:
+        elif listed is None and not unknown:
+            copied, unknown = self.property_copies(properties, kind, build, notes)
+            items += copied
+        for child_kind, node, reader in draft.children:
             if child_kind == kind:
-                items.append(self.named(node, build, kind, notes))
+                items.append(reader.named(node, getattr(reader, build.__name__), kind, notes))
         items = [item for item in items if item is not None]
         return None if unknown and not items else tuple(items)
+
+    def property_copies(self, properties: _Node | None, kind: str, build,
+                        notes: list[Note]) -> tuple[list, bool]:
+        """The job's `kind` built by a property copy loop (`properties.copy`, an entry named
+        `kind`), one per iteration; and whether such a loop's count is unknown."""
+        items, unknown = [], False
+        for loop in self.elements(self.child(properties, "copy")):
+            name = get(loop.value, "name")
+            if not isinstance(name, str) or name.strip().lower() != kind:
+                continue
+            count = self.child(loop, "count")
+            body = self.child(loop, "input")
+            if count is None or body is None:
+                continue
+            if (isinstance(count.value, Unresolved) or not isinstance(count.value, int)
+                    or isinstance(count.value, bool)
+                    or not 0 <= count.value <= min(MAX_COPIES, self.budget[0])):
+                if not self.unresolved(count, f"the number of the job's {kind} (a copy loop)", notes):
+                    notes.append(Note("SC609", f"the job's {kind} are built by a copy loop of "
+                                      f"{_short(str(count.raw))} iterations, more than "
+                                      f"{MAX_COPIES} or not a number; they are not read",
+                                      self.where(count)))
+                unknown = True
+                continue
+            self.budget[0] -= count.value
+            for index in range(count.value):
+                reader = self.copying(name.strip(), index)
+                node = reader.at(body.raw if body.how != "within" else body.value, body.path,
+                                 body.how if body.how == "within" else "written", body.secure)
+                items.append(reader.named(node, getattr(reader, build.__name__), kind, notes))
+        return items, unknown
 
     def named(self, node: _Node, build, kind: str, notes: list[Note]):
         what = ("an " if kind[0] in "aeiou" else "a ") + CHILD_KINDS[kind]

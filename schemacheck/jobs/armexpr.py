@@ -15,6 +15,10 @@
 - Work is bounded: how deeply an expression nests, how many parameters and variables
   refer through one another, steps per evaluation, and the size of the strings and
   arrays built. A hostile template gets an Unresolved, not a hang or a memory error.
+- copyIndex() has a value while a reader expands a copy loop (`Context.copies`, loop
+  name -> index, and `Context.copy_current`, the loop an unnamed copyIndex() means), and is
+  unresolved elsewhere. `Context.supplier` says who supplies parameter values (the
+  parameters file, or a nested deployment), for the reason a missing one is unresolved.
 - `stand_in`: when given, the string-building functions (concat, format, toLower,
   toUpper, trim, string) use it in place of an unresolved argument, so
   `concat(parameters('job'), '/out')` still shows its known part. No other function
@@ -65,6 +69,12 @@ class Context:
         self.variables = _folded(variables)
         self.secure_read = False
         self.stand_in: str | None = None
+        # The copy loops being expanded: loop name (lower case) -> index, and the loop a
+        # copyIndex() without a name refers to. Empty: copyIndex() is unresolved.
+        self.copies: dict[str, int] = {}
+        self.copy_current: str | None = None
+        # Who supplies parameter values, for the reason an unsupplied one is unresolved.
+        self.supplier = "no parameters file gives one"
         self._cache: dict = {}
         self._active: list = []
         self._steps = 0
@@ -380,7 +390,7 @@ def _parameter(context: Context, name: object) -> object:
                               "schemacheck does not do")
     default = _lookup(declaration, "defaultValue")
     if default is None:
-        return Unresolved(f"parameter '{written}' has no value: no parameters file gives one and it "
+        return Unresolved(f"parameter '{written}' has no value: {context.supplier} and it "
                           "has no defaultValue")
     return _indirect(context, ("parameter", name.lower()), f"parameter '{written}'",
                      declaration[default])
@@ -760,6 +770,63 @@ def _try_get(value, *names):
     return value
 
 
+def _arithmetic(a, b, function: str):
+    a, b = _integer(a, function), _integer(b, function)
+    if function in ("div", "mod") and b == 0:
+        raise _Invalid(f"{function}() divides by zero")
+    if function == "add":
+        result = a + b
+    elif function == "sub":
+        result = a - b
+    elif function == "mul":
+        result = a * b
+    elif function == "div":     # ARM divides integers towards zero
+        result = abs(a) // abs(b) * (1 if (a >= 0) == (b >= 0) else -1)
+    else:
+        result = a - b * (abs(a) // abs(b) * (1 if (a >= 0) == (b >= 0) else -1))
+    if not -2**63 <= result < 2**63:
+        raise _Invalid(f"{function}() gives a number out of range")
+    return result
+
+
+def _extreme(args: tuple, pick, function: str):
+    items = args[0] if len(args) == 1 and isinstance(args[0], list) else list(args)
+    if not items:
+        raise _Invalid(f"{function}() takes at least one number")
+    return pick(_integer(item, function) for item in items)
+
+
+def _comparison(test, function: str):
+    def compare(a, b):
+        if isinstance(a, str) and isinstance(b, str):
+            return test(a, b)
+        return test(_integer(a, function), _integer(b, function))
+    return compare
+
+
+def _range(start, count):
+    start, count = _integer(start, "range"), _integer(count, "range")
+    if count < 0 or count > MAX_ITEMS:
+        raise _Invalid(f"range() builds an array of {count} items (0 to {MAX_ITEMS:,})")
+    return list(range(start, start + count))
+
+
+def _slice(value, count, function: str):
+    if not isinstance(value, (str, list)):
+        raise _Invalid(f"{function}() takes a string or array, not {_kind(value)}")
+    count = max(0, _integer(count, function))
+    return value[:count] if function == "take" else value[count:]
+
+
+def _pad_left(value, width, padding=" "):
+    text = _text(value) if not isinstance(value, (list, dict)) else _string(value, "padLeft")
+    width, padding = _integer(width, "padLeft"), _string(padding, "padLeft")
+    if len(padding) != 1:
+        raise _Invalid("padLeft() pads with one character")
+    _too_big(width)
+    return text.rjust(width, padding)
+
+
 def _if(nodes: list, context: Context) -> object:
     condition = _eval(nodes[0], context)
     if isinstance(condition, Unresolved):
@@ -789,8 +856,29 @@ def _coalesce(nodes: list, context: Context) -> object:
     return None
 
 
+def _copy_index(nodes: list, context: Context) -> object:
+    """copyIndex(), copyIndex(offset), copyIndex('loop'), copyIndex('loop', offset): the
+    iteration of a copy loop being expanded; unresolved outside one."""
+    args = []
+    for node in nodes:
+        value = _eval(node, context)
+        if isinstance(value, Unresolved):
+            return value
+        args.append(value)
+    loop = context.copy_current
+    if args and isinstance(args[0], str):
+        loop = args.pop(0).lower()
+    if len(args) > 1:
+        raise _Invalid("copyIndex() takes a loop name and an offset at most")
+    offset = _integer(args[0], "copyIndex") if args else 0
+    if loop is None or loop not in context.copies:
+        return Unresolved(f"copyIndex() depends on {_DEPLOYMENT['copyindex']}, which only a deployment knows")
+    return context.copies[loop] + offset
+
+
 # Functions that choose which arguments to evaluate: name -> (min args, max args, function).
 _CONTROL = {
+    "copyindex": (0, 2, _copy_index),
     "if": (3, 3, _if),
     "and": (2, None, _logic(False, "and")),
     "or": (2, None, _logic(True, "or")),
@@ -829,9 +917,29 @@ _FUNCTIONS = {
     "true": (0, 0, False, lambda: True),
     "false": (0, 0, False, lambda: False),
     "null": (0, 0, False, lambda: None),
+    "add": (2, 2, False, lambda a, b: _arithmetic(a, b, "add")),
+    "sub": (2, 2, False, lambda a, b: _arithmetic(a, b, "sub")),
+    "mul": (2, 2, False, lambda a, b: _arithmetic(a, b, "mul")),
+    "div": (2, 2, False, lambda a, b: _arithmetic(a, b, "div")),
+    "mod": (2, 2, False, lambda a, b: _arithmetic(a, b, "mod")),
+    "min": (1, None, False, lambda *args: _extreme(args, min, "min")),
+    "max": (1, None, False, lambda *args: _extreme(args, max, "max")),
+    "greater": (2, 2, False, _comparison(lambda a, b: a > b, "greater")),
+    "greaterorequals": (2, 2, False, _comparison(lambda a, b: a >= b, "greaterOrEquals")),
+    "less": (2, 2, False, _comparison(lambda a, b: a < b, "less")),
+    "lessorequals": (2, 2, False, _comparison(lambda a, b: a <= b, "lessOrEquals")),
+    "range": (2, 2, False, _range),
+    "take": (2, 2, False, lambda value, count: _slice(value, count, "take")),
+    "skip": (2, 2, False, lambda value, count: _slice(value, count, "skip")),
+    "indexof": (2, 2, False, lambda text, part: _string(text, "indexOf").lower().find(
+        _string(part, "indexOf").lower())),
+    "lastindexof": (2, 2, False, lambda text, part: _string(text, "lastIndexOf").lower().rfind(
+        _string(part, "lastIndexOf").lower())),
+    "padleft": (2, 3, False, _pad_left),
 }
 
-# Functions whose value exists only in a deployment: name -> what it depends on.
+# Functions whose value exists only in a deployment: name -> what it depends on
+# (copyIndex() is evaluated while a copy loop is expanded, and unresolved elsewhere).
 _DEPLOYMENT = {
     "resourcegroup": "the resource group deployed to",
     "subscription": "the subscription deployed to",

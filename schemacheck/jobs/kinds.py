@@ -76,6 +76,9 @@ PROJECT_OUTPUT_KINDS = {
     "azurefunction": "functions",
     "azurefunctions": "functions",
     "powerbi": "powerbi",
+    # IoT Edge jobs: the edge hub, which older VS Code projects call GatewayMessageBus
+    "gatewaymessagebus": "gateway",
+    "edgehub": "gateway",
 }
 
 # Project input `DataSourceType` (normalised as above) -> input kind.
@@ -87,6 +90,8 @@ PROJECT_INPUT_KINDS = {
     "datalakestoragegen2": "blob",
     "sqldatabase": "sql",
     "localinput": "file",
+    "gatewaymessagebus": "gateway",
+    "edgehub": "gateway",
 }
 
 _ADX_WORDS = ("dataexplorer", "kusto", "adx")

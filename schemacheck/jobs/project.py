@@ -18,7 +18,10 @@ Contract:
   job config describes one (`Identity: {Type: UserAssigned, UserAssignedIdentities: ...}`, an
   `Identity` string holding a resource id, or a `UserAssignedIdentity*` key) -> "user";
   else "none" when a job config was read, "unknown" when there is none.
-- A Sample's `where` is its mock's FilePath value; an Output's its Name.
+- A Sample's `where` is its mock's FilePath value; an Output's its Name. A FilePath that does
+  not exist here (Visual Studio writes the absolute path of the machine that made the
+  project) is looked for under the project: its longest end that names a file there is used,
+  with a note.
 - .asaproj elements are matched by local name, so the MSBuild namespace may be there or not.
 """
 
@@ -365,10 +368,33 @@ class _ProjectReader:
                       f"read (only JSON and CSV); the sample of input {alias} is not used", file_where)
             return
         if not os.path.isfile(sample_path):
-            self.note(f"{spelling} file {_shown(written)}: its sample data {_shown(data[file_key])} does "
-                      f"not exist; input {alias} has no local sample", file_where)
-            return
+            found = self.moved_sample(data[file_key], os.path.dirname(document.path))
+            if found is None:
+                self.note(f"{spelling} file {_shown(written)}: its sample data {_shown(data[file_key])} "
+                          f"does not exist; input {alias} has no local sample", file_where)
+                return
+            shown = _shown(os.path.relpath(found, self.root).replace(os.sep, "/"))
+            self.note(f"{spelling} file {_shown(written)}: its sample data {_shown(data[file_key])} "
+                      f"does not exist here (a path on the machine that wrote the project); the "
+                      f"project's {shown}, at the end of that path, is used for input {alias}",
+                      file_where)
+            sample_path = found
         self.samples.append(Sample(alias, sample_path, sample_format, file_where))
+
+    def moved_sample(self, written: str, mock_directory: str) -> str | None:
+        """The project's own copy of a sample data file whose FilePath does not exist here:
+        Visual Studio writes absolute paths (`F:\\repo\\Proj\\SampleData\\x.json`), so the
+        longest end of the path that names a file under the project's directory (or the
+        mock's) is taken. None when no end of it does."""
+        parts = [part for part in re.split(r"[\\/]+", written.strip()) if part not in ("", ".", "..")]
+        if parts and re.fullmatch(r"[A-Za-z]:", parts[0]):
+            parts = parts[1:]
+        for start in range(len(parts)):
+            for base in (self.root, mock_directory):
+                candidate = os.path.normpath(os.path.join(base, *parts[start:]))
+                if os.path.isfile(candidate):
+                    return candidate
+        return None
 
     def read_jobconfig(self, document: JsonFile, spelling: str, written: str) -> None:
         data = document.data
