@@ -62,6 +62,7 @@ class OutputCheck:
     status: str                  # compared, not-adx, no-table, table-missing
     table: TableSchema | None = None
     kind: str | None = None
+    destination: Destination | None = None   # where the mapping says it writes
 
 
 @record
@@ -179,11 +180,11 @@ def check_text(text: str, file: str, catalog: TableCatalog, targets: Mapping[str
         def report(code, message, span, alias=output.output):
             found.append(D.make(code, message, span, file, output=alias))
 
-        status, table, kind = _table_for(output, catalog, destination(output.output, targets, config, cluster, job),
-                                         report)
+        where_to = destination(output.output, targets, config, cluster, job)
+        status, table, kind = _table_for(output, catalog, where_to, report)
         if table is not None:
             found.extend(compare(output, table, level, file, text))
-        checks.append(OutputCheck(output, status, table, kind))
+        checks.append(OutputCheck(output, status, table, kind, where_to))
     # "The columns cannot be known" says nothing about an output that is not checked.
     unchecked = {c.output.output for c in checks if c.status == NOT_ADX}
     found = [d for d in found if not (d.code == "SC403" and d.output in unchecked)]

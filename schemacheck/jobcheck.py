@@ -67,7 +67,12 @@ def query_findings(job: Job, analysis: QueryAnalysis) -> list[D.Diagnostic]:
     names = ", ".join(sorted(o.alias for o in job.outputs)) or "none"
     found = []
     for output in analysis.outputs:
-        if output.output.lower() in defined or output.output_span is None:
+        if output.output.lower() in defined:
+            continue
+        if output.output_span is None:
+            found.append(D.make("SC601", f"this statement has no INTO, so ASA writes it to the output named "
+                                f"{output.output}, which the job does not define (its outputs: {names}); add INTO",
+                                output.span, analysis.file, output=output.output))
             continue
         found.append(D.make("SC601", f"INTO {output.output}: the job defines no output {output.output} (its outputs: "
                             f"{names}); ASA will not start the job", output.output_span, analysis.file,

@@ -98,11 +98,28 @@ def _job_schemas(job: Job, config: Config) -> tuple[str, ...]:
 
 
 def analyze_job(plan: JobPlan) -> QueryAnalysis:
-    query = plan.found.job.query
+    job = plan.found.job
+    query = job.query
     if query is None:   # the job's files hold no query: a note says so
-        return QueryAnalysis(plan.found.job.source, (), ())
-    return analyze(query.text, file=query.file, level=plan.level, udf_types=plan.udf_types,
-                   input_shapes=plan.input_shapes, functions_complete=plan.functions_complete)
+        return QueryAnalysis(job.source, (), ())
+    analysis = analyze(query.text, file=query.file, level=plan.level, udf_types=plan.udf_types,
+                       input_shapes=plan.input_shapes, functions_complete=plan.functions_complete)
+    return _into_the_only_output(analysis, job)
+
+
+def _into_the_only_output(analysis: QueryAnalysis, job: Job) -> QueryAnalysis:
+    """A statement without INTO writes to the output named `output`; a job with one output
+    and no `output` runs it into that one (ASA needs INTO only with several outputs)."""
+    if job.outputs is None or len(job.outputs) != 1 or job.outputs[0].alias.lower() == "output":
+        return analysis
+    alias = job.outputs[0].alias
+    if not any(o.output_span is None for o in analysis.outputs):
+        return analysis
+    outputs = tuple(o._replace(output=alias) if o.output_span is None else o for o in analysis.outputs)
+    moved = {o.span for o in analysis.outputs if o.output_span is None}
+    diagnostics = tuple(d._replace(output=alias) if d.output == "output" and any(
+        s.line <= d.line <= (s.end_line or s.line) for s in moved) else d for d in analysis.diagnostics)
+    return analysis._replace(outputs=outputs, diagnostics=diagnostics)
 
 
 def relocate(analysis: QueryAnalysis, diagnostics, query) -> tuple[QueryAnalysis, tuple[D.Diagnostic, ...]]:

@@ -296,3 +296,58 @@ def test_parameters_named_params_json_are_paired_and_stand_for_their_template(tm
         assert err == "" and code == 0, path
         assert files(out)[0]["job"]["parameters"] == str(tmp_path / "payments.params.json")
         assert diagnostics(out) == diagnostics(expected)
+
+
+@pytest.mark.parametrize("template, parameters", [
+    ("template.json", "parameters.json"),                                  # the portal's "Export template"
+    ("Payments.JobTemplate.json", "PaymentsEdge.JobTemplate.parameters.json"),   # cicd build, renamed project
+])
+def test_other_parameter_file_names_beside_a_template(tmp_path, template, parameters):
+    case = CASES / "arm-template"
+    shutil.copy(case / "payments.json", tmp_path / template)
+    shutil.copy(case / "payments.parameters.json", tmp_path / parameters)
+    shutil.copytree(case / "schemas", tmp_path / "schemas")
+    for path in (tmp_path, tmp_path / template, tmp_path / parameters):
+        code, out, err = run_cli("check", str(path), "--format", "json")
+        assert err == "" and code == 0, (path, err)
+        (entry,) = files(out)
+        assert Path(entry["job"]["parameters"]).name == parameters
+
+
+def test_a_folder_with_both_project_formats_for_one_query_is_one_job(tmp_path):
+    shutil.copytree(CASES / "vscode-level-1-0", tmp_path / "p")
+    (tmp_path / "p" / "Meters.asaproj").write_text(
+        '<Project xmlns="http://schemas.microsoft.com/developer/msbuild/2003"><PropertyGroup>'
+        '<StartFile>Meters.asaql</StartFile></PropertyGroup></Project>')
+    code, out, err = run_cli("check", str(tmp_path), "--format", "json")
+    (entry,) = files(out)
+    assert entry["job"]["form"] == "vscode"
+
+
+def test_a_local_run_project_without_outputs_does_not_call_its_into_undefined(tmp_path):
+    project = tmp_path / "local"
+    project.mkdir()
+    (project / "q.asaql").write_text("SELECT * INTO [local-out] FROM events\n")
+    (project / "asaproj.json").write_text('{"name": "local", "startFile": "q.asaql", "configurations": []}')
+    code, out, err = run_cli("check", str(project), "--format", "json")
+    assert "SC601" not in [d[0] for d in diagnostics(out)]
+
+
+def test_a_statement_without_into_goes_to_the_only_output_else_needs_into(tmp_path):
+    project = tmp_path / "p"
+    shutil.copytree(CASES / "vscode-level-1-0", project)
+    query = project / "Meters.asaql"
+    query.write_text(query.read_text().replace("INTO readings\n", ""))
+    _, out, _ = run_cli("check", str(project), "--format", "json")
+    (entry,) = files(out)
+    assert [(o["output"], o["status"], o["table"]) for o in entry["outputs"]] == [
+        ("readings", "compared", "MeterReadings")]
+    assert [d[0] for d in diagnostics(out)].count("SC102") == 3
+    # with a second output, the statement must say which: SC601 at the statement
+    archive = project / "Outputs" / "archive.json"
+    archive.write_text('{"Name": "archive", "DataSourceType": "Blob Storage", "BlobStorageProperties": {}}')
+    config = json.loads((project / "asaproj.json").read_text())
+    config["configurations"].append({"filePath": "Outputs/archive.json", "subType": "Output"})
+    (project / "asaproj.json").write_text(json.dumps(config))
+    _, out, _ = run_cli("check", str(project), "--format", "json")
+    assert ("SC601", "Meters.asaql", 2, 1, "output") in diagnostics(out)

@@ -163,7 +163,8 @@ def test_name_defaults_to_the_directory(tmp_path):
     path = write(tmp_path / "myjob", "asaproj.json", {"startFile": "Job.asaql"})
     job = read_vscode_project(str(path))
     assert job.name == "myjob"
-    assert (job.outputs, job.inputs, job.functions) == ((), (), ())
+    # no Output listed: a local-run project, whose deployed outputs are not known
+    assert (job.outputs, job.inputs, job.functions) == (None, (), ())
 
 
 # ---- 2. a Visual Studio project ---------------------------------------------------------------
@@ -694,7 +695,8 @@ def read_or_error(reader, path: str) -> None:
         assert error.exit_code == 2 and str(error)
         return
     assert isinstance(job, Job)
-    assert all(isinstance(part, tuple) for part in (job.outputs, job.inputs, job.functions, job.samples, job.notes))
+    assert all(isinstance(part, tuple) for part in (job.inputs, job.functions, job.samples, job.notes))
+    assert job.outputs is None or isinstance(job.outputs, tuple)
     assert all(note.code == "SC609" and note.message for note in job.notes)
 
 

@@ -62,23 +62,47 @@ PARAMETERS_SUFFIXES = (".parameters.json", ".params.json")
 
 
 def _parameters_beside(template: str) -> str | None:
+    """NAME.parameters.json (or .params.json) beside NAME.json; parameters.json beside a
+    portal export's template.json; the only *.JobTemplate.parameters.json beside a
+    *.JobTemplate.json (azure-streamanalytics-cicd names them after the project)."""
     stem = template[:-5] if template.lower().endswith(".json") else template
     for suffix in PARAMETERS_SUFFIXES:
         if os.path.isfile(stem + suffix):
             return stem + suffix
+    folder = os.path.dirname(template) or "."
+    name = os.path.basename(template).lower()
+    if name == "template.json" and os.path.isfile(os.path.join(folder, "parameters.json")):
+        return os.path.join(folder, "parameters.json")
+    if name.endswith(".jobtemplate.json"):
+        try:
+            siblings = [n for n in os.listdir(folder) if n.lower().endswith(".jobtemplate.parameters.json")]
+        except OSError:
+            siblings = []
+        if len(siblings) == 1:
+            return os.path.join(folder, siblings[0])
     return None
 
 
 def _is_parameters_file(path: str) -> bool:
-    return path.lower().endswith(PARAMETERS_SUFFIXES)
+    return path.lower().endswith(PARAMETERS_SUFFIXES) or os.path.basename(path).lower() == "parameters.json"
 
 
 def _template_of(parameters: str) -> str | None:
-    """The template NAME.json beside a parameters file NAME.parameters.json."""
+    """The template a parameters file stands beside (the reverse of _parameters_beside)."""
     lowered = parameters.lower()
     for suffix in PARAMETERS_SUFFIXES:
         if lowered.endswith(suffix) and os.path.isfile(parameters[: -len(suffix)] + ".json"):
             return parameters[: -len(suffix)] + ".json"
+    folder = os.path.dirname(parameters) or "."
+    if os.path.basename(lowered) == "parameters.json" and os.path.isfile(os.path.join(folder, "template.json")):
+        return os.path.join(folder, "template.json")
+    if lowered.endswith(".jobtemplate.parameters.json"):
+        try:
+            templates = [n for n in os.listdir(folder) if n.lower().endswith(".jobtemplate.json")]
+        except OSError:
+            templates = []
+        if len(templates) == 1:
+            return os.path.join(folder, templates[0])
     return None
 
 
@@ -117,7 +141,10 @@ class _Finder:
             self.results.append(Unreadable.of(error) if error.file else Unreadable(path, error.message))
             return
         if job.query is not None:
-            self.claimed_queries.add(os.path.realpath(job.query.file))
+            real = os.path.realpath(job.query.file)
+            if real in self.claimed_queries:
+                return  # an asaproj.json and a .asaproj beside it that run the same query: one job
+            self.claimed_queries.add(real)
         self.results.append(Found(job))
 
     def template(self, path: str, parameters: str | None) -> None:
@@ -239,6 +266,8 @@ class _Finder:
                 self.results.append(Unreadable(root, "no .asaql query, ASA project (asaproj.json, .asaproj) or ARM "
                                                      "template of a streaming job in this directory"))
             return
+        # asaproj.json before a Visual Studio .asaproj of the same folder: the current format wins.
+        projects.sort(key=lambda p: (os.path.dirname(p), os.path.basename(p).lower() != PROJECT_FILE))
         for path in projects:
             self.project(path)
         for path in templates:

@@ -13,7 +13,9 @@ Contract:
   an entry or value not understood, a sample not readable) is an SC609 Note and the job
   still loads. Notes about a listed file start with its subType ("Output file X ...") so a
   caller can tell which findings they explain (an INTO alias whose Output file is missing).
-- `outputs`, `inputs`, `functions` are tuples (empty when none is configured).
+- `inputs`, `functions` are tuples (empty when none is configured); `outputs` too, except
+  that a project listing no Output file at all (a local-run project) has `outputs` None: its
+  deployed outputs are not known, so no INTO is reported as undefined.
 - Identity: UseSystemAssignedIdentity true -> "system"; else a user-assigned identity when the
   job config describes one (`Identity: {Type: UserAssigned, UserAssignedIdentities: ...}`, an
   `Identity` string holding a resource id, or a `UserAssignedIdentity*` key) -> "user";
@@ -189,6 +191,7 @@ class _ProjectReader:
         self.settings: dict[str, Setting] = {}
         self.identity = Identity()
         self.config_read = False
+        self.listed: set[str] = set()     # the subTypes the project lists
 
     def note(self, message: str, where: Where) -> None:
         self.notes.append(Note(FILE_PROBLEM, message, where))
@@ -200,7 +203,9 @@ class _ProjectReader:
                    data_locale=self.settings.get("DataLocale", Setting()),
                    error_policy=self.settings.get("OutputErrorPolicy", Setting()),
                    identity=self.identity,
-                   outputs=tuple(self.outputs), inputs=tuple(self.inputs),
+                   # A project that lists no output is run locally (VS Code writes its results to
+                   # files): which outputs the deployed job has is not known from it.
+                   outputs=tuple(self.outputs) if "output" in self.listed else None, inputs=tuple(self.inputs),
                    functions=tuple(self.functions), samples=tuple(self.samples),
                    notes=tuple(self.notes))
 
@@ -267,6 +272,7 @@ class _ProjectReader:
                       "not read", subtype_where)
             return
         spelling, loss = SUBTYPES[normalised]
+        self.listed.add(normalised)
         lost = loss.format(stem=_shown(_function_stem(written)))
         resolved = self.resolve(written)
         if normalised == "jsfunction" and resolved is not None and resolved.lower().endswith(".js"):

@@ -82,6 +82,7 @@ def check_document(entries) -> dict:
                 "table_file": table.file if table else None,
                 "status": check.status,
                 "kind": check.kind,
+                "target": _target(getattr(check, "destination", None)),
                 "complete": output.complete,
                 "line": where.line,
                 "column": where.column,
@@ -93,6 +94,14 @@ def check_document(entries) -> dict:
                       "diagnostics": [diagnostic_dict(d) for d in entry.diagnostics]})
     return {"files": files, "summary": {"errors": counts[D.ERROR], "warnings": counts[D.WARNING],
                                         "infos": counts[D.INFO]}}
+
+
+def _target(where_to) -> dict | None:
+    """Where the mapping says the output writes (also when that table was not found)."""
+    if where_to is None or where_to.table is None:
+        return None
+    return {"cluster": where_to.cluster, "database": where_to.database, "table": where_to.table,
+            "from": where_to.origin}
 
 
 def _job(entry) -> dict | None:
