@@ -653,8 +653,9 @@ def _absence(path: str) -> str:
 
 def _listing(queries: list[str]) -> str:
     if not queries:
-        return "there is no .asaql file next to it"
-    return "the .asaql files next to it are: " + ", ".join(_shown(q) for q in queries)
+        return "there is no .asaql file next to it: create the query, or point the project at it"
+    return ("the .asaql files next to it are: " + ", ".join(_shown(q) for q in queries)
+            + "; point the project at the query the job runs")
 
 
 def _text(obj: object, *names: str) -> str | None:
