@@ -380,7 +380,7 @@ def test_job_config_value_that_is_not_scalar(tmp_path):
 def test_missing_start_file_lists_the_queries_there():
     error = error_of(read_vscode_project, JOBS / "vscode" / "missing_start" / "asaproj.json")
     assert error.message == ("startFile Job.asaql of project renamed-query does not exist; the .asaql files "
-                             "next to it are: Draft.asaql, Renamed.asaql")
+                             "next to it are: Draft.asaql, Renamed.asaql; point the project at the query the job runs")
     assert (error.line, error.column) == (3, 16)
     assert str(error).startswith(str(JOBS / "vscode" / "missing_start" / "asaproj.json") + ":3:16: ")
 
@@ -388,7 +388,7 @@ def test_missing_start_file_lists_the_queries_there():
 def test_missing_start_file_and_no_query_at_all(tmp_path):
     path = write(tmp_path, "asaproj.json", {"startFile": "Job.asaql"})
     error = error_of(read_vscode_project, path)
-    assert error.message.endswith("there is no .asaql file next to it")
+    assert error.message.endswith("there is no .asaql file next to it: create the query, or point the project at it")
 
 
 def test_start_file_absent_uses_the_only_query_with_a_note(tmp_path):
