@@ -64,18 +64,10 @@ _NESTED_ADVICE = ("pass it in the deployment's parameters, or give it a defaultV
                   "checked")
 
 
-def is_template(data: object, _depth: int = 0) -> bool:
+def is_template(data: object) -> bool:
     """Whether parsed JSON is a template holding at least one streaming job, at its top
     level or in a nested deployment's inline template."""
-    for resource, _, _ in _resources(data):
-        kind = _type_of(resource)
-        if kind == JOB_TYPE:
-            return True
-        if kind == DEPLOYMENT_TYPE and _depth < MAX_NESTING:
-            inner = get(get(resource, "properties"), "template")
-            if isinstance(inner, dict) and is_template(inner, _depth + 1):
-                return True
-    return False
+    return _holds(data, lambda kind: kind == JOB_TYPE)
 
 
 def read_template(path: str, parameters: str | None = None) -> list[Job]:
@@ -136,15 +128,20 @@ def _load(path: str, what: str) -> tuple[JsonFile, list[Note]]:
         return JsonFile(path, blanked, data), notes
 
 
-def _holds_jobs(data: object, depth: int = 0) -> bool:
+def _holds_jobs(data: object) -> bool:
     """Whether a (nested) template holds a streaming job or a job's child resource."""
+    return _holds(data, lambda kind: kind == JOB_TYPE or kind.startswith(JOB_TYPE + "/"))
+
+
+def _holds(data: object, wanted, depth: int = 0) -> bool:
+    """Whether a resource whose type passes `wanted` is in the template or one nested in it."""
     for resource, _, _ in _resources(data):
         kind = _type_of(resource)
-        if kind == JOB_TYPE or kind.startswith(JOB_TYPE + "/"):
+        if wanted(kind):
             return True
         if kind == DEPLOYMENT_TYPE and depth < MAX_NESTING:
             inner = get(get(resource, "properties"), "template")
-            if isinstance(inner, dict) and _holds_jobs(inner, depth + 1):
+            if isinstance(inner, dict) and _holds(inner, wanted, depth + 1):
                 return True
     return False
 

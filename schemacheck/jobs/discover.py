@@ -74,13 +74,17 @@ def _parameters_beside(template: str) -> str | None:
     if name == "template.json" and os.path.isfile(os.path.join(folder, "parameters.json")):
         return os.path.join(folder, "parameters.json")
     if name.endswith(".jobtemplate.json"):
-        try:
-            siblings = [n for n in os.listdir(folder) if n.lower().endswith(".jobtemplate.parameters.json")]
-        except OSError:
-            siblings = []
-        if len(siblings) == 1:
-            return os.path.join(folder, siblings[0])
+        return _the_only(folder, ".jobtemplate.parameters.json")
     return None
+
+
+def _the_only(folder: str, suffix: str) -> str | None:
+    """The one file of `folder` whose name ends with `suffix` (any case), if there is one."""
+    try:
+        found = [n for n in os.listdir(folder) if n.lower().endswith(suffix)]
+    except OSError:
+        return None
+    return os.path.join(folder, found[0]) if len(found) == 1 else None
 
 
 def _is_parameters_file(path: str) -> bool:
@@ -97,12 +101,7 @@ def _template_of(parameters: str) -> str | None:
     if os.path.basename(lowered) == "parameters.json" and os.path.isfile(os.path.join(folder, "template.json")):
         return os.path.join(folder, "template.json")
     if lowered.endswith(".jobtemplate.parameters.json"):
-        try:
-            templates = [n for n in os.listdir(folder) if n.lower().endswith(".jobtemplate.json")]
-        except OSError:
-            templates = []
-        if len(templates) == 1:
-            return os.path.join(folder, templates[0])
+        return _the_only(folder, ".jobtemplate.json")
     return None
 
 
