@@ -28,6 +28,27 @@ def run_cli(*args: str) -> tuple[int, str, str]:
     return code, out.getvalue(), err.getvalue()
 
 
+def assert_golden(golden: Path, actual: dict) -> None:
+    """`actual` equals the golden file; SCHEMACHECK_UPDATE_GOLDEN=1 rewrites it (review the diff)."""
+    import json
+    import os
+
+    if os.environ.get("SCHEMACHECK_UPDATE_GOLDEN"):
+        golden.write_text(render_golden(actual), encoding="utf-8")
+    assert golden.exists(), f"no {golden}: run with SCHEMACHECK_UPDATE_GOLDEN=1 and review it"
+    assert actual == json.loads(golden.read_text(encoding="utf-8"))
+
+
+def rules_fired(cases) -> set[str]:
+    """The rule codes of every diagnostic in the cases' golden files."""
+    import json
+
+    fired = set()
+    for case in cases:
+        fired.update(d[0] for d in json.loads((case / "expected.json").read_text(encoding="utf-8"))["diagnostics"])
+    return fired
+
+
 def render_golden(summary: dict) -> str:
     """A golden file's JSON: scalars on one line, each item of a list on its own line, so
     that a change shows as a small diff."""

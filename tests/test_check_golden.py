@@ -10,11 +10,10 @@ rewrite them with SCHEMACHECK_UPDATE_GOLDEN=1 and review the diff.
 from __future__ import annotations
 
 import json
-import os
 
 import pytest
 
-from conftest import FIXTURES, render_golden, run_cli
+from conftest import FIXTURES, assert_golden, rules_fired, run_cli
 
 CASES = sorted(p.parent for p in (FIXTURES / "check").glob("*/query.asaql"))
 
@@ -34,17 +33,11 @@ def summarize(case) -> tuple[int, dict]:
 @pytest.mark.parametrize("case", CASES, ids=lambda p: p.name)
 def test_check_golden(case):
     _, actual = summarize(case)
-    golden = case / "expected.json"
-    if os.environ.get("SCHEMACHECK_UPDATE_GOLDEN"):
-        golden.write_text(render_golden(actual), encoding="utf-8")
-    assert golden.exists(), f"no {golden}: run with SCHEMACHECK_UPDATE_GOLDEN=1 and review it"
-    assert actual == json.loads(golden.read_text(encoding="utf-8"))
+    assert_golden(case / "expected.json", actual)
 
 
 def test_every_comparator_rule_fires_in_some_case():
-    fired = set()
-    for case in CASES:
-        fired.update(d[0] for d in json.loads((case / "expected.json").read_text(encoding="utf-8"))["diagnostics"])
+    fired = rules_fired(CASES)
     rules = {"SC101", "SC102", "SC103", "SC104", "SC201", "SC202", "SC203", "SC301", "SC401", "SC402",
              "SC403", "SC404", "SC405", "SC501"}
     assert rules <= fired, f"no golden case for {sorted(rules - fired)}"

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES, render_golden, run_cli
+from conftest import FIXTURES, assert_golden, rules_fired, run_cli
 
 CASES = sorted(p for p in (FIXTURES / "jobs" / "cases").iterdir() if p.is_dir())
 
@@ -41,16 +41,10 @@ def summarize(case: Path) -> dict:
 @pytest.mark.parametrize("case", CASES, ids=lambda p: p.name)
 def test_job_golden(case):
     actual = summarize(case)
-    golden = case / "expected.json"
-    if os.environ.get("SCHEMACHECK_UPDATE_GOLDEN"):
-        golden.write_text(render_golden(actual), encoding="utf-8")
-    assert golden.exists(), f"no {golden}: run with SCHEMACHECK_UPDATE_GOLDEN=1 and review it"
-    assert actual == json.loads(golden.read_text(encoding="utf-8"))
+    assert_golden(case / "expected.json", actual)
 
 
 def test_every_job_rule_fires_in_some_case():
-    fired = set()
-    for case in CASES:
-        fired.update(d[0] for d in json.loads((case / "expected.json").read_text(encoding="utf-8"))["diagnostics"])
+    fired = rules_fired(CASES)
     rules = {"SC601", "SC602", "SC603", "SC604", "SC606", "SC607", "SC609", "SC610"}
     assert rules <= fired, f"no golden case for {sorted(rules - fired)}"
