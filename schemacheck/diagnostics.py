@@ -171,8 +171,23 @@ RULES: dict[str, Rule] = {
 
 
 @record
+class Edit:
+    """A replacement in a file: the text from (line, column) up to, not including,
+    (end_line, end_column) becomes `text` (1-based; an insertion when start equals end)."""
+
+    file: str
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    text: str
+
+
+@record
 class Diagnostic:
-    """One finding at a place in a file. `severity` is "error", "warning" or "info"."""
+    """One finding at a place in a file. `severity` is "error", "warning" or "info".
+    `edit` is the query-side fix as a replacement, `command` the table-side fix as a Kusto
+    command; both are suggestions, never applied by schemacheck."""
 
     code: str
     severity: str
@@ -188,6 +203,8 @@ class Diagnostic:
     expected_type: str | None = None
     actual_type: str | None = None
     fix: str | None = None
+    edit: Edit | None = None
+    command: str | None = None
 
 
 def make(code: str, message: str, span, file: str | None = None, **fields) -> Diagnostic:
