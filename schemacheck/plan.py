@@ -143,7 +143,15 @@ def relocate(analysis: QueryAnalysis, diagnostics, query) -> tuple[QueryAnalysis
         def diagnostic(d: D.Diagnostic) -> D.Diagnostic:
             line, column = where(d.line, d.column)
             end_line, end_column = where(d.end_line, d.end_column) if d.end_line and d.end_column else (None, None)
-            return d._replace(line=line, column=column, end_line=end_line, end_column=end_column)
+            edit = d.edit
+            if edit is not None and edit.file == query.file:
+                import json
+
+                start, end = where(edit.line, edit.column), where(edit.end_line, edit.end_column)
+                # The replacement goes inside a JSON string: escaped as JSON writes it.
+                edit = edit._replace(line=start[0], column=start[1], end_line=end[0], end_column=end[1],
+                                     text=json.dumps(edit.text)[1:-1])
+            return d._replace(line=line, column=column, end_line=end_line, end_column=end_column, edit=edit)
     elif query.at is not None:
         line, column = query.at.line or 1, query.at.column or 1
 
@@ -152,7 +160,7 @@ def relocate(analysis: QueryAnalysis, diagnostics, query) -> tuple[QueryAnalysis
 
         def diagnostic(d: D.Diagnostic) -> D.Diagnostic:
             return d._replace(message=f"{d.message} (line {d.line}, column {d.column} of the query the template "
-                              "builds)", line=line, column=column, end_line=None, end_column=None)
+                              "builds)", line=line, column=column, end_line=None, end_column=None, edit=None)
     else:
         return analysis, tuple(diagnostics)
     return _moved(analysis, diagnostics, query.file, span, diagnostic)
