@@ -28,7 +28,7 @@ from schemacheck.jobs.discover import Found
 from schemacheck.jobs.model import Job
 from schemacheck.jobs.model import Output as JobOutput
 from schemacheck.kusto.schema import TableCatalog, TableSchema
-from schemacheck.plan import JobPlan, query_first, where_text, relocate
+from schemacheck.plan import JobPlan, finish, where_text
 from schemacheck.records import record
 
 COMPARED, NOT_ADX, NO_TABLE, TABLE_MISSING = "compared", "not-adx", "no-table", "table-missing"
@@ -98,12 +98,13 @@ class Destination:
 def destination(alias: str, targets: Mapping[str, Target], config: Config, cluster: str | None = None,
                 job: Job | None = None) -> Destination:
     """`--target` first, then the configuration's `[outputs.ALIAS]`, then the job's own
-    output definition; `cluster` (--cluster) beats the config's, which beats the job's."""
+    output definition. The cluster: `cluster` (--cluster), the output's in the
+    configuration, the job's, the configuration's `[live] cluster`."""
     target = targets.get(alias)
     settings = config.output(alias)
     defined = _job_output(job, alias)
     configured_cluster = (settings.cluster if settings is not None else None) or (
-        defined.cluster if defined is not None else None)
+        defined.cluster if defined is not None else None) or config.live.cluster
     if target is not None:
         return Destination(alias, target.table, target.database, cluster or configured_cluster, f"--target {alias}")
     if settings is not None and settings.kind not in (None, ADX):
@@ -233,34 +234,33 @@ def job_destinations(plan: JobPlan, analysis: QueryAnalysis, targets: Mapping[st
 def check_job(plan: JobPlan, analysis: QueryAnalysis, catalog: TableCatalog, targets: Mapping[str, Target],
               cluster: str | None = None) -> FileCheck:
     """The whole check of one job: the query's outputs against their tables, then the job's
-    own findings; positions of a query held in a JSON string map back into its file."""
+    own findings; suppressions and severities applied; positions of a query held in a JSON
+    string mapped back into its file."""
     from schemacheck.jobcheck import job_findings, query_findings
 
-    job = plan.found.job
+    job = plan.found.job._replace(notes=plan.found.job.notes + plan.notes)
     query = job.query
+    runs_it = plan.found.start_file is None
     if query is None:
-        notes = job._replace(notes=job.notes + plan.notes)
-        found = job_findings(notes, analysis, (), plan.level_stated, [], plan.found.start_file is None)
-        return FileCheck(job.source, analysis, (), tuple(sorted(found, key=D.sort_key)), plan.found, plan.level,
-                         plan.level_origin)
+        _, found = finish(plan, analysis, [], lambda moved, found: job_findings(
+            job, moved, (), plan.level_stated, [], runs_it))
+        return FileCheck(job.source, analysis, (), found, plan.found, plan.level, plan.level_origin)
     checked = check_text(query.text, query.file, catalog, targets, plan.config, plan.level, plan.udf_types,
                          analysis, cluster, job)
     undefined = query_findings(job, analysis)
     # An output the job does not define has no table to look for: SC601 says what is wrong.
     missing = {d.output for d in undefined}
     found = [d for d in checked.diagnostics if not (d.code in ("SC402", "SC405") and d.output in missing)] + undefined
-    moved, found = relocate(analysis, found, query)
-    outputs = tuple(c._replace(output=o) for c, o in zip(checked.outputs, moved.outputs))
-    checked = checked._replace(analysis=moved, outputs=outputs, diagnostics=found)
-    job = job._replace(notes=job.notes + plan.notes)
     if plan.level == "1.0" and plan.level_origin != "default":
         # Say where the level that lower-cases the names is set, next to the mismatch it causes.
-        found = tuple(d._replace(message=f"{d.message} (level 1.0 is set in {plan.level_origin})")
-                      if d.code == "SC102" and "lower case" in d.message else d for d in found)
-        checked = checked._replace(diagnostics=found)
-    extra = job_findings(job, moved, checked.outputs, plan.level_stated, list(found),
-                         plan.found.start_file is None)
-    diagnostics = tuple(sorted(list(checked.diagnostics) + extra, key=query_first(query.file)))
-    return checked._replace(diagnostics=diagnostics, job=plan.found, level=plan.level, level_origin=plan.level_origin)
+        found = [d._replace(message=f"{d.message} (level 1.0 is set in {plan.level_origin})")
+                 if d.code == "SC102" and "lower case" in d.message else d for d in found]
 
+    def of_the_job(moved, kept):
+        outputs = tuple(c._replace(output=o) for c, o in zip(checked.outputs, moved.outputs))
+        return job_findings(job, moved, outputs, plan.level_stated, kept, runs_it)
 
+    moved, diagnostics = finish(plan, analysis, found, of_the_job)
+    outputs = tuple(c._replace(output=o) for c, o in zip(checked.outputs, moved.outputs))
+    return checked._replace(analysis=moved, outputs=outputs, diagnostics=diagnostics, job=plan.found,
+                            level=plan.level, level_origin=plan.level_origin)

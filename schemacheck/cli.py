@@ -43,12 +43,13 @@ def _common(command: argparse.ArgumentParser) -> None:
 def _live_options(command: argparse.ArgumentParser) -> None:
     command.add_argument("--cluster", metavar="URL", help="the cluster (an ingestion URI is turned into the engine's); "
                          "default: the configuration's cluster of each output")
-    command.add_argument("--auth", default="default", metavar="MODE",
+    command.add_argument("--auth", default=None, metavar="MODE",
                          help="default (DefaultAzureCredential), az-cli, managed-identity[:CLIENT_ID], device-code, "
                          "service-principal (AZURE_CLIENT_ID/AZURE_TENANT_ID/AZURE_CLIENT_SECRET), or none "
-                         "(a local emulator over http://)")
-    command.add_argument("--timeout", type=float, default=30.0, metavar="SECONDS",
-                         help="how long to wait for each answer from the cluster (default 30)")
+                         "(a local emulator over http://); default: [live] auth in the configuration, else default")
+    command.add_argument("--timeout", type=float, default=None, metavar="SECONDS",
+                         help="how long to wait for each answer from the cluster (default: [live] timeout in the "
+                         "configuration, else 30)")
     if "--debug" not in command._option_string_actions:
         command.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
 
@@ -71,8 +72,9 @@ def _parser() -> argparse.ArgumentParser:
                        "schema text, .kql scripts, or a folder of them (repeatable; default: configuration)")
     check.add_argument("--target", action="append", default=[], metavar="ALIAS=TABLE",
                        help="map output ALIAS to TABLE or DATABASE/TABLE (repeatable)")
-    check.add_argument("--fail-on", choices=("error", "warning", "info"), default="error",
-                       help="the lowest severity that makes the exit code 1 (default error)")
+    check.add_argument("--fail-on", choices=("error", "warning", "info"), default=None,
+                       help="the lowest severity that makes the exit code 1 (default: the configuration's "
+                       "fail-on, else error)")
     check.add_argument("--live", action="store_true",
                        help="read the tables from the cluster instead of schema files (read-only .show commands)")
     _live_options(check)
@@ -109,6 +111,12 @@ def _parser() -> argparse.ArgumentParser:
                         help="the job's compatibility level (default: configuration, else 1.2)")
     _live_options(doctor)
 
+    rules = commands.add_parser("rules", help="list every rule with its default severity, or explain one",
+                                description="List the rules (code, name, default severity, what it finds), or "
+                                "explain one: what it finds, why it matters, how to fix it.")
+    rules.add_argument("code", nargs="?", metavar="CODE", help="a rule code, e.g. SC201, or its name")
+    rules.add_argument("--format", choices=("text", "json"), default="text")
+
     infer = commands.add_parser("infer", help="show the columns and ASA types each SELECT ... INTO writes",
                                 description="Show, for every SELECT ... INTO statement, the columns it "
                                 "writes: their order, names as ASA writes them, and ASA types.")
@@ -136,13 +144,30 @@ def _find_jobs(options, err):
     from schemacheck.files import Unreadable
     from schemacheck.jobs.discover import find_jobs
 
-    found = find_jobs(list(options.paths), getattr(options, "parameters", None))
+    found = [entry for entry in find_jobs(list(options.paths), getattr(options, "parameters", None))
+             if not _excluded(entry)]
     for entry in found:
         if isinstance(entry, Unreadable):
             err.write(f"schemacheck: error: {entry}\n")
     if options.parameters and not any(getattr(e, "parameters", None) for e in found):
         err.write(f"schemacheck: warning: --parameters {options.parameters}: no ARM template among the paths uses it\n")
     return found, any(isinstance(e, Unreadable) for e in found)
+
+
+def _excluded(entry) -> bool:
+    """Whether the configuration nearest the entry's query (or file) excludes it."""
+    from schemacheck.config import find_config
+    from schemacheck.files import Unreadable
+
+    if isinstance(entry, Unreadable):
+        path = entry.file
+    else:
+        job = entry.job
+        path = job.query.file if job.query is not None else job.source
+    return find_config(path, _CONFIGS).excludes(path)
+
+
+_CONFIGS: dict = {}   # find_config's cache, per directory, for one run of the command line
 
 
 class _Sources(dict):
@@ -163,7 +188,7 @@ class _Sources(dict):
         return self[path] if path else default
 
 
-def _plans(options, found, configs: dict, udf_types=None):
+def _plans(options, found, udf_types=None):
     """(entry, plan or None) for each job found: Unreadable entries pass through."""
     from schemacheck.plan import plan_job
     from schemacheck.config import find_config
@@ -174,7 +199,7 @@ def _plans(options, found, configs: dict, udf_types=None):
             yield entry, None
             continue
         job = entry.job
-        config = find_config(job.source if job.form == "query" else job.root, configs)
+        config = find_config(job.source if job.form == "query" else job.root, _CONFIGS)
         yield entry, plan_job(entry, config, options.compat_level, udf_types, tuple(getattr(options, "schema", ())))
 
 
@@ -196,7 +221,12 @@ class _Connections:
             def prompt(verification_uri, user_code, expires_on):
                 self.err.write(f"schemacheck: to sign in, open {verification_uri} and enter the code {user_code}\n")
 
-            cluster = Cluster(url, self.options.auth, dict(os.environ), self.options.timeout, prompt=prompt)
+            from schemacheck.config import find_config
+
+            live = find_config(self.options.paths[0] if self.options.paths else ".", _CONFIGS).live
+            auth = self.options.auth or live.auth or "default"
+            timeout = self.options.timeout or live.timeout or 30.0
+            cluster = Cluster(url, auth, dict(os.environ), timeout, prompt=prompt)
             if cluster.note:
                 self.err.write(f"schemacheck: note: {cluster.note}\n")
             self.open[key] = cluster
@@ -229,7 +259,7 @@ def _run_infer(options, out, err) -> int:
 
     udf_types = _udf_types(options.udf_type)
     found, failed = _find_jobs(options, err)
-    entries = [entry if plan is None else infer_job(plan) for entry, plan in _plans(options, found, {}, udf_types)]
+    entries = [entry if plan is None else infer_job(plan) for entry, plan in _plans(options, found, udf_types)]
     from schemacheck.report.json import infer_document
     from schemacheck.report.text import render_infer
 
@@ -252,8 +282,9 @@ def _run_check(options, out, err) -> int:
     found, failed = _find_jobs(options, err)
     catalogs: dict = {}
     entries = []
+    fail_on: dict[int, str] = {}
     with _Connections(options, err) as connect:
-        for entry, plan in _plans(options, found, {}, udf_types):
+        for entry, plan in _plans(options, found, udf_types):
             if plan is None:
                 entries.append(entry)
                 continue
@@ -265,6 +296,7 @@ def _run_check(options, out, err) -> int:
                     catalogs[plan.schemas] = load_schemas(list(plan.schemas))
                 catalog = catalogs[plan.schemas]
             entries.append(check_job(plan, analysis, catalog, targets, options.cluster))
+            fail_on[id(entries[-1])] = options.fail_on or plan.config.fail_on or "error"
     written = {o.output.output for e in entries if hasattr(e, "outputs") for o in e.outputs}
     for alias in sorted(set(targets) - written):
         err.write(f"schemacheck: warning: --target {alias}=...: no statement writes INTO {alias}\n")
@@ -274,8 +306,7 @@ def _run_check(options, out, err) -> int:
     checks = _report(options, out, entries, check_document, render_check)
     if failed:
         return EXIT_ERROR
-    threshold = SEVERITY_RANK[options.fail_on]
-    failing = any(SEVERITY_RANK[d.severity] >= threshold for c in checks for d in c.diagnostics)
+    failing = any(SEVERITY_RANK[d.severity] >= SEVERITY_RANK[fail_on[id(c)]] for c in checks for d in c.diagnostics)
     return EXIT_FINDINGS if failing else EXIT_OK
 
 
@@ -300,7 +331,7 @@ def _tables_to_read(options, err) -> list:
     if failed:
         raise UsageError("a query, project or template could not be read (see above)")
     wanted = []
-    for _entry, plan in _plans(options, found, {}):
+    for _entry, plan in _plans(options, found):
         analysis = analyze_job(plan)
         for output, where_to in zip(analysis.outputs, job_destinations(plan, analysis, targets, options.cluster)):
             if where_to.kind is not None:
@@ -426,18 +457,53 @@ def _run_doctor(options, out, err) -> int:
     return EXIT_FINDINGS if any(i.status == FAIL for r in reports for i in r.items) else EXIT_OK
 
 
+def _run_rules(options, out, err) -> int:
+    from schemacheck.config import find_config
+    from schemacheck.diagnostics import RULES
+
+    config = find_config(".", _CONFIGS)
+    chosen = list(RULES.values())
+    if options.code:
+        wanted = options.code.strip()
+        rule = RULES.get(wanted.upper()) or next((r for r in chosen if r.name == wanted.lower()), None)
+        if rule is None:
+            from difflib import get_close_matches
+
+            near = get_close_matches(wanted.upper(), list(RULES), n=1) or get_close_matches(
+                wanted.lower(), [r.name for r in chosen], n=1)
+            hint = f"; did you mean {near[0]}?" if near else ""
+            raise UsageError(f"no rule {wanted}{hint} (`schemacheck rules` lists them)")
+        chosen = [rule]
+    configured = {r.code: config.severity(r.code, r.severity) for r in chosen}
+    if options.format == "json":
+        from schemacheck.report.json import dumps
+
+        out.write(dumps({"rules": [{"code": r.code, "name": r.name, "severity": r.severity,
+                                    "configured_severity": configured[r.code], "summary": r.summary, "doc": r.doc}
+                                   for r in chosen]}))
+        return EXIT_OK
+    from schemacheck.report.rules import render_rule, render_rules
+
+    where = config.path if config.path is not None and config.rules else None
+    out.write(render_rule(chosen[0], configured[chosen[0].code], where) if options.code
+              else render_rules(chosen, configured, where))
+    return EXIT_OK
+
+
 def main(argv: Sequence[str] | None = None, out=None, err=None) -> int:
     """Run the command line; returns the exit code (the console script exits with it)."""
     out = out or sys.stdout
     err = err or sys.stderr
     arguments = list(sys.argv[1:] if argv is None else argv)
+    _CONFIGS.clear()
     debug = "--debug" in arguments
     try:
         options = _parser().parse_args(arguments)
         if options.command is None:
             raise UsageError("no command given; try 'schemacheck check QUERY.asaql --schema SCHEMAS' "
                              "or 'schemacheck --help'")
-        runners = {"check": _run_check, "infer": _run_infer, "snapshot": _run_snapshot, "doctor": _run_doctor}
+        runners = {"check": _run_check, "infer": _run_infer, "snapshot": _run_snapshot, "doctor": _run_doctor,
+                   "rules": _run_rules}
         return runners[options.command](options, out, err)
     except SchemacheckError as error:
         err.write(f"schemacheck: error: {error}\n")

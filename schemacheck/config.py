@@ -2,14 +2,26 @@
 the top level). The nearest one to the checked file wins, looking in its directory and
 then in each parent; schemacheck.toml before pyproject.toml in the same directory.
 
-    compat-level = "1.2"               # the job's compatibility level
+    compat-level = "1.2"               # the job's compatibility level (when the job does not say)
     schemas = ["schemas"]              # schema files or folders, relative to this file
+    fail-on = "error"                  # the lowest severity that fails the run
+    exclude = ["drafts", "**/*.test.asaql"]   # paths not checked, relative to this file
+    [rules]                            # a rule's severity: error, warning, info, or off
+    SC301 = "error"
+    SC203 = "off"
+    [live]                             # defaults for --live, snapshot and doctor
+    cluster = "https://fleet.westeurope.kusto.windows.net"
+    auth = "az-cli"
+    timeout = 60
     [outputs.adx-readings]             # ([tool.schemacheck.outputs.adx-readings] in pyproject)
     database = "fleet"
     table = "VehicleReadings"
     cluster = "https://fleet.westeurope.kusto.windows.net"
     [outputs.raw-archive]
     kind = "blob"                      # not Azure Data Explorer: listed as not checked
+
+The command line beats the configuration (--fail-on, --compat-level, --schema, --cluster,
+--auth, --timeout).
 
 The file is validated (schemacheck.validation); an unknown key or a wrong value is an
 InputError naming the file, the line and the key.
@@ -41,6 +53,17 @@ class OutputConfig:
     kind: str | None = None
 
 
+SEVERITIES = ("error", "warning", "info")
+OFF = "off"
+
+
+@record
+class LiveConfig:
+    cluster: str | None = None
+    auth: str | None = None
+    timeout: float | None = None
+
+
 @record
 class Config:
     """What a configuration file says; `path` is None when there is none."""
@@ -49,9 +72,31 @@ class Config:
     compat_level: str | None = None
     schemas: tuple[str, ...] = ()
     outputs: dict | None = None   # alias -> OutputConfig
+    fail_on: str | None = None
+    exclude: tuple[str, ...] = ()
+    rules: dict | None = None     # code -> "error" | "warning" | "info" | "off"
+    live: LiveConfig = LiveConfig()
 
     def output(self, alias: str) -> OutputConfig | None:
         return (self.outputs or {}).get(alias)
+
+    def severity(self, code: str, default: str) -> str:
+        """The severity of rule `code` here ("off" to drop its findings)."""
+        return (self.rules or {}).get(code, default)
+
+    def excludes(self, path: str) -> bool:
+        """Whether `path` lies under one of the `exclude` patterns (relative to this file)."""
+        if not self.exclude or self.path is None:
+            return False
+        from fnmatch import fnmatchcase
+
+        base = os.path.dirname(os.path.abspath(self.path))
+        relative = os.path.relpath(os.path.abspath(path), base).replace(os.sep, "/")
+        if relative.startswith("../"):
+            return False
+        parts = relative.split("/")
+        prefixes = ["/".join(parts[:i]) for i in range(1, len(parts) + 1)]
+        return any(fnmatchcase(prefix, pattern.strip("/")) for pattern in self.exclude for prefix in prefixes)
 
 
 NO_CONFIG = Config()
@@ -65,9 +110,22 @@ def _shape(cs):
         "cluster": cs.typed_dict_field(text, required=False),
         "kind": cs.typed_dict_field(cs.literal_schema(list(OUTPUT_KINDS)), required=False),
     }, extra_behavior="forbid")
+    from schemacheck.diagnostics import RULES
+
+    live = cs.typed_dict_schema({
+        "cluster": cs.typed_dict_field(text, required=False),
+        "auth": cs.typed_dict_field(text, required=False),
+        "timeout": cs.typed_dict_field(cs.float_schema(gt=0, le=3600), required=False),
+    }, extra_behavior="forbid")
     return cs.typed_dict_schema({
         "compat-level": cs.typed_dict_field(cs.literal_schema(["1.0", "1.1", "1.2"]), required=False),
         "schemas": cs.typed_dict_field(cs.list_schema(text), required=False),
+        "fail-on": cs.typed_dict_field(cs.literal_schema(list(SEVERITIES)), required=False),
+        "exclude": cs.typed_dict_field(cs.list_schema(text), required=False),
+        "rules": cs.typed_dict_field(cs.typed_dict_schema(
+            {code: cs.typed_dict_field(cs.literal_schema([*SEVERITIES, OFF]), required=False) for code in RULES},
+            extra_behavior="forbid"), required=False),
+        "live": cs.typed_dict_field(live, required=False),
         "outputs": cs.typed_dict_field(cs.dict_schema(cs.str_schema(min_length=1), output), required=False),
     }, extra_behavior="forbid")
 
@@ -132,15 +190,25 @@ def load_config(path: str) -> Config:
             message = f"unknown key {key}"
             if loc and loc[0] == "outputs" and len(loc) == 3:
                 message += "; an output takes table, database, cluster and kind"
+            elif loc and loc[0] == "rules" and len(loc) == 2:
+                message = f"unknown rule {loc[1]} in {key.rsplit('.', 1)[0]}; `schemacheck rules` lists them"
+            elif loc and loc[0] == "live" and len(loc) == 2:
+                message += "; [live] takes cluster, auth and timeout"
             elif len(loc) == 1:
-                message += "; the keys are compat-level, schemas and outputs"
+                from difflib import get_close_matches
+
+                keys = ("compat-level", "schemas", "fail-on", "exclude", "rules", "live", "outputs")
+                near = get_close_matches(str(loc[0]), keys, n=1, cutoff=0.6)
+                message += f"; did you mean {near[0]}?" if near else f"; the keys are {', '.join(keys)}"
         else:
             message = f"{key}: {problem['msg'][0].lower()}{problem['msg'][1:]}"
         raise InputError(message, path, _key_line(text, tuple(loc), pyproject)) from None
     base = os.path.dirname(path)
     outputs = {alias: OutputConfig(**values) for alias, values in data.get("outputs", {}).items()}
     schemas = tuple(os.path.normpath(os.path.join(base, p)) for p in data.get("schemas", ()))
-    return Config(path, data.get("compat-level"), schemas, outputs)
+    live = LiveConfig(**data["live"]) if "live" in data else LiveConfig()
+    return Config(path, data.get("compat-level"), schemas, outputs, data.get("fail-on"),
+                  tuple(data.get("exclude", ())), dict(data.get("rules", {})), live)
 
 
 def find_config(start: str, cache: dict | None = None) -> Config:

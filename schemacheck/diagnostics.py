@@ -64,6 +64,11 @@ RULES: dict[str, Rule] = {
         Rule("SC009", "union-column-count", ERROR, "The SELECTs of a UNION have different numbers of columns.",
              "UNION requires the same number of columns, in the same order, in every SELECT "
              "(the ASA UNION reference). The output takes its column names from the first SELECT."),
+        Rule("SC010", "unused-suppression", INFO, "A `schemacheck: ignore` comment that silences nothing.",
+             "An inline suppression (`-- schemacheck: ignore[CODE]` on the offending line or the line "
+             "above, `-- schemacheck: ignore-file[CODE]` anywhere in the query) that no finding "
+             "matches, or that names a code schemacheck does not have. Remove it, so that it cannot "
+             "hide a later finding nobody looked at."),
         Rule("SC101", "column-not-in-table", ERROR, "An output column that the table does not have.",
              "ASA's ADX output raises an error for a query column with no column of that name in the "
              "table (names are compared case-sensitively), and with the default Retry error policy the "

@@ -193,12 +193,37 @@ def infer_job(plan: JobPlan) -> QueryAnalysis:
 
     job = plan.found.job._replace(notes=plan.found.job.notes + plan.notes)
     analysis = analyze_job(plan)
-    if job.query is None:
-        return analysis._replace(diagnostics=tuple(sorted(job_findings(job, analysis, (), plan.level_stated, [], plan.found.start_file is None),
-                                                          key=D.sort_key)))
-    moved, found = relocate(analysis, list(analysis.diagnostics) + query_findings(job, analysis), job.query)
-    found = list(found) + job_findings(job, moved, (), plan.level_stated, [], plan.found.start_file is None)
-    return moved._replace(diagnostics=tuple(sorted(found, key=query_first(job.query.file))))
+    found = list(analysis.diagnostics) + (query_findings(job, analysis) if job.query is not None else [])
+    moved, diagnostics = finish(plan, analysis, found, lambda moved, kept: job_findings(
+        job, moved, (), plan.level_stated, [], plan.found.start_file is None))
+    return moved._replace(diagnostics=diagnostics)
+
+
+def finish(plan: JobPlan, analysis: QueryAnalysis, found: list, job_findings_of) -> tuple[QueryAnalysis, tuple]:
+    """The last steps of a job's findings, in order: line suppressions (in the query's own
+    positions), positions mapped into the file holding the query, the job's findings
+    (`job_findings_of(moved_analysis, kept)`), file suppressions, unused suppressions
+    (SC010), the configuration's severities; sorted with the query's findings first."""
+    from schemacheck import policy
+
+    query = plan.found.job.query
+    if query is None:
+        moved = analysis
+        directives: list = []
+        kept = list(found)
+    else:
+        directives = policy.directives(query.text)
+        used: set[int] = set()
+        kept = policy.suppress_lines(found, directives, query.file, used)
+        moved, kept = relocate(analysis, kept, query)
+        kept = list(kept)
+    kept += job_findings_of(moved, kept)
+    if directives:
+        kept = policy.suppress_file(kept, directives, used)
+        kept += relocate(analysis, policy.unused(directives, used, query.file), query)[1]
+    kept = policy.with_severities(kept, plan.config.severity)
+    first = query.file if query is not None else plan.found.job.source
+    return moved, tuple(sorted(kept, key=query_first(first)))
 
 
 def query_first(file: str):
