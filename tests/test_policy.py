@@ -151,3 +151,15 @@ def test_rules_lists_every_rule_and_explains_one(tmp_path, monkeypatch):
     (tmp_path / "schemacheck.toml").write_text('[rules]\nSC301 = "error"\n')
     _, out, _ = run_cli("rules", "SC301")
     assert out.startswith("SC301 column-order (error (default warning), as schemacheck.toml sets it)")
+
+
+def test_live_defaults_come_from_the_configuration(tmp_path):
+    from kusto_server import Database, FakeCluster, Table
+
+    readings = Table("Readings", [("DeviceId", "string"), ("Temp", "real"), ("At", "datetime"), ("Extra", "long")])
+    with FakeCluster({"telemetry": Database("telemetry", {"Readings": readings})}) as cluster:
+        query = project(tmp_path, config=f'[live]\ncluster = "{cluster.url}"\nauth = "none"\ntimeout = 5\n'
+                                         '[outputs.Readings]\ndatabase = "telemetry"\n')
+        code, out, err = run_cli("check", str(query), "--live", "--format", "json")
+        assert err == "" and code == 0
+        assert cluster.commands() == [".show table ['Readings'] schema as json"]
