@@ -27,11 +27,17 @@ PATHS_HELP = ("queries (.asaql), ASA projects (asaproj.json, .asaproj, or their 
               "directories to search for them")
 
 
-def _common(command: argparse.ArgumentParser) -> None:
+def _common(command: argparse.ArgumentParser, formats: Sequence[str] = ("text", "json"),
+            default_format: str = "text") -> None:
     command.add_argument("paths", nargs="+", metavar="PATH", help=PATHS_HELP)
     command.add_argument("--parameters", metavar="FILE", help="the parameters file of the ARM template given "
                          "(default: NAME.parameters.json beside NAME.json)")
-    command.add_argument("--format", choices=("text", "json"), default="text")
+    command.add_argument("--format", choices=formats, default=default_format,
+                         help=f"{', '.join(formats)} (default {default_format})" + (
+                             "; auto: GitHub annotations under GitHub Actions, Azure Pipelines logging commands "
+                             "under Azure Pipelines, else text (coloured on a terminal unless NO_COLOR)"
+                             if "auto" in formats else ""))
+    command.add_argument("--output", metavar="FILE", help="write the report to FILE instead of standard output")
     command.add_argument("--compat-level", choices=("1.0", "1.1", "1.2"), default=None,
                          help="the job's compatibility level (default: configuration, else 1.2): 1.0 "
                          "lower-cases names, only 1.2 has bit")
@@ -66,7 +72,9 @@ def _parser() -> argparse.ArgumentParser:
     check = commands.add_parser("check", help="compare each output's columns with its Azure Data Explorer table",
                                 description="Report every way the query's Azure Data Explorer outputs will not "
                                 "fit their tables: names, types, order, missing tables.")
-    _common(check)
+    from schemacheck.report.formats import CHECK_FORMATS
+
+    _common(check, CHECK_FORMATS, "auto")
     check.add_argument("--schema", action="append", default=[], metavar="FILE|DIR",
                        help="saved table schemas: .show table ... schema as json, database schema JSON, CSL "
                        "schema text, .kql scripts, or a folder of them (repeatable; default: configuration)")
@@ -78,6 +86,20 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--live", action="store_true",
                        help="read the tables from the cluster instead of schema files (read-only .show commands)")
     _live_options(check)
+
+    suggest = commands.add_parser("suggest", help="print the Kusto commands and query rewrites that would make "
+                                  "each ADX output fit its table; runs nothing",
+                                  description="For each Azure Data Explorer output that does not fit its table: "
+                                  "the KQL for the table side (.create-merge table, .alter column, .create table; "
+                                  "those that touch existing data are marked) and the exact rewrite of each select "
+                                  "item for the query side. Nothing is executed.")
+    _common(suggest)
+    suggest.add_argument("--schema", action="append", default=[], metavar="FILE|DIR",
+                         help="saved table schemas (as for check)")
+    suggest.add_argument("--target", action="append", default=[], metavar="ALIAS=TABLE",
+                         help="map output ALIAS to TABLE or DATABASE/TABLE (repeatable)")
+    suggest.add_argument("--live", action="store_true", help="read the tables from the cluster (read-only)")
+    _live_options(suggest)
 
     snapshot = commands.add_parser("snapshot", help="save the tables the outputs write to, as schema files",
                                    description="Read the tables the queries' outputs write to (or --table ...) from "
@@ -106,7 +128,8 @@ def _parser() -> argparse.ArgumentParser:
     doctor.add_argument("--table", action="append", default=[], help="a table to examine (with --database)")
     doctor.add_argument("--principal", help="the job's managed identity: object id, application id or name "
                         "(default: the job's identity as its project or template says)")
-    doctor.add_argument("--format", choices=("text", "json"), default="text")
+    doctor.add_argument("--format", choices=("text", "json", "junit"), default="text")
+    doctor.add_argument("--output", metavar="FILE", help="write the report to FILE instead of standard output")
     doctor.add_argument("--compat-level", choices=("1.0", "1.1", "1.2"), default=None,
                         help="the job's compatibility level (default: configuration, else 1.2)")
     _live_options(doctor)
@@ -240,17 +263,50 @@ class _Connections:
             cluster.close()
 
 
+def _is_terminal(stream) -> bool:
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError):
+        return False
+
+
+def _write(options, out, text: str) -> None:
+    """The report to --output FILE (written whole, then moved into place) or to `out`."""
+    path = getattr(options, "output", None)
+    if not path:
+        out.write(text)
+        return
+    import os
+    import tempfile
+
+    from schemacheck.errors import InputError
+
+    directory = os.path.dirname(os.path.abspath(path))
+    try:
+        os.makedirs(directory, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(prefix=".schemacheck-", dir=directory)
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
+            stream.write(text)
+        os.replace(temporary, path)
+    except OSError as error:
+        raise InputError(f"the report cannot be written ({error.strerror or error})", path) from None
+
+
 def _report(options, out, entries: list, document, render) -> list:
     """Print the entries as JSON (`document`) or text (`render`); returns the readable ones."""
+    import os
+
     from schemacheck.files import Unreadable
+    from schemacheck.report.formats import choose_format
 
     results = [e for e in entries if not isinstance(e, Unreadable)]
     if options.format == "json":
         from schemacheck.report.json import dumps
 
-        out.write(dumps(document(entries)))
-    elif results:
-        out.write(render(results, _Sources()))
+        _write(options, out, dumps(document(entries)))
+    elif results or getattr(options, "output", None):
+        color = not options.output and choose_format("text", os.environ, _is_terminal(out))[1]
+        _write(options, out, render(results, _Sources(), color=color) if results else "")
     return results
 
 
@@ -269,10 +325,12 @@ def _run_infer(options, out, err) -> int:
     return EXIT_FINDINGS if any(a.has_errors for a in analyses) else EXIT_OK
 
 
-def _run_check(options, out, err) -> int:
+def _checks(options, err):
+    """Every job the paths stand for, checked: (entries, whether an input failed, the
+    fail-on severity of each entry by id)."""
     from schemacheck.check import check_job, job_destinations, live_catalog, parse_target
-    from schemacheck.plan import analyze_job
     from schemacheck.kusto.files import load_schemas
+    from schemacheck.plan import analyze_job
 
     targets = {}
     for value in options.target:
@@ -296,18 +354,60 @@ def _run_check(options, out, err) -> int:
                     catalogs[plan.schemas] = load_schemas(list(plan.schemas))
                 catalog = catalogs[plan.schemas]
             entries.append(check_job(plan, analysis, catalog, targets, options.cluster))
-            fail_on[id(entries[-1])] = options.fail_on or plan.config.fail_on or "error"
+            fail_on[id(entries[-1])] = getattr(options, "fail_on", None) or plan.config.fail_on or "error"
     written = {o.output.output for e in entries if hasattr(e, "outputs") for o in e.outputs}
     for alias in sorted(set(targets) - written):
         err.write(f"schemacheck: warning: --target {alias}=...: no statement writes INTO {alias}\n")
-    from schemacheck.report.json import check_document
-    from schemacheck.report.text import render_check
+    return entries, failed, fail_on
 
-    checks = _report(options, out, entries, check_document, render_check)
+
+def _run_check(options, out, err) -> int:
+    import os
+
+    from schemacheck import __version__
+    from schemacheck.files import Unreadable
+    from schemacheck.report.formats import choose_format, render
+
+    entries, failed, fail_on = _checks(options, err)
+    checks = [e for e in entries if not isinstance(e, Unreadable)]
+    failing = any(SEVERITY_RANK[d.severity] >= SEVERITY_RANK[fail_on[id(c)]] for c in checks for d in c.diagnostics)
+    chosen, color = choose_format(options.format, os.environ, _is_terminal(out) and not options.output)
+    shown = entries if chosen != "text" else checks
+    if chosen != "text" or shown or options.output:
+        _write(options, out, render(chosen, shown, sources=_Sources(), version=__version__,
+                                    failed=failed or failing, color=color))
+    summary = os.environ.get("GITHUB_STEP_SUMMARY")
+    if chosen == "github" and summary:
+        from schemacheck.report.github import render_step_summary
+
+        try:
+            with open(summary, "a", encoding="utf-8") as stream:
+                stream.write(render_step_summary(entries))
+        except OSError as error:
+            err.write(f"schemacheck: warning: the step summary cannot be written to {summary} "
+                      f"({error.strerror or error})\n")
     if failed:
         return EXIT_ERROR
-    failing = any(SEVERITY_RANK[d.severity] >= SEVERITY_RANK[fail_on[id(c)]] for c in checks for d in c.diagnostics)
     return EXIT_FINDINGS if failing else EXIT_OK
+
+
+def _run_suggest(options, out, err) -> int:
+    """What would make each ADX output fit its table; runs nothing. Exit 0 (check is the
+    gate), 2 when a path could not be read."""
+    from schemacheck.files import Unreadable
+    from schemacheck.report.suggest import render_suggest_text, suggest_document
+    from schemacheck.suggest import suggest
+
+    entries, failed, _ = _checks(options, err)
+    sources = _Sources()
+    suggestions = [s for e in entries if not isinstance(e, Unreadable) for s in suggest(e, sources)]
+    if options.format == "json":
+        from schemacheck.report.json import dumps
+
+        _write(options, out, dumps(suggest_document(suggestions)))
+    else:
+        _write(options, out, render_suggest_text(suggestions, sources))
+    return EXIT_ERROR if failed else EXIT_OK
 
 
 def _tables_to_read(options, err) -> list:
@@ -447,11 +547,15 @@ def _run_doctor(options, out, err) -> int:
     if options.format == "json":
         from schemacheck.report.json import doctor_document, dumps
 
-        out.write(dumps(doctor_document(reports)))
+        _write(options, out, dumps(doctor_document(reports)))
+    elif options.format == "junit":
+        from schemacheck.report.junit import render_junit_doctor
+
+        _write(options, out, render_junit_doctor(reports))
     else:
         from schemacheck.report.text import render_doctor
 
-        out.write(render_doctor(reports))
+        _write(options, out, render_doctor(reports))
     if any(r.unreachable for r in reports):
         return 3
     return EXIT_FINDINGS if any(i.status == FAIL for r in reports for i in r.items) else EXIT_OK
@@ -503,7 +607,7 @@ def main(argv: Sequence[str] | None = None, out=None, err=None) -> int:
             raise UsageError("no command given; try 'schemacheck check QUERY.asaql --schema SCHEMAS' "
                              "or 'schemacheck --help'")
         runners = {"check": _run_check, "infer": _run_infer, "snapshot": _run_snapshot, "doctor": _run_doctor,
-                   "rules": _run_rules}
+                   "rules": _run_rules, "suggest": _run_suggest}
         return runners[options.command](options, out, err)
     except SchemacheckError as error:
         err.write(f"schemacheck: error: {error}\n")

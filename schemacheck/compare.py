@@ -1,5 +1,6 @@
 """The ASA-to-ADX comparator: pure functions from inferred outputs and table schemas to
-diagnostics. No I/O; `source` (the query text) is used only to quote expressions in fixes.
+diagnostics. No I/O; `source` (the query text) is used only to quote expressions in fixes
+and to build each fix's `edit` (the select item rewritten; positions in `source`).
 
     compare(output, table, level, file, source) -> diagnostics for one statement
     compare_statements(outputs, file)           -> SC401 where statements into one output differ
@@ -7,6 +8,19 @@ diagnostics. No I/O; `source` (the query text) is used only to quote expressions
 Each statement is compared with its table on its own. Names are compared exactly
 (ADX is case-sensitive), with a separate finding when they differ only by case; types
 through schemacheck.typemap.
+
+Besides the human `fix`, a finding carries what a tool can apply (schemacheck.suggest):
+`edit`, the select item with the query-side fix (an alias in the table's spelling, a
+CAST), and `command`, the table-side Kusto command (names always quoted ['name']):
+
+    SC101  far from every column  .create-merge table ['T'] (['c']:type)   (adds at the end;
+                                  an unknown ASA type gives dynamic, which takes any value)
+    SC101  near a column          edit: the alias in that column's spelling (unless another
+                                  column writes that name: then the command)
+    SC102  ASA lower-cases it     .rename column ['T'].['Col'] to ['col']
+    SC102  otherwise              edit: the alias in the table's spelling
+    SC201, SC202                  edit: CAST to the column's type; .alter column ['T'].['c'] type=t
+    SC203                         edit: CAST to the column's type
 """
 
 from __future__ import annotations
@@ -16,6 +30,7 @@ import re
 from schemacheck import diagnostics as D
 from schemacheck import typemap
 from schemacheck.asa.infer import OutputColumn, OutputSchema
+from schemacheck.kusto.names import is_valid_name, quote
 from schemacheck.kusto.schema import TableSchema
 
 
@@ -38,6 +53,37 @@ def _expression(source: str | None, column: OutputColumn) -> str | None:
 
 
 _CAST = re.compile(r"^(?P<fn>(?:TRY_)?CAST)\s*\((?P<inner>.*)\s+AS\s+[\w()]+\s*\)$", re.IGNORECASE | re.DOTALL)
+# What may stand between brackets without closing them: strings, [names], "names", comments.
+_SKIPPED = re.compile(r"'(?:[^']|'')*'|\[(?:[^\]]|\]\])*\]|\"(?:[^\"]|\"\")*\"|--[^\n]*|/\*.*?\*/", re.DOTALL)
+
+
+def _closes_at_end(expression: str) -> bool:
+    """The "(" after (TRY_)CAST is closed by the expression's last character, so the whole
+    expression is one CAST (not `CAST(a AS float) + CAST(b AS float)`)."""
+    depth = 0
+    position = expression.index("(")
+    while position < len(expression):
+        skipped = _SKIPPED.match(expression, position)
+        if skipped:
+            position = skipped.end()
+            continue
+        character = expression[position]
+        if character == "(":
+            depth += 1
+        elif character == ")":
+            depth -= 1
+            if depth == 0:
+                return position == len(expression) - 1
+        position += 1
+    return False
+
+
+def _retyped(expression: str, asa_type: str) -> str:
+    """`CAST(<expr> AS <type>)`, or the CAST (TRY_CAST) the expression already is, retyped."""
+    cast = _CAST.match(expression)
+    if cast and _closes_at_end(expression):
+        return f"{cast.group('fn')}({cast.group('inner')} AS {asa_type})"
+    return f"CAST({expression} AS {asa_type})"
 
 
 def cast_fix(source: str | None, column: OutputColumn, asa_type: str) -> str:
@@ -45,10 +91,116 @@ def cast_fix(source: str | None, column: OutputColumn, asa_type: str) -> str:
     expression = _expression(source, column)
     if expression is None:
         return f"CAST the value AS {asa_type}"
-    cast = _CAST.match(expression)
-    if cast:
-        return f"`{cast.group('fn')}({cast.group('inner')} AS {asa_type})`"
-    return f"`CAST({expression} AS {asa_type})`"
+    return f"`{_retyped(expression, asa_type)}`"
+
+
+# ---- structured fixes: the select item rewritten, and Kusto commands ---------------
+
+def _offset(source: str, line: int, column: int) -> int | None:
+    """The character offset of a 1-based (line, column); lines end at "\n" as the lexer counts."""
+    start = 0
+    for _ in range(line - 1):
+        start = source.find("\n", start) + 1
+        if start == 0:
+            return None
+    end = source.find("\n", start)
+    end = len(source) if end < 0 else end
+    offset = start + column - 1
+    return offset if start <= offset <= end else None
+
+
+def _item(source: str | None, column: OutputColumn) -> tuple[str, str, str] | None:
+    """(before the expression, the expression, after it: the alias) of the column's select item."""
+    span, expr = column.span, column.expr_span
+    if source is None or expr is None or not span.end_line:
+        return None
+    offsets = [_offset(source, span.line, span.column), _offset(source, expr.line, expr.column),
+               _offset(source, expr.end_line, expr.end_column), _offset(source, span.end_line, span.end_column)]
+    if None in offsets or offsets != sorted(offsets):
+        return None
+    start, expr_start, expr_end, end = offsets
+    return source[start:expr_start], source[expr_start:expr_end], source[expr_end:end]
+
+
+_PLAIN_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+# An alias after the expression: ` AS name`, ` AS [name]`, ` AS "name"`, or the same without AS.
+_ALIAS = re.compile(r"""(?P<before>\s+(?:AS(?=[\s\["])\s*)?)"""
+                    r"""(?P<alias>[^\s\[\]"'(),]+|\[(?:[^\]]|\]\])*\]|"(?:[^"]|"")*")\s*""", re.IGNORECASE)
+
+
+def asa_name(name: str, bracket: bool = False) -> str:
+    """`name` as an ASA alias: bare when it is a plain word that is no keyword, else `[name]`."""
+    from schemacheck.asa._tables import KEYWORDS
+
+    if not bracket and _PLAIN_NAME.fullmatch(name) and name.lower() not in KEYWORDS:
+        return name
+    return "[" + name.replace("]", "]]") + "]"
+
+
+def _edit(file: str | None, column: OutputColumn, text: str) -> D.Edit:
+    span = column.span
+    return D.Edit(file, span.line, span.column, span.end_line, span.end_column, text)
+
+
+def alias_edit(source: str | None, column: OutputColumn, name: str, file: str | None = None) -> D.Edit | None:
+    """The select item with its alias changed to `name` (` AS name` added when it has none)."""
+    parts = _item(source, column)
+    if parts is None:
+        return None
+    before, expression, tail = parts
+    alias = _ALIAS.fullmatch(tail)
+    if alias:
+        tail = alias.group("before") + asa_name(name, alias.group("alias").startswith(("[", '"')))
+    elif not tail.strip():
+        tail = f" AS {asa_name(name)}"
+    else:
+        return None   # something other than an alias after the expression (a comment): leave it to a person
+    return _edit(file, column, before + expression + tail)
+
+
+def cast_edit(source: str | None, column: OutputColumn, asa_type: str, file: str | None = None) -> D.Edit | None:
+    """The select item with its expression CAST to `asa_type` (a CAST it has retyped); a
+    column named after the field it reads keeps that name with ` AS name`."""
+    parts = _item(source, column)
+    if parts is None:
+        return None
+    before, expression, tail = parts
+    if not tail.strip():
+        if column.written is None:
+            return None
+        tail = f" AS {asa_name(column.written)}"
+    return _edit(file, column, before + _retyped(expression, asa_type) + tail)
+
+
+def _kusto_name(name: str | None) -> str | None:
+    """`['name']` (schemacheck.kusto.names.quote); None for a name Kusto does not allow."""
+    return quote(name) if name is not None and is_valid_name(name) else None
+
+
+def kusto_type(asa_type: str | None) -> str:
+    """The Kusto column type for an ASA type; `dynamic` when the type is unknown: every
+    ASA type goes into dynamic intact (schemacheck.typemap)."""
+    return typemap.KUSTO_FOR_ASA.get(asa_type, "dynamic") if asa_type else "dynamic"
+
+
+def create_command(table: str, columns, merge: bool = False) -> str | None:
+    """`.create table ['T'] (['c']:type, ...)` (`.create-merge` when `merge`) for
+    (name, Kusto type) pairs; None when a name is not a valid Kusto name."""
+    names = [_kusto_name(name) for name, _ in columns]
+    if _kusto_name(table) is None or None in names or not names:
+        return None
+    listed = ", ".join(f"{name}:{kind}" for name, (_, kind) in zip(names, columns))
+    return f".create{'-merge' if merge else ''} table {_kusto_name(table)} ({listed})"
+
+
+def rename_command(table: str, old: str, new: str) -> str | None:
+    quoted = [_kusto_name(n) for n in (table, old, new)]
+    return None if None in quoted else f".rename column {quoted[0]}.{quoted[1]} to {quoted[2]}"
+
+
+def alter_command(table: str, column: str, kind: str) -> str | None:
+    quoted = [_kusto_name(n) for n in (table, column)]
+    return None if None in quoted else f".alter column {quoted[0]}.{quoted[1]} type={kind}"
 
 
 def _shown(column: OutputColumn, level: str) -> str:
@@ -87,24 +239,33 @@ def compare(output: OutputSchema, table: TableSchema, level: str, file: str | No
                     message = (f"output column {_shown(column, level)} does not match table column {other.name} of "
                                f"{where}: ASA writes the name in lower case, so a mixed-case column never matches")
                     fix = f"raise the job's compatibility level to 1.2, or rename the table column to {column.name}"
+                    edit, command = None, rename_command(table.name, other.name, column.name)
                 else:
                     message = (f"output column {column.name} matches table column {other.name} of {where} only "
                                f"if letter case is ignored; ADX compares names case-sensitively")
                     fix = f"alias the column `AS {other.name}`"
+                    edit, command = alias_edit(source, column, other.name, file), None
                 report("SC102", message, column.span, query_column=column.name, table_column=other.name,
-                       expected_type=other.type, actual_type=column.type, fix=fix)
+                       expected_type=other.type, actual_type=column.type, fix=fix, edit=edit, command=command)
                 written_in_table.append((column, other))
                 continue
             close = _closest(column.name, [c.name for c in table.columns])
             hint = f"; did you mean {close}?" if close else ""
-            kusto_type = typemap.KUSTO_FOR_ASA.get(column.type, "dynamic") if column.type else "string"
+            fix_type = typemap.KUSTO_FOR_ASA.get(column.type, "dynamic") if column.type else "string"
             fix = (f"alias the column `AS {close}`" if close else
-                   f"add the column: `.alter-merge table {_quoted(table.name)} ({_quoted(column.name)}:{kusto_type})`")
+                   f"add the column: `.alter-merge table {_quoted(table.name)} ({_quoted(column.name)}:{fix_type})`")
+            # A near name is most likely a slip in the query; the column is added only when none is near
+            # (or when another column already writes the near name: the alias would duplicate it).
+            taken = close is not None and close.lower() in {n.lower() for n in exact_names if n is not None}
+            edit = alias_edit(source, column, close, file) if close and not taken else None
+            command = None if close and not taken else create_command(
+                table.name, [(column.name, kusto_type(column.type))], merge=True)
             report("SC101", f"output column {_shown(column, level)} has no column of that name in table {where}{hint}",
-                   column.span, query_column=column.name, actual_type=column.type, fix=fix)
+                   column.span, query_column=column.name, actual_type=column.type, fix=fix, edit=edit,
+                   command=command)
             continue
         written_in_table.append((column, target))
-        _check_type(column, target, table.name, level, source, report)
+        _check_type(column, target, table.name, level, source, report, file)
 
     # With a column whose name ASA does not document (SC105), any table column may be the one it fills.
     if output.complete and all(c.name is not None for c in output.columns):
@@ -118,7 +279,8 @@ def compare(output: OutputSchema, table: TableSchema, level: str, file: str | No
     return found
 
 
-def _check_type(column: OutputColumn, target, table_name: str, level: str, source: str | None, report) -> None:
+def _check_type(column: OutputColumn, target, table_name: str, level: str, source: str | None, report,
+                file: str | None = None) -> None:
     if column.type is None:
         wanted = typemap.CAST_FOR_KUSTO.get(target.type)
         how = f"CAST it, e.g. {cast_fix(source, column, wanted)}" if wanted else "CAST it"
@@ -127,10 +289,11 @@ def _check_type(column: OutputColumn, target, table_name: str, level: str, sourc
         elif column.cause and column.cause.startswith("udf:"):
             how += f", or give the function's declared type with --udf-type {column.cause[4:]}={wanted or 'TYPE'}"
         reason = f" ({column.reason})" if column.reason else ""
+        castable = wanted is not None and not (wanted == "bit" and level < "1.2")
         report("SC203", f"the type of output column {column.name} cannot be told from the query{reason}, so "
                f"it is not verified against {target.name} ({target.type}); {how}", column.span,
                query_column=column.name, table_column=target.name, expected_type=target.type,
-               fix=how if wanted else None)
+               fix=how if wanted else None, edit=cast_edit(source, column, wanted, file) if castable else None)
         return
     verdict, why = typemap.compatibility(column.type, target.type)
     if verdict == typemap.OK:
@@ -139,16 +302,19 @@ def _check_type(column: OutputColumn, target, table_name: str, level: str, sourc
     if wanted == "bit" and level < "1.2":
         wanted = None
     fixes = []
+    edit = command = None
     if wanted and wanted != column.type:
         fixes.append(f"{cast_fix(source, column, wanted)} in the query")
+        edit = cast_edit(source, column, wanted, file)
     better = typemap.KUSTO_FOR_ASA.get(column.type)
     if better and better != target.type:
         fixes.append(f"change the column: `.alter column {_quoted(table_name)}.{_quoted(target.name)} type={better}`")
+        command = alter_command(table_name, target.name, better)
     fix = ", or ".join(fixes) or None
     code = "SC201" if verdict == typemap.INCOMPATIBLE else "SC202"
     report(code, f"output column {column.name} is {column.type}, table column {target.name} is "
            f"{target.written_type}: {why}", column.span, query_column=column.name, table_column=target.name,
-           expected_type=target.type, actual_type=column.type, fix=fix)
+           expected_type=target.type, actual_type=column.type, fix=fix, edit=edit, command=command)
 
 
 def _check_order(pairs, table: TableSchema, report) -> None:

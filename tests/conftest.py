@@ -15,6 +15,14 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 requires_corpus = pytest.mark.skipif(not CORPUS.is_dir(), reason="../shared/corpus/asa is not present")
 
 
+@pytest.fixture(autouse=True)
+def _no_ci_environment(monkeypatch):
+    """Tests see no CI system and no colour settings, whatever runs them: `--format auto`
+    would otherwise print GitHub or Azure Pipelines commands when the suite runs in CI."""
+    for name in ("GITHUB_ACTIONS", "GITHUB_STEP_SUMMARY", "TF_BUILD", "NO_COLOR", "FORCE_COLOR", "TERM"):
+        monkeypatch.delenv(name, raising=False)
+
+
 def corpus_queries() -> list[Path]:
     return sorted(CORPUS.glob("*.asaql")) if CORPUS.is_dir() else []
 

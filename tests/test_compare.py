@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from schemacheck import diagnostics as D
 from schemacheck import typemap
 from schemacheck.asa.analysis import analyze
 from schemacheck.compare import compare, compare_statements
@@ -103,3 +104,75 @@ def test_metadata_aliases_lower_cased_below_1_2_say_why():
 def test_at_level_1_0_no_alias_can_fix_a_case_slip():
     (finding,) = run("SELECT CAST(d AS nvarchar(max)) AS deviceid INTO o FROM i", "DeviceId:string", level="1.0")
     assert finding.code == "SC102" and finding.fix.startswith("raise the job's compatibility level to 1.2")
+
+
+# ---- structured fixes: `edit` (the select item rewritten) and `command` (Kusto) ---------
+
+def test_a_type_slip_carries_the_cast_edit_and_the_alter_command():
+    (finding,) = run("SELECT TRY_CAST(r AS float) AS Reading INTO o FROM i", "Reading:long")
+    assert finding.edit == D.Edit("q.asaql", 1, 8, 1, 39, "TRY_CAST(r AS bigint) AS Reading")
+    assert finding.command == ".alter column ['T'].['Reading'] type=real"
+
+
+def test_a_cast_edit_wraps_an_expression_that_is_not_one_cast():
+    query = "SELECT CAST(a AS float) + CAST(b AS float) AS Total INTO o FROM i"
+    (finding,) = run(query, "Total:long")
+    assert finding.edit.text == "CAST(CAST(a AS float) + CAST(b AS float) AS bigint) AS Total"
+    assert finding.fix.startswith("`CAST(CAST(a AS float) + CAST(b AS float) AS bigint)` in the query")
+
+
+def test_a_cast_edit_keeps_the_name_of_a_column_without_alias():
+    (finding,) = run("SELECT i.Reading INTO o FROM i", "Reading:real")
+    assert finding.code == "SC203" and finding.edit.text == "CAST(i.Reading AS float) AS Reading"
+    assert finding.command is None
+
+
+def test_a_multi_line_select_item_is_replaced_whole():
+    query = "SELECT\n    CASE WHEN a > 1\n         THEN 1.5 ELSE 2.5 END AS Level\nINTO o FROM i"
+    (finding,) = run(query, "Level:long")
+    edit = finding.edit
+    assert (edit.line, edit.column, edit.end_line, edit.end_column) == (2, 5, 3, 40)
+    assert edit.text == "CAST(CASE WHEN a > 1\n         THEN 1.5 ELSE 2.5 END AS bigint) AS Level"
+
+
+@pytest.mark.parametrize("item, after", [
+    ("CAST(d AS nvarchar(max)) AS deviceId", "CAST(d AS nvarchar(max)) AS DeviceId"),
+    ("CAST(d AS nvarchar(max)) as   deviceId", "CAST(d AS nvarchar(max)) as   DeviceId"),
+    ("CAST(d AS nvarchar(max)) [deviceId]", "CAST(d AS nvarchar(max)) [DeviceId]"),
+    ('CAST(d AS nvarchar(max)) AS "deviceId"', "CAST(d AS nvarchar(max)) AS [DeviceId]"),
+    ("deviceId", "deviceId AS DeviceId"),
+])
+def test_a_case_slip_edit_changes_only_the_alias(item, after):
+    (finding,) = run(f"SELECT {item} INTO o FROM i", "DeviceId:string")
+    assert finding.code == "SC102" and finding.edit.text == after and finding.command is None
+
+
+def test_a_near_name_is_an_alias_edit_and_a_far_one_a_create_merge():
+    near, far = run("SELECT CAST(a AS bigint) AS Temprature, 'x' AS Note, b AS [Order] INTO o FROM i",
+                    "Temperature:long")[:2]
+    assert near.edit.text == "CAST(a AS bigint) AS Temperature" and near.command is None
+    assert far.edit is None and far.command == ".create-merge table ['T'] (['Note']:string)"
+    unknown = run("SELECT b AS Other INTO o FROM i", "Temperature:long")[0]
+    assert unknown.command == ".create-merge table ['T'] (['Other']:dynamic)"
+
+
+def test_an_alias_that_is_a_keyword_is_bracketed():
+    (finding,) = run("SELECT CAST(a AS bigint) AS [order] INTO o FROM i", "Order:long")
+    assert finding.edit.text == "CAST(a AS bigint) AS [Order]"
+    finding = run("SELECT CAST(a AS bigint) AS Ordr INTO o FROM i", "Order:long")[0]
+    assert finding.edit.text == "CAST(a AS bigint) AS [Order]"
+
+
+def test_case_slips_at_level_1_0_rename_the_table_column():
+    (finding,) = run("SELECT CAST(d AS nvarchar(max)) AS DeviceId INTO o FROM i", "DeviceId:string", level="1.0")
+    assert finding.command == ".rename column ['T'].['DeviceId'] to ['deviceid']" and finding.edit is None
+
+
+def test_no_command_for_a_name_kusto_does_not_allow():
+    (finding, *_) = run("SELECT 'x' AS [it's] INTO o FROM i", "a:string")
+    assert finding.code == "SC101" and finding.command is None
+
+
+def test_sc202_without_a_helpful_cast_has_only_the_command():
+    (finding,) = run("SELECT CAST(n AS bigint) AS Small INTO o FROM i", "Small:int")
+    assert (finding.code, finding.edit, finding.command) == ("SC202", None, ".alter column ['T'].['Small'] type=long")

@@ -34,9 +34,21 @@ def _window(text: str, column: int, width: int) -> tuple[str, int, int]:
     return shown, column, max(1, min(width, end - start - (column - 1)))
 
 
-def render_diagnostic(diagnostic: D.Diagnostic, source: str | None) -> str:
+# ANSI styles for `color=True`: severity words and carets in the severity's colour, codes
+# bold, the fix dimmed. Without colour the text is exactly as before (golden tests compare it).
+_RESET, _BOLD, _DIM = "\x1b[0m", "\x1b[1m", "\x1b[2m"
+_SEVERITY_COLORS = {D.ERROR: "\x1b[31m", D.WARNING: "\x1b[33m", D.INFO: "\x1b[36m"}
+
+
+def _paint(text: str, style: str, color: bool) -> str:
+    return f"{style}{text}{_RESET}" if color and text else text
+
+
+def render_diagnostic(diagnostic: D.Diagnostic, source: str | None, color: bool = False) -> str:
     """`severity[CODE]: message`, the place, the source line with a caret, and the fix."""
-    out = [f"{diagnostic.severity}[{diagnostic.code}]: {diagnostic.message}"]
+    tint = _SEVERITY_COLORS.get(diagnostic.severity, "")
+    out = [f"{_paint(diagnostic.severity, _BOLD + tint, color)}[{_paint(diagnostic.code, _BOLD, color)}]: "
+           f"{diagnostic.message}"]
     where = diagnostic.file or "<query>"
     out.append(f"  --> {where}:{diagnostic.line}:{diagnostic.column}")
     text = _source_line(source, diagnostic.line)
@@ -49,9 +61,9 @@ def render_diagnostic(diagnostic: D.Diagnostic, source: str | None) -> str:
         text, column, width = _window(text, diagnostic.column, width)
         out.append(f" {gutter} |")
         out.append(f" {diagnostic.line} | {text}")
-        out.append(f" {gutter} | {' ' * (column - 1)}{'^' * width}")
+        out.append(f" {gutter} | {' ' * (column - 1)}{_paint('^' * width, _BOLD + tint, color)}")
     if diagnostic.fix:
-        out.append(f"  = fix: {diagnostic.fix}")
+        out.append(_paint(f"  = fix: {diagnostic.fix}", _DIM, color))
     return "\n".join(out)
 
 
@@ -141,7 +153,7 @@ def _job_line(check) -> str:
     return f" ({'; '.join(parts)})" if parts else ""
 
 
-def render_check(checks, sources: Mapping[str, str]) -> str:
+def render_check(checks, sources: Mapping[str, str], color: bool = False) -> str:
     """Per file: each output and its table, the diagnostics, and a one-line summary."""
     blocks = []
     total: list[D.Diagnostic] = []
@@ -150,7 +162,7 @@ def render_check(checks, sources: Mapping[str, str]) -> str:
                                                    for c in check.outputs]
         for diagnostic in check.diagnostics:
             block.append("")
-            block.append(render_diagnostic(diagnostic, sources.get(diagnostic.file)))
+            block.append(render_diagnostic(diagnostic, sources.get(diagnostic.file), color))
         block.append("")
         block.append(f"{check.file}: {summary(check.diagnostics)}")
         blocks.append("\n".join(block))
@@ -161,7 +173,7 @@ def render_check(checks, sources: Mapping[str, str]) -> str:
     return text
 
 
-def render_infer(analyses: Iterable[QueryAnalysis], sources: Mapping[str, str]) -> str:
+def render_infer(analyses: Iterable[QueryAnalysis], sources: Mapping[str, str], color: bool = False) -> str:
     blocks = []
     for analysis in analyses:
         block = [f"{analysis.file}: {len(analysis.outputs)} output statement(s)"]
@@ -170,7 +182,7 @@ def render_infer(analyses: Iterable[QueryAnalysis], sources: Mapping[str, str]) 
             block.append(tables)
         for diagnostic in analysis.diagnostics:
             block.append("")
-            block.append(render_diagnostic(diagnostic, sources.get(diagnostic.file or analysis.file or "")))
+            block.append(render_diagnostic(diagnostic, sources.get(diagnostic.file or analysis.file or ""), color))
         block.append("")
         block.append(f"{analysis.file}: {summary(analysis.diagnostics)}")
         blocks.append("\n".join(block))

@@ -1,0 +1,122 @@
+"""`schemacheck suggest` for people (text) and machines (JSON).
+
+Text, per output: the KQL to paste into the Kusto query window (one command per
+paragraph, each under `//` comments saying what it answers; a command that changes
+how stored data is read is marked TOUCHES EXISTING DATA), then the query rewrites as
+`file:line:col` with the select item before (-) and after (+), then what is left to a
+person. The JSON document's keys are a contract: keys may be added, never changed.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Iterable, Mapping
+
+from schemacheck.suggest import OutputSuggestion, QueryStep, text_between
+
+TOUCHES = "TOUCHES EXISTING DATA"
+WIDTH = 100   # comment lines in the KQL are wrapped at this width
+
+
+def _target(suggestion: OutputSuggestion) -> str:
+    return f"{suggestion.database}/{suggestion.table}" if suggestion.database else suggestion.table
+
+
+def kql_script(suggestion: OutputSuggestion) -> str:
+    """The suggestion's commands as a script to paste into the Kusto query window (and
+    that schemacheck's .kql loader reads): each command a paragraph of its own, after
+    comment lines; empty when there is no command."""
+    if not suggestion.kql:
+        return ""
+    database = f"database {suggestion.database}" if suggestion.database else "the table's database"
+    out = [f"// {suggestion.output} -> {_target(suggestion)}: run in {database}, one command at a time"]
+    for step in suggestion.kql:
+        out.append("")
+        mark = f" -- {TOUCHES}" if step.touches_existing_data else ""
+        out.extend(textwrap.wrap(f"{', '.join(step.codes)}{mark}: {step.why}", WIDTH, initial_indent="// ",
+                                 subsequent_indent="// ", break_long_words=False, break_on_hyphens=False))
+        out.append(step.command)
+    return "\n".join(out) + "\n"
+
+
+def _lines(prefix: str, text: str) -> list[str]:
+    return [f"{prefix}{line}" for line in text.split("\n")]
+
+
+def _rewrite(step: QueryStep, sources: Mapping[str, str | None]) -> list[str]:
+    before = step.before
+    if before is None and sources is not None:
+        before = text_between(sources.get(step.file), step.line, step.column, step.end_line, step.end_column)
+    out = [f"    {step.file}:{step.line}:{step.column} ({', '.join(step.codes)})"]
+    if before is not None:
+        out.extend(_lines("      - ", before))
+    out.extend(_lines("      + ", step.after))
+    return out
+
+
+def render_suggest_text(suggestions: Iterable[OutputSuggestion], sources: Mapping[str, str | None] | None = None
+                        ) -> str:
+    """Every suggestion, grouped by file; "nothing to suggest" when there is none."""
+    out: list[str] = []
+    current = None
+    for suggestion in suggestions:
+        if suggestion.file != current:
+            if out:
+                out.append("")
+            out.append(suggestion.file)
+            current = suggestion.file
+        state = "" if suggestion.table_exists else " (table does not exist)"
+        out.append(f"  {suggestion.output} (line {suggestion.line}) -> {_target(suggestion)}{state}")
+        if suggestion.kql:
+            touching = sum(s.touches_existing_data for s in suggestion.kql)
+            warning = (f"; {touching} of them {'touches' if touching == 1 else 'touch'} existing data"
+                       if touching else "")
+            out.append("")
+            out.append(f"  Kusto commands ({len(suggestion.kql)}{warning}):")
+            out.append("")
+            out.extend(kql_script(suggestion).rstrip("\n").split("\n"))   # not indented: pasted as it is
+        if suggestion.query:
+            out.append("")
+            out.append(f"  Query rewrites ({len(suggestion.query)}):")
+            for step in suggestion.query:
+                out.extend(_rewrite(step, sources or {}))
+        if suggestion.kql and suggestion.query and any(
+                set(k.codes) & set(q.codes) for k in suggestion.kql for q in suggestion.query):
+            out.append("")
+            out.append("  A type finding is answered on both sides: run the command or rewrite the query, not both.")
+        if suggestion.notes:
+            out.append("")
+            out.append("  Not changed automatically:")
+            for note in suggestion.notes:
+                out.append(f"    {', '.join(note.codes)}: {note.reason}")
+        out.append("")
+    if not out:
+        return "nothing to suggest: every Azure Data Explorer output fits its table (or has no table to compare)\n"
+    return "\n".join(out).rstrip("\n") + "\n"
+
+
+def suggestion_dict(suggestion: OutputSuggestion) -> dict:
+    return {
+        "output": suggestion.output,
+        "line": suggestion.line,
+        "column": suggestion.column,
+        "database": suggestion.database,
+        "table": suggestion.table,
+        "table_exists": suggestion.table_exists,
+        "kql": [{"command": s.command, "codes": list(s.codes), "touches_existing_data": s.touches_existing_data,
+                 "why": s.why} for s in suggestion.kql],
+        "query": [{"file": s.file, "line": s.line, "column": s.column, "end_line": s.end_line,
+                   "end_column": s.end_column, "before": s.before, "after": s.after, "codes": list(s.codes)}
+                  for s in suggestion.query],
+        "notes": [{"codes": list(n.codes), "reason": n.reason} for n in suggestion.notes],
+    }
+
+
+def suggest_document(suggestions: Iterable[OutputSuggestion]) -> dict:
+    """`{"files": [{"file", "outputs": [...]}]}`, files and outputs in the order given."""
+    files: list[dict] = []
+    for suggestion in suggestions:
+        if not files or files[-1]["file"] != suggestion.file:
+            files.append({"file": suggestion.file, "outputs": []})
+        files[-1]["outputs"].append(suggestion_dict(suggestion))
+    return {"files": files}
