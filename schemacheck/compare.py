@@ -251,15 +251,14 @@ def compare(output: OutputSchema, table: TableSchema, level: str, file: str | No
                 continue
             close = _closest(column.name, [c.name for c in table.columns])
             hint = f"; did you mean {close}?" if close else ""
-            fix_type = typemap.KUSTO_FOR_ASA.get(column.type, "dynamic") if column.type else "string"
-            fix = (f"alias the column `AS {close}`" if close else
-                   f"add the column: `.alter-merge table {_quoted(table.name)} ({_quoted(column.name)}:{fix_type})`")
             # A near name is most likely a slip in the query; the column is added only when none is near
             # (or when another column already writes the near name: the alias would duplicate it).
             taken = close is not None and close.lower() in {n.lower() for n in exact_names if n is not None}
             edit = alias_edit(source, column, close, file) if close and not taken else None
             command = None if close and not taken else create_command(
                 table.name, [(column.name, kusto_type(column.type))], merge=True)
+            fix = (f"alias the column `AS {close}`" if close else
+                   f"add the column: `{command}`" if command else "add the column to the table")
             report("SC101", f"output column {_shown(column, level)} has no column of that name in table {where}{hint}",
                    column.span, query_column=column.name, actual_type=column.type, fix=fix, edit=edit,
                    command=command)

@@ -73,7 +73,7 @@ RULES: dict[str, Rule] = {
              "ASA's ADX output raises an error for a query column with no column of that name in the "
              "table (names are compared case-sensitively), and with the default Retry error policy the "
              "output stops. Rename the column in the query (an alias) or add it to the table "
-             "(`.alter-merge table T (name:type)`)."),
+             "(`.create-merge table T (name:type)`, which `schemacheck suggest` prints)."),
         Rule("SC102", "column-case-differs", ERROR, "An output column that the table has only with other letter case.",
              "ADX compares column names case-sensitively, so `deviceId` does not fill `DeviceId`. At "
              "compatibility level 1.0 ASA lower-cases every field name, so a mixed-case table column can "

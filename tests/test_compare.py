@@ -52,7 +52,8 @@ def test_a_missing_column_suggests_the_near_name_or_adding_it():
     near, far = run("SELECT CAST(a AS bigint) AS Temprature, 'x' AS Note INTO o FROM i", "Temperature:long")[:2]
     assert near.code == "SC101" and "did you mean Temperature?" in near.message
     assert near.fix == "alias the column `AS Temperature`"
-    assert far.fix == "add the column: `.alter-merge table ['T'] (['Note']:string)`"
+    assert far.fix == "add the column: `.create-merge table ['T'] (['Note']:string)`"
+    assert far.command == ".create-merge table ['T'] (['Note']:string)"
 
 
 def test_case_slips_at_level_1_0_explain_the_lower_casing():

@@ -31,7 +31,6 @@ from schemacheck import diagnostics as D
 from schemacheck.files import Unreadable
 
 SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
-INFORMATION_URI = "https://pypi.org/project/schemacheck/"
 FINGERPRINT_KEY = "schemacheck/v1"
 UNREADABLE = "unreadable"
 LEVELS = {D.ERROR: "error", D.WARNING: "warning", D.INFO: "note"}
@@ -173,7 +172,7 @@ def sarif_document(entries, tool_version: str) -> dict:
         "version": "2.1.0",
         "runs": [{
             "tool": {"driver": {"name": "schemacheck", "version": tool_version,
-                                "informationUri": INFORMATION_URI, "rules": rules}},
+                                "rules": rules}},
             "invocations": [invocation],
             "columnKind": "unicodeCodePoints",
             "results": results,
