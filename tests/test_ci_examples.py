@@ -10,7 +10,6 @@ JUnit) is then parsed the way that system would.
 from __future__ import annotations
 
 import json
-import re
 import shlex
 import shutil
 import xml.etree.ElementTree as ET
@@ -20,12 +19,11 @@ import pytest
 import yaml
 
 from conftest import ROOT, SHARED, run_cli
+from test_report_formats import parse_azure_issue, parse_github_command
 
 EXAMPLES = ROOT / "examples" / "ci"
 SAMPLE = ROOT / "samples" / "fleet-telemetry"
 SARIF_SCHEMA = SHARED / "data" / "sarif-schema-2.1.0.json"
-ANNOTATION = re.compile(r"^::(error|warning|notice) (?P<props>[^:]*)::(?P<message>.*)$")
-LOGISSUE = re.compile(r"^##vso\[task\.logissue (?P<props>[^\]]*)\](?P<message>.*)$")
 
 
 def steps(workflow: dict) -> list[dict]:
@@ -59,10 +57,6 @@ def repository(tmp_path, monkeypatch):
     return root
 
 
-def properties(text: str, separator: str) -> dict[str, str]:
-    return dict(item.split("=", 1) for item in text.split(separator) if item)
-
-
 def test_the_workflow_files_are_what_the_readme_shows():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     for name in ("github-actions.yml", "azure-pipelines.yml"):
@@ -84,18 +78,16 @@ def test_github_actions_run(repository, tmp_path, monkeypatch):
 
     code, out, err = run_cli(*check)
     assert (code, err) == (1, "")
-    annotations = [ANNOTATION.match(line) for line in out.splitlines() if line.startswith("::") and
-                   not line.startswith(("::group::", "::endgroup::"))]
-    assert annotations and all(annotations), out
+    commands = [parse_github_command(line) for line in out.splitlines() if line.startswith("::")]
+    annotations = [props for name, props, _ in commands if name in ("error", "warning", "notice")]
+    assert annotations and {name for name, _, _ in commands} >= {"group", "endgroup", "error", "warning"}
     titles = set()
-    for annotation in annotations:
-        props = properties(annotation["props"], ",")
+    for props in annotations:
         # GitHub places an annotation only on a path relative to the repository root.
         assert (repository / props["file"]).is_file(), props["file"]
         assert int(props["line"]) >= 1 and int(props["col"]) >= 1
         titles.add(props["title"].split()[0])
     assert {"SC101", "SC102", "SC201", "SC301"} <= titles
-    assert "::group::" in out
     written = summary.read_text(encoding="utf-8")
     assert written.startswith("earlier step\n"), "the step summary is appended to, not replaced"
     assert all(code in written for code in ("SC101", "SC102", "SC201"))
@@ -129,11 +121,10 @@ def test_azure_pipelines_run(repository, tmp_path, monkeypatch):
     code, out, err = run_cli(*check)
     assert (code, err) == (1, "")
     lines = out.splitlines()
-    issues = [LOGISSUE.match(line) for line in lines if line.startswith("##vso[task.logissue")]
-    assert issues
+    issues = [parse_azure_issue(line) for line in lines if line.startswith("##vso[task.logissue")]
+    assert issues and all(issues)
     codes = set()
-    for issue in issues:
-        props = properties(issue["props"], ";")
+    for props, _ in issues:
         assert props["type"] in ("error", "warning")
         assert (repository / props["sourcepath"]).is_file(), props["sourcepath"]
         codes.add(props["code"])
