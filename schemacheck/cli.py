@@ -43,6 +43,8 @@ def _common(command: argparse.ArgumentParser, formats: Sequence[str] = ("text", 
                          "lower-cases names, only 1.2 has bit")
     command.add_argument("--udf-type", action="append", default=[], metavar="NAME=TYPE",
                          help="the declared return type of udf.NAME or uda.NAME (repeatable), e.g. hex2Int=bigint")
+    command.add_argument("--no-cache", action="store_true", help="check again even when nothing it reads has "
+                         "changed since the last run (the cache: SCHEMACHECK_CACHE_DIR, else the user cache folder)")
     command.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
 
 
@@ -270,12 +272,20 @@ def _is_terminal(stream) -> bool:
         return False
 
 
+_ANSWER: dict = {}    # what this run wrote besides standard output and error, for the result cache
+
+
 def _write(options, out, text: str) -> None:
     """The report to --output FILE (written whole, then moved into place) or to `out`."""
     path = getattr(options, "output", None)
     if not path:
         out.write(text)
         return
+    _write_file(path, text)
+    _ANSWER["output"] = (path, text)
+
+
+def _write_file(path: str, text: str) -> None:
     import os
     import tempfile
 
@@ -380,15 +390,21 @@ def _run_check(options, out, err) -> int:
     if chosen == "github" and summary:
         from schemacheck.report.github import render_step_summary
 
-        try:
-            with open(summary, "a", encoding="utf-8") as stream:
-                stream.write(render_step_summary(entries))
-        except OSError as error:
-            err.write(f"schemacheck: warning: the step summary cannot be written to {summary} "
-                      f"({error.strerror or error})\n")
+        _append_summary(summary, render_step_summary(entries), err)
     if failed:
         return EXIT_ERROR
     return EXIT_FINDINGS if failing else EXIT_OK
+
+
+def _append_summary(path: str, text: str, err) -> None:
+    """Add to the GitHub step summary file (other steps write to it too)."""
+    try:
+        with open(path, "a", encoding="utf-8") as stream:
+            stream.write(text)
+        _ANSWER["summary"] = text
+    except OSError as error:
+        err.write(f"schemacheck: warning: the step summary cannot be written to {path} "
+                  f"({error.strerror or error})\n")
 
 
 def _run_suggest(options, out, err) -> int:
@@ -594,12 +610,90 @@ def _run_rules(options, out, err) -> int:
     return EXIT_OK
 
 
+CACHED_COMMANDS = ("check", "infer", "suggest")
+
+
+def _cache_directory(arguments: list[str], environ) -> str | None:
+    """Where this run's answer is cached, or None when it is not: only offline check, infer
+    and suggest, without --no-cache (and not for --help)."""
+    command = next((a for a in arguments if not a.startswith("-")), None)
+    if command not in CACHED_COMMANDS or any(a in ("--no-cache", "--live", "-h", "--help") for a in arguments):
+        return None
+    from schemacheck.cache import default_directory
+
+    return environ.get("SCHEMACHECK_CACHE_DIR") or default_directory(environ)
+
+
+class _Tee:
+    """A text stream that also keeps what was written (for the cache)."""
+
+    def __init__(self, stream) -> None:
+        self.stream = stream
+        self.parts: list[str] = []
+
+    def write(self, text: str) -> int:
+        self.parts.append(text)
+        return self.stream.write(text)
+
+    def isatty(self) -> bool:
+        return _is_terminal(self.stream)
+
+    def flush(self) -> None:
+        self.stream.flush()
+
+    def getvalue(self) -> str:
+        return "".join(self.parts)
+
+
+def _replay(answer: dict, out, err, environ) -> int:
+    """A cached run's answer, given as that run gave it."""
+    if answer["output"] is not None:
+        path, text = answer["output"]
+        _write_file(path, text)
+    summary = environ.get("GITHUB_STEP_SUMMARY")
+    if summary and answer["summary"] is not None:
+        _append_summary(summary, answer["summary"], err)
+    out.write(answer["stdout"])
+    err.write(answer["stderr"])
+    return answer["code"]
+
+
 def main(argv: Sequence[str] | None = None, out=None, err=None) -> int:
-    """Run the command line; returns the exit code (the console script exits with it)."""
+    """Run the command line; returns the exit code (the console script exits with it).
+    Offline check, infer and suggest answer from the result cache (schemacheck.cache)
+    when nothing they read has changed."""
+    import os
+
     out = out or sys.stdout
     err = err or sys.stderr
     arguments = list(sys.argv[1:] if argv is None else argv)
     _CONFIGS.clear()
+    _ANSWER.clear()
+    directory = _cache_directory(arguments, os.environ)
+    if directory is None:
+        return _main(arguments, out, err)
+    from schemacheck import cache
+
+    key = cache.run_key(__version__, arguments, os.environ, _is_terminal(out))
+    answer = cache.load(directory, key)
+    if answer is not None:
+        try:
+            return _replay(answer, out, err, os.environ)
+        except SchemacheckError as error:
+            err.write(f"schemacheck: error: {error}\n")
+            return error.exit_code
+        except BrokenPipeError:
+            return EXIT_OK
+    out, err = _Tee(out), _Tee(err)
+    with cache.Recorder() as recorder:
+        code = _main(arguments, out, err)
+    if code in (EXIT_OK, EXIT_FINDINGS) and not _ANSWER.get("incomplete"):
+        cache.store(directory, key, {"stdout": out.getvalue(), "stderr": err.getvalue(), "code": code,
+                                     "output": _ANSWER.get("output"), "summary": _ANSWER.get("summary")}, recorder)
+    return code
+
+
+def _main(arguments: list[str], out, err) -> int:
     debug = "--debug" in arguments
     try:
         options = _parser().parse_args(arguments)
@@ -616,6 +710,7 @@ def main(argv: Sequence[str] | None = None, out=None, err=None) -> int:
         err.write("schemacheck: interrupted\n")
         return 130
     except BrokenPipeError:
+        _ANSWER["incomplete"] = True
         return EXIT_OK
     except Exception as error:  # a bug in schemacheck, not a user mistake
         if debug:

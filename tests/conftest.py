@@ -16,11 +16,14 @@ requires_corpus = pytest.mark.skipif(not CORPUS.is_dir(), reason="../shared/corp
 
 
 @pytest.fixture(autouse=True)
-def _no_ci_environment(monkeypatch):
+def _no_ci_environment(monkeypatch, tmp_path):
     """Tests see no CI system and no colour settings, whatever runs them: `--format auto`
-    would otherwise print GitHub or Azure Pipelines commands when the suite runs in CI."""
+    would otherwise print GitHub or Azure Pipelines commands when the suite runs in CI.
+    Each test has its own result cache, empty at its start (so runs are stored and
+    checked, and no test answers from another's run or from the user's cache)."""
     for name in ("GITHUB_ACTIONS", "GITHUB_STEP_SUMMARY", "TF_BUILD", "NO_COLOR", "FORCE_COLOR", "TERM"):
         monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("SCHEMACHECK_CACHE_DIR", str(tmp_path / "schemacheck-cache"))
 
 
 def corpus_queries() -> list[Path]:
