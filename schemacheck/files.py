@@ -74,6 +74,34 @@ def display_path(path: str) -> str:
     return path if relative.startswith("..") else relative
 
 
+class listed_once:
+    """Within `with listed_once():`, each folder is listed once by `folder_names`: finding
+    the project of each of a thousand queries would list the same folders a thousand times.
+    Outside it, every call lists the folder again."""
+
+    memo: dict | None = None
+
+    def __enter__(self) -> None:
+        self.previous, listed_once.memo = listed_once.memo, {}
+
+    def __exit__(self, *exc) -> None:
+        listed_once.memo = self.previous
+
+
+def folder_names(directory: str) -> tuple[str, ...]:
+    """The names in a folder (empty when it cannot be listed)."""
+    memo = listed_once.memo
+    if memo is not None and directory in memo:
+        return memo[directory]
+    try:
+        names = tuple(os.listdir(directory))
+    except OSError:
+        names = ()
+    if memo is not None:
+        memo[directory] = names
+    return names
+
+
 def read_text_file(path: str, what: str = "query") -> str:
     """The text of a file, or InputError (missing, unreadable, binary, not UTF-8, empty)."""
     try:

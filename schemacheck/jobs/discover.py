@@ -23,7 +23,7 @@ from __future__ import annotations
 import os
 
 from schemacheck.errors import InputError
-from schemacheck.files import QUERY_SUFFIXES, Unreadable, display_path
+from schemacheck.files import QUERY_SUFFIXES, Unreadable, display_path, folder_names, listed_once
 from schemacheck.jobs.model import Job, Query
 from schemacheck.records import record
 
@@ -310,10 +310,7 @@ def _enclosing_project(path: str) -> str | None:
     schemas/ folder belongs to that project's job."""
     directory = os.path.dirname(os.path.abspath(path))
     while True:
-        try:
-            names = sorted(os.listdir(directory))
-        except OSError:
-            names = []
+        names = sorted(folder_names(directory))
         if PROJECT_FILE in names:
             return os.path.join(directory, PROJECT_FILE)
         legacy = [n for n in names if n.lower().endswith(VS_PROJECT_SUFFIX)]
@@ -341,6 +338,7 @@ def _config_folder(path: str) -> str | None:
 def find_jobs(paths: list[str], parameters: str | None = None) -> list[Found | Unreadable]:
     """The jobs the paths stand for, each once, in the order found (see the module doc)."""
     finder = _Finder(parameters)
-    for path in paths:
-        finder.path(path)
-    return finder.merged()
+    with listed_once():
+        for path in paths:
+            finder.path(path)
+        return finder.merged()

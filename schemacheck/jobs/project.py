@@ -33,7 +33,7 @@ import os
 import re
 
 from schemacheck.errors import InputError
-from schemacheck.files import read_query, read_text_file
+from schemacheck.files import folder_names, read_query, read_text_file
 from schemacheck.jobs.jsonfile import JsonFile, get, key, load_json, text_value
 from schemacheck.jobs.kinds import (ADX_CLUSTER_KEYS, ADX_DATABASE_KEYS, ADX_TABLE_KEYS, has_adx_keys,
                                     project_input_kind, project_output_kind)
@@ -521,10 +521,7 @@ def find_project_for(path: str) -> str | None:
     target = _same_file_key(path)
     directory = os.path.dirname(os.path.abspath(path))
     while True:
-        try:
-            names = os.listdir(directory)
-        except OSError:
-            names = []
+        names = folder_names(directory)
         candidates = sorted(name for name in names if name.lower() == PROJECT_JSON)
         candidates += sorted(name for name in names if name.lower().endswith(VS_PROJECT_SUFFIX))
         for name in candidates:
