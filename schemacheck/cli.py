@@ -87,6 +87,8 @@ def _parser() -> argparse.ArgumentParser:
                        "fail-on, else error)")
     check.add_argument("--live", action="store_true",
                        help="read the tables from the cluster instead of schema files (read-only .show commands)")
+    check.add_argument("--jobs", type=_positive, default=None, metavar="N",
+                       help="check with N processes (default: one per core when there are many jobs)")
     _live_options(check)
 
     suggest = commands.add_parser("suggest", help="print the Kusto commands and query rewrites that would make "
@@ -147,6 +149,12 @@ def _parser() -> argparse.ArgumentParser:
                                 "writes: their order, names as ASA writes them, and ASA types.")
     _common(infer)
     return parser
+
+
+def _positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got {text!r}")
+    return int(text)
 
 
 def _udf_types(values: Sequence[str]) -> dict[str, str] | None:
@@ -340,6 +348,7 @@ def _checks(options, err):
     fail-on severity of each entry by id)."""
     from schemacheck.check import check_job, job_destinations, live_catalog, parse_target
     from schemacheck.kusto.files import load_schemas
+    from schemacheck.parallel import fork_map
     from schemacheck.plan import analyze_job
 
     targets = {}
@@ -351,20 +360,32 @@ def _checks(options, err):
     catalogs: dict = {}
     entries = []
     fail_on: dict[int, str] = {}
-    with _Connections(options, err) as connect:
-        for entry, plan in _plans(options, found, udf_types):
-            if plan is None:
+    planned = list(_plans(options, found, udf_types))
+    if options.live:
+        with _Connections(options, err) as connect:
+            for entry, plan in planned:
+                if plan is not None:
+                    analysis = analyze_job(plan)
+                    catalog = live_catalog(job_destinations(plan, analysis, targets, options.cluster), connect)
+                    entry = check_job(plan, analysis, catalog, targets, options.cluster)
                 entries.append(entry)
-                continue
-            analysis = analyze_job(plan)
-            if options.live:
-                catalog = live_catalog(job_destinations(plan, analysis, targets, options.cluster), connect)
-            else:
-                if plan.schemas not in catalogs:
-                    catalogs[plan.schemas] = load_schemas(list(plan.schemas))
-                catalog = catalogs[plan.schemas]
-            entries.append(check_job(plan, analysis, catalog, targets, options.cluster))
-            fail_on[id(entries[-1])] = getattr(options, "fail_on", None) or plan.config.fail_on or "error"
+    else:
+        # Schemas are read here, before any worker starts: every file is read by this
+        # process (the result cache records what it reads) and each folder once.
+        for _, plan in planned:
+            if plan is not None and plan.schemas not in catalogs:
+                catalogs[plan.schemas] = load_schemas(list(plan.schemas))
+
+        def check(pair):
+            entry, plan = pair
+            if plan is None:
+                return entry
+            return check_job(plan, analyze_job(plan), catalogs[plan.schemas], targets, options.cluster)
+
+        entries = fork_map(check, planned, options.jobs)
+    for entry, (_, plan) in zip(entries, planned):
+        if plan is not None:
+            fail_on[id(entry)] = getattr(options, "fail_on", None) or plan.config.fail_on or "error"
     written = {o.output.output for e in entries if hasattr(e, "outputs") for o in e.outputs}
     for alias in sorted(set(targets) - written):
         err.write(f"schemacheck: warning: --target {alias}=...: no statement writes INTO {alias}\n")
