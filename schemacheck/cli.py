@@ -19,8 +19,25 @@ SEVERITY_RANK = {"info": 0, "warning": 1, "error": 2}
 
 
 class _Parser(argparse.ArgumentParser):
+    _showing_help = False
+
     def error(self, message: str):  # argparse would exit 2 itself; keep one exit path
         raise UsageError(f"{message} (see '{self.prog} --help')")
+
+    def _get_formatter(self):
+        # add_argument builds a formatter to vet each metavar, and a formatter of no
+        # given width asks the terminal for its size: a hundred system calls (and the
+        # import of shutil) on every run. The terminal's width matters only for help.
+        if _Parser._showing_help:
+            return super()._get_formatter()
+        return self.formatter_class(prog=self.prog, width=100)
+
+    def format_help(self) -> str:
+        _Parser._showing_help = True
+        try:
+            return super().format_help()
+        finally:
+            _Parser._showing_help = False
 
 
 PATHS_HELP = ("queries (.asaql), ASA projects (asaproj.json, .asaproj, or their folder), ARM templates, or "
