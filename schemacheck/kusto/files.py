@@ -220,7 +220,8 @@ def _table_rows(columns: object, rows: object, path: str) -> list[dict]:
     if not isinstance(columns, list) or not isinstance(rows, list):
         raise InputError("a result table whose Columns and Rows are not lists", path)
     names = [c.get("ColumnName") if isinstance(c, dict) else None for c in columns]
-    if None in names or not all(isinstance(r, list) and len(r) == len(names) for r in rows):
+    if not all(isinstance(n, str) for n in names) or not all(isinstance(r, list) and len(r) == len(names)
+                                                             for r in rows):
         raise InputError("a result table whose Columns and Rows do not line up", path)
     return [dict(zip(names, row)) for row in rows]
 
