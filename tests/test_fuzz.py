@@ -10,6 +10,7 @@ import json
 
 import pytest
 
+from conftest import run_cli
 from schemacheck.errors import InputError
 
 # ---- regressions: the crashes the fuzzing found ------------------------------------------------------
@@ -32,3 +33,22 @@ def test_a_result_table_whose_column_name_is_not_text_is_refused(tmp_path):
                           "Columns": [{"ColumnName": {"a": 1}}, {"ColumnName": "Schema"}], "Rows": [["T", "a:int"]]}])
     with pytest.raises(InputError, match="Columns and Rows do not line up"):
         _load(tmp_path, "v2.json", frames)
+
+
+def test_a_project_file_with_a_number_past_the_digit_limit_is_an_input_error(tmp_path):
+    # Was a ValueError (sys.get_int_max_str_digits) out of json.loads, an internal error.
+    from schemacheck.jobs.jsonfile import load_json
+
+    path = tmp_path / "JobConfig.json"
+    path.write_text('{\n  "Delay": ' + "7" * 5000 + "\n}\n", encoding="utf-8")
+    with pytest.raises(InputError) as raised:
+        load_json(str(path), "JobConfig file")
+    assert (raised.value.line, raised.value.column) == (2, 12)
+    assert raised.value.message == "holds a number of 5000 digits, more than the 4300 that can be read as the " \
+                                   "JobConfig file"
+    (tmp_path / "q.asaql").write_text("SELECT a INTO o FROM i\n", encoding="utf-8")
+    (tmp_path / "asaproj.json").write_text(json.dumps({"startFile": "q.asaql", "configurations": [
+        {"filePath": "JobConfig.json", "subType": "JobConfig"}]}), encoding="utf-8")
+    code, out, err = run_cli("check", str(tmp_path), "--format", "json", "--no-cache")
+    assert code in (0, 1), err
+    assert "JobConfig file JobConfig.json cannot be read (line 2, column 12: holds a number of 5000 digits" in out
