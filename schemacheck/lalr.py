@@ -241,13 +241,23 @@ def parse(text: str, language: Language, callbacks: list, start: str = "start") 
                     children_in = ()
                     first = last = token.start
                 if splice:
-                    children = []
+                    # A list child is the result of an inlined rule, held by the value
+                    # stack alone: the first one is extended in place rather than copied,
+                    # so that a left-recursive repetition (`a ("," a)*`) stays linear.
+                    children = None
                     for i in keep:
                         child = children_in[i]
                         if type(child) is list:
-                            children.extend(child)
+                            if children is None:
+                                children = child
+                            else:
+                                children.extend(child)
+                        elif children is None:
+                            children = [child]
                         else:
                             children.append(child)
+                    if children is None:
+                        children = []
                 else:
                     children = [children_in[i] for i in keep]
                 if mode == INLINE:
