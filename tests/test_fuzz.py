@@ -52,3 +52,39 @@ def test_a_project_file_with_a_number_past_the_digit_limit_is_an_input_error(tmp
     code, out, err = run_cli("check", str(tmp_path), "--format", "json", "--no-cache")
     assert code in (0, 1), err
     assert "JobConfig file JobConfig.json cannot be read (line 2, column 12: holds a number of 5000 digits" in out
+
+
+def test_project_messages_show_json_values_not_python_ones(tmp_path):
+    # Said "subType None" and "startFile is not a file name: {'a': None}" (Python's repr).
+    from schemacheck.jobs.project import read_vscode_project
+
+    (tmp_path / "q.asaql").write_text("SELECT a INTO o FROM i\n", encoding="utf-8")
+    project = tmp_path / "asaproj.json"
+    project.write_text(json.dumps({"startFile": "q.asaql", "configurations": [
+        {"filePath": None}, {"filePath": "", "subType": "Output"}]}), encoding="utf-8")
+    assert [n.message for n in read_vscode_project(str(project)).notes] == [
+        "a configuration entry names no file; it is ignored",
+        'a configuration entry (subType "Output") names no file; it is ignored']
+    project.write_text(json.dumps({"startFile": {"a": None, "b": [1, True]}}), encoding="utf-8")
+    with pytest.raises(InputError) as raised:
+        read_vscode_project(str(project))
+    assert raised.value.message == 'startFile is not a file name: {"a": null, "b": [1, true]}'
+
+
+def test_a_template_child_resource_without_a_usable_name_is_not_called_none(tmp_path):
+    # Said "the output resource 'None' belongs to no streaming job".
+    from schemacheck.jobs.arm import read_template
+
+    def job(name):
+        return {"type": "Microsoft.StreamAnalytics/streamingjobs", "name": name,
+                "properties": {"transformation": {"name": "t", "properties": {"query": "SELECT a INTO o FROM i"}}}}
+
+    template = tmp_path / "t.json"
+    template.write_text(json.dumps({"resources": [
+        job("a"), job("b"),
+        {"type": "Microsoft.StreamAnalytics/streamingjobs/outputs", "properties": {}},
+        {"type": "Microsoft.StreamAnalytics/streamingjobs/outputs", "name": [5], "properties": {}}]}),
+        encoding="utf-8")
+    notes = [n.message for job in read_template(str(template)) for n in job.notes]
+    assert [m.split(" belongs")[0] for m in notes] == ["the output resource without a name",
+                                                      "the output resource named [5]"]

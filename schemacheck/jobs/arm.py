@@ -40,7 +40,7 @@ from schemacheck.config import ADX
 from schemacheck.errors import InputError
 from schemacheck.jobs import armexpr
 from schemacheck.jobs.armexpr import Unresolved
-from schemacheck.jobs.jsonfile import JsonFile, get, key, load_json, strip_comments, text_value
+from schemacheck.jobs.jsonfile import JsonFile, get, key, load_json, shown_value, strip_comments, text_value
 from schemacheck.jobs.kinds import arm_input_kind, arm_output_kind
 from schemacheck.jobs.model import (Function, Identity, Input, Job, Note, Output, Query, Setting,
                                     Where)
@@ -397,11 +397,13 @@ class _Reader:
                     owner.children.append((kind, node, child_reader))
                     continue
                 _, alias = child_reader.name_parts(node)
-                shown = alias or _short(str(get(node.value, "name")))
+                name = get(node.value, "name")
+                shown = f"'{alias}'" if alias else f"'{_short(name)}'" if isinstance(name, str) \
+                    else "without a name" if name is None else f"named {shown_value(name)}"
                 noted = scope.drafts[0] if scope.drafts else everyone[0] if everyone else None
                 if noted is not None:
                     noted.notes.append(Note(
-                        "SC609", f"the {CHILD_KINDS[kind]} resource '{shown}' belongs to no "
+                        "SC609", f"the {CHILD_KINDS[kind]} resource {shown} belongs to no "
                         "streaming job this template defines (its name and dependsOn match none); "
                         "it is not read", reader.where(node)))
         # A job the template only refers to (`existing`) is reported when it is given

@@ -99,6 +99,17 @@ def get(obj: object, *names: str, default=None):
     return obj[actual] if actual is not None else default
 
 
+def shown_value(value: object, limit: int = 120) -> str:
+    """A JSON value for a message, as JSON writes it (`null`, `{"a": 1}`, not Python's
+    `None` or `{'a': 1}`), cut to `limit` characters."""
+    try:
+        text = json.dumps(value, ensure_ascii=False)
+    except (ValueError, TypeError, RecursionError):
+        text = "a value that cannot be shown"
+    text = text.encode("utf-8", "backslashreplace").decode("utf-8")   # lone surrogates
+    return text if len(text) <= limit else text[:limit - 3] + "..."
+
+
 def text_value(value: object) -> str | None:
     """A JSON scalar as text (numbers as written by Python), None for null, objects, lists."""
     if value is None or isinstance(value, (dict, list)):

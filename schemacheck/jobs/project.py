@@ -34,7 +34,7 @@ import re
 
 from schemacheck.errors import InputError
 from schemacheck.files import folder_names, read_query, read_text_file
-from schemacheck.jobs.jsonfile import JsonFile, get, key, load_json, text_value
+from schemacheck.jobs.jsonfile import JsonFile, get, key, load_json, shown_value, text_value
 from schemacheck.jobs.kinds import (ADX_CLUSTER_KEYS, ADX_DATABASE_KEYS, ADX_TABLE_KEYS, has_adx_keys,
                                     project_input_kind, project_output_kind)
 from schemacheck.jobs.model import Function, Identity, Input, Job, Note, Output, Query, Sample, Setting, Where
@@ -223,7 +223,7 @@ class _ProjectReader:
                              self.project, where.line, where.column)
         resolved = self.resolve(written)
         if resolved is None:
-            raise InputError(f"{what} is not a file name: {_shown(repr(written))}", self.project,
+            raise InputError(f"{what} is not a file name: {shown_value(written)}", self.project,
                              where.line, where.column)
         if not os.path.isfile(resolved):
             queries = _queries_in(self.root)
@@ -260,8 +260,8 @@ class _ProjectReader:
     def read_entry(self, written: object, subtype: object, where: Where, subtype_where: Where) -> None:
         """Read one configured file (an asaproj.json entry or a <Configure> item)."""
         if not isinstance(written, str) or not written.strip():
-            self.note(f"a configuration entry (subType {_shown(str(subtype))}) names no file; it is "
-                      "ignored", where)
+            said = f" (subType {shown_value(subtype)})" if subtype is not None else ""
+            self.note(f"a configuration entry{said} names no file; it is ignored", where)
             return
         shown = _shown(written)
         normalised = _normalised(subtype) if isinstance(subtype, str) else ""
