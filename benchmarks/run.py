@@ -89,10 +89,16 @@ GRAMMAR = REPO / "grammars" / "asaql.lark"
 # "pydantic" matches pydantic and pydantic.*, not pydantic_core.
 INFER_WATCH = (("lark", False), ("pydantic", False), ("pydantic_core", False), ("sqlglot", False), ("azure", False))
 CHECK_WATCH = (("lark", False), ("pydantic", False), ("pydantic_core", True), ("sqlglot", False), ("azure", False))
+# A replayed answer needs none of them: not even the parser.
+CACHED_WATCH = (("lark", False), ("pydantic", False), ("pydantic_core", False), ("sqlglot", False),
+                ("azure", False), ("schemacheck.asa", False))
 COLD_TARGET_RATIO = 5.0
 CHECK_TARGET_RATIO = 10.0
-SQLFLUFF_TARGET_SPEEDUP = 5.0
+SQLFLUFF_TARGET_SPEEDUP = 10.0
+CACHED_TARGET_RATIO = 3.0
 SQLFLUFF_RUNS = 5
+QUICK_RUNS = 3
+QUICK_SQLFLUFF_RUNS = 2
 SQLFLUFF_DIALECT = "tsql"
 THROUGHPUT_TARGET_KBS = 250.0
 SCALING_BASE_BYTES = 5 * 1024
@@ -130,12 +136,24 @@ def fmt_ratio(value: float) -> str:
     return "n/a" if value != value else f"{value:.2f}x"
 
 
-def child_env() -> dict:
-    """The environment for every subprocess: ours, minus what would change imports."""
+# The result cache folder of every subprocess that does not name its own (set by main to an
+# empty folder in the work dir). Every cold command passes --no-cache, so this folder must
+# still be empty at the end: the report says whether it is (the cache audit). It also keeps
+# the runs out of the user's own cache folder.
+_DEFAULT_CACHE_DIR: Path | None = None
+
+
+def child_env(cache_dir: Path | None = None) -> dict:
+    """The environment for every subprocess: ours, minus what would change imports, with
+    SCHEMACHECK_CACHE_DIR set to `cache_dir` (or the folder that must stay empty)."""
     env = dict(os.environ)
     for name in ("PYTHONPATH", "PYTHONHOME", "PYTHONSTARTUP", "PYTHONPROFILEIMPORTTIME",
-                 "PYTHONINSPECT", "PYTHONUSERBASE", "PYTHONSAFEPATH", "VIRTUAL_ENV", "__PYVENV_LAUNCHER__"):
+                 "PYTHONINSPECT", "PYTHONUSERBASE", "PYTHONSAFEPATH", "VIRTUAL_ENV", "__PYVENV_LAUNCHER__",
+                 "SCHEMACHECK_CACHE_DIR"):
         env.pop(name, None)
+    chosen = cache_dir or _DEFAULT_CACHE_DIR
+    if chosen is not None:
+        env["SCHEMACHECK_CACHE_DIR"] = str(chosen)
     return env
 
 
@@ -154,21 +172,77 @@ def run_checked(argv, *, cwd, what: str, env=None, timeout=600) -> subprocess.Co
     return result
 
 
-def time_interleaved(commands: dict, runs: int, cwd: Path, warmup: int = 2) -> dict:
-    """Wall time of each command (a subprocess, output to DEVNULL), alternating them in one loop.
+def run_measured(argv, cwd: Path, env: dict, stdout=subprocess.DEVNULL) -> tuple[float, int | None, int]:
+    """(wall seconds, peak RSS in bytes or None, exit code) of one subprocess.
 
-    Returns {label: [seconds, ...]}. A warm-up round (untimed) fills the OS file cache.
+    The peak RSS comes from os.wait4: the kernel's ru_maxrss of the child, which covers the
+    child and the descendants it waited for (workers), as the largest single process, not
+    their sum. Without os.wait4 (Windows) the RSS is None.
+    """
+    start = time.perf_counter()
+    process = subprocess.Popen(argv, stdout=stdout, stderr=subprocess.DEVNULL, cwd=cwd, env=env)
+    if not hasattr(os, "wait4"):
+        code = process.wait()
+        return time.perf_counter() - start, None, code
+    _, status, usage = os.wait4(process.pid, 0)
+    elapsed = time.perf_counter() - start
+    process.returncode = code = os.waitstatus_to_exitcode(status)
+    # ru_maxrss: kilobytes on Linux, bytes on macOS.
+    rss = usage.ru_maxrss if sys.platform == "darwin" else usage.ru_maxrss * 1024
+    return elapsed, rss, code
+
+
+def cache_state(directory: Path) -> tuple:
+    """What is in a result cache folder (entry files with inode and mtime): an entry written
+    (a miss stores its answer anew) changes it, a replay (a hit) does not."""
+    if not directory.is_dir():
+        return ()
+    return tuple(sorted((str(p), p.stat().st_ino, p.stat().st_mtime_ns) for p in directory.rglob("*") if p.is_file()))
+
+
+class Samples(dict):
+    """{label: [wall seconds, ...]}, with .rss {label: [peak bytes, ...]}, .codes {label: [exit
+    code, ...]} and .hits {label: [True if the run replayed its cached answer, ...]} for the
+    labels whose cache folder was watched."""
+
+    def __init__(self, labels) -> None:
+        super().__init__({label: [] for label in labels})
+        self.rss = {label: [] for label in labels}
+        self.codes = {label: [] for label in labels}
+        self.hits: dict[str, list] = {}
+
+
+def time_interleaved(commands: dict, runs: int, cwd: Path, warmup: int = 2, envs: dict | None = None,
+                     watch: dict | None = None) -> Samples:
+    """Wall time (and peak RSS) of each command (a subprocess, output to DEVNULL), alternating
+    them in one loop.
+
+    Returns Samples. A warm-up round (untimed) fills the OS file cache, and the result cache
+    of a command that uses one. `envs` maps a label to its environment (default child_env());
+    `watch` maps a label to its result cache folder, to tell hits from misses.
     """
     env = child_env()
-    samples = {label: [] for label in commands}
+    envs = envs or {}
+    watch = watch or {}
+    samples = Samples(commands)
+    samples.hits = {label: [] for label in watch}
     for round_number in range(warmup + runs):
         for label, argv in commands.items():
-            start = time.perf_counter()
-            subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=cwd, env=env)
-            elapsed = time.perf_counter() - start
+            before = cache_state(watch[label]) if label in watch else None
+            elapsed, rss, code = run_measured(argv, cwd, envs.get(label, env))
             if round_number >= warmup:
                 samples[label].append(elapsed)
+                samples.rss[label].append(rss)
+                samples.codes[label].append(code)
+                if label in watch:
+                    samples.hits[label].append(cache_state(watch[label]) == before and bool(before))
     return samples
+
+
+def median_rss(values) -> float:
+    """Median peak RSS in bytes (NaN when not measured)."""
+    known = [v for v in values if v is not None]
+    return median(known) if known else float("nan")
 
 
 def check_command(argv, cwd: Path, ok_codes=(0,)) -> str | None:
@@ -288,13 +362,15 @@ def setup_venv(venv_dir: Path, work: Path, log) -> Venv:
 
 def measure_cold_start(venv: Venv, runs: int, work: Path) -> dict:
     baseline = [str(venv.python), "-c", "pass"]
-    infer = [str(venv.schemacheck), "infer", str(SAMPLE)]
+    infer = [str(venv.schemacheck), "infer", "--no-cache", str(SAMPLE)]
     problem = check_command(infer, work, ok_codes=(0, 1))
     if problem:
         raise BenchError(f"`schemacheck infer` does not run in the virtualenv: {problem}")
     samples = time_interleaved({"python -c pass": baseline, "schemacheck infer": infer}, runs, work)
     base, cold = median(samples["python -c pass"]), median(samples["schemacheck infer"])
     return {
+        "baseline_rss": median_rss(samples.rss["python -c pass"]),
+        "infer_rss": median_rss(samples.rss["schemacheck infer"]),
         "runs": runs,
         "baseline_cmd": " ".join(baseline),
         "infer_cmd": " ".join(infer),
@@ -326,14 +402,20 @@ def parse_importtime(stderr: str) -> list[tuple[str, int, int, int]]:
 
 
 def measure_importtime(venv: Venv, work: Path, runs: int, command: str = "infer",
-                       watch=INFER_WATCH) -> dict:
-    """-X importtime of `schemacheck <command> <sample>`: medians per module over `runs` runs."""
-    argv = [str(venv.python), "-X", "importtime", str(venv.schemacheck), command, str(SAMPLE)]
+                       watch=INFER_WATCH, cache_dir: Path | None = None) -> dict:
+    """-X importtime of `schemacheck <command> --no-cache <sample>`: medians per module over
+    `runs` runs. With `cache_dir`: of the cached `schemacheck <command> <sample>` (its
+    answer replayed from that folder, filled by one run first)."""
+    options = [] if cache_dir else ["--no-cache"]
+    argv = [str(venv.python), "-X", "importtime", str(venv.schemacheck), command, *options, str(SAMPLE)]
+    env = child_env(cache_dir)
+    if cache_dir:
+        subprocess.run(argv, cwd=work, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     per_module: dict[str, dict] = {}
     totals = []
     imported: set[str] = set()
     for _ in range(runs):
-        result = subprocess.run(argv, cwd=work, env=child_env(), stdout=subprocess.DEVNULL,
+        result = subprocess.run(argv, cwd=work, env=env, stdout=subprocess.DEVNULL,
                                 stderr=subprocess.PIPE, text=True)
         rows = parse_importtime(result.stderr)
         if not rows:
@@ -387,23 +469,48 @@ def probe_report_command(argv, cwd: Path, what: str) -> subprocess.CompletedProc
 
 
 def measure_check_cold(venv: Venv, runs: int, work: Path) -> dict:
+    """Cold `check --no-cache <sample>` and the cached `check <sample>` (its answer replayed
+    from a result cache folder of its own, filled by the first warm-up round), alternated
+    with `python -c pass` in one loop."""
     baseline = [str(venv.python), "-c", "pass"]
-    check = [str(venv.schemacheck), "check", str(SAMPLE)]
+    check = [str(venv.schemacheck), "check", "--no-cache", str(SAMPLE)]
+    cached = [str(venv.schemacheck), "check", str(SAMPLE)]
+    cache_dir = work / "cache-sample"
+    # An existing folder, as a user's cache folder is after the first run: creating it would
+    # change the listing of a folder that discovery lists (the work dir's parent).
+    cache_dir.mkdir()
     probe = probe_report_command(check, work, "`schemacheck check`")
-    samples = time_interleaved({"python -c pass": baseline, "schemacheck check": check}, runs, work)
+    samples = time_interleaved({"python -c pass": baseline, "schemacheck check": check, "cached check": cached},
+                               runs, work, envs={"cached check": child_env(cache_dir)},
+                               watch={"cached check": cache_dir})
     base, cold = median(samples["python -c pass"]), median(samples["schemacheck check"])
+    hits = samples.hits["cached check"]
+    # The cached figure is the median of the runs that did replay (a miss runs the check).
+    replayed = [t for t, hit in zip(samples["cached check"], hits) if hit] or samples["cached check"]
+    cached_s = median(replayed)
     summary = probe.stdout.strip().splitlines()[-1]
     return {
         "runs": runs,
         "baseline_cmd": " ".join(baseline),
         "check_cmd": " ".join(check),
+        "cached_cmd": f"SCHEMACHECK_CACHE_DIR={cache_dir} " + " ".join(cached),
         "check_exit_code": probe.returncode,
         "check_summary": summary,
         "baseline_s": base,
         "check_s": cold,
         "ratio": cold / base,
         "target_ratio": CHECK_TARGET_RATIO,
+        "cached_s": cached_s,
+        "cached_ratio": cached_s / base,
+        "cached_target_ratio": CACHED_TARGET_RATIO,
+        "cached_hits": sum(hits),
+        "cached_exit_codes": sorted(set(samples.codes["cached check"])),
+        "cold_exit_codes": sorted(set(samples.codes["schemacheck check"])),
+        "baseline_rss": median_rss(samples.rss["python -c pass"]),
+        "check_rss": median_rss(samples.rss["schemacheck check"]),
+        "cached_rss": median_rss(samples.rss["cached check"]),
         "samples": samples,
+        "rss_samples": samples.rss,
     }
 
 
@@ -449,7 +556,7 @@ def measure_sqlfluff(venv: Venv, sqlfluff: dict, runs: int, work: Path) -> dict:
         tail = (probe.stderr or probe.stdout).strip().splitlines()
         return {"skipped": f"sqlfluff lint did not lint the file (exit {probe.returncode}): "
                            + (tail[-1] if tail else "(no output)"), "cmd": " ".join(argv)}
-    check = [str(venv.schemacheck), "check", str(SAMPLE)]
+    check = [str(venv.schemacheck), "check", "--no-cache", str(SAMPLE)]
     samples = time_interleaved({"schemacheck check": check, "sqlfluff lint": argv}, runs, work, warmup=1)
     check_s, sqlfluff_s = median(samples["schemacheck check"]), median(samples["sqlfluff lint"])
     return {
@@ -801,7 +908,7 @@ def measure_throughput_and_scaling(venv: Venv, runs: int, size_kb: int, work: Pa
 
 def print_imports(imp: dict, command: str) -> None:
     """The -X importtime table of one command and the line on the watched modules."""
-    print(f"\n   imports of the cold {command}  (python -X importtime, median of {imp['runs']} runs; "
+    print(f"\n   imports of the {command}  (python -X importtime, median of {imp['runs']} runs; "
           f"{imp['module_count']} modules, {imp['total_us'] / 1000:.1f} ms in imports in total)")
     print(f"     {'cumulative':>10}  {'self':>8}  module")
     for row in imp["top"]:
@@ -817,7 +924,7 @@ def print_imports(imp: dict, command: str) -> None:
             text = f"{name}: not imported" + ("" if not w["expected"] else " (EXPECTED to be)")
         surprises += w["imported"] != w["expected"]
         parts.append(text)
-    print(f"   imported on the cold {command} path?  " + "   ".join(parts))
+    print(f"   imported on the {command} path?  " + "   ".join(parts))
     print("     " + ("all as expected" if not surprises else f"{surprises} NOT as expected")
           + "; expected: " + (", ".join(n for n, w in imp["watched"].items() if w["expected"]) or "none of them"))
     print(f"     measured: {imp['cmd']}")
@@ -846,18 +953,28 @@ def print_report(results: dict) -> None:
     print(f"     baseline: {cold['baseline_cmd']}")
     print(f"     measured: {cold['infer_cmd']}")
     imp = results["importtime"]
-    print_imports(imp, "infer")
+    print_imports(imp, "cold infer")
 
     check = results["check_cold"]
     print(f"\n2. CHECK COMMAND  (subprocess wall time, output to DEVNULL, {check['runs']} runs each, "
-          f"the two commands alternated)")
+          f"the three commands alternated)")
     print(f"   {'baseline: python -c pass':<46}{fmt_time(check['baseline_s']):>10}   1.00x")
     verdict = "meets" if check["ratio"] <= CHECK_TARGET_RATIO else "MISSES"
     print(f"   {'schemacheck check <sample>':<46}{fmt_time(check['check_s']):>10}   {fmt_ratio(check['ratio'])}"
           f" of python -c pass   (target <= {CHECK_TARGET_RATIO:g}x: {verdict})")
+    verdict = "meets" if check["cached_ratio"] <= CACHED_TARGET_RATIO else "MISSES"
+    print(f"   {'schemacheck check <sample>, cached':<46}{fmt_time(check['cached_s']):>10}   "
+          f"{fmt_ratio(check['cached_ratio'])} of python -c pass   (target <= {CACHED_TARGET_RATIO:g}x: {verdict})")
     print(f"     baseline: {check['baseline_cmd']}")
     print(f"     measured: {check['check_cmd']}")
-    print(f"     (exit {check['check_exit_code']}, as the sample has findings: \"{check['check_summary']}\")")
+    print(f"     cached:   {check['cached_cmd']}")
+    print(f"     (exit {check['check_exit_code']}, as the sample has findings: \"{check['check_summary']}\"; "
+          f"the cached runs exit {', '.join(map(str, check['cached_exit_codes']))})")
+    hits, runs = check["cached_hits"], check["runs"]
+    print(f"     cached answer replayed in {hits} of {runs} timed runs" + (
+        "" if hits == runs else f" (the median is of the {hits} replays)" if hits else
+        " -- NO REPLAY: the figure is of runs that checked again") + "; the cache folder was filled by the "
+          "first of the untimed warm-up rounds")
     fluff = results["sqlfluff"]
     if "skipped" in fluff:
         print(f"\n   against sqlfluff: skipped ({fluff['skipped']})")
@@ -873,7 +990,8 @@ def print_report(results: dict) -> None:
         print(f"     (sqlfluff: {fluff['violations']} violations, {fluff['unparsable_sections']} of them "
               f"unparsable sections (PRS), exit {fluff['exit_code']}; --config sets sql_file_exts = .asaql, "
               f"without it sqlfluff skips the file)")
-    print_imports(results["check_importtime"], "check")
+    print_imports(results["check_importtime"], "cold check")
+    print_imports(results["cached_importtime"], "cached check")
 
     grammar = results["grammar_loading"]
     print(f"\n3. GRAMMAR LOADING  (fresh subprocess of the venv's python each, {grammar['runs']} runs, all "
@@ -919,6 +1037,10 @@ def print_report(results: dict) -> None:
               f"{row['gc_off_ms_per_kb']:>16.3f}")
     print("   'gc off': the same runs with gc.disable() around each call, to tell the cyclic GC's share "
           "from the code's own scaling")
+    audit = meta["cache_audit"]
+    print(f"\ncache audit: every cold command passed --no-cache; the default cache folder of the runs "
+          f"holds {audit['entries_written']} entries afterwards "
+          + ("(none: no cold run was a replay)" if not audit["entries_written"] else "-- SOME RUN WROTE TO IT"))
     print(f"\n(total benchmark time {results['meta']['elapsed_s']:.0f} s)")
 
 
@@ -940,13 +1062,18 @@ def jsonable(value):
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--runs", type=int, default=10, metavar="N",
-                        help="runs per figure for grammar loading, throughput and scaling (default 10)")
+    parser.add_argument("--quick", action="store_true",
+                        help=f"fewer runs, for development: --runs {QUICK_RUNS}, --cold-runs {3 * QUICK_RUNS}, "
+                             f"--sqlfluff-runs {QUICK_SQLFLUFF_RUNS} unless given (the same files and sizes)")
+    parser.add_argument("--runs", type=int, default=None, metavar="N",
+                        help="runs per figure for grammar loading, throughput and scaling (default 10); "
+                             "the heavy figures (100x shapes, many files, the 500 KB check) take N // 3, "
+                             "at least 1 and at most 3")
     parser.add_argument("--cold-runs", type=int, default=None, metavar="M",
                         help="runs per command for the cold start (default 3 x --runs, i.e. 30)")
     parser.add_argument("--size", type=int, default=500, metavar="KB",
                         help="size of the generated throughput query in KB (default 500)")
-    parser.add_argument("--sqlfluff-runs", type=int, default=SQLFLUFF_RUNS, metavar="K",
+    parser.add_argument("--sqlfluff-runs", type=int, default=None, metavar="K",
                         help=f"runs per command for the sqlfluff comparison (default {SQLFLUFF_RUNS}; "
                              "sqlfluff takes about a second a run)")
     parser.add_argument("--no-sqlfluff", action="store_true",
@@ -957,6 +1084,10 @@ def parse_args(argv=None):
                              "(schemacheck is reinstalled when its source changed); sqlfluff's "
                              "virtualenv is kept next to it, in DIR-sqlfluff")
     args = parser.parse_args(argv)
+    if args.runs is None:
+        args.runs = QUICK_RUNS if args.quick else 10
+    if args.sqlfluff_runs is None:
+        args.sqlfluff_runs = QUICK_SQLFLUFF_RUNS if args.quick else SQLFLUFF_RUNS
     if args.runs < 1 or (args.cold_runs is not None and args.cold_runs < 1) or args.size < 1 \
             or args.sqlfluff_runs < 1:
         parser.error("--runs, --cold-runs, --size and --sqlfluff-runs must be at least 1")
@@ -976,7 +1107,10 @@ def main(argv=None) -> int:
         if not path.exists():
             print(f"error: {path} is missing", file=sys.stderr)
             return 2
+    global _DEFAULT_CACHE_DIR
     work = Path(tempfile.mkdtemp(prefix="schemacheck-bench-"))
+    _DEFAULT_CACHE_DIR = work / "cache-must-stay-empty"
+    _DEFAULT_CACHE_DIR.mkdir()
     venv_dir = Path(args.keep_venv).resolve() if args.keep_venv else work / "venv"
     sqlfluff_dir = venv_dir.with_name(venv_dir.name + "-sqlfluff") if args.keep_venv else work / "sqlfluff-venv"
     try:
@@ -1008,9 +1142,17 @@ def main(argv=None) -> int:
         log("import times of the check command ...")
         results["check_importtime"] = measure_importtime(venv, work, min(IMPORTTIME_RUNS, args.cold_runs),
                                                          "check", CHECK_WATCH)
+        log("import times of the cached check ...")
+        cache_dir = work / "cache-importtime"
+        cache_dir.mkdir()
+        results["cached_importtime"] = measure_importtime(venv, work, min(IMPORTTIME_RUNS, args.cold_runs),
+                                                          "check", CACHED_WATCH, cache_dir=cache_dir)
         log(f"grammar loading, {args.runs} runs ...")
         results["grammar_loading"] = measure_grammar_loading(venv, args.runs, work, log)
         results.update(measure_throughput_and_scaling(venv, args.runs, args.size, work, log))
+        # The cache audit: no command that should run cold wrote a cached answer.
+        written = sorted(str(p.relative_to(_DEFAULT_CACHE_DIR)) for p in _DEFAULT_CACHE_DIR.rglob("*") if p.is_file())
+        results["meta"]["cache_audit"] = {"folder": str(_DEFAULT_CACHE_DIR), "entries_written": len(written)}
         results["meta"]["elapsed_s"] = time.perf_counter() - started
     except BenchError as error:
         print(f"error: {error}", file=sys.stderr)
