@@ -514,28 +514,59 @@ def measure_check_cold(venv: Venv, runs: int, work: Path) -> dict:
     }
 
 
-def setup_sqlfluff(venv_dir: Path, work: Path, log) -> dict:
-    """A separate venv with sqlfluff: {"sqlfluff": path, "version": ...} or {"skipped": why}."""
+def setup_comparisons(venv_dir: Path, work: Path, log, want_sqlfluff: bool = True,
+                      want_sqlglot: bool = True) -> tuple[dict, dict]:
+    """A separate venv with sqlfluff and sqlglot (each installed on its own, so that one
+    failing does not skip the other): ({"sqlfluff": path, "version": ...} or {"skipped": why},
+    {"python": path, "version": ...} or {"skipped": why})."""
     bindir = venv_dir / ("Scripts" if os.name == "nt" else "bin")
     python = bindir / ("python.exe" if os.name == "nt" else "python")
     sqlfluff = bindir / ("sqlfluff.exe" if os.name == "nt" else "sqlfluff")
-    try:
-        if not python.exists():
-            log(f"creating the sqlfluff virtualenv {venv_dir} ...")
-            run_checked([sys.executable, "-m", "venv", venv_dir], cwd=work, what="creating the sqlfluff virtualenv")
-        if sqlfluff.exists():
-            log("sqlfluff already installed in its virtualenv")
-        else:
-            log("installing sqlfluff (pip install sqlfluff, separate virtualenv) ...")
-            run_checked([python, "-m", "pip", "install", "--quiet", "sqlfluff"], cwd=work,
-                        what="pip install sqlfluff", timeout=600)
-        version = run_checked([sqlfluff, "--version"], cwd=work, what="sqlfluff --version").stdout.strip()
-    except BenchError as error:
+
+    def why_not(error: BenchError, what: str) -> str:
         lines = [line.strip() for line in str(error).splitlines() if line.strip()]
         why = lines[0] + (f": {lines[-1]}" if len(lines) > 1 and "output" in str(error) else "")
-        log(f"WARNING: {why}; the sqlfluff comparison is skipped")
-        return {"skipped": why}
-    return {"sqlfluff": str(sqlfluff), "version": version.split()[-1], "venv": str(venv_dir)}
+        log(f"WARNING: {why}; the {what} comparison is skipped")
+        return why
+
+    fluff = {"skipped": "--no-sqlfluff"}
+    glot = {"skipped": "--no-sqlglot"}
+    if not (want_sqlfluff or want_sqlglot):
+        return fluff, glot
+    try:
+        if not python.exists():
+            log(f"creating the comparison virtualenv {venv_dir} (sqlfluff, sqlglot) ...")
+            run_checked([sys.executable, "-m", "venv", venv_dir], cwd=work,
+                        what="creating the sqlfluff/sqlglot virtualenv")
+    except BenchError as error:
+        why = why_not(error, "sqlfluff and sqlglot")
+        return ({"skipped": why} if want_sqlfluff else fluff), ({"skipped": why} if want_sqlglot else glot)
+    if want_sqlfluff:
+        try:
+            if sqlfluff.exists():
+                log("sqlfluff already installed in its virtualenv")
+            else:
+                log("installing sqlfluff (pip install sqlfluff, separate virtualenv) ...")
+                run_checked([python, "-m", "pip", "install", "--quiet", "sqlfluff"], cwd=work,
+                            what="pip install sqlfluff", timeout=600)
+            version = run_checked([sqlfluff, "--version"], cwd=work, what="sqlfluff --version").stdout.strip()
+            fluff = {"sqlfluff": str(sqlfluff), "version": version.split()[-1], "venv": str(venv_dir)}
+        except BenchError as error:
+            fluff = {"skipped": why_not(error, "sqlfluff")}
+    if want_sqlglot:
+        probe = [python, "-c", "import sqlglot; print(sqlglot.__version__)"]
+        try:
+            if check_command(probe, work) is None:
+                log("sqlglot already installed in the comparison virtualenv")
+            else:
+                log("installing sqlglot (pip install sqlglot, same separate virtualenv) ...")
+                run_checked([python, "-m", "pip", "install", "--quiet", "sqlglot"], cwd=work,
+                            what="pip install sqlglot", timeout=600)
+            version = run_checked(probe, cwd=work, what="importing sqlglot").stdout.strip()
+            glot = {"python": str(python), "version": version, "venv": str(venv_dir)}
+        except BenchError as error:
+            glot = {"skipped": why_not(error, "sqlglot")}
+    return fluff, glot
 
 
 def measure_sqlfluff(venv: Venv, sqlfluff: dict, runs: int, work: Path) -> dict:
@@ -573,6 +604,95 @@ def measure_sqlfluff(venv: Venv, sqlfluff: dict, runs: int, work: Path) -> dict:
         "sqlfluff_s": sqlfluff_s,
         "speedup": sqlfluff_s / check_s,
         "target_speedup": SQLFLUFF_TARGET_SPEEDUP,
+        "samples": samples,
+    }
+
+
+SQLGLOT_PROBE = r"""
+import sys, sqlglot
+try:
+    statements = sqlglot.parse(open(sys.argv[1], encoding="utf-8").read(), read="tsql")
+except Exception as error:
+    message = str(error).strip().splitlines()
+    print(f"no ({type(error).__name__}: {message[0] if message else ''})")
+else:
+    print(f"yes ({len([s for s in statements if s is not None])} statements)")
+"""
+
+
+def simplify_for_tsql(text: str) -> tuple[str, list[str]]:
+    """The ASA query as T-SQL that sqlglot can read, and what was changed: `TIMESTAMP BY x`
+    dropped (ASA only), and a ';' closing each statement before a new top-level SELECT (ASA
+    needs none; sqlglot then reads the next SELECT as an error). A SELECT right after the
+    ')' that closes a WITH step belongs to that WITH and is left alone."""
+    changes = []
+    stripped, count = re.subn(r"\s+TIMESTAMP\s+BY\s+[\w.\[\]]+", "", text, flags=re.IGNORECASE)
+    if count:
+        changes.append(f"dropped TIMESTAMP BY ({count}x)")
+    lines, previous, closed = [], "", 0
+    for line in stripped.split("\n"):
+        if re.match(r"SELECT\b", line, re.IGNORECASE) and previous and previous.rstrip() != ")" \
+                and not previous.rstrip().endswith(";"):
+            for k in range(len(lines) - 1, -1, -1):
+                if lines[k].strip() and not lines[k].lstrip().startswith("--"):
+                    lines[k] += ";"
+                    closed += 1
+                    break
+        lines.append(line)
+        if line.strip() and not line.lstrip().startswith("--"):
+            previous = line
+    if closed:
+        changes.append(f"';' after {closed} statement(s)")
+    return "\n".join(lines), changes
+
+
+def measure_sqlglot(venv: Venv, sqlglot: dict, runs: int, work: Path) -> dict:
+    """`sqlglot.parse(text, read="tsql")` in a fresh process on the sample (and, if it cannot
+    parse it, on a simplified T-SQL variant too), alternated with the cold check."""
+    if "skipped" in sqlglot:
+        return {"skipped": sqlglot["skipped"]}
+    probe_script = work / "sqlglot_probe.py"
+    probe_script.write_text(SQLGLOT_PROBE, encoding="utf-8")
+
+    def parses(path: Path) -> str:
+        result = subprocess.run([sqlglot["python"], str(probe_script), str(path)], cwd=work, env=child_env(),
+                                capture_output=True, text=True, timeout=300)
+        lines = result.stdout.strip().splitlines()
+        return lines[-1] if result.returncode == 0 and lines else \
+            f"no (the probe failed, exit {result.returncode}: {(result.stderr.strip().splitlines() or ['?'])[-1]})"
+
+    def command(path: Path) -> list[str]:
+        return [sqlglot["python"], "-c",
+                f"import sqlglot; sqlglot.parse(open({str(path)!r}, encoding='utf-8').read(), read='tsql')"]
+
+    files = {"sample": SAMPLE}
+    verdicts = {"sample": parses(SAMPLE)}
+    changes: list[str] = []
+    if not verdicts["sample"].startswith("yes"):
+        text, changes = simplify_for_tsql(SAMPLE.read_text(encoding="utf-8"))
+        simplified = work / "FleetTelemetry-simplified.sql"
+        simplified.write_text(text, encoding="utf-8")
+        files["simplified"] = simplified
+        verdicts["simplified"] = parses(simplified)
+    check = [str(venv.schemacheck), "check", "--no-cache", str(SAMPLE)]
+    commands = {"python -c pass": [str(venv.python), "-c", "pass"], "schemacheck check": check}
+    commands.update({f"sqlglot {key}": command(path) for key, path in files.items()})
+    samples = time_interleaved(commands, runs, work)
+    check_s = median(samples["schemacheck check"])
+    rows = []
+    for key, path in files.items():
+        t = median(samples[f"sqlglot {key}"])
+        rows.append({"key": key, "file": str(path), "parses": verdicts[key], "cmd": " ".join(command(path)),
+                     "median_s": t, "speedup": t / check_s})
+    return {
+        "runs": runs,
+        "version": sqlglot["version"],
+        "venv": sqlglot["venv"],
+        "check_cmd": " ".join(check),
+        "baseline_s": median(samples["python -c pass"]),
+        "check_s": check_s,
+        "rows": rows,
+        "simplifications": changes,
         "samples": samples,
     }
 
@@ -984,12 +1104,31 @@ def print_report(results: dict) -> None:
         print(f"   {'baseline: sqlfluff lint --dialect ' + SQLFLUFF_DIALECT + ' <sample>':<46}"
               f"{fmt_time(fluff['sqlfluff_s']):>10}   1.00x")
         verdict = "meets" if fluff["speedup"] >= SQLFLUFF_TARGET_SPEEDUP else "MISSES"
-        print(f"   {'schemacheck check <sample>':<46}{fmt_time(fluff['check_s']):>10}   "
+        print(f"   {'schemacheck check --no-cache <sample>':<46}{fmt_time(fluff['check_s']):>10}   "
               f"{fluff['speedup']:.1f}x faster than sqlfluff   (target >= {SQLFLUFF_TARGET_SPEEDUP:g}x: {verdict})")
         print(f"     baseline: {fluff['cmd']}")
         print(f"     (sqlfluff: {fluff['violations']} violations, {fluff['unparsable_sections']} of them "
               f"unparsable sections (PRS), exit {fluff['exit_code']}; --config sets sql_file_exts = .asaql, "
               f"without it sqlfluff skips the file)")
+    glot = results["sqlglot"]
+    if "skipped" in glot:
+        print(f"\n   against sqlglot: skipped ({glot['skipped']})")
+    else:
+        print(f"\n   against sqlglot {glot['version']} parsing the text as T-SQL  (fresh process each, cold; "
+              f"sqlfluff's venv; {glot['runs']} runs each, alternated with the cold check and python -c pass)")
+        print(f"   {'baseline: python -c pass':<46}{fmt_time(glot['baseline_s']):>10}")
+        print(f"   {'schemacheck check --no-cache <sample>':<46}{fmt_time(glot['check_s']):>10}   "
+              f"{fmt_ratio(glot['check_s'] / glot['baseline_s'])} of python -c pass")
+        for row in glot["rows"]:
+            label = "sqlglot.parse(<sample>, read='tsql')" if row["key"] == "sample" else \
+                "sqlglot.parse(<simplified>, read='tsql')"
+            print(f"   {label:<46}{fmt_time(row['median_s']):>10}   check is {row['speedup']:.1f}x faster"
+                  f"   parses: {row['parses']}")
+        print(f"     baseline: {glot['rows'][0]['cmd']}")
+        if glot["simplifications"]:
+            print(f"     sqlglot cannot parse the ASA sample, so it is also timed on a simplified T-SQL variant "
+                  f"({'; '.join(glot['simplifications'])}); sqlglot only parses: it infers no types and "
+                  f"reads no schema")
     print_imports(results["check_importtime"], "cold check")
     print_imports(results["cached_importtime"], "cached check")
 
@@ -1078,11 +1217,13 @@ def parse_args(argv=None):
                              "sqlfluff takes about a second a run)")
     parser.add_argument("--no-sqlfluff", action="store_true",
                         help="skip the sqlfluff comparison (and its install)")
+    parser.add_argument("--no-sqlglot", action="store_true",
+                        help="skip the sqlglot comparison (and its install)")
     parser.add_argument("--json", metavar="FILE", help="also write all numbers (and raw samples) as JSON")
     parser.add_argument("--keep-venv", metavar="DIR",
                         help="create the virtualenv in DIR and keep it; reuse it next time "
-                             "(schemacheck is reinstalled when its source changed); sqlfluff's "
-                             "virtualenv is kept next to it, in DIR-sqlfluff")
+                             "(schemacheck is reinstalled when its source changed); the virtualenv "
+                             "of sqlfluff and sqlglot is kept next to it, in DIR-sqlfluff")
     args = parser.parse_args(argv)
     if args.runs is None:
         args.runs = QUICK_RUNS if args.quick else 10
@@ -1132,13 +1273,17 @@ def main(argv=None) -> int:
         results["cold_start"] = measure_cold_start(venv, args.cold_runs, work)
         log("import times ...")
         results["importtime"] = measure_importtime(venv, work, min(IMPORTTIME_RUNS, args.cold_runs))
-        log(f"check command, {args.cold_runs} runs x 2 commands ...")
+        log(f"check command, {args.cold_runs} runs x 3 commands ...")
         results["check_cold"] = measure_check_cold(venv, args.cold_runs, work)
-        sqlfluff = {"skipped": "--no-sqlfluff"} if args.no_sqlfluff else setup_sqlfluff(sqlfluff_dir, work, log)
+        sqlfluff, sqlglot = setup_comparisons(sqlfluff_dir, work, log, not args.no_sqlfluff, not args.no_sqlglot)
         if "skipped" not in sqlfluff:
             log(f"sqlfluff comparison, {args.sqlfluff_runs} runs x 2 commands ...")
         results["sqlfluff"] = measure_sqlfluff(venv, sqlfluff, args.sqlfluff_runs, work)
         results["meta"]["sqlfluff_version"] = sqlfluff.get("version")
+        if "skipped" not in sqlglot:
+            log(f"sqlglot comparison, {args.cold_runs // 2} runs ...")
+        results["sqlglot"] = measure_sqlglot(venv, sqlglot, max(1, args.cold_runs // 2), work)
+        results["meta"]["sqlglot_version"] = sqlglot.get("version")
         log("import times of the check command ...")
         results["check_importtime"] = measure_importtime(venv, work, min(IMPORTTIME_RUNS, args.cold_runs),
                                                          "check", CHECK_WATCH)
