@@ -70,6 +70,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import inspect
 import json
 import os
 import platform
@@ -103,6 +104,11 @@ SQLFLUFF_DIALECT = "tsql"
 THROUGHPUT_TARGET_KBS = 250.0
 SCALING_BASE_BYTES = 5 * 1024
 SCALING_FACTORS = (1, 10, 100)
+# Shapes that would expose a quadratic path: (key, title, unit, size at 1x); sizes 1x/10x/100x.
+SHAPES = (("select", "long select list", "item", 1000),
+          ("union", "UNION ALL chain", "SELECT", 100),
+          ("case", "nested CASE", "level", 50))
+SUPERLINEAR_RATIO = 2.0   # time per unit at 100x over the 1x time per unit, above which a shape is flagged
 IMPORTTIME_RUNS = 5
 # What the wheel needs; everything else in the checkout (tests, build/, .git, ...) stays out.
 SOURCE_ITEMS = ("pyproject.toml", "README.md", "LICENSE", "setup.py", "setup.cfg", "MANIFEST.in",
@@ -1024,6 +1030,141 @@ def measure_throughput_and_scaling(venv: Venv, runs: int, size_kb: int, work: Pa
     return {"throughput": throughput, "scaling": {"runs": runs, "rows": rows}}
 
 
+# --------------------------------------------------------------------------- 5b. shapes
+
+def select_list_query(items: int) -> str:
+    """One SELECT ... INTO with `items` select items (casts, arithmetic, functions, CASE)."""
+    forms = ("TRY_CAST(c{i} AS float) AS Col{i}", "c{i} * 2 + {i} AS Col{i}", "UPPER(s{i}) AS Col{i}",
+             "CASE WHEN c{i} > {i} THEN 'hi' ELSE 'lo' END AS Col{i}", "CAST(c{i} AS bigint) AS Col{i}")
+    select = ",\n".join("    " + forms[i % len(forms)].format(i=i) for i in range(items))
+    return f"SELECT\n{select}\nINTO [wide-out]\nFROM [telemetry-in] TIMESTAMP BY EventTime\n"
+
+
+def union_chain_query(selects: int) -> str:
+    """One output fed by `selects` SELECTs joined by UNION ALL (the first has the INTO)."""
+    parts = []
+    for i in range(selects):
+        into = "INTO [union-out] " if i == 0 else ""
+        parts.append(f"SELECT DeviceId, TRY_CAST(Reading AS float) + {i} AS Reading, 'k{i}' AS Kind {into}"
+                     f"FROM [telemetry-{i % 10}] WHERE Level > {i}")
+    return "\nUNION ALL\n".join(parts) + "\n"
+
+
+def nested_case_query(levels: int) -> str:
+    """One select item that nests `levels` CASE expressions, each in the THEN of the one outside."""
+    opening = "".join(f"CASE WHEN Reading > {i} THEN " for i in reversed(range(levels)))
+    closing = "".join(f" ELSE {i} END" for i in range(levels))
+    return f"SELECT DeviceId, {opening}0{closing} AS Deep\nINTO [deep-out]\nFROM [telemetry-in]\n"
+
+
+# Runs in the venv's interpreter, after the generators above (their source is prepended).
+SHAPES_CHILD = r'''
+import gc, json, sys, time
+
+import schemacheck
+
+spec = json.load(open(sys.argv[1], encoding="utf-8"))
+GENERATORS = {"select": select_list_query, "union": union_chain_query, "case": nested_case_query}
+
+
+def attempt(text):
+    """(accepted?, SC001 message or None, outputs) of one analyze()."""
+    analysis = schemacheck.analyze(text)
+    errors = [d for d in analysis.diagnostics if d.code == "SC001"]
+    return not errors, (errors[0].message if errors else None), len(analysis.outputs)
+
+
+def timed(text, runs):
+    times = []
+    for _ in range(runs):
+        gc.collect()
+        start = time.perf_counter()
+        schemacheck.analyze(text)
+        times.append(time.perf_counter() - start)
+    return times
+
+
+out = {}
+for key, base, runs_by_factor in spec["shapes"]:
+    generate = GENERATORS[key]
+    rows = []
+    for factor, runs in runs_by_factor:
+        n = base * factor
+        text = generate(n)
+        try:
+            accepted, message, outputs = attempt(text)  # also the warm-up
+            rows.append({"factor": factor, "n": n, "bytes": len(text.encode("utf-8")), "accepted": accepted,
+                         "message": message, "outputs": outputs, "times": timed(text, runs)})
+        except Exception as error:  # reported, not fatal: the other shapes still run
+            rows.append({"factor": factor, "n": n, "bytes": len(text.encode("utf-8")), "accepted": False,
+                         "message": f"{type(error).__name__}: {error}"[:300], "outputs": 0, "times": []})
+    limit = None
+    ok = [r["n"] for r in rows if r["accepted"]]
+    bad = [r["n"] for r in rows if not r["accepted"]]
+    if ok and bad and min(bad) > max(ok):
+        # The largest size accepted, by bisection between the largest accepted and the smallest rejected.
+        low, high = max(ok), min(bad)
+        while high - low > 1:
+            middle = (low + high) // 2
+            try:
+                fine = attempt(generate(middle))[0]
+            except Exception:
+                fine = False
+            low, high = (middle, high) if fine else (low, middle)
+        limit = low
+        text = generate(low)
+        rows.append({"factor": low / base, "n": low, "bytes": len(text.encode("utf-8")), "accepted": True,
+                     "message": None, "outputs": attempt(text)[2], "times": timed(text, runs_by_factor[-1][1]),
+                     "limit": True})
+    out[key] = {"rows": rows, "limit": limit}
+print(json.dumps(out))
+'''
+
+
+def measure_shapes(venv: Venv, runs: int, heavy_runs: int, work: Path, log) -> dict:
+    """analyze() on the three shapes at 1x/10x/100x, in a subprocess of the venv's python; for
+    a shape the tool rejects (SC001) at some size, the largest size it accepts, found by bisection."""
+    script = work / "shapes_child.py"
+    script.write_text("\n\n".join(inspect.getsource(f) for f in (select_list_query, union_chain_query,
+                                                                  nested_case_query)) + SHAPES_CHILD,
+                      encoding="utf-8")
+    light = min(runs, 5)
+    spec = {"shapes": [(key, base, [(1, light), (10, light), (100, heavy_runs)]) for key, _, _, base in SHAPES]}
+    spec_path = work / "shapes_spec.json"
+    spec_path.write_text(json.dumps(spec), encoding="utf-8")
+    log(f"scaling shapes in {venv.python} ({light} runs at 1x and 10x, {heavy_runs} at 100x) ...")
+    result = subprocess.run([str(venv.python), str(script), str(spec_path)], cwd=work, env=child_env(),
+                            capture_output=True, text=True)
+    lines = result.stdout.strip().splitlines()
+    try:
+        data = json.loads(lines[-1]) if lines else None
+    except ValueError:
+        data = None
+    if result.returncode != 0 or data is None:
+        raise BenchError(f"the shapes subprocess failed (exit {result.returncode}):\n"
+                         + (result.stderr or result.stdout)[-3000:])
+    shapes = []
+    for key, title, unit, base in SHAPES:
+        rows = data[key]["rows"]
+        first = rows[0]
+        base_per_unit = median(first["times"]) / first["n"] if first["accepted"] and first["times"] else float("nan")
+        for row in rows:
+            t = median(row["times"]) if row["times"] else float("nan")
+            row["median_s"] = t
+            row["ms_per_unit"] = t * 1000 / row["n"]
+            row["per_unit_ratio"] = (t / row["n"]) / base_per_unit
+            row["superlinear"] = bool(row["accepted"] and row["per_unit_ratio"] > SUPERLINEAR_RATIO)
+        accepted = [r for r in rows if r["accepted"]]
+        largest = max(accepted, key=lambda r: r["n"]) if accepted else None
+        shapes.append({"key": key, "title": title, "unit": unit, "base": base, "rows": rows,
+                       "limit": data[key]["limit"],
+                       "rejected": [{"n": r["n"], "message": r["message"]} for r in rows if not r["accepted"]],
+                       "largest_accepted": largest["n"] if largest else None,
+                       "largest_ratio": largest["per_unit_ratio"] if largest else float("nan"),
+                       "superlinear": any(r["superlinear"] for r in rows)})
+    return {"runs": light, "heavy_runs": heavy_runs, "shapes": shapes}
+
+
 # --------------------------------------------------------------------------- report
 
 def print_imports(imp: dict, command: str) -> None:
@@ -1176,6 +1317,25 @@ def print_report(results: dict) -> None:
               f"{row['gc_off_ms_per_kb']:>16.3f}")
     print("   'gc off': the same runs with gc.disable() around each call, to tell the cyclic GC's share "
           "from the code's own scaling")
+    shapes = results["shapes"]
+    print(f"\n   shapes that would expose a quadratic path  (analyze(), same kind of subprocess; "
+          f"{shapes['runs']} runs at 1x and 10x, {shapes['heavy_runs']} at 100x; baseline: the 1x time per unit; "
+          f"SUPERLINEAR if > {SUPERLINEAR_RATIO:g}x)")
+    print(f"   {'shape':<18}{'factor':>7}{'units':>9}{'size':>11}{'median':>11}{'ms/unit':>10}{'ratio':>9}   note")
+    for shape in shapes["shapes"]:
+        for row in shape["rows"]:
+            factor = f"{row['factor']:.1f}x" if row.get("limit") else f"{row['factor']:g}x"
+            if not row["accepted"]:
+                note = f"REJECTED: {row['message']}"
+            elif row.get("limit"):
+                note = f"the deepest accepted (bisection): {row['n']} {shape['unit']}s"
+            else:
+                note = "SUPERLINEAR" if row["superlinear"] else ""
+            print(f"   {shape['title']:<18}{factor:>7}{row['n']:>9}{row['bytes'] / 1024:>8.0f} KB"
+                  f"{fmt_time(row['median_s']):>11}{row['ms_per_unit']:>10.4f}{fmt_ratio(row['per_unit_ratio']):>9}"
+                  f"   {note}")
+    print("   units: select items / SELECTs in the chain / CASE levels; 'ratio' = ms per unit over the 1x ms per "
+          "unit (for a rejected size: the time to reject)")
     audit = meta["cache_audit"]
     print(f"\ncache audit: every cold command passed --no-cache; the default cache folder of the runs "
           f"holds {audit['entries_written']} entries afterwards "
@@ -1197,6 +1357,11 @@ def jsonable(value):
 
 
 # --------------------------------------------------------------------------- main
+
+def heavy_runs(runs: int) -> int:
+    """Runs of the heavy figures (100x shapes, the many-files check, the 500 KB check)."""
+    return max(1, min(3, runs // 3))
+
 
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
@@ -1295,6 +1460,7 @@ def main(argv=None) -> int:
         log(f"grammar loading, {args.runs} runs ...")
         results["grammar_loading"] = measure_grammar_loading(venv, args.runs, work, log)
         results.update(measure_throughput_and_scaling(venv, args.runs, args.size, work, log))
+        results["shapes"] = measure_shapes(venv, args.runs, heavy_runs(args.runs), work, log)
         # The cache audit: no command that should run cold wrote a cached answer.
         written = sorted(str(p.relative_to(_DEFAULT_CACHE_DIR)) for p in _DEFAULT_CACHE_DIR.rglob("*") if p.is_file())
         results["meta"]["cache_audit"] = {"folder": str(_DEFAULT_CACHE_DIR), "entries_written": len(written)}
