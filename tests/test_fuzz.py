@@ -88,3 +88,16 @@ def test_a_template_child_resource_without_a_usable_name_is_not_called_none(tmp_
     notes = [n.message for job in read_template(str(template)) for n in job.notes]
     assert [m.split(" belongs")[0] for m in notes] == ["the output resource without a name",
                                                       "the output resource named [5]"]
+
+
+def test_sample_data_with_a_number_past_the_digit_limit_is_a_note(tmp_path):
+    # Was a ValueError out of json.loads reading an InputMock's sample data.
+    from schemacheck.jobs.samples import SampleError, sample_fields
+
+    for text, where in (('[{"a": ' + "5" * 4400 + "}]", "line 1, column 8"),
+                        ('{"a": 1}\n{"a": ' + "5" * 4400 + "}\n", "line 2, column 7")):
+        (tmp_path / "sample.json").write_text(text, encoding="utf-8")
+        with pytest.raises(SampleError) as raised:
+            sample_fields(str(tmp_path / "sample.json"), "json", "1.2")
+        assert str(raised.value) == f"holds a number of 4400 digits, more than the 4300 that can be read as " \
+                                    f"sample data ({where})"

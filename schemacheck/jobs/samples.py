@@ -77,6 +77,8 @@ def _json_records(text: str) -> list:
             data = json.loads(text)
         except json.JSONDecodeError as error:
             raise SampleError(f"not valid JSON at line {error.lineno}, column {error.colno} ({error.msg})") from None
+        except ValueError:  # an integer past Python's digit limit
+            raise _too_many_digits(text) from None
         return data[:MAX_RECORDS] if isinstance(data, list) else [data]
     records = []
     index = len(text) - len(stripped)
@@ -86,10 +88,20 @@ def _json_records(text: str) -> list:
         except json.JSONDecodeError as error:
             raise SampleError(f"not valid JSON at line {error.lineno}, column {error.colno} ({error.msg}); "
                               "expected an array or one object per line") from None
+        except ValueError:
+            raise _too_many_digits(text) from None
         records.append(value)
         while index < len(text) and text[index] in " \t\r\n,":
             index += 1
     return records
+
+
+def _too_many_digits(text: str) -> SampleError:
+    from schemacheck.jobs.jsonfile import too_many_digits
+
+    error = too_many_digits(text, "", "sample data")
+    where = f" (line {error.line}, column {error.column})" if error.line else ""
+    return SampleError(error.message + where)
 
 
 def _csv_records(text: str) -> list:
