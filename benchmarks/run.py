@@ -108,7 +108,21 @@ SCALING_FACTORS = (1, 10, 100)
 SHAPES = (("select", "long select list", "item", 1000),
           ("union", "UNION ALL chain", "SELECT", 100),
           ("case", "nested CASE", "level", 50))
-SUPERLINEAR_RATIO = 2.0   # time per unit at 100x over the 1x time per unit, above which a shape is flagged
+SUPERLINEAR_RATIO = 2.0
+MANY_FILES = 1000
+MANY_MIDDLE = 100          # also timed, to tell whether the time per file stays the same
+MANY_TARGET_S = 10.0       # the 1,000-file check (default workers), wall time
+MANY_CONFIG = """schemas = ["schemas"]
+
+[outputs.adx-readings]
+table = "VehicleReadings"
+
+[outputs.adx-alerts]
+table = "OverheatAlerts"
+
+[outputs.raw-archive]
+kind = "blob"
+"""   # time per unit at 100x over the 1x time per unit, above which a shape is flagged
 IMPORTTIME_RUNS = 5
 # What the wheel needs; everything else in the checkout (tests, build/, .git, ...) stays out.
 SOURCE_ITEMS = ("pyproject.toml", "README.md", "LICENSE", "setup.py", "setup.cfg", "MANIFEST.in",
@@ -140,6 +154,11 @@ def fmt_rate(kbs: float) -> str:
 
 def fmt_ratio(value: float) -> str:
     return "n/a" if value != value else f"{value:.2f}x"
+
+
+def fmt_mb(value: float | None) -> str:
+    """Bytes as MB (10^6 bytes)."""
+    return "n/a" if value is None or value != value else f"{value / 1e6:.1f} MB"
 
 
 # The result cache folder of every subprocess that does not name its own (set by main to an
@@ -178,24 +197,55 @@ def run_checked(argv, *, cwd, what: str, env=None, timeout=600) -> subprocess.Co
     return result
 
 
-def run_measured(argv, cwd: Path, env: dict, stdout=subprocess.DEVNULL) -> tuple[float, int | None, int]:
-    """(wall seconds, peak RSS in bytes or None, exit code) of one subprocess.
+# Runs one command for run_measured, from a small, fresh interpreter (python -I -S): forks,
+# executes the command with its output to /dev/null, waits with os.wait4 and prints the wall
+# time, the command's peak RSS (ru_maxrss) and its exit code.
+MEASURE_WRAPPER = r"""
+import os, sys, time
+argv = sys.argv[1:]
+null = os.open(os.devnull, os.O_WRONLY)
+start = time.perf_counter()
+pid = os.fork()
+if pid == 0:
+    try:
+        os.dup2(null, 1)
+        os.dup2(null, 2)
+        os.execvp(argv[0], argv)
+    finally:
+        os._exit(127)
+_, status, usage = os.wait4(pid, 0)
+elapsed = time.perf_counter() - start
+print(repr(elapsed), usage.ru_maxrss, os.waitstatus_to_exitcode(status))
+"""
 
-    The peak RSS comes from os.wait4: the kernel's ru_maxrss of the child, which covers the
-    child and the descendants it waited for (workers), as the largest single process, not
-    their sum. Without os.wait4 (Windows) the RSS is None.
+
+def run_measured(argv, cwd: Path, env: dict) -> tuple[float, int | None, int]:
+    """(wall seconds, peak RSS in bytes or None, exit code) of one command, output to DEVNULL.
+
+    The peak RSS is the kernel's ru_maxrss of the command as os.wait4 returns it: the largest
+    of the command and the descendants it waited for (its workers), not their sum. It is
+    measured through MEASURE_WRAPPER because a process started straight from this one would
+    carry this process's own peak (tens of MB) into its ru_maxrss: Linux keeps the peak of the
+    image a process replaced at exec, and subprocess starts children with vfork. The wrapper
+    is small (about 5 MB: the least a figure can show, below python -c pass), and it times
+    the command itself, so its own start-up is not in the time. Without fork and wait4
+    (Windows) this runs the command directly and the RSS is None.
     """
-    start = time.perf_counter()
-    process = subprocess.Popen(argv, stdout=stdout, stderr=subprocess.DEVNULL, cwd=cwd, env=env)
-    if not hasattr(os, "wait4"):
-        code = process.wait()
+    argv = [str(a) for a in argv]
+    if not (hasattr(os, "fork") and hasattr(os, "wait4")):
+        start = time.perf_counter()
+        code = subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=cwd, env=env).returncode
         return time.perf_counter() - start, None, code
-    _, status, usage = os.wait4(process.pid, 0)
-    elapsed = time.perf_counter() - start
-    process.returncode = code = os.waitstatus_to_exitcode(status)
+    result = subprocess.run([sys.executable, "-I", "-S", "-c", MEASURE_WRAPPER, *argv], cwd=cwd, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        elapsed, maxrss, code = result.stdout.split()
+    except ValueError:
+        raise BenchError(f"the measuring wrapper failed (exit {result.returncode}): "
+                         f"{(result.stderr.strip().splitlines() or ['no output'])[-1]}\n  command: {' '.join(argv)}")
     # ru_maxrss: kilobytes on Linux, bytes on macOS.
-    rss = usage.ru_maxrss if sys.platform == "darwin" else usage.ru_maxrss * 1024
-    return elapsed, rss, code
+    rss = int(maxrss) if sys.platform == "darwin" else int(maxrss) * 1024
+    return float(elapsed), rss, int(code)
 
 
 def cache_state(directory: Path) -> tuple:
@@ -1165,6 +1215,112 @@ def measure_shapes(venv: Venv, runs: int, heavy_runs: int, work: Path, log) -> d
     return {"runs": light, "heavy_runs": heavy_runs, "shapes": shapes}
 
 
+# --------------------------------------------------------------------------- 6. many files
+
+def write_many_files(folder: Path, count: int) -> list[str]:
+    """`count` variations of the sample query (its thresholds and window replaced by the index) in
+    `folder`, with a schemacheck.toml and a copy of the sample's schemas/; their names."""
+    folder.mkdir()
+    shutil.copytree(SAMPLE.parent / "schemas", folder / "schemas")
+    (folder / "schemacheck.toml").write_text(MANY_CONFIG, encoding="utf-8")
+    text = SAMPLE.read_text(encoding="utf-8")
+    for literal in ("> 95", "> 110", "TumblingWindow(minute, 5)"):
+        if literal not in text:
+            raise BenchError(f"the sample no longer holds {literal!r}: change write_many_files in benchmarks/run.py")
+    names = []
+    for i in range(count):
+        variant = (text.replace("> 95", f"> {i}").replace("> 110", f"> {i + 15}")
+                   .replace("TumblingWindow(minute, 5)", f"TumblingWindow(minute, {1 + i % 60})"))
+        name = f"q{i:04d}.asaql"
+        (folder / name).write_text(variant, encoding="utf-8")
+        names.append(name)
+    return names
+
+
+def measure_many_files(venv: Venv, runs: int, work: Path, log) -> dict:
+    """`check --no-cache` of 1, 100 (--jobs 1) and 1,000 files (--jobs 1 and the default), and the
+    cached re-check of the 1,000, all alternated with python -c pass in one loop."""
+    folder = work / "many"
+    names = write_many_files(folder, MANY_FILES)
+    cache_dir = work / "cache-many"
+    cache_dir.mkdir()
+    sc = str(venv.schemacheck)
+    probe = probe_report_command([sc, "check", "--no-cache", names[0]], folder, "`schemacheck check` of one file")
+    commands = {
+        "python -c pass": [str(venv.python), "-c", "pass"],
+        "1 file": [sc, "check", "--no-cache", names[0]],
+        f"{MANY_MIDDLE} files, --jobs 1": [sc, "check", "--no-cache", "--jobs", "1", *names[:MANY_MIDDLE]],
+        f"{MANY_FILES} files, --jobs 1": [sc, "check", "--no-cache", "--jobs", "1", *names],
+        f"{MANY_FILES} files, default jobs": [sc, "check", "--no-cache", *names],
+        f"{MANY_FILES} files, cached": [sc, "check", *names],
+    }
+    cached = f"{MANY_FILES} files, cached"
+    log(f"{MANY_FILES} files: {runs} runs x {len(commands)} commands after 1 warm-up round ...")
+    samples = time_interleaved(commands, runs, folder, warmup=1, envs={cached: child_env(cache_dir)},
+                               watch={cached: cache_dir})
+    medians = {label: median(times) for label, times in samples.items()}
+    hits = samples.hits[cached]
+    replayed = [t for t, hit in zip(samples[cached], hits) if hit]
+    if replayed:
+        medians[cached] = median(replayed)
+    bad = {label: codes for label, codes in samples.codes.items() if label != "python -c pass"
+           and any(code not in (0, 1) for code in codes)}
+    if bad:
+        raise BenchError(f"schemacheck check of the generated files failed: exit codes {bad}")
+    one, middle = medians["1 file"], medians[f"{MANY_MIDDLE} files, --jobs 1"]
+    serial, parallel = medians[f"{MANY_FILES} files, --jobs 1"], medians[f"{MANY_FILES} files, default jobs"]
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    return {
+        "runs": runs,
+        "files": MANY_FILES,
+        "middle": MANY_MIDDLE,
+        "folder_note": "variations of the sample (thresholds and window from the index), schemacheck.toml + schemas/",
+        "cmd": f"cd <tmp>/many && {sc} check --no-cache [--jobs 1] q0000.asaql ... q{MANY_FILES - 1:04d}.asaql",
+        "single_summary": probe.stdout.strip().splitlines()[-1],
+        "cores": cores,
+        "medians": medians,
+        "rss": {label: median_rss(values) for label, values in samples.rss.items()},
+        "exit_codes": {label: sorted(set(codes)) for label, codes in samples.codes.items()},
+        "cached_hits": sum(hits),
+        "per_file_serial_s": serial / MANY_FILES,
+        "per_file_parallel_s": parallel / MANY_FILES,
+        "per_file_ratio": (serial / MANY_FILES) / one,
+        "marginal_small_s": (middle - one) / (MANY_MIDDLE - 1),
+        "marginal_large_s": (serial - middle) / (MANY_FILES - MANY_MIDDLE),
+        "marginal_ratio": ((serial - middle) / (MANY_FILES - MANY_MIDDLE)) / ((middle - one) / (MANY_MIDDLE - 1)),
+        "single_net_s": one - medians["python -c pass"],
+        "speedup_workers": serial / parallel,
+        "target_s": MANY_TARGET_S,
+        "samples": samples,
+        "rss_samples": samples.rss,
+    }
+
+
+def measure_big_check(venv: Venv, runs: int, work: Path, big: Path, log) -> dict:
+    """The CLI on the generated throughput query: `check --no-cache <500 KB file>`, wall time and
+    peak RSS, alternated with python -c pass."""
+    check = [str(venv.schemacheck), "check", "--no-cache", str(big)]
+    probe = probe_report_command(check, work, "`schemacheck check` of the generated query")
+    log(f"check of the {big.stat().st_size // 1024} KB query, {runs} runs ...")
+    samples = time_interleaved({"python -c pass": [str(venv.python), "-c", "pass"], "check": check}, runs, work,
+                               warmup=0)
+    t = median(samples["check"])
+    return {
+        "runs": runs,
+        "cmd": " ".join(check),
+        "size_kb": big.stat().st_size / 1024,
+        "exit_code": probe.returncode,
+        "summary": probe.stdout.strip().splitlines()[-1],
+        "baseline_s": median(samples["python -c pass"]),
+        "check_s": t,
+        "kbs": big.stat().st_size / 1024 / t,
+        "baseline_rss": median_rss(samples.rss["python -c pass"]),
+        "check_rss": median_rss(samples.rss["check"]),
+        "samples": samples,
+        "rss_samples": samples.rss,
+    }
+
+
 # --------------------------------------------------------------------------- report
 
 def print_imports(imp: dict, command: str) -> None:
@@ -1305,6 +1461,14 @@ def print_report(results: dict) -> None:
           f"   (target >= {THROUGHPUT_TARGET_KBS:g} KB/s: {verdict})")
     print("   diagnostics on the generated query: "
           + (", ".join(f"{code} x{n}" for code, n in sorted(tp["check"]["diagnostics"].items())) or "none"))
+    big = results["big_check"]
+    print(f"\n   the command line on the same file: schemacheck check --no-cache <{big['size_kb']:.0f} KB query>  "
+          f"({big['runs']} runs, alternated with python -c pass)")
+    print(f"   {'schemacheck check --no-cache <generated query>':<56}{fmt_time(big['check_s']):>10}"
+          f"{fmt_rate(big['kbs']):>10}   {fmt_ratio(big['kbs'] / tp['analyze_kbs'])} of analyze()'s KB/s   "
+          f"peak RSS {fmt_mb(big['check_rss'])}")
+    print(f"     (exit {big['exit_code']}: \"{big['summary'].rsplit(': ', 1)[-1]}\"; the rest of the time is finding "
+          f"the project, mapping and comparing {tp['check']['outputs']} outputs and printing their findings)")
 
     sc = results["scaling"]
     print(f"\n5. SCALING  (schemacheck.analyze() on 1x/10x/100x a ~5 KB generated query, same subprocess, "
@@ -1336,11 +1500,170 @@ def print_report(results: dict) -> None:
                   f"   {note}")
     print("   units: select items / SELECTs in the chain / CASE levels; 'ratio' = ms per unit over the 1x ms per "
           "unit (for a rejected size: the time to reject)")
+    print_many_files(results["many_files"])
+    print_memory(results)
     audit = meta["cache_audit"]
     print(f"\ncache audit: every cold command passed --no-cache; the default cache folder of the runs "
           f"holds {audit['entries_written']} entries afterwards "
           + ("(none: no cold run was a replay)" if not audit["entries_written"] else "-- SOME RUN WROTE TO IT"))
+    print(f"\nSUMMARY  (medians; every baseline measured in the same run, on the same files; Markdown, for README.md)\n")
+    print(results["summary_markdown"], end="")
+    missed = [row[0] for row in results["summary"] if row[5] == "**no**"]
+    print("\n" + (f"{len(missed)} target(s) missed: " + "; ".join(missed) if missed else "every target met"))
     print(f"\n(total benchmark time {results['meta']['elapsed_s']:.0f} s)")
+
+
+def print_many_files(many: dict) -> None:
+    m, rss = many["medians"], many["rss"]
+    n, middle = many["files"], many["middle"]
+    print(f"\n6. MANY FILES  ({n:,} variations of the sample in one folder, with schemacheck.toml and a copy of its "
+          f"schemas/; {many['runs']} runs each after 1 warm-up round that also fills the cache, all alternated)")
+    print(f"   {'command (in the folder)':<50}{'median':>10}{'per file':>11}{'peak RSS':>11}   note")
+    rows = [
+        ("python -c pass", "baseline: python -c pass", None, ""),
+        ("1 file", "check --no-cache q0000.asaql", 1, f"the single-file cold check ({many['single_summary']})"),
+        (f"{middle} files, --jobs 1", f"check --no-cache --jobs 1 <{middle} files>", middle, ""),
+        (f"{n} files, --jobs 1", f"check --no-cache --jobs 1 <{n:,} files>", n,
+         f"target < {many['target_s']:g} s: {'meets' if m[f'{n} files, --jobs 1'] < many['target_s'] else 'MISSES'}"),
+        (f"{n} files, default jobs", f"check --no-cache <{n:,} files>  (default jobs)", n,
+         f"{many['speedup_workers']:.2f}x the speed of --jobs 1 ({many['cores']} cores); target < "
+         f"{many['target_s']:g} s: {'meets' if m[f'{n} files, default jobs'] < many['target_s'] else 'MISSES'}"),
+        (f"{n} files, cached", f"check <{n:,} files>  (cached)", n,
+         f"replayed in {many['cached_hits']} of {many['runs']} runs; "
+         f"{fmt_ratio(m[f'{n} files, cached'] / m['python -c pass'])} of python -c pass"),
+    ]
+    for label, text, files, note in rows:
+        per_file = fmt_time(m[label] / files) if files else ""
+        print(f"   {text:<50}{fmt_time(m[label]):>10}{per_file:>11}{fmt_mb(rss[label]):>11}   {note}")
+    print(f"   time per file in the {n:,}-file check (--jobs 1): {fmt_time(many['per_file_serial_s'])}, "
+          f"{fmt_ratio(many['per_file_ratio'])} of the single-file cold check ({fmt_time(m['1 file'])}, of which "
+          f"{fmt_time(many['single_net_s'])} above python -c pass)")
+    verdict = "linear" if many["marginal_ratio"] <= SUPERLINEAR_RATIO else "SUPERLINEAR"
+    print(f"   each further file costs {fmt_time(many['marginal_small_s'])} from 1 to {middle} files and "
+          f"{fmt_time(many['marginal_large_s'])} from {middle} to {n:,} (ratio {fmt_ratio(many['marginal_ratio'])}: "
+          f"{verdict})")
+    print(f"     measured: {many['cmd']}")
+
+
+def print_memory(results: dict) -> None:
+    """Peak RSS of the commands, from the timed runs above (os.wait4 via a small wrapper)."""
+    check, big, many = results["check_cold"], results["big_check"], results["many_files"]
+    n = many["files"]
+    print("\n7. PEAK MEMORY  (max RSS of the command, from the timed runs above: os.wait4 in a small wrapper "
+          "process; with workers, the largest single process; MB = 10^6 bytes; median of the runs)")
+    print(f"   {'command':<56}{'peak RSS':>11}   ratio")
+    rows = [("baseline: python -c pass", check["baseline_rss"], check["baseline_rss"]),
+            ("schemacheck infer --no-cache <sample>", results["cold_start"]["infer_rss"],
+             results["cold_start"]["baseline_rss"]),
+            ("schemacheck check --no-cache <sample>  (cold single file)", check["check_rss"], check["baseline_rss"]),
+            ("schemacheck check <sample>  (cached)", check["cached_rss"], check["baseline_rss"]),
+            (f"schemacheck check --no-cache <{big['size_kb']:.0f} KB query>", big["check_rss"], big["baseline_rss"]),
+            (f"schemacheck check --no-cache --jobs 1 <{n:,} files>", many["rss"][f"{n} files, --jobs 1"],
+             many["rss"]["python -c pass"]),
+            (f"schemacheck check --no-cache <{n:,} files>  (workers)", many["rss"][f"{n} files, default jobs"],
+             many["rss"]["python -c pass"]),
+            (f"schemacheck check <{n:,} files>  (cached)", many["rss"][f"{n} files, cached"],
+             many["rss"]["python -c pass"])]
+    for label, value, base in rows:
+        print(f"   {label:<56}{fmt_mb(value):>11}   {fmt_ratio(value / base) if value and base else 'n/a'}")
+
+
+def summary_rows(results: dict) -> list[tuple[str, str, str, str, str, str]]:
+    """(metric, value, baseline, ratio, target, meets?) for the summary table."""
+    rows = []
+
+    def meets(ok) -> str:
+        return "—" if ok is None else "yes" if ok else "**no**"
+
+    cold, check = results["cold_start"], results["check_cold"]
+    rows.append(("`schemacheck infer --no-cache` on the sample, cold", fmt_time(cold["infer_s"]),
+                 f"`python -c pass` {fmt_time(cold['baseline_s'])}", fmt_ratio(cold["ratio"]),
+                 f"≤ {COLD_TARGET_RATIO:g}x", meets(cold["ratio"] <= COLD_TARGET_RATIO)))
+    rows.append(("`schemacheck check --no-cache` on the sample, cold", fmt_time(check["check_s"]),
+                 f"`python -c pass` {fmt_time(check['baseline_s'])}", fmt_ratio(check["ratio"]),
+                 f"≤ {CHECK_TARGET_RATIO:g}x", meets(check["ratio"] <= CHECK_TARGET_RATIO)))
+    rows.append((f"`schemacheck check` on the sample, cached (replayed {check['cached_hits']}/{check['runs']})",
+                 fmt_time(check["cached_s"]), f"`python -c pass` {fmt_time(check['baseline_s'])}",
+                 fmt_ratio(check["cached_ratio"]), f"≤ {CACHED_TARGET_RATIO:g}x",
+                 meets(check["cached_ratio"] <= CACHED_TARGET_RATIO and check["cached_hits"] > 0)))
+    fluff = results["sqlfluff"]
+    if "skipped" not in fluff:
+        rows.append(("cold check vs `sqlfluff lint --dialect tsql` on the sample", fmt_time(fluff["check_s"]),
+                     f"sqlfluff {fluff['version']} {fmt_time(fluff['sqlfluff_s'])}", f"{fluff['speedup']:.1f}x faster",
+                     f"≥ {SQLFLUFF_TARGET_SPEEDUP:g}x faster", meets(fluff["speedup"] >= SQLFLUFF_TARGET_SPEEDUP)))
+    glot = results["sqlglot"]
+    if "skipped" not in glot:
+        for row in glot["rows"]:
+            what = "the sample" if row["key"] == "sample" else "a simplified T-SQL variant"
+            parses = row["parses"].split(" (")[0]
+            rows.append((f"cold check vs `sqlglot.parse(read='tsql')` of {what} (parses: {parses})",
+                         fmt_time(glot["check_s"]), f"sqlglot {glot['version']} {fmt_time(row['median_s'])}",
+                         f"{row['speedup']:.1f}x faster", "—", "—"))
+    tp = results["throughput"]
+    rows.append((f"`analyze()` (parse + infer) of a generated {tp['size_kb']:.0f} KB query", f"{tp['analyze_kbs']:.0f} KB/s",
+                 f"Lark LALR parse {fmt_rate(tp['lark_kbs'])} KB/s", fmt_ratio(tp["analyze_kbs"] / tp["lark_kbs"]),
+                 f"≥ {THROUGHPUT_TARGET_KBS:g} KB/s", meets(tp["analyze_kbs"] >= THROUGHPUT_TARGET_KBS)))
+    big = results["big_check"]
+    rows.append((f"`schemacheck check --no-cache` of the same {big['size_kb']:.0f} KB query",
+                 f"{fmt_time(big['check_s'])} ({big['kbs']:.0f} KB/s)", f"`analyze()` {tp['analyze_kbs']:.0f} KB/s",
+                 fmt_ratio(big["kbs"] / tp["analyze_kbs"]), "—", "—"))
+    last = results["scaling"]["rows"][-1]
+    rows.append((f"`analyze()` time per KB at {last['factor']}x a 5 KB query ({last['size_kb']:.0f} KB)",
+                 f"{last['ms_per_kb']:.3f} ms/KB", f"1x: {results['scaling']['rows'][0]['ms_per_kb']:.3f} ms/KB",
+                 fmt_ratio(last["per_kb_ratio"]), f"≤ {SUPERLINEAR_RATIO:g}x",
+                 meets(last["per_kb_ratio"] <= SUPERLINEAR_RATIO)))
+    for shape in results["shapes"]["shapes"]:
+        top = shape["rows"][2]   # 100x
+        first = shape["rows"][0]
+        if top["accepted"]:
+            rows.append((f"{shape['title']}: time per {shape['unit']} at 100x ({top['n']:,} {shape['unit']}s)",
+                         f"{top['ms_per_unit']:.4f} ms", f"1x ({first['n']:,}): {first['ms_per_unit']:.4f} ms",
+                         fmt_ratio(top["per_unit_ratio"]), f"≤ {SUPERLINEAR_RATIO:g}x",
+                         meets(top["per_unit_ratio"] <= SUPERLINEAR_RATIO)))
+        else:
+            deepest = shape["largest_accepted"]
+            rows.append((f"{shape['title']}: {top['n']:,} {shape['unit']}s rejected ({top['message']}); deepest accepted",
+                         f"{deepest:,} {shape['unit']}s" if deepest else "none",
+                         f"asked: {top['n']:,}", fmt_ratio(shape["largest_ratio"]) + " per unit at the deepest",
+                         f"{top['n']:,} accepted", "**no**"))
+    many = results["many_files"]
+    m, n = many["medians"], many["files"]
+    rows.append((f"`check --no-cache --jobs 1` of {n:,} files", fmt_time(m[f"{n} files, --jobs 1"]),
+                 f"1 file: {fmt_time(m['1 file'])}", fmt_ratio(m[f"{n} files, --jobs 1"] / m["1 file"]),
+                 f"< {many['target_s']:g} s", meets(m[f"{n} files, --jobs 1"] < many["target_s"])))
+    rows.append((f"`check --no-cache` of {n:,} files, default jobs ({many['cores']} cores)",
+                 fmt_time(m[f"{n} files, default jobs"]), f"`--jobs 1`: {fmt_time(m[f'{n} files, --jobs 1'])}",
+                 f"{many['speedup_workers']:.2f}x speed-up", f"< {many['target_s']:g} s",
+                 meets(m[f"{n} files, default jobs"] < many["target_s"])))
+    rows.append((f"`check` of {n:,} files, cached (replayed {many['cached_hits']}/{many['runs']})",
+                 fmt_time(m[f"{n} files, cached"]), f"`python -c pass` {fmt_time(m['python -c pass'])}",
+                 fmt_ratio(m[f"{n} files, cached"] / m["python -c pass"]), "—", "—"))
+    rows.append((f"time per file in the {n:,}-file check (`--jobs 1`)", fmt_time(many["per_file_serial_s"]),
+                 f"single-file cold check {fmt_time(m['1 file'])}", fmt_ratio(many["per_file_ratio"]), "—", "—"))
+    rows.append((f"each further file, {many['middle']} → {n:,} files", fmt_time(many["marginal_large_s"]),
+                 f"1 → {many['middle']} files: {fmt_time(many['marginal_small_s'])}", fmt_ratio(many["marginal_ratio"]),
+                 f"≤ {SUPERLINEAR_RATIO:g}x (linear)", meets(many["marginal_ratio"] <= SUPERLINEAR_RATIO)))
+    base_rss = check["baseline_rss"]
+    for label, value, base in (("peak RSS, cold check of the sample", check["check_rss"], base_rss),
+                               (f"peak RSS, check of the {big['size_kb']:.0f} KB query", big["check_rss"],
+                                big["baseline_rss"]),
+                               (f"peak RSS, check of {n:,} files, `--jobs 1`", many["rss"][f"{n} files, --jobs 1"],
+                                many["rss"]["python -c pass"]),
+                               (f"peak RSS, check of {n:,} files, workers (largest process)",
+                                many["rss"][f"{n} files, default jobs"], many["rss"]["python -c pass"])):
+        rows.append((label, fmt_mb(value), f"`python -c pass` {fmt_mb(base)}",
+                     fmt_ratio(value / base) if value and base else "n/a", "—", "—"))
+    return rows
+
+
+def markdown_table(rows) -> str:
+    """The rows as a Markdown table, its columns padded so that it also reads as plain text."""
+    header = ("Metric", "Value", "Baseline", "Ratio", "Target", "Meets?")
+    table = [header] + [tuple(str(c).replace("|", "\\|") for c in row) for row in rows]
+    widths = [max(len(row[i]) for row in table) for i in range(len(header))]
+    lines = ["| " + " | ".join(c.ljust(w) for c, w in zip(row, widths)) + " |" for row in table]
+    lines.insert(1, "|" + "|".join("-" * (w + 2) for w in widths) + "|")
+    return "\n".join(lines) + "\n"
 
 
 def jsonable(value):
@@ -1385,6 +1708,7 @@ def parse_args(argv=None):
     parser.add_argument("--no-sqlglot", action="store_true",
                         help="skip the sqlglot comparison (and its install)")
     parser.add_argument("--json", metavar="FILE", help="also write all numbers (and raw samples) as JSON")
+    parser.add_argument("--markdown", metavar="FILE", help="also write the summary table (Markdown) to FILE")
     parser.add_argument("--keep-venv", metavar="DIR",
                         help="create the virtualenv in DIR and keep it; reuse it next time "
                              "(schemacheck is reinstalled when its source changed); the virtualenv "
@@ -1461,10 +1785,15 @@ def main(argv=None) -> int:
         results["grammar_loading"] = measure_grammar_loading(venv, args.runs, work, log)
         results.update(measure_throughput_and_scaling(venv, args.runs, args.size, work, log))
         results["shapes"] = measure_shapes(venv, args.runs, heavy_runs(args.runs), work, log)
+        results["big_check"] = measure_big_check(venv, heavy_runs(args.runs), work,
+                                                 work / "generated-large.asaql", log)
+        results["many_files"] = measure_many_files(venv, heavy_runs(args.runs), work, log)
         # The cache audit: no command that should run cold wrote a cached answer.
         written = sorted(str(p.relative_to(_DEFAULT_CACHE_DIR)) for p in _DEFAULT_CACHE_DIR.rglob("*") if p.is_file())
         results["meta"]["cache_audit"] = {"folder": str(_DEFAULT_CACHE_DIR), "entries_written": len(written)}
         results["meta"]["elapsed_s"] = time.perf_counter() - started
+        results["summary"] = summary_rows(results)
+        results["summary_markdown"] = markdown_table(results["summary"])
     except BenchError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
@@ -1478,6 +1807,9 @@ def main(argv=None) -> int:
     if args.json:
         Path(args.json).write_text(json.dumps(jsonable(results), indent=2) + "\n", encoding="utf-8")
         print(f"numbers written to {args.json}")
+    if args.markdown:
+        Path(args.markdown).write_text(results["summary_markdown"], encoding="utf-8")
+        print(f"summary table written to {args.markdown}")
     return 0
 
 
