@@ -1,11 +1,15 @@
 """Speed of schemacheck, as ratios against baselines measured in the same run.
 
-    python benchmarks/run.py [--runs N] [--cold-runs M] [--size KB] [--sqlfluff-runs K] [--no-sqlfluff]
-                             [--json FILE] [--keep-venv DIR]
+    python benchmarks/run.py [--quick] [--runs N] [--cold-runs M] [--size KB] [--sqlfluff-runs K]
+                             [--no-sqlfluff] [--no-sqlglot] [--json FILE] [--markdown FILE]
+                             [--keep-venv DIR]
 
 Nothing here asserts on a timing: it measures and prints. Every figure is the median
 of repeated runs, and each is shown next to a named baseline measured in the same run
-on the same machine, because absolute times mean little across machines.
+on the same machine, because absolute times mean little across machines. The report
+ends with a summary table (metric, value, baseline, ratio, target, meets?) in Markdown,
+to paste into README.md (--markdown FILE also writes it to FILE). --quick runs fewer
+times (same files, same sizes), for development.
 
 The targets are about an installed, non-editable package (with an editable install
 and PYTHONDONTWRITEBYTECODE=1, Python recompiles every module, including the 145 KB
@@ -16,30 +20,47 @@ throw-away virtualenv (`python -m venv` in a temp dir, or DIR with --keep-venv) 
 files; lark is used only by the grammar-loading comparison and the reference parse):
 pip byte-compiles at install time. It copies the repository first so that setuptools'
 build/ and *.egg-info never land in the checkout (and no stale build/lib file can leak
-into the wheel). For the sqlfluff comparison it builds a SEPARATE virtualenv with
-`pip install sqlfluff`, so that nothing sqlfluff brings can change schemacheck's imports.
+into the wheel). For the sqlfluff and sqlglot comparisons it builds a SEPARATE virtualenv
+with `pip install sqlfluff` and `pip install sqlglot`, so that nothing they bring can
+change schemacheck's imports.
 
-What it measures (wall times from time.perf_counter):
+The result cache. `check`, `infer` and `suggest` replay a stored answer while nothing they
+read has changed, so every command meant to be cold passes --no-cache, and every
+subprocess gets SCHEMACHECK_CACHE_DIR set to an empty folder in the temp dir (nothing
+goes to the user's cache folder). That folder must still be empty at the end: the report
+says so ("cache audit"). The cached figures use folders of their own, created before the
+first run (as a user's cache folder exists after the first use), filled by the first
+untimed warm-up round; every timed run is classed as a replay (hit) or not by whether it
+wrote its cache entry anew, and the cached figure is the median of the replays.
+
+What it measures (wall times from time.perf_counter; subprocesses through a small
+wrapper that also reads their peak RSS, see run_measured):
 
 1. Cold start. `<venv>/bin/python -c pass` (baseline) against
-   `<venv>/bin/schemacheck infer <sample>`, each a subprocess with output to
+   `<venv>/bin/schemacheck infer --no-cache <sample>`, each a subprocess with output to
    DEVNULL, the two alternated in one loop so that machine noise hits both alike.
    Target: infer <= 5x the bare interpreter. Then `python -X importtime` of the same
    command (median over a few runs): the 10 imports with the largest cumulative time,
    and whether lark, pydantic, sqlglot or azure are imported at all.
 2. The check command. `<venv>/bin/python -c pass` (baseline) against
-   `<venv>/bin/schemacheck check <sample>` (reads the sample's schemacheck.toml and
-   the saved table schemas, one .kql and one .json file; it exits 1 because the
-   sample has deliberate findings), alternated as in 1. Target: check <= 10x the bare
+   `<venv>/bin/schemacheck check --no-cache <sample>` (reads the sample's project and
+   the saved table schemas, one .kql and one .json file; it exits 1 because the sample
+   has deliberate findings) and the cached `schemacheck check <sample>`, the three
+   alternated as in 1. Targets: cold check <= 10x, cached check <= 3x the bare
    interpreter. Then `sqlfluff lint --dialect tsql <sample>` (sqlfluff from its own
    venv; `--config` with `sql_file_exts = .asaql`, without which sqlfluff silently
-   skips the file and lints nothing) alternated with `schemacheck check` in one loop
-   of --sqlfluff-runs runs (default 5; sqlfluff takes about a second): schemacheck's
-   speed-up over sqlfluff, target >= 5x. Exit codes are ignored (both exit 1 on
-   findings). Skipped, with the reason, if sqlfluff cannot be installed. Then the
-   `python -X importtime` profile of the cold check: top 10 cumulative imports, and
-   whether lark, pydantic (the module itself), pydantic_core, sqlglot, azure are
-   imported (pydantic_core is expected on this path, the others are not).
+   skips the file and lints nothing) alternated with the cold check in one loop of
+   --sqlfluff-runs runs (default 5; sqlfluff takes about a second): schemacheck's
+   speed-up over sqlfluff, target >= 10x. Exit codes are ignored (both exit 1 on
+   findings). Then `python -c "import sqlglot; sqlglot.parse(open(F).read(),
+   read='tsql')"` (same venv as sqlfluff, a fresh process each, cold) on the sample,
+   alternated with the cold check and python -c pass (--cold-runs / 2 runs): whether it
+   parses (yes, or no with the error) and the speed-up; sqlglot does not parse ASA's
+   `TIMESTAMP BY` nor statements without ';', so it is also timed on a simplified T-SQL
+   variant (see simplify_for_tsql). Each comparison is skipped, with the reason, if its
+   tool cannot be installed. Then the `python -X importtime` profiles of the cold check
+   (pydantic_core is expected on this path, lark, pydantic, sqlglot, azure are not) and
+   of the cached check (none of them, nor schemacheck.asa).
 3. Grammar loading: ways to get an ASA parser in a fresh process, each a subprocess
    of the venv's python, all interleaved in one loop with `python -c pass`:
    (a) `import lark`; (b) Lark(grammar, parser="lalr", lexer="contextual") from
@@ -56,11 +77,29 @@ What it measures (wall times from time.perf_counter):
    Tumbling/Hopping windows, JOIN with DATEDIFF, CROSS APPLY GetArrayElements, LAG
    OVER (PARTITION BY ... LIMIT DURATION), string functions, CREATE TABLE, UNION,
    comments), names numbered so that no two statements are alike. The run stops
-   with an error if analyze() reports SC001 (syntax error) on it.
+   with an error if analyze() reports SC001 (syntax error) on it. Then the command
+   line on the same file: `schemacheck check --no-cache <file>` (wall time, KB/s,
+   peak RSS).
 5. Scaling: analyze() on 1x, 10x and 100x a ~5 KB query (the same templates, more
    statements); time per KB should stay flat (ratio to the 1x time per KB). The
    same runs are repeated with gc.disable() around each call, to tell the cyclic
-   garbage collector's share of any growth from the code's own.
+   garbage collector's share of any growth from the code's own. Then three shapes
+   that would expose a quadratic path, at 1x/10x/100x: a long select list (1,000 /
+   10,000 / 100,000 items), a UNION ALL chain (100 / 1,000 / 10,000 SELECTs) and
+   nested CASE (50 / 500 / 5,000 levels): ms per unit and its ratio to the 1x ms per
+   unit, SUPERLINEAR above 2x. A size that schemacheck rejects (SC001, e.g. "nests
+   too deeply") is reported as such, with the largest size it accepts (bisection).
+6. Many files: 1,000 variations of the sample (thresholds and window from the index)
+   in one temp folder with a schemacheck.toml (schemas = ["schemas"], a copy of the
+   sample's schemas/, [outputs.*] tables and kinds): `check --no-cache` of 1 file, of
+   100 and 1,000 files with --jobs 1, of 1,000 with the default jobs (forked workers,
+   one per core), and the cached `check` of the 1,000, alternated with python -c pass
+   after one warm-up round. Target: 1,000 files in < 10 s. Also the time per file
+   against the single-file check, and the cost of each further file from 1 to 100
+   and from 100 to 1,000 files (linear: the same).
+7. Peak memory: max RSS (MB, 10^6 bytes) of the commands timed above, from os.wait4
+   of each run (cold and cached single-file check, the 500 KB check, the 1,000-file
+   checks; with workers, the largest single process), against python -c pass.
 
 Exit status: 0 after printing the report, 2 if the set-up (venv, install) or a
 measurement could not run.
