@@ -144,6 +144,9 @@ class _Inferrer:
         self.steps: dict[str, _Relation] = {}
         self.inputs: dict[str, _Relation] = {}
         self.in_select_item = False
+        # How `walk` types each kind of expression: directly, or with a generator method.
+        self.leaves = {A.Literal: self.type_Literal, A.ColumnRef: self.column_ref}
+        self.methods = {kind: getattr(self, "type_" + kind.__name__) for kind in A.Expr.__args__}
 
     def report(self, code: str, message: str, span: A.Span, **fields) -> None:
         self.diagnostics.append(D.make(code, message, span, self.file, **fields))
@@ -169,11 +172,11 @@ class _Inferrer:
     def statement(self, statement: A.QueryStatement) -> OutputSchema:
         for step in statement.steps:
             key = step.name.text.lower()
-            self.steps[key] = self.query(step.query, "step", f"step {step.name.text}")
+            self.steps[key] = self.walk(self.query(step.query, "step", f"step {step.name.text}"))
         into = self.into_of(statement.query)
         name = into.text if into is not None else "output"
         first_finding = len(self.diagnostics)
-        relation = self.query(statement.query, "output", "output")
+        relation = self.walk(self.query(statement.query, "output", "output"))
         self.diagnostics[first_finding:] = [d._replace(output=name) for d in self.diagnostics[first_finding:]]
         columns = tuple(
             OutputColumn(c.name, c.written, c.ty.name, None if c.ty.name else c.ty.reason, c.span, c.expr_span,
@@ -183,21 +186,73 @@ class _Inferrer:
         return OutputSchema(name, into.span if into else None, statement.span, columns, relation.gaps)
 
     def into_of(self, query: A.Query) -> A.Identifier | None:
-        if isinstance(query, A.Select):
-            return query.into
-        for branch in query.branches:
-            into = self.into_of(branch)
-            if into is not None:
-                return into
+        """The INTO of the first SELECT that has one (depth first, without recursion)."""
+        pending = [query]
+        while pending:
+            query = pending.pop()
+            if isinstance(query, A.Select):
+                if query.into is not None:
+                    return query.into
+            else:
+                pending.extend(reversed(query.branches))
         return None
+
+    # ---- the walk -----------------------------------------------------------
+    # The walk over queries and expressions runs without Python recursion, so that no
+    # nesting (10,000 parentheses, a chain of 100,000 `+`, subqueries in subqueries) can
+    # exhaust the interpreter's stack. Each method below that would recurse is a
+    # generator: `yield expr, scope` asks for the type of a sub-expression and
+    # `yield generator` for the result of another such method; `walk` runs them with an
+    # explicit stack, in exactly the order the recursive calls would have run.
+    def walk(self, task):
+        """Run a generator method to its result (see above)."""
+        stack = []
+        value = None
+        leaves = self.leaves
+        methods = self.methods
+        paren = A.Paren
+        while True:
+            try:
+                request = task.send(value)
+            except StopIteration as done:
+                if not stack:
+                    return done.value
+                task = stack.pop()
+                value = done.value
+                continue
+            if type(request) is tuple:
+                expr, scope = request
+                kind = type(expr)
+                while kind is paren:
+                    expr = expr.expr
+                    kind = type(expr)
+                leaf = leaves.get(kind)
+                if leaf is not None:
+                    value = leaf(expr, scope)
+                    continue
+                stack.append(task)
+                task = methods[kind](expr, scope)
+            else:
+                stack.append(task)
+                task = request
+            value = None
+
+    def type_of(self, expr: A.Expr, scope: list[_Binding]) -> Ty:
+        """The type of one expression (see walk)."""
+        return self.walk(self._expression(expr, scope))
+
+    @staticmethod
+    def _expression(expr, scope):
+        return (yield expr, scope)
 
     # ---- queries ------------------------------------------------------------
     def query(self, query: A.Query, context: str, label: str, names_matter: bool = True) -> _Relation:
         if isinstance(query, A.Select):
-            return self.select(query, context, label, names_matter)
+            return (yield self.select(query, context, label, names_matter))
         # Only the first SELECT names the columns: the others' names do not matter.
-        branches = [self.query(branch, context, label, names_matter=(index == 0))
-                    for index, branch in enumerate(query.branches)]
+        branches = []
+        for index, branch in enumerate(query.branches):
+            branches.append((yield self.query(branch, context, label, names_matter=(index == 0))))
         first = branches[0]
         for index, branch in enumerate(branches[1:], start=1):
             if not first.gaps and not branch.gaps and len(branch.columns) != len(first.columns):
@@ -215,7 +270,7 @@ class _Inferrer:
             where = "a WITH step" if context == "step" else "a subquery"
             self.report("SC002", f"INTO {select.into.text} inside {where}: ASA allows INTO only in the "
                         f"outermost SELECT of a statement", select.into.span)
-        scope = self.from_scope(select.from_)
+        scope = yield self.from_scope(select.from_)
         columns: list[_Col] = []
         gaps: list[Gap] = []
         seen: dict[str, _Col] = {}
@@ -224,7 +279,7 @@ class _Inferrer:
                 self.expand_star(item, select, scope, columns, gaps, seen)
                 continue
             self.in_select_item = True
-            ty = self.type_of(item.expr, scope)
+            ty = yield item.expr, scope
             self.in_select_item = False
             written = self.written_name(item)
             name = None
@@ -291,15 +346,15 @@ class _Inferrer:
 
     # ---- FROM ---------------------------------------------------------------
     def from_scope(self, from_: A.FromClause) -> list[_Binding]:
-        scope = [self.source_binding(from_.source)]
+        scope = [(yield self.source_binding(from_.source))]
         for part in from_.joins:
             if isinstance(part, A.Join):
-                scope.append(self.source_binding(part.source))
-                self.type_of(part.condition, scope)
+                scope.append((yield self.source_binding(part.source)))
+                yield part.condition, scope
             else:
-                scope.append(self.apply_binding(part, scope))
+                scope.append((yield self.apply_binding(part, scope)))
         if from_.match_recognize is not None:
-            scope = [self.match_binding(from_.match_recognize, scope)]
+            scope = [(yield self.match_binding(from_.match_recognize, scope))]
         return scope
 
     def source_binding(self, source: A.Source) -> _Binding:
@@ -310,7 +365,7 @@ class _Inferrer:
             if relation is None:
                 relation = self.input_relation(relation_node.text, source.span)
         else:
-            relation = self.query(relation_node, "subquery", "the subquery")
+            relation = yield self.query(relation_node, "subquery", "the subquery")
         name = source.name or A.Identifier("", "", source.span)
         return _Binding(name.text.lower(), name, relation)
 
@@ -345,7 +400,7 @@ class _Inferrer:
 
     def apply_binding(self, apply: A.Apply, scope: list[_Binding]) -> _Binding:
         function = apply.function.lowered_name
-        argument = self.type_of(apply.function.args[0], scope) if apply.function.args else T.unknown("no argument")
+        argument = (yield apply.function.args[0], scope) if apply.function.args else T.unknown("no argument")
         if function == "getarrayelements":
             element = argument.element or T.unknown("the array's elements are not typed by the query")
             fields = _field_types(F.ARRAY_ELEMENTS_FIELDS, element)
@@ -371,10 +426,10 @@ class _Inferrer:
         inner = list(scope) + [_Binding(v, source.name, source.relation) for v in sorted(variables)]
         columns = []
         for measure in match.measures:
-            ty = self.type_of(measure.expr, inner)
+            ty = yield measure.expr, inner
             columns.append(_Col(self.out_name(measure.alias.text), measure.alias.text, ty, measure.span))
         for _name, condition in match.defines:
-            self.type_of(condition, inner)
+            yield condition, inner
         alias = match.alias or source.name
         gap = Gap(len(columns), "whether MATCH_RECOGNIZE also outputs columns besides its MEASURES "
                   "(such as the PARTITION BY keys) is not documented", match.span)
@@ -421,10 +476,6 @@ class _Inferrer:
         return None
 
     # ---- expressions --------------------------------------------------------
-    def type_of(self, expr: A.Expr, scope: list[_Binding]) -> Ty:
-        method = getattr(self, "type_" + type(expr).__name__)
-        return method(expr, scope)
-
     def type_Literal(self, expr: A.Literal, scope) -> Ty:
         if expr.kind == "integer":
             return T.known(T.BIGINT)
@@ -520,17 +571,17 @@ class _Inferrer:
         return T.known(T.NVARCHAR)
 
     def type_Paren(self, expr: A.Paren, scope) -> Ty:
-        return self.type_of(expr.expr, scope)
+        return (yield expr.expr, scope)
 
     def type_MemberAccess(self, expr: A.MemberAccess, scope) -> Ty:
-        target = self.type_of(expr.target, scope)
+        target = yield expr.target, scope
         field = target.field(expr.member.text)
         if field is not None:
             return field
         return T.unknown(f"the field {expr.member.text} of this value is not known from the query")
 
     def type_Cast(self, expr: A.Cast, scope) -> Ty:
-        self.type_of(expr.operand, scope)
+        yield expr.operand, scope
         return self.type_name(expr.type)
 
     def type_name(self, type_name: A.TypeName) -> Ty:
@@ -556,17 +607,17 @@ class _Inferrer:
 
     def type_Case(self, expr: A.Case, scope) -> Ty:
         if expr.operand is not None:
-            self.type_of(expr.operand, scope)
+            yield expr.operand, scope
         results = []
         for when in expr.whens:
-            self.type_of(when.condition, scope)
-            results.append(self.type_of(when.result, scope))
+            yield when.condition, scope
+            results.append((yield when.result, scope))
         if expr.else_ is not None:
-            results.append(self.type_of(expr.else_, scope))
+            results.append((yield expr.else_, scope))
         return _common_type(results, "CASE")
 
     def type_UnaryOp(self, expr: A.UnaryOp, scope) -> Ty:
-        operand = self.type_of(expr.operand, scope)
+        operand = yield expr.operand, scope
         if operand.is_null:
             return T.NULL
         allowed = (T.BIGINT, T.BIT) if expr.op == "~" else (T.BIGINT, T.FLOAT)
@@ -575,17 +626,17 @@ class _Inferrer:
         return T.unknown(operand.reason or f"{expr.op} of a {operand.name} is not documented")
 
     def type_BinaryOp(self, expr: A.BinaryOp, scope) -> Ty:
-        left = self.type_of(expr.left, scope)
-        right = self.type_of(expr.right, scope)
+        left = yield expr.left, scope
+        right = yield expr.right, scope
         return _binary_type(expr.op, left, right, self.level)
 
     def _condition(self, expr, scope, *operands) -> Ty:
         for operand in operands:
             if type(operand) is tuple:
                 for item in operand:
-                    self.type_of(item, scope)
+                    yield item, scope
             elif operand is not None:
-                self.type_of(operand, scope)
+                yield operand, scope
         return T.unknown("ASA does not document the type of a condition used as a value")
 
     def type_Comparison(self, expr, scope):
@@ -614,12 +665,12 @@ class _Inferrer:
         prefix = name.split(".", 1)[0] if len(call.name) > 1 else None
         if prefix in F.UDF_PREFIXES and len(call.name) == 2:
             for arg in call.args:
-                self.type_of(arg, scope)
+                yield arg, scope
             return self.udf_type(call)
         spec = F.FUNCTIONS.get(name)
         if spec is None:
             for arg in call.args:
-                self.type_of(arg, scope)
+                yield arg, scope
             written = ".".join(p.text for p in call.name)
             if prefix is not None and call.name[-1].text.lower() in F.FUNCTIONS:
                 message = (f"{written}: a built-in function is called without a prefix (a prefix on a built-in is "
@@ -628,21 +679,24 @@ class _Inferrer:
                 message = f"{written} is not an ASA built-in function; a user-defined function is called as udf.{written}"
             self.report("SC006", message, call.span)
             return T.unknown(f"{written} is not a known function")
-        args = [T.unknown("a time unit") if i in spec.unit_args else self.type_of(arg, scope)
-                for i, arg in enumerate(call.args)]
+        args = []
+        for i, arg in enumerate(call.args):
+            args.append(T.unknown("a time unit") if i in spec.unit_args else (yield arg, scope))
         if call.over is not None:
-            self.over(call.over, scope)
-        return self.function_result(call, spec, args, scope)
+            yield self.over(call.over, scope)
+            if spec.returns == F.ORDER_KEY and call.over.order_by:
+                return (yield call.over.order_by[0].expr, scope)
+        return self.function_result(call, spec, args)
 
     def over(self, over: A.Over, scope) -> None:
         for expr in over.partition_by:
-            self.type_of(expr, scope)
+            yield expr, scope
         for item in over.order_by:
-            self.type_of(item.expr, scope)
+            yield item.expr, scope
         if over.when is not None:
-            self.type_of(over.when, scope)
+            yield over.when, scope
 
-    def function_result(self, call: A.FunctionCall, spec: F.Function, args: list[Ty], scope) -> Ty:
+    def function_result(self, call: A.FunctionCall, spec: F.Function, args: list[Ty]) -> Ty:
         returns = spec.returns
         written = call.name[-1].text
         if returns in T.ASA_TYPES:
@@ -672,9 +726,7 @@ class _Inferrer:
         if returns == F.COLLECT_TOP:
             value = args[1] if len(args) > 1 else T.record_type()
             return T.array_type(T.record_type(_field_types(F.COLLECT_TOP_FIELDS, value)))
-        if returns == F.ORDER_KEY:
-            if call.over is not None and call.over.order_by:
-                return self.type_of(call.over.order_by[0].expr, scope)
+        if returns == F.ORDER_KEY:  # with OVER (ORDER BY ...): see type_FunctionCall
             return T.unknown(f"{written} without OVER (ORDER BY ...)")
         if returns == F.ANOMALY:
             return T.record_type(_field_types(F.ANOMALY_FIELDS))
@@ -800,10 +852,8 @@ def _union_type(types: list[Ty]) -> Ty:
 
 def _suggest_alias(expr: A.Expr) -> str | None:
     """A name for an unaliased expression, in the style of the column it reads: AVG(temp) -> avg_temp."""
-    if isinstance(expr, A.Cast):
-        return _suggest_alias(expr.operand)
-    if isinstance(expr, A.Paren):
-        return _suggest_alias(expr.expr)
+    while isinstance(expr, (A.Cast, A.Paren)):
+        expr = expr.operand if isinstance(expr, A.Cast) else expr.expr
     if isinstance(expr, A.ColumnRef):
         return expr.parts[-1].text if _FIELD_LIKE.match(expr.parts[-1].text) else None
     if not isinstance(expr, A.FunctionCall):
