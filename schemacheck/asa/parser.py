@@ -80,6 +80,27 @@ def _unquote(token: lalr.Token) -> tuple[str, str]:
     return text, ""
 
 
+class _UnionDraft:
+    """A UNION chain while it is parsed: the chain `q1 UNION q2 UNION q3 ...` nests to the
+    left, and the draft grows in place at each UNION (a new node each time would copy the
+    branches so far, quadratic in their number). A rule that takes the query whole turns it
+    into the UnionQuery (`_query`)."""
+
+    __slots__ = ("branches", "all_flags", "span")
+
+    def __init__(self, branches: list, all_flags: list, span: A.Span) -> None:
+        self.branches = branches
+        self.all_flags = all_flags
+        self.span = span
+
+
+def _query(node):
+    """A query as the syntax tree has it: a UNION draft becomes its UnionQuery."""
+    if type(node) is _UnionDraft:
+        return A.UnionQuery(tuple(node.branches), tuple(node.all_flags), node.span)
+    return node
+
+
 class _Builder:
     """One callback per grammar rule; each gets (children, start offset, end offset)."""
 
@@ -99,21 +120,24 @@ class _Builder:
 
     def query_statement(self, ch, s, e):
         if len(ch) == 2:
-            return A.QueryStatement(ch[0], ch[1], self.span(s, e))
-        return A.QueryStatement((), ch[0], self.span(s, e))
+            return A.QueryStatement(ch[0], _query(ch[1]), self.span(s, e))
+        return A.QueryStatement((), _query(ch[0]), self.span(s, e))
 
     def with_clause(self, ch, s, e):
         return tuple(ch[1:])
 
     def with_step(self, ch, s, e):
-        return A.WithStep(ch[0], ch[2], self.span(s, e))
+        return A.WithStep(ch[0], _query(ch[2]), self.span(s, e))
 
     def union(self, ch, s, e):
-        left, right = ch[0], ch[-1]
+        left, right = ch[0], _query(ch[-1])
         is_all = len(ch) == 4
-        if isinstance(left, A.UnionQuery):
-            return A.UnionQuery(left.branches + (right,), left.all_flags + (is_all,), self.span(s, e))
-        return A.UnionQuery((left, right), (is_all,), self.span(s, e))
+        if type(left) is _UnionDraft:
+            left.branches.append(right)
+            left.all_flags.append(is_all)
+            left.span = self.span(s, e)
+            return left
+        return _UnionDraft([left, right], [is_all], self.span(s, e))
 
     def select_core(self, ch, s, e):
         into = where = group_by = having = None
@@ -170,7 +194,7 @@ class _Builder:
         return A.FromClause(ch[1], tuple(joins), match, self.span(s, e))
 
     def source(self, ch, s, e):
-        relation = ch[0]
+        relation = _query(ch[0])
         alias = timestamp_by = shards = None
         partition_by: tuple = ()
         for child in ch[1:]:
