@@ -101,3 +101,14 @@ def test_sample_data_with_a_number_past_the_digit_limit_is_a_note(tmp_path):
             sample_fields(str(tmp_path / "sample.json"), "json", "1.2")
         assert str(raised.value) == f"holds a number of 4400 digits, more than the 4300 that can be read as " \
                                     f"sample data ({where})"
+
+
+def test_a_template_saved_as_utf16_is_found_in_its_folder(tmp_path):
+    # A UTF-16 template (with its byte order mark, as PowerShell writes files) was read when
+    # named, but a folder search did not see it: its test read the bytes as UTF-8.
+    template = {"resources": [{"type": "Microsoft.StreamAnalytics/streamingjobs", "name": "job", "properties": {
+        "transformation": {"name": "t", "properties": {"query": "SELECT a INTO o FROM i"}}}}]}
+    (tmp_path / "job.json").write_bytes(json.dumps(template).encode("utf-16"))
+    code, out, err = run_cli("infer", str(tmp_path), "--format", "json", "--no-cache")
+    assert code == 1 and not err, err   # 1: SC601, the job defines no output o
+    assert [o["output"] for f in json.loads(out)["files"] for o in f["outputs"]] == ["o"]

@@ -106,13 +106,19 @@ def _template_of(parameters: str) -> str | None:
 
 
 def _template_text(path: str) -> bool:
+    """Whether the file may be a template, read as read_text_file reads it (UTF-16 with its
+    byte order mark too), leniently: an undecodable one is refused when it is read."""
+    import codecs
+
     from schemacheck.jobs.kinds import looks_like_template
 
     try:
-        with open(path, encoding="utf-8", errors="replace") as handle:
-            return looks_like_template(handle.read())
+        with open(path, "rb") as handle:
+            data = handle.read()
     except OSError:
         return False
+    utf16 = data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) and not data.startswith(codecs.BOM_UTF32_LE)
+    return looks_like_template(data.decode("utf-16" if utf16 else "utf-8", errors="replace"))
 
 
 class _Finder:
