@@ -90,13 +90,16 @@ wrapper that also reads their peak RSS, see run_measured):
    unit, SUPERLINEAR above 2x. A size that schemacheck rejects (SC001, e.g. "nests
    too deeply") is reported as such, with the largest size it accepts (bisection).
 6. Many files: 1,000 variations of the sample (thresholds and window from the index)
-   in one temp folder with a schemacheck.toml (schemas = ["schemas"], a copy of the
-   sample's schemas/, [outputs.*] tables and kinds): `check --no-cache` of 1 file, of
-   100 and 1,000 files with --jobs 1, of 1,000 with the default jobs (forked workers,
-   one per core), and the cached `check` of the 1,000, alternated with python -c pass
-   after one warm-up round. Target: 1,000 files in < 10 s. Also the time per file
-   against the single-file check, and the cost of each further file from 1 to 100
-   and from 100 to 1,000 files (linear: the same).
+   in a temp folder with a schemacheck.toml (schemas = ["schemas"], a copy of the
+   sample's schemas/, [outputs.*] tables and kinds), and likewise 100 and 1 in folders
+   of their own (so that work done per file for each name in its folder shows), all
+   under an empty .git folder (the top of a work tree, where the walk up to find a
+   project stops): `check --no-cache` of the 1 file, of the 100 and 1,000 files with
+   --jobs 1, of the 1,000 with the default jobs (forked workers, one per core), and the
+   cached `check` of the 1,000, alternated with python -c pass after one warm-up round.
+   Target: 1,000 files in < 10 s. Also the time per file against the single-file check,
+   and the cost of each further file from 1 to 100 and from 100 to 1,000 files
+   (linear: the same; flagged above 2x).
 7. Peak memory: max RSS (MB, 10^6 bytes) of the commands timed above, from os.wait4
    of each run (cold and cached single-file check, the 500 KB check, the 1,000-file
    checks; with workers, the largest single process), against python -c pass.
@@ -1278,24 +1281,34 @@ def write_many_files(folder: Path, count: int) -> list[str]:
 
 def measure_many_files(venv: Venv, runs: int, work: Path, log) -> dict:
     """`check --no-cache` of 1, 100 (--jobs 1) and 1,000 files (--jobs 1 and the default), and the
-    cached re-check of the 1,000, all alternated with python -c pass in one loop."""
-    folder = work / "many"
-    names = write_many_files(folder, MANY_FILES)
+    cached re-check of the 1,000, all alternated with python -c pass in one loop. Each count
+    has a folder of its own holding just those files (f1/, f100/, f1000/, each with its
+    schemacheck.toml and schemas/), so that work done per file for each name in its folder
+    shows as growth from 100 to 1,000 files."""
+    root = work / "many"
+    root.mkdir()
+    # The top of a git work tree, as a checkout in CI is: the walk up to find each file's
+    # project stops here. Without it the walk lists every folder up to / (the temp folder
+    # included), and the cached answer is dropped whenever any process adds a file there.
+    (root / ".git").mkdir()
+    folders = {count: f"f{count}" for count in (1, MANY_MIDDLE, MANY_FILES)}
+    names = {count: [f"{folder}/{name}" for name in write_many_files(root / folder, count)]
+             for count, folder in folders.items()}
     cache_dir = work / "cache-many"
     cache_dir.mkdir()
     sc = str(venv.schemacheck)
-    probe = probe_report_command([sc, "check", "--no-cache", names[0]], folder, "`schemacheck check` of one file")
+    probe = probe_report_command([sc, "check", "--no-cache", names[1][0]], root, "`schemacheck check` of one file")
     commands = {
         "python -c pass": [str(venv.python), "-c", "pass"],
-        "1 file": [sc, "check", "--no-cache", names[0]],
-        f"{MANY_MIDDLE} files, --jobs 1": [sc, "check", "--no-cache", "--jobs", "1", *names[:MANY_MIDDLE]],
-        f"{MANY_FILES} files, --jobs 1": [sc, "check", "--no-cache", "--jobs", "1", *names],
-        f"{MANY_FILES} files, default jobs": [sc, "check", "--no-cache", *names],
-        f"{MANY_FILES} files, cached": [sc, "check", *names],
+        "1 file": [sc, "check", "--no-cache", names[1][0]],
+        f"{MANY_MIDDLE} files, --jobs 1": [sc, "check", "--no-cache", "--jobs", "1", *names[MANY_MIDDLE]],
+        f"{MANY_FILES} files, --jobs 1": [sc, "check", "--no-cache", "--jobs", "1", *names[MANY_FILES]],
+        f"{MANY_FILES} files, default jobs": [sc, "check", "--no-cache", *names[MANY_FILES]],
+        f"{MANY_FILES} files, cached": [sc, "check", *names[MANY_FILES]],
     }
     cached = f"{MANY_FILES} files, cached"
     log(f"{MANY_FILES} files: {runs} runs x {len(commands)} commands after 1 warm-up round ...")
-    samples = time_interleaved(commands, runs, folder, warmup=1, envs={cached: child_env(cache_dir)},
+    samples = time_interleaved(commands, runs, root, warmup=1, envs={cached: child_env(cache_dir)},
                                watch={cached: cache_dir})
     medians = {label: median(times) for label, times in samples.items()}
     hits = samples.hits[cached]
@@ -1314,7 +1327,8 @@ def measure_many_files(venv: Venv, runs: int, work: Path, log) -> dict:
         "files": MANY_FILES,
         "middle": MANY_MIDDLE,
         "folder_note": "variations of the sample (thresholds and window from the index), schemacheck.toml + schemas/",
-        "cmd": f"cd <tmp>/many && {sc} check --no-cache [--jobs 1] q0000.asaql ... q{MANY_FILES - 1:04d}.asaql",
+        "cmd": f"cd <tmp>/many && {sc} check --no-cache [--jobs 1] f{MANY_FILES}/q0000.asaql ... "
+               f"f{MANY_FILES}/q{MANY_FILES - 1:04d}.asaql",
         "single_summary": probe.stdout.strip().splitlines()[-1],
         "cores": cores,
         "medians": medians,
@@ -1555,12 +1569,13 @@ def print_report(results: dict) -> None:
 def print_many_files(many: dict) -> None:
     m, rss = many["medians"], many["rss"]
     n, middle = many["files"], many["middle"]
-    print(f"\n6. MANY FILES  ({n:,} variations of the sample in one folder, with schemacheck.toml and a copy of its "
-          f"schemas/; {many['runs']} runs each after 1 warm-up round that also fills the cache, all alternated)")
-    print(f"   {'command (in the folder)':<50}{'median':>10}{'per file':>11}{'peak RSS':>11}   note")
+    print(f"\n6. MANY FILES  (variations of the sample; 1, {middle} and {n:,} of them each in a folder of their own "
+          f"with schemacheck.toml and a copy of the sample's schemas/; {many['runs']} runs each after 1 warm-up round "
+          f"that also fills the cache, all alternated)")
+    print(f"   {'command':<50}{'median':>10}{'per file':>11}{'peak RSS':>11}   note")
     rows = [
         ("python -c pass", "baseline: python -c pass", None, ""),
-        ("1 file", "check --no-cache q0000.asaql", 1, f"the single-file cold check ({many['single_summary']})"),
+        ("1 file", "check --no-cache f1/q0000.asaql", 1, f"the single-file cold check ({many['single_summary']})"),
         (f"{middle} files, --jobs 1", f"check --no-cache --jobs 1 <{middle} files>", middle, ""),
         (f"{n} files, --jobs 1", f"check --no-cache --jobs 1 <{n:,} files>", n,
          f"target < {many['target_s']:g} s: {'meets' if m[f'{n} files, --jobs 1'] < many['target_s'] else 'MISSES'}"),
