@@ -1,4 +1,14 @@
-"""Fuzzing: whatever the input, schemacheck answers or raises its own error.
+"""Fuzzing, short budget (fuzz/run.py is the long run): whatever the input, schemacheck
+answers or raises its own error (SchemacheckError: InputError, UsageError), within a time
+limit, and no message shows a grammar-internal name or a Python exception.
+
+Inputs (tests/fuzzing.py makes them; hypothesis draws every choice, so a failure shrinks):
+- queries: test_properties' mutated corpus and own queries, sentences of the grammar, and
+  mutated sentences and valid queries -> analyze, at each compatibility level;
+- query files as bytes: encodings, byte order marks, invalid UTF-8, NUL -> read_query + analyze;
+- schema files of every format, well-formed, mutated as text or as JSON, or random, and as
+  bytes -> load_schemas, then the comparator against each table loaded;
+- job folders (projects, templates) with some files mutated -> the command line, in-process.
 
 The regression tests at the end are the crashes the fuzzing found, each as a minimal input
 of our own.
@@ -9,9 +19,154 @@ from __future__ import annotations
 import json
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
+import fuzzing as F
+from schemacheck.errors import InputError, SchemacheckError
 from conftest import run_cli
-from schemacheck.errors import InputError
+from test_properties import grammar_sentences, mutated_queries, mutation, valid_queries
+
+SETTINGS = settings(max_examples=300, deadline=None,   # the time limit is fuzzing.time_limit's
+                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+QUERY_SETTINGS = settings(SETTINGS, max_examples=200)   # grammar sentences are slow to draw
+JOB_SETTINGS = settings(SETTINGS, max_examples=200)
+
+
+@pytest.fixture(scope="module")
+def folder(tmp_path_factory):
+    return tmp_path_factory.mktemp("fuzz")
+
+
+# ---- strategies -----------------------------------------------------------------------------------
+
+def chosen(make):
+    """A strategy from a fuzzing generator that takes a chooser."""
+    return st.composite(lambda draw: make(F.DrawChooser(draw)))()
+
+
+queries = st.one_of(
+    mutated_queries(),
+    grammar_sentences(),
+    grammar_sentences().flatmap(mutation),
+    valid_queries().flatmap(lambda query: mutation(query[0])),
+    st.sampled_from(F.query_seeds()).flatmap(lambda text: chosen(lambda ch: F.mutate_text_times(ch, text))),
+)
+levels = st.sampled_from(["1.0", "1.1", "1.2"])
+query_bytes = st.one_of(
+    st.binary(max_size=200),
+    st.sampled_from(F.query_seeds()).flatmap(lambda text: chosen(lambda ch: F.bytes_of(ch, text))),
+    mutated_queries().flatmap(lambda text: chosen(lambda ch: F.bytes_of(ch, text))),
+)
+schema_files = st.one_of(chosen(F.mutated_schema_file), chosen(F.schema_file), chosen(F.random_schema_file))
+schema_bytes = st.one_of(
+    chosen(lambda ch: (lambda name, text: (name, F.bytes_of(ch, text)))(*F.schema_file(ch))),
+    st.tuples(st.sampled_from(["T.json", "tables.kql", "T.csl", "T.cslschema", "export.csv"]), st.binary(max_size=100)),
+)
+JOB_SEEDS = F.job_seeds()
+job_inputs = chosen(lambda ch: F.job_input(ch, JOB_SEEDS))
+
+
+# ---- the properties ---------------------------------------------------------------------------------
+
+@QUERY_SETTINGS
+@given(queries, levels)
+def test_any_query_is_analysed_in_time_without_internal_names(text, level):
+    outcome, _messages = F.check_outcome(lambda: F.run_query(text, level), [text])
+    assert outcome == "ok"   # analyze never raises, not even our own errors
+
+
+@SETTINGS
+@given(query_bytes)
+def test_any_query_file_is_analysed_or_refused_as_input(folder, data):
+    outcome, messages = F.check_outcome(lambda: F.run_query_file(folder, data), F.sources_of(data))
+    if outcome == "error":
+        assert messages[0]
+
+
+@SETTINGS
+@given(schema_files)
+def test_any_schema_file_is_loaded_or_refused_as_input(folder, file):
+    name, text = file
+    data = text.encode("utf-8", "surrogatepass")
+    F.check_outcome(lambda: F.run_schema_file(folder, name, data), F.sources_of(name, data))
+
+
+@SETTINGS
+@given(schema_bytes)
+def test_any_schema_file_bytes_are_loaded_or_refused_as_input(folder, file):
+    name, data = file
+    F.check_outcome(lambda: F.run_schema_file(folder, name, data), F.sources_of(name, data))
+
+
+@JOB_SETTINGS
+@given(job_inputs)
+def test_any_job_folder_is_checked_or_refused_as_input(folder, job):
+    files, argv = job
+    F.check_outcome(lambda: F.run_job(folder / "job", files, argv), F.sources_of(files, argv))
+    assert F.LAST_EXIT_CODE in (0, 1, 2)
+
+
+# The generators start from files schemacheck reads: each format, well-formed, gives back
+# the table it was made from (so the mutations start from something valid).
+@pytest.mark.parametrize("form", F.SCHEMA_FORMS)
+@settings(max_examples=25, deadline=None)
+@given(data=st.data())
+def test_well_formed_schema_files_load_as_generated(folder, form, data):
+    name, text, spec = data.draw(chosen(lambda ch: F.valid_schema_file(ch, form)), label="file")
+    from schemacheck.kusto.files import load_schemas
+
+    (folder / "valid").mkdir(exist_ok=True)
+    path = folder / "valid" / name
+    path.write_text(text, encoding="utf-8", newline="")
+    tables = load_schemas([str(path)]).tables
+    assert [t.name for t in tables] == [spec["name"] if form != "csl" else path.stem]
+    assert [(c.name, c.type) for c in tables[0].columns] == [(n, csl) for n, csl, _ in spec["columns"]]
+
+
+def test_the_job_seeds_are_checked_without_errors_of_input(folder):
+    for index, seed in enumerate(JOB_SEEDS):
+        files = {name: text.encode("utf-8") for name, text in seed.items()}
+        F.check_outcome(lambda: F.run_job(folder / f"seed{index}", files, ["check", ".", "--format", "json",
+                                                                          "--no-cache", "--debug"]), [])
+        assert F.LAST_EXIT_CODE in (0, 1), sorted(seed)
+
+
+# ---- the harness catches what it should --------------------------------------------------------------
+
+def test_message_leaks_flags_internal_names_of_both_grammars():
+    assert F.message_leaks("expected LPAR or RPAR")
+    assert F.message_leaks("expected QUOTED_NAME")
+    assert F.message_leaks("expected create_merge")
+    assert F.message_leaks("expected column_def")
+    assert F.message_leaks("expected __ANON_1")
+    assert F.message_leaks("KeyError: 'x'")
+    assert not F.message_leaks("expected a name, ':' or ')' in the column list, found 'x'")
+    assert not F.message_leaks("no .create-merge table command")
+    assert not F.message_leaks("the job's identity type is not one ARM knows (SystemAssigned, UserAssigned or None)")
+    assert not F.message_leaks("unknown Kusto type 'LPAR'", sources=["a:LPAR"])   # quoted from the input
+
+
+def test_check_outcome_lets_crashes_through_and_takes_our_errors():
+    def crash():
+        raise KeyError("x")
+
+    def refuse():
+        raise InputError("not valid JSON", "x.json", 1, 1)
+
+    with pytest.raises(KeyError):
+        F.check_outcome(crash, [])
+    assert F.check_outcome(refuse, []) == ("error", ["not valid JSON"])
+    with pytest.raises(AssertionError):
+        F.check_outcome(lambda: ["expected RPAR"], [])
+
+
+def test_the_time_limit_stops_a_hang():
+    with pytest.raises(F.Hang):
+        with F.time_limit(0.05):
+            while True:
+                pass
+
 
 # ---- regressions: the crashes the fuzzing found ------------------------------------------------------
 

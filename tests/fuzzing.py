@@ -1,0 +1,1053 @@
+"""The fuzzing harness shared by tests/test_fuzz.py (hypothesis, a short budget) and
+fuzz/run.py (a plain random mutator, a long budget).
+
+Generators and mutators take a *chooser*: `RandomChooser(rng)` for the long run (fast,
+replayable from a seed) or `DrawChooser(draw)` inside a hypothesis strategy (shrinkable).
+They make:
+
+- text mutations of queries, schema files and job files (delete, duplicate, insert a word
+  of the file's language, swap, replace a character, truncate, change case, repeat);
+- byte mutations (random bytes, invalid UTF-8, NUL, byte order marks, UTF-16, truncation
+  inside a character);
+- structural mutations of JSON (a value replaced, a key dropped, renamed or re-cased, a
+  value wrapped, a string leaf mutated, huge numbers, NaN, deep nesting);
+- schema files of every format schemacheck reads, from a random table: the JSON of
+  `.show table T schema as json`, `.show database D schema as json`, result rows, REST v1
+  and v2 responses, CSV exports, CSL text and `.kql` scripts of .create / .create-merge /
+  .alter / .alter-merge / .alter column / .drop / .rename commands among others;
+- job inputs: a VS Code or Visual Studio project or an ARM template (our own small
+  seeds, the sample, the job fixtures) with some of its files mutated, and a command line.
+
+The targets run the library in-process and return the messages a user would read:
+`run_query` (analyze), `run_query_file` (read_query + analyze), `run_schema_file`
+(load_schemas + the comparator), `run_job` (the command line, `--debug` so that a bug
+raises instead of printing "internal error"). The property, checked by `check_outcome`:
+a target returns, or raises a SchemacheckError (InputError, UsageError); anything else
+is a crash; it answers within `TIME_LIMIT` seconds (`time_limit`, SIGALRM in the main
+thread); and no message names a grammar-internal terminal or rule, or shows a Python
+exception (`internal_leaks` of test_properties, extended to the Kusto grammar and rule
+names), unless the input itself holds that word (a message may quote the user's text).
+"""
+
+from __future__ import annotations
+
+import codecs
+import contextlib
+import io
+import json
+import os
+import re
+import shutil
+import signal
+from pathlib import Path
+
+from schemacheck.errors import SchemacheckError
+
+from conftest import FIXTURES, ROOT
+from test_properties import OWN_SEEDS, SEEDS, VOCABULARY, internal_leaks
+
+TIME_LIMIT = 5.0   # seconds for one input: generous, it catches hangs, not slowness
+
+# ---- choosers ------------------------------------------------------------------------------
+
+
+class RandomChooser:
+    """Choices from a `random.Random`."""
+
+    def __init__(self, rng) -> None:
+        self.rng = rng
+
+    def below(self, n: int) -> int:
+        return self.rng.randrange(n) if n > 1 else 0
+
+    def int(self, low: int, high: int) -> int:
+        return self.rng.randint(low, high)
+
+    def pick(self, items):
+        return items[self.below(len(items))]
+
+    def coin(self, p: float = 0.5) -> bool:
+        return self.rng.random() < p
+
+    def text(self, max_size: int) -> str:
+        size = self.rng.randint(0, max_size)
+        return "".join(self.rng.choice(_CHARS) for _ in range(size))
+
+    def bytes(self, max_size: int) -> bytes:
+        return self.rng.randbytes(self.rng.randint(0, max_size))
+
+
+class DrawChooser:
+    """Choices drawn by a hypothesis strategy (`@st.composite`'s `draw`): zero, False and
+    the first item are the simple end that hypothesis shrinks towards."""
+
+    def __init__(self, draw) -> None:
+        from hypothesis import strategies as st
+
+        self.draw = draw
+        self.st = st
+
+    def below(self, n: int) -> int:
+        return self.draw(self.st.integers(0, n - 1)) if n > 1 else 0
+
+    def int(self, low: int, high: int) -> int:
+        return self.draw(self.st.integers(low, high))
+
+    def pick(self, items):
+        return items[self.below(len(items))]
+
+    def coin(self, p: float = 0.5) -> bool:
+        return self.draw(self.st.integers(0, 99)) >= 100 - round(p * 100)
+
+    def text(self, max_size: int) -> str:
+        return self.draw(self.st.text(max_size=max_size))
+
+    def bytes(self, max_size: int) -> bytes:
+        return self.draw(self.st.binary(max_size=max_size))
+
+
+# Characters for random text: ASCII, the characters that matter to the parsers, and some
+# that are not what they look like (NUL, BOM, line and paragraph separators, a lone surrogate).
+_CHARS = (
+    [chr(c) for c in range(32, 127)] * 2
+    + list("\t\n\r\x00\x0b\x0c\x1b\x7f\x85\xa0\u2028\u2029\ufeff\u200b\ud800\udfff\uffff")
+    + list("éßΩ名前😀\U0010ffff")
+)
+
+# ---- text mutations -------------------------------------------------------------------------
+
+KUSTO_WORDS = (
+    ".create", ".create-merge", ".alter", ".alter-merge", ".drop", ".rename", ".show", ".set", ".append",
+    "table", "tables", "column", "columns", "ifexists", "with", "type", "to", "policy", "ingestion", "mapping",
+    "(", ")", ":", ",", ".", "=", "['", "']", '["', '"]', "[", "]", "'", '"', "\\", "\\'", "//", "/*", "*/",
+    "@'", "h'", "H\"", "string", "long", "int", "real", "dynamic", "datetime", "timespan", "guid", "bool",
+    "decimal", "System.String", "System.Int64", "System.SByte", "System.Object", "varchar", "int(5)",
+    "folder", "docstring", "docstring='x'", "T", "db.T", "T.c", "x", "NAME", "LPAR", "$END", "__ANON_0",
+    "-", "1", "-1.5e3", "\n", "\n\n", "\r\n", "\r", " ", "\t", "\x00", "\ufeff", "\u2028", "é", "😀",
+)
+
+JSON_WORDS = (
+    "{", "}", "[", "]", ":", ",", '"', '\\', '\\"', "\\u0000", "\\ud800", "\\n", "null", "true", "false",
+    "0", "-1", "1.5", "1e400", "-1e400", "NaN", "Infinity", "-Infinity", "1" * 4400, "[" * 50, "{\"a\":" * 20,
+    "//", "/*", "*/", ",}", ",]", '""', '"x":', '"Name":', '"Type":', '"CslType":', '"OrderedColumns":',
+    "\n", " ", "\t", "\x00", "\ufeff", "\r",
+)
+
+CSV_WORDS = (",", '"', '""', "\n", "\r\n", "\r", "TableName", "Schema", "DatabaseSchema", "DatabaseName",
+             "a:string", "{}", "\x00", "\ufeff", " ")
+
+ARM_WORDS = (
+    "[", "]", "[[", "(", ")", "'", "''", ",", ".", "()", "parameters('", "variables('", "concat(", "format(",
+    "'{0}'", "{0}", "{1}", "if(", "equals(", "copyIndex()", "copyIndex(1)", "reference(", "resourceGroup()",
+    "resourceId(", "uniqueString(", "string(", "int(", "json(", "createObject(", "union(", "length(", "split(",
+    "substring(", "replace(", "toLower(", "first(", "last(", "add(", "mul(", "div(", "mod(", "range(", "take(",
+    "skip(", "padLeft(", "coalesce(", "and(", "or(", "not(", "null()", "true", "false", "1", "-1",
+    "99999999999999999999", "'x'", ".name", "['a']", "[0]", "}", "{", "Microsoft.StreamAnalytics/streamingjobs",
+    "Microsoft.Kusto/clusters/databases", "Microsoft.Resources/deployments", "\n", " ",
+)
+
+QUERY_WORDS = tuple(VOCABULARY) + (
+    "-- schemacheck: ignore", "-- schemacheck: ignore[SC102]", "-- schemacheck: ignore-file[SC203]",
+    "-- schemacheck: ignore[SC999, x]", "udf.", "uda.", "INTO [", "PARTITION BY", "INTO 4",
+)
+
+TOML_WORDS = ("\nx = " + "9" * 4400 + "\n", "\ncompat-level = 1.2\n", "\nfail-on = 3\n", '\n[rules]\nSC999 = "off"\n',
+              "\n[outputs.adx]\ntable = 1\n", '\n[outputs.adx]\nkind = ""\n', "\n[live]\ntimeout = -1\n",
+              '\nschemas = ["../..", 1]\n', '\nexclude = ["["]\n', "\n[tool.schemacheck]\n", "=", "[", "]", '"',
+              "'''", "\\", "1e999", "nan", "inf", "1979-05-27T07:32:00Z", "{", "}", ".", "\n")
+
+JOB_WORDS = ARM_WORDS + JSON_WORDS + ("1.0", "1.1", "1.2", "2.0", "Msi", "ConnectionString", "Retry", "Drop",
+                                      "de-DE", "Azure Data Explorer", "Blob Storage", "Event Hub", "IoT Hub",
+                                      "Data Stream", "Reference Data", "Json", "Csv", "../", "..\\", "/", "C:\\",
+                                      "\\\\server\\", "*", "?")
+
+
+def _slice(ch, text) -> tuple[int, int]:
+    if not text:
+        return 0, 0
+    start = ch.int(0, len(text))
+    return start, start + ch.int(0, min(40, len(text) - start))
+
+
+_TEXT_MUTATIONS = ("insert", "delete", "replace", "duplicate", "insert", "swap", "truncate", "case", "insert",
+                   "random", "delete", "replace", "duplicate", "insert", "repeat")
+
+
+def mutate_text(ch, text: str, words=QUERY_WORDS) -> str:
+    """One mutation of `text`: what a careless edit, a bad merge or a truncated save does."""
+    kind = ch.pick(_TEXT_MUTATIONS)
+    if kind == "insert":
+        at = ch.int(0, len(text))
+        pad = ch.pick(("", " ", "", "\n"))
+        return text[:at] + pad + ch.pick(words) + pad + text[at:]
+    if kind == "delete":
+        a, b = _slice(ch, text)
+        return text[:a] + text[b:]
+    if kind == "replace":
+        if not text:
+            return ch.pick(_CHARS)
+        at = ch.below(len(text))
+        return text[:at] + ch.pick(_CHARS) + text[at + 1:]
+    if kind == "duplicate":
+        a, b = _slice(ch, text)
+        at = ch.int(0, len(text))
+        return text[:at] + text[a:b] + text[at:]
+    if kind == "swap":
+        p, q, r, t = sorted(ch.int(0, len(text)) for _ in range(4))
+        return text[:p] + text[r:t] + text[q:r] + text[p:q] + text[t:]
+    if kind == "truncate":
+        return text[:ch.int(0, len(text))]
+    if kind == "case":
+        a, b = _slice(ch, text)
+        change = ch.pick((str.upper, str.lower, str.swapcase))
+        return text[:a] + change(text[a:b]) + text[b:]
+    if kind == "random":
+        at = ch.int(0, len(text))
+        return text[:at] + ch.text(12) + text[at:]
+    # repeat: a short piece many times over (deep nesting, long lists, long lines)
+    a = ch.int(0, len(text))
+    b = min(len(text), a + ch.int(1, 8))
+    piece = text[a:b] or ch.pick(words)
+    return text[:a] + piece * ch.pick((2, 3, 10, 30, 100, 300, 2000)) + text[b:]
+
+
+def mutate_text_times(ch, text: str, words=QUERY_WORDS, most: int = 5) -> str:
+    for _ in range(ch.int(1, most)):
+        text = mutate_text(ch, text, words)
+    return text
+
+
+# ---- byte mutations -------------------------------------------------------------------------
+
+BOMS = (codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE, codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)
+BAD_BYTES = (b"\x00", b"\xff", b"\xfe", b"\x80", b"\xc0\x80", b"\xc3", b"\xe2\x82", b"\xed\xa0\x80",
+             b"\xf4\x90\x80\x80", b"\xf8\x88\x80\x80\x80", b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff", b"\r",
+             b"\x1a", b"\xe2\x80\xa8", b"\xc2\x85")
+
+
+def encode(ch, text: str) -> bytes:
+    """`text` as a file on disk: UTF-8 (with or without a BOM) or UTF-16 (with or without one)."""
+    encoding = ch.pick(("utf-8", "utf-8", "utf-8-sig", "utf-16", "utf-16-le", "utf-16-be", "utf-32"))
+    return text.encode(encoding, "surrogatepass")
+
+
+def mutate_bytes(ch, data: bytes) -> bytes:
+    kind = ch.pick(("bad", "bom", "random", "flip", "truncate", "delete", "nul"))
+    at = ch.int(0, len(data))
+    if kind == "bad":
+        return data[:at] + ch.pick(BAD_BYTES) + data[at:]
+    if kind == "bom":
+        bom = ch.pick(BOMS)
+        return bom + data if ch.coin() else data[:at] + bom + data[at:]
+    if kind == "random":
+        return data[:at] + ch.bytes(8) + data[at:]
+    if kind == "flip":
+        if not data:
+            return b"\x80"
+        at = ch.below(len(data))
+        return data[:at] + bytes([data[at] ^ (1 << ch.below(8))]) + data[at + 1:]
+    if kind == "truncate":
+        return data[:at]
+    if kind == "delete":
+        return data[:at] + data[at + ch.int(1, 4):]
+    return data[:at] + b"\x00" * ch.int(1, 3) + data[at:]
+
+
+def bytes_of(ch, text: str) -> bytes:
+    """`text` encoded, then 0-4 byte mutations (or, rarely, random bytes instead)."""
+    if ch.coin(0.05):
+        return ch.bytes(64)
+    data = encode(ch, text)
+    for _ in range(ch.int(0, 4)):
+        data = mutate_bytes(ch, data)
+    return data
+
+
+# ---- JSON mutations -------------------------------------------------------------------------
+
+def _json_paths(value, path=(), out=None, depth=0):
+    """Every (path, value) in a parsed JSON document, the root first."""
+    out = [] if out is None else out
+    out.append((path, value))
+    if depth < 30:
+        if isinstance(value, dict):
+            for k, v in value.items():
+                _json_paths(v, path + (k,), out, depth + 1)
+        elif isinstance(value, list):
+            for i, v in enumerate(value):
+                _json_paths(v, path + (i,), out, depth + 1)
+    return out
+
+
+def _replace_at(value, path, new):
+    if not path:
+        return new
+    head, rest = path[0], path[1:]
+    if isinstance(value, dict):
+        copy = dict(value)
+        copy[head] = _replace_at(value[head], rest, new)
+        return copy
+    copy = list(value)
+    copy[head] = _replace_at(value[head], rest, new)
+    return copy
+
+
+# A number with more digits than Python converts by default (json.loads raises ValueError,
+# not JSONDecodeError): dump_json writes it in place of this string.
+HUGE_NUMBER = "\x01a number past the digit limit\x01"
+
+
+def random_json(ch, depth: int = 2, words=JOB_WORDS):
+    kind = ch.pick(("null", "bool", "int", "str", "str", "float", "list", "dict", "word"))
+    if kind == "null":
+        return None
+    if kind == "bool":
+        return ch.coin()
+    if kind == "int":
+        return ch.pick((0, 1, -1, 2, 3, 10**20, -(2**63), 2**64, HUGE_NUMBER))
+    if kind == "float":
+        return ch.pick((0.5, -0.0, 1e308, float("nan"), float("inf"), -float("inf"), 1.2))
+    if kind == "str":
+        return ch.text(10)
+    if kind == "word":
+        return ch.pick(words)
+    if depth <= 0:
+        return []
+    if kind == "list":
+        return [random_json(ch, depth - 1, words) for _ in range(ch.int(0, 3))]
+    return {ch.pick(words) if ch.coin() else ch.text(6): random_json(ch, depth - 1, words) for _ in range(ch.int(0, 3))}
+
+
+def mutate_json(ch, document, keys=(), words=JOB_WORDS, text_words=JOB_WORDS):
+    """One structural change to a parsed JSON document."""
+    nodes = _json_paths(document)
+    path, node = ch.pick(nodes)
+    kind = ch.pick(("value", "string", "drop", "rename", "case", "wrap", "add", "type", "nest", "duplicate",
+                    "number"))
+    if kind == "number":   # numbers JSON allows and Python reads, or not: past the digit limit, NaN, 1e999
+        return _replace_at(document, path, ch.pick((HUGE_NUMBER, float("nan"), float("inf"), -(10**30), 0.1)))
+    if kind == "string":
+        strings = [(p, v) for p, v in nodes if isinstance(v, str)]
+        if strings:
+            path, node = ch.pick(strings)
+            return _replace_at(document, path, mutate_text_times(ch, node, text_words, 3))
+        kind = "value"
+    if kind == "value":
+        return _replace_at(document, path, random_json(ch, 2, words))
+    if kind == "type":   # the same value as another JSON type
+        flipped = {str: lambda v: [v], int: str, float: str, bool: str, type(None): lambda v: "",
+                   list: lambda v: {str(i): x for i, x in enumerate(v)}, dict: lambda v: list(v.values())}
+        return _replace_at(document, path, flipped[type(node)](node))
+    if kind == "wrap":
+        return _replace_at(document, path, ch.pick(([node], {"value": node}, [node, node])))
+    if kind == "nest":
+        deep = node
+        for _ in range(ch.pick((10, 100, 2000))):
+            deep = [deep]
+        return _replace_at(document, path, deep)
+    if kind == "duplicate" and isinstance(node, list) and node:
+        return _replace_at(document, path, node + [ch.pick(node)] * ch.int(1, 3))
+    dicts = [(p, v) for p, v in nodes if isinstance(v, dict)]
+    if not dicts:
+        return random_json(ch, 3, words)
+    path, node = ch.pick(dicts)
+    if kind == "add" or not node:
+        new = dict(node)
+        new[ch.pick(keys) if keys and ch.coin(0.8) else ch.text(6)] = random_json(ch, 2, words)
+        return _replace_at(document, path, new)
+    name = ch.pick(list(node))
+    if kind == "drop":
+        return _replace_at(document, path, {k: v for k, v in node.items() if k != name})
+    if kind == "rename":
+        new_name = ch.pick(keys) if keys and ch.coin(0.7) else ch.text(6)
+    else:   # case
+        new_name = ch.pick((str(name).upper(), str(name).lower(), str(name).swapcase(), " " + str(name)))
+    return _replace_at(document, path, {(new_name if k == name else k): v for k, v in node.items()})
+
+
+def json_keys(document) -> list[str]:
+    return sorted({p[-1] for p, _v in _json_paths(document) if p and isinstance(p[-1], str)})
+
+
+def dump_json(ch, document, comments: bool = False) -> str:
+    """JSON text of `document`: compact or indented; NaN and huge numbers as Python writes
+    them; with comments and trailing commas where `comments` (ARM and project files)."""
+    try:
+        text = json.dumps(document, indent=ch.pick((None, 2, 4, "\t")), ensure_ascii=ch.coin(0.3))
+    except (ValueError, RecursionError):   # nested past Python's limit
+        text = "[" * 5000 + "]" * 5000
+    text = text.replace(json.dumps(HUGE_NUMBER), "9" * 4400)
+    if comments and ch.coin(0.3):
+        text = text.replace(",\n", ", // a comment\n", 1)
+        if ch.coin():
+            text = re.sub(r"(\S)(\s*[}\]])$", r"\1,\2", text)
+    return text
+
+
+def parse_json_leniently(text: str):
+    """A seed's JSON (comments allowed, as ARM templates and projects have them), or None."""
+    from schemacheck.jobs.jsonfile import strip_comments
+
+    try:
+        return json.loads(strip_comments(text))
+    except (ValueError, RecursionError):
+        return None
+
+
+# ---- schema files -----------------------------------------------------------------------------
+
+CSL_TYPES = ("string", "long", "int", "real", "bool", "datetime", "timespan", "guid", "dynamic", "decimal",
+             "boolean", "int64", "double", "date", "time", "uuid", "Int64", "STRING")
+SYSTEM_TYPES = ("System.String", "System.Int64", "System.Int32", "System.Double", "System.SByte",
+                "System.Boolean", "System.DateTime", "System.TimeSpan", "System.Guid", "System.Object",
+                "System.Data.SqlTypes.SqlDecimal")
+BAD_TYPES = ("varchar", "", "nvarchar(max)", "System.Foo", "int(5)", "dynamic[]", "strin", "long long", "NAME",
+             "LPAR", " string")
+PLAIN_NAMES = ("DeviceId", "Reading", "EventTime", "a", "b", "T", "Temp_C", "_x", "x1", "type", "table", "with",
+               "column", "to", "ifexists", "policy", "Name", "Schema")
+ODD_NAMES = ("", " ", "a b", "a-b", "a.b", "é", "名前", "😀", "'", '"', "]", "['x']", "a\nb", "a\x00b", "NAME",
+             "$END", "__ANON_0", "None", "1a", "a" * 300, "\ufeff", "x\\")
+
+
+def table_name(ch) -> str:
+    return ch.pick(PLAIN_NAMES) if ch.coin(0.8) else ch.pick(ODD_NAMES) if ch.coin(0.8) else ch.text(8)
+
+
+# Each Kusto type by its CSL name and its .NET name in schema JSON.
+VALID_TYPES = (("string", "System.String"), ("long", "System.Int64"), ("int", "System.Int32"),
+               ("real", "System.Double"), ("bool", "System.SByte"), ("datetime", "System.DateTime"),
+               ("timespan", "System.TimeSpan"), ("guid", "System.Guid"), ("dynamic", "System.Object"),
+               ("decimal", "System.Data.SqlTypes.SqlDecimal"))
+VALID_NAMES = tuple(n for n in PLAIN_NAMES if n not in ("Name", "Schema"))
+
+
+def table_spec(ch, valid: bool = False) -> dict:
+    """A random table: name, database, columns (name, CSL type, .NET type). A `valid` one
+    has distinct plain names and known types, the same in both spellings."""
+    columns = []
+    if valid:
+        names = [ch.pick(VALID_NAMES) for _ in range(ch.int(1, 6))]
+        for name in dict.fromkeys(names):
+            columns.append((name, *ch.pick(VALID_TYPES)))
+        return {"name": ch.pick(VALID_NAMES), "database": None, "columns": columns, "folder": None,
+                "docstring": None, "valid": True}
+    for _ in range(ch.int(0, 6)):
+        csl = ch.pick(CSL_TYPES) if ch.coin(0.9) else ch.pick(BAD_TYPES)
+        system = ch.pick(SYSTEM_TYPES) if ch.coin(0.9) else ch.pick(BAD_TYPES)
+        columns.append((table_name(ch), csl, system))
+    return {"name": table_name(ch), "database": ch.pick(("fleet", "db", "Db 1", "")) if ch.coin() else None,
+            "columns": columns, "folder": ch.pick(("", "raw", None)), "docstring": ch.pick(("", "a table", None))}
+
+
+def _schema_json(ch, spec) -> dict:
+    columns = []
+    for name, csl, system in spec["columns"]:
+        column = {"Name": name}
+        typed = ch.coin(0.9)
+        if typed:
+            column["Type"] = system
+        if ch.coin(0.8) or (spec.get("valid") and not typed):
+            column["CslType"] = csl
+        columns.append(column)
+    table = {"Name": spec["name"], "OrderedColumns": columns}
+    if spec["folder"] is not None:
+        table["Folder"] = spec["folder"]
+    if spec["docstring"] is not None:
+        table["DocString"] = spec["docstring"]
+    return table
+
+
+def _csl(spec, ch) -> str:
+    sep = ch.pick((", ", ",", " , ", ",\n"))
+    return sep.join(f"{_kql_name(ch, n)}:{t}" for n, _s, t in ((c[0], c[2], c[1]) for c in spec["columns"]))
+
+
+def _kql_name(ch, name: str) -> str:
+    if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name) and ch.coin(0.8):
+        return name
+    quote = ch.pick(("'", '"'))
+    escaped = name.replace("\\", "\\\\").replace(quote, "\\" + quote) if ch.coin(0.9) else name
+    return f"[{quote}{escaped}{quote}]"
+
+
+def _row(ch, spec) -> dict:
+    schema = json.dumps(_schema_json(ch, spec)) if ch.coin() else _csl(spec, ch)
+    row = {"TableName": spec["name"], "Schema": schema}
+    if spec["database"] is not None:
+        row["DatabaseName"] = spec["database"]
+    if ch.coin():
+        row["Folder"] = spec["folder"] or ""
+        row["DocString"] = spec["docstring"] or ""
+    return row
+
+
+def _database(ch, specs) -> dict:
+    name = specs[0]["database"] or "db"
+    return {"Databases": {name: {"Name": name, "Tables": {s["name"]: _schema_json(ch, s) for s in specs}}}}
+
+
+def _result_table(ch, rows) -> tuple[list, list]:
+    names = ["TableName", "Schema", "DatabaseName", "Folder", "DocString"]
+    columns = [{"ColumnName": n, "DataType": "String", "ColumnType": "string"} for n in names]
+    return columns, [[r.get(n) for n in names] for r in rows]
+
+
+def _kql_command(ch, specs, kind: int | None = None) -> str:
+    """A command of a .kql script; `kind` 12-15 are commands that set no columns."""
+    spec = ch.pick(specs)
+    name = _kql_name(ch, spec["name"])
+    if spec["database"] and ch.coin(0.3):
+        name = f"{_kql_name(ch, spec['database'])}.{name}"
+    columns = f"({_csl(spec, ch)})"
+    column = _kql_name(ch, spec["columns"][0][0]) if spec["columns"] and ch.coin(0.8) else _kql_name(ch, table_name(ch))
+    props = ch.pick(("", "", " with (folder='raw')", ' with (docstring="a table", folder = @"x\\y")',
+                     " with (folder=1)", " with ()"))
+    kind = ch.below(16) if kind is None else kind
+    if kind < 4:
+        verb = (".create", ".create-merge", ".alter", ".alter-merge")[kind]
+        return f"{verb} table {name} {columns}{props}"
+    if kind == 4:
+        other = ch.pick(specs)
+        return f"{ch.pick(('.create', '.create-merge'))} tables {name} {columns}, " \
+               f"{_kql_name(ch, other['name'])} ({_csl(other, ch)}){props}"
+    if kind == 5:
+        return f".alter column {name}.{column} type={ch.pick(CSL_TYPES + BAD_TYPES)}"
+    if kind == 6:
+        return f".drop column {name}.{column}{ch.pick(('', ' ifexists'))}"
+    if kind == 7:
+        return f".drop table {name} columns ({column}, {_kql_name(ch, table_name(ch))})"
+    if kind == 8:
+        return f".drop table {name}{ch.pick(('', ' ifexists'))}"
+    if kind == 9:
+        return f".drop tables ({name}, {_kql_name(ch, table_name(ch))}){ch.pick(('', ' ifexists'))}"
+    if kind == 10:
+        return f".rename column {name}.{column} to {_kql_name(ch, table_name(ch))}"
+    if kind == 11:
+        return f".rename table {name} to {_kql_name(ch, table_name(ch))}"
+    if kind == 12:
+        return f".alter table {name} policy retention '{{\"SoftDeletePeriod\": \"10.00:00:00\"}}'"
+    if kind == 13:
+        return f".create table {name} ingestion json mapping 'm' '[{{\"column\":\"a\",\"path\":\"$.a\"}}]'"
+    if kind == 14:
+        return f".create-or-alter function F() {{ {name} | take 10 }}"
+    return f"// {spec['name']} as a query\n{name} | take 10"
+
+
+SCHEMA_FORMS = ("table", "kql", "database", "row", "rows", "v1", "v2", "csv", "csl", "dbrow")
+
+
+def schema_file(ch) -> tuple[str, str]:
+    """(file name, text) of a schema file of a random format, well-formed in its syntax
+    (its names and types may still be wrong)."""
+    name, text, _spec = _schema_file(ch)
+    return name, text
+
+
+def valid_schema_file(ch, form: str) -> tuple[str, str, dict]:
+    """(file name, text, table spec) of a schema file of `form` that defines exactly the
+    table of the spec, nothing else: its columns are what the loader must give back."""
+    return _schema_file(ch, True, form)
+
+
+def _schema_file(ch, valid: bool = False, form: str | None = None) -> tuple[str, str, dict]:
+    specs = [table_spec(ch, valid) for _ in range(1 if valid else ch.int(1, 3))]
+    spec = specs[0]
+    form = form or ch.pick(SCHEMA_FORMS + ("kql",))
+    indent = ch.pick((None, 2))
+    if form == "table":
+        return "T.json", json.dumps(_schema_json(ch, spec), indent=indent), spec
+    if form == "database":
+        return "db.json", json.dumps(_database(ch, specs), indent=indent), spec
+    if form == "row":
+        return "row.json", json.dumps(_row(ch, spec), indent=indent), spec
+    if form == "rows":
+        return "rows.json", json.dumps([_row(ch, s) for s in specs], indent=indent), spec
+    if form == "dbrow":
+        return "dbrow.json", json.dumps({"DatabaseSchema": json.dumps(_database(ch, specs))}), spec
+    if form == "v1":
+        columns, rows = _result_table(ch, [_row(ch, s) for s in specs])
+        return "v1.json", json.dumps({"Tables": [{"TableName": "Table_0", "Columns": columns, "Rows": rows}]}), spec
+    if form == "v2":
+        columns, rows = _result_table(ch, [_row(ch, s) for s in specs])
+        return "v2.json", json.dumps([{"FrameType": "DataSetHeader", "Version": "v2.0"},
+                                      {"FrameType": "DataTable", "TableId": 0, "TableKind": "PrimaryResult",
+                                       "TableName": "PrimaryResult", "Columns": columns, "Rows": rows},
+                                      {"FrameType": "DataSetCompletion", "HasErrors": False}]), spec
+    if form == "csv":
+        import csv
+
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator=ch.pick(("\r\n", "\n")))
+        writer.writerow(["TableName", "Schema", "DatabaseName", "Folder", "DocString"])
+        for s in specs:
+            row = _row(ch, s)
+            writer.writerow([row["TableName"], row["Schema"], row.get("DatabaseName", ""), "", ""])
+        return "export.csv", out.getvalue(), spec
+    if form == "csl":
+        stem = spec["name"] if re.fullmatch(r"[\w ]{1,40}", spec["name"]) else "T"
+        return ch.pick((f"{stem}.csl", f"{stem}.cslschema")), _csl(spec, ch), spec
+    if valid:   # one command that defines the table, among commands that set no columns
+        commands = [f"{ch.pick(('.create', '.create-merge'))} table {spec['name']} ({_csl(spec, ch)})"]
+        for _ in range(ch.int(0, 2)):
+            commands.insert(ch.int(0, len(commands)), _kql_command(ch, specs, ch.int(12, 15)))
+    else:
+        commands = [_kql_command(ch, specs) for _ in range(ch.int(1, 6))]
+        if not commands[0].startswith(".create") and ch.coin(0.8):
+            commands.insert(0, f".create table {_kql_name(ch, spec['name'])} ({_csl(spec, ch)})")
+    separator = ch.pick(("\n\n", "\n\n// next\n", "\r\n\r\n") if valid else ("\n", "\n\n", "\n// next\n", "\r\n"))
+    text = separator.join(commands) + ch.pick(("", "\n"))
+    names = ("tables.kql", "TABLES.KQL") if valid and not commands[0].startswith(".") else \
+        ("tables.kql", "tables.csl", "TABLES.KQL")
+    return ch.pick(names), text, spec
+
+
+def _words_for(name: str):
+    lowered = name.lower()
+    if lowered.endswith(".json"):
+        return JSON_WORDS + KUSTO_WORDS[:20]
+    if lowered.endswith(".csv"):
+        return CSV_WORDS + JSON_WORDS[:10]
+    return KUSTO_WORDS
+
+
+def mutated_schema_file(ch) -> tuple[str, str]:
+    """A well-formed schema file, then mutated as text or (JSON) as a document, or not at all."""
+    name, text = schema_file(ch)
+    how = ch.pick(("text", "json", "none", "text"))
+    if how == "json" and name.endswith(".json"):
+        document = json.loads(text)
+        keys = json_keys(document) + ["Databases", "Tables", "DatabaseSchema", "FrameType", "TableKind", "Rows"]
+        for _ in range(ch.int(1, 3)):
+            document = mutate_json(ch, document, keys, text_words=KUSTO_WORDS + JSON_WORDS)
+        return name, dump_json(ch, document)
+    if how == "text" or (how == "json"):
+        return name, mutate_text_times(ch, text, _words_for(name), 4)
+    return name, text
+
+
+def random_schema_file(ch) -> tuple[str, str]:
+    """Text that is not a schema at all, under a schema file's name."""
+    name = ch.pick(("T.json", "tables.kql", "T.csl", "T.cslschema", "export.csv"))
+    kind = ch.pick(("text", "json", "words"))
+    if kind == "text":
+        return name, ch.text(60)
+    if kind == "json":
+        return name, dump_json(ch, random_json(ch, 3, JSON_WORDS + ("Name", "OrderedColumns", "TableName", "Schema")))
+    return name, "".join(ch.pick(_words_for(name)) for _ in range(ch.int(1, 20)))
+
+
+# ---- job inputs -------------------------------------------------------------------------------
+
+OWN_PROJECT = {
+    "asaproj.json": json.dumps({
+        "name": "fuzz-job", "startFile": "Job.asaql",
+        "configurations": [
+            {"filePath": "JobConfig.json", "subType": "JobConfig"},
+            {"filePath": "Inputs\\hub.json", "subType": "Input"},
+            {"filePath": "Inputs\\Local_hub.json", "subType": "InputMock"},
+            {"filePath": "Inputs\\ref.json", "subType": "Input"},
+            {"filePath": "Inputs\\Local_ref.json", "subType": "InputMock"},
+            {"filePath": "Outputs\\adx.json", "subType": "Output"},
+            {"filePath": "Outputs\\blob.json", "subType": "Output"},
+            {"filePath": "Functions\\toC.js.json", "subType": "JSFunction"},
+        ]}, indent=2),
+    "JobConfig.json": json.dumps({"ScriptType": "JobConfig", "CompatibilityLevel": "1.2", "DataLocale": "en-US",
+                                  "OutputErrorPolicy": "Retry", "UseSystemAssignedIdentity": True}, indent=2),
+    "Inputs/hub.json": json.dumps({"Name": "hub", "Type": "Data Stream", "DataSourceType": "Event Hub",
+                                   "Serialization": {"Type": "Json", "Encoding": "UTF8"}, "ScriptType": "Input"}),
+    "Inputs/Local_hub.json": json.dumps({"InputAlias": "hub", "Type": "Data Stream", "Format": "Json",
+                                         "FilePath": "../data/hub.json", "ScriptType": "InputMock"}),
+    "Inputs/ref.json": json.dumps({"Name": "ref", "Type": "Reference Data", "DataSourceType": "Blob Storage",
+                                   "Serialization": {"Type": "Csv", "FieldDelimiter": ","}}),
+    "Inputs/Local_ref.json": json.dumps({"InputAlias": "ref", "Type": "Reference Data", "Format": "Csv",
+                                         "FilePath": "../data/ref.csv"}),
+    "data/hub.json": '[{"deviceId": "a", "temp": 21.5, "ts": "2024-01-01T00:00:00Z", "ok": true, "n": 3},\n'
+                     ' {"deviceId": "b", "temp": 19, "ts": "2024-01-01T00:00:01Z", "ok": false, "n": null}]\n',
+    "data/ref.csv": "deviceId,site,limit\na,north,30.5\nb,south,25\n",
+    "Outputs/adx.json": json.dumps({
+        "Name": "adx", "DataSourceType": "Azure Data Explorer", "ScriptType": "Output",
+        "AzureDataExplorerProperties": {"Cluster": "https://ingest-fuzz.westeurope.kusto.windows.net",
+                                        "Database": "db", "Table": "Readings", "AuthenticationMode": "Msi"}}),
+    "Outputs/blob.json": json.dumps({"Name": "blob", "DataSourceType": "Blob Storage", "ScriptType": "Output"}),
+    "Functions/toC.js.json": json.dumps({"Name": "toC", "Type": "Scalar", "ScriptType": "JSFunction",
+                                         "FunctionInputs": [{"DataType": "float"}], "OutputType": "float"}),
+    "Functions/toC.js": "function main(f) { return (f - 32) * 5 / 9; }\n",
+    "Job.asaql": "SELECT h.deviceId, udf.toC(h.temp) AS tempC, h.ts, r.site -- schemacheck: ignore[SC301]\n"
+                 "INTO adx FROM hub h TIMESTAMP BY ts JOIN ref r ON h.deviceId = r.deviceId\n"
+                 "SELECT * INTO blob FROM hub\n",
+    "schemas/Readings.kql": ".create table Readings (deviceId: string, tempC: real, ts: datetime, site: string)\n",
+    "schemacheck.toml": 'fail-on = "warning"\nexclude = ["old/**"]\n\n[rules]\nSC203 = "off"\n\n'
+                        '[outputs.blob]\nkind = "blob"\n',
+}
+
+OWN_VS_PROJECT = {
+    "Job.asaproj": '<?xml version="1.0" encoding="utf-8"?>\n'
+                   '<Project xmlns="http://schemas.microsoft.com/developer/msbuild/2003">\n'
+                   '  <PropertyGroup><StartFile>Script.asaql</StartFile><Name>Vs</Name></PropertyGroup>\n'
+                   '  <ItemGroup>\n    <Script Include="Script.asaql" />\n'
+                   '    <Configure Include="Configuration.json"><SubType>JobConfig</SubType></Configure>\n'
+                   '    <Configure Include="Outputs\\Table.json"><SubType>Output</SubType></Configure>\n'
+                   '    <Configure Include="Functions\\zone.json"><SubType>CSharpFunction</SubType></Configure>\n'
+                   '  </ItemGroup>\n</Project>\n',
+    "Configuration.json": json.dumps({"CompatibilityLevel": "1.0", "DataLocale": "de-DE",
+                                      "OutputErrorPolicy": "Drop"}),
+    "Outputs/Table.json": json.dumps({"Name": "Table", "DataSourceType": "Azure Data Explorer",
+                                      "AzureDataExplorerProperties": {"Database": "db", "Table": "Scans",
+                                                                      "AuthenticationMode": "ConnectionString"}}),
+    "Functions/zone.json": json.dumps({"Name": "zone", "Type": "Scalar", "ScriptType": "CSharpFunction",
+                                       "FunctionInputs": [{"DataType": "nvarchar(max)"}], "OutputType": "bigint"}),
+    "Script.asaql": "SELECT parcelId AS ParcelId, udf.zone(code) AS Zone, CAST(w AS float) AS Weight\n"
+                    "INTO [Table] FROM scans\n",
+    "pyproject.toml": '[project]\nname = "x"\n\n[tool.schemacheck]\ncompat-level = "1.1"\nschemas = ["schemas"]\n'
+                      '\n[tool.schemacheck.outputs.Table]\ndatabase = "db"\ntable = "Scans"\n',
+    "schemas/Scans.json": json.dumps({"Name": "Scans", "OrderedColumns": [
+        {"Name": "ParcelId", "CslType": "string"}, {"Name": "Zone", "CslType": "long"},
+        {"Name": "Weight", "Type": "System.Double"}]}),
+}
+
+OWN_TEMPLATE = {
+    "job.json": json.dumps({
+        "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
+        "contentVersion": "1.0.0.0",
+        "parameters": {"name": {"type": "string", "defaultValue": "fuzz"}, "table": {"type": "string"},
+                       "level": {"type": "string", "defaultValue": "1.2"}},
+        "variables": {"query": "[concat('SELECT a, CAST(b AS bigint) AS b INTO adx FROM ', 'hub')]",
+                      "names": ["adx", "blob"]},
+        "resources": [{
+            "type": "Microsoft.StreamAnalytics/streamingjobs", "apiVersion": "2021-10-01-preview",
+            "name": "[parameters('name')]", "identity": {"type": "SystemAssigned"},
+            "properties": {
+                "compatibilityLevel": "[parameters('level')]", "outputErrorPolicy": "Stop",
+                "inputs": [{"name": "hub", "properties": {"type": "Stream", "datasource": {
+                    "type": "Microsoft.EventHub/EventHub", "properties": {"eventHubName": "e"}}}}],
+                "outputs": [{"name": "[variables('names')[copyIndex()]]", "copy": {"name": "o", "count": 1},
+                             "properties": {"datasource": {
+                                 "type": "Microsoft.Kusto/clusters/databases",
+                                 "properties": {"cluster": "https://fuzz.kusto.windows.net", "database": "db",
+                                                "table": "[parameters('table')]", "authenticationMode": "Msi"}}}}],
+                "functions": [{"name": "f", "properties": {"type": "Scalar", "properties": {
+                    "inputs": [{"dataType": "Any"}], "output": {"dataType": "bigint"},
+                    "binding": {"type": "Microsoft.StreamAnalytics/JavascriptUdf",
+                                "properties": {"script": "function main(x) { return 1; }"}}}}}],
+                "transformation": {"name": "t", "properties": {"streamingUnits": 1,
+                                                               "query": "[variables('query')]"}}}}]}, indent=2),
+    "job.parameters.json": json.dumps({"$schema": "x", "contentVersion": "1.0.0.0",
+                                       "parameters": {"table": {"value": "Events"}}}, indent=2),
+    "schemas/Events.csl": "a:string, b:long\n",
+    "schemacheck.toml": '[live]\ncluster = "https://fuzz.kusto.windows.net"\nauth = "az-cli"\ntimeout = 30\n'
+                        '\n[rules]\nSC301 = "error"\n',
+}
+
+_SKIPPED_FIXTURE_FILES = ("expected.json",)
+
+
+def _tree(folder: Path) -> dict[str, str]:
+    tree = {}
+    for path in sorted(folder.rglob("*")):
+        if path.is_file() and path.name not in _SKIPPED_FIXTURE_FILES:
+            tree[path.relative_to(folder).as_posix()] = path.read_text(encoding="utf-8")
+    return tree
+
+
+def job_seeds() -> list[dict[str, str]]:
+    """Projects and templates as {relative path: text}: our own small ones, the sample, and
+    the job fixtures of this repository (read in place)."""
+    seeds = [OWN_PROJECT, OWN_VS_PROJECT, OWN_TEMPLATE]
+    sample = ROOT / "samples" / "fleet-telemetry"
+    if sample.is_dir():
+        seeds.append(_tree(sample))
+    cases = FIXTURES / "jobs" / "cases"
+    if cases.is_dir():
+        seeds.extend(_tree(case) for case in sorted(cases.iterdir()) if case.is_dir())
+    arm = FIXTURES / "jobs" / "arm"
+    if arm.is_dir():
+        for template in sorted(arm.glob("*.json")):
+            if template.name.endswith(".parameters.json"):
+                continue
+            seed = {template.name: template.read_text(encoding="utf-8")}
+            parameters = template.with_name(template.stem + ".parameters.json")
+            if parameters.exists():
+                seed[parameters.name] = parameters.read_text(encoding="utf-8")
+            seeds.append(seed)
+    return seeds
+
+
+def _entry_points(files: dict) -> list[str]:
+    """What a user (or the pre-commit hook) may name on the command line for this job."""
+    entries = ["."]
+    for name in files:
+        lowered = name.lower()
+        if lowered.endswith(("asaproj.json", ".asaproj", ".asaql")) or (
+                "/" not in name and lowered.endswith(".json")):
+            entries.append(name)
+    return entries + [name for name in files if name.startswith(("Outputs/", "schemas/"))][:2]
+
+
+def job_input(ch, seeds) -> tuple[dict[str, bytes], list[str]]:
+    """(files of a job folder, the command-line arguments after the program name). Half of
+    the inputs start from our own seeds (the first three), which hold every kind of file."""
+    seed = ch.pick(seeds[:3]) if ch.coin() else ch.pick(seeds)
+    files: dict[str, object] = dict(seed)
+    for _ in range(ch.int(1, 3)):
+        name = ch.pick(sorted(files))
+        text = files[name]
+        if isinstance(text, bytes):
+            files[name] = mutate_bytes(ch, text)
+            continue
+        how = ch.pick(("json", "json", "json", "json", "text", "text", "bytes", "delete", "empty", "replace"))
+        lowered = name.lower()
+        if how == "json" and lowered.endswith(".json"):
+            document = parse_json_leniently(text)
+            if document is not None:
+                keys = json_keys(document)
+                for _ in range(ch.int(1, 3)):
+                    document = mutate_json(ch, document, keys, text_words=JOB_WORDS + QUERY_WORDS[-20:])
+                files[name] = dump_json(ch, document, comments=ch.coin(0.3))
+                continue
+        if how == "bytes":
+            files[name] = bytes_of(ch, text)
+        elif how == "delete" and len(files) > 1:
+            del files[name]
+        elif how == "empty":
+            files[name] = ch.pick(("", " \n", "\ufeff"))
+        elif how == "replace" and lowered.startswith("schemas/"):
+            new_name, new_text = mutated_schema_file(ch)
+            del files[name]
+            files["schemas/" + new_name] = new_text
+        elif lowered.endswith(".asaql"):
+            files[name] = mutate_text_times(ch, text, QUERY_WORDS)
+        else:
+            words = TOML_WORDS if lowered.endswith(".toml") else KUSTO_WORDS if lowered.startswith("schemas/") \
+                else CSV_WORDS + JSON_WORDS if lowered.endswith(".csv") else JOB_WORDS
+            files[name] = mutate_text_times(ch, text, words, 3)
+    command = ch.pick(("check", "check", "check", "infer"))
+    fmt = ch.pick(("json", "json", "text", "sarif", "github", "azure", "junit")) if command == "check" \
+        else ch.pick(("json", "text"))
+    argv = [command, ch.pick(_entry_points(files)), "--format", fmt]
+    if ch.coin(0.1):
+        argv += ["--compat-level", ch.pick(("1.0", "1.1", "1.2"))]
+    encoded = {name: (data if isinstance(data, bytes) else data.encode("utf-8", "surrogatepass"))
+               for name, data in files.items()}
+    return encoded, argv + ["--no-cache", "--debug"]
+
+
+# ---- the grammar, for the long run (hypothesis's grammar_sentences() is the tests') ---------
+
+def grammar_sentence(ch, tables, word_pools, depth_limit: int = 12) -> str:
+    """A sentence of grammars/asaql.lark from `tables` = test_properties._grammar_tables()
+    (expansions, heights) with words from `word_pools` (terminal -> list of spellings)."""
+    expansions, height, _words = tables
+    out: list[str] = []
+    stack = [("start", 0)]
+    while stack:
+        symbol, depth = stack.pop()
+        if symbol.startswith("\x00"):
+            out.append(ch.pick(word_pools[symbol[1:]]))
+            out.append(ch.pick((" ", " ", " ", "\n", "\t", " /* c */ ", " -- c\n")))
+            continue
+        options = expansions[symbol]
+        if depth >= depth_limit:
+            options = [o for o in options
+                       if 1 + max((0 if t else height[n] for n, t in o), default=0) == height[symbol]]
+        option = ch.pick(options)
+        for name, is_term in reversed(option):
+            stack.append(("\x00" + name if is_term else name, depth + 1))
+    return "".join(out)
+
+
+# ---- internal names -----------------------------------------------------------------------------
+
+def _grammar_internal_names() -> set[str]:
+    """Terminal and rule names of both grammars that no message should show (besides the
+    ASA terminals test_properties already checks): the Kusto grammar's non-keyword
+    terminals, every rule name with an underscore, and the lower-cased spelling of
+    terminals that have one (Kusto's messages lower-case the terminals they do not know)."""
+    from schemacheck.asa import _tables as asa
+    from schemacheck.kusto import _tables as kusto
+
+    words = {"CREATE", "ALTER", "DROP", "RENAME", "COMMENT"}   # upper-cased words, not names
+    names = {"LSQB", "RSQB", "LBRACE", "RBRACE", "_NL", "_NEWLINE", "lpar", "rpar", "lsqb", "rsqb"}
+    for tables in (asa, kusto):
+        keywords = set(tables.KEYWORDS.values())
+        for terminal in tables.TERMINALS:
+            if terminal not in keywords and terminal not in words:
+                names.add(terminal)
+            if "_" in terminal and terminal.lower() not in tables.KEYWORDS:
+                names.add(terminal.lower())
+        for rule in tables.RULES:
+            if rule[2] and "_" in rule[2].strip("_"):
+                names.add(rule[2])
+    return names
+
+
+_EXTRA_INTERNAL = re.compile(
+    r"(?<![\w$.-])(?:" + "|".join(re.escape(n) for n in sorted(_grammar_internal_names(), key=len, reverse=True))
+    + r"|__ANON_\d*)(?![\w$-])"
+)
+
+
+# Words of the domain that the Python-leak check of test_properties would take for Python's.
+DOMAIN_PHRASES = ("UserAssigned or None",      # ARM's identity types
+                  "(InputDeserializationError)")   # the error ASA reports
+
+
+def message_leaks(message: str, sources=()) -> list[str]:
+    """Grammar-internal names or Python leaks in `message` that are not the user's own text
+    (a word that occurs in one of `sources`, the input, may be quoted from it)."""
+    for phrase in DOMAIN_PHRASES:
+        message = message.replace(phrase, "")
+    found = internal_leaks(message) + _EXTRA_INTERNAL.findall(message)
+    return [word for word in found if not any(word in source for source in sources)]
+
+
+# ---- the targets ---------------------------------------------------------------------------------
+
+class Hang(BaseException):
+    """No answer within the time limit (BaseException: the library must not catch it)."""
+
+
+def _on_alarm(signum, frame):
+    raise Hang(f"no answer within {TIME_LIMIT} s")
+
+
+@contextlib.contextmanager
+def time_limit(seconds: float | None = None):
+    """Raise Hang in the main thread when the body runs past `seconds` (TIME_LIMIT)."""
+    seconds = TIME_LIMIT if seconds is None else seconds
+    previous = signal.signal(signal.SIGALRM, _on_alarm)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def run_query(text: str, level: str = "1.2") -> list[str]:
+    """analyze (which never raises); the messages of its diagnostics."""
+    from schemacheck.asa.analysis import analyze
+
+    result = analyze(text, file="fuzz.asaql", level=level)
+    return [d.message for d in result.diagnostics] + [d.fix for d in result.diagnostics if getattr(d, "fix", None)
+                                                      and isinstance(d.fix, str)]
+
+
+def _write(folder: Path, files: dict[str, bytes]) -> None:
+    if folder.exists():
+        shutil.rmtree(folder)
+    for name, data in files.items():
+        path = folder / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+
+
+def run_query_file(folder: Path, data: bytes, level: str = "1.2") -> list[str]:
+    """A query file's bytes: read_query (InputError for what is not text) then analyze."""
+    from schemacheck.files import read_query
+
+    _write(folder, {"q.asaql": data})
+    return run_query(read_query(str(folder / "q.asaql")), level)
+
+
+_PROBE_QUERY = ("SELECT CAST(a AS bigint) AS a, b, CAST(c AS float) AS c, CAST(d AS datetime) AS d, "
+                "CAST(e AS nvarchar(max)) AS e, CAST(f AS record) AS f, CAST(g AS bit) AS g, 1.5 AS h, 'x' AS i "
+                "INTO out FROM hub")
+
+
+def run_schema_file(folder: Path, name: str, data: bytes) -> list[str]:
+    """load_schemas on one schema file, then each table it holds compared with a query
+    that writes every ASA type (the comparator on whatever the loader let through)."""
+    from schemacheck.check import Target, check_text
+    from schemacheck.config import Config
+    from schemacheck.kusto.files import load_schemas
+
+    _write(folder, {name: data})
+    catalog = load_schemas([str(folder / name)])
+    messages = []
+    for table in catalog.tables[:3]:
+        targets = {"out": Target("out", table.name, table.database)}
+        result = check_text(_PROBE_QUERY, "probe.asaql", catalog, targets, Config(), "1.2")
+        messages.extend(d.message for d in result.diagnostics)
+    return messages
+
+
+LAST_EXIT_CODE = None   # of the last run_job
+
+
+def run_job(folder: Path, files: dict[str, bytes], argv: list[str]) -> list[str]:
+    """The command line on a job folder, in-process; its stderr lines and, for JSON, every
+    message of the report. With --debug a bug raises instead of becoming "internal error"."""
+    from schemacheck import cli
+
+    _write(folder, files)
+    argv = [str(folder / a) if i == 1 else a for i, a in enumerate(argv)]
+    out, err = io.StringIO(), io.StringIO()
+    cwd = os.getcwd()
+    os.chdir(folder)   # paths are shown relative to the working directory: keep the folder's name out
+    try:
+        code = cli.main(argv, out, err)
+    finally:
+        os.chdir(cwd)
+    global LAST_EXIT_CODE
+    LAST_EXIT_CODE = code
+    assert code in (0, 1, 2), (code, err.getvalue())
+    messages = [line for line in err.getvalue().splitlines() if line]
+    if "--format" in argv and argv[argv.index("--format") + 1] == "json" and out.getvalue():
+        messages.extend(_json_messages(json.loads(out.getvalue())))
+    return messages
+
+
+def _json_messages(document) -> list[str]:
+    found = []
+    stack = [document]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            for key, value in item.items():
+                if key in ("message", "error", "reason", "fix") and isinstance(value, str):
+                    found.append(value)
+                else:
+                    stack.append(value)
+        elif isinstance(item, list):
+            stack.extend(item)
+    return found
+
+
+def check_outcome(run, sources) -> tuple[str, list[str]]:
+    """Run a target under the time limit: ("ok", messages) or ("error", [message]) for a
+    SchemacheckError; any other exception propagates (a crash), as does Hang. Asserts that
+    no message shows an internal name."""
+    try:
+        with time_limit():
+            messages = run()
+        outcome = "ok"
+    except SchemacheckError as error:
+        outcome, messages = "error", [error.message]
+    for message in messages:
+        leaks = message_leaks(message, sources)
+        assert not leaks, (leaks, message)
+    return outcome, messages
+
+
+def sources_of(*items) -> list[str]:
+    """The texts a message may quote: each input as text (bytes decoded leniently), and names."""
+    out = []
+    for item in items:
+        if isinstance(item, bytes):
+            out.append(item.decode("utf-8", "replace"))
+            for encoding in ("utf-16", "utf-16-le", "utf-16-be"):
+                with contextlib.suppress(UnicodeDecodeError):
+                    out.append(item.decode(encoding))
+        elif isinstance(item, dict):
+            out.extend(sources_of(*item.keys(), *item.values()))
+        elif isinstance(item, (list, tuple)):
+            out.extend(sources_of(*item))
+        else:
+            out.append(str(item))
+    return out
+
+
+def query_seeds() -> tuple[str, ...]:
+    """The corpus queries (read in place when ../shared exists) and test_properties' own."""
+    return SEEDS
+
