@@ -146,6 +146,10 @@ def _load_toml(text: str, path: str) -> dict:
         message = re.sub(r"\s*\(at line \d+, column \d+\)", "", message) or "not valid TOML"
         line, column = (int(position.group(1)), int(position.group(2))) if position else (None, None)
         raise InputError(f"not valid TOML: {message}", path, line, column) from None
+    except ValueError:  # an integer past Python's digit limit
+        from schemacheck.jobs.jsonfile import too_many_digits
+
+        raise too_many_digits(text, path, "TOML") from None
 
 
 def _key_line(text: str, loc: tuple, pyproject: bool) -> int | None:

@@ -267,3 +267,13 @@ def test_a_template_saved_as_utf16_is_found_in_its_folder(tmp_path):
     code, out, err = run_cli("infer", str(tmp_path), "--format", "json", "--no-cache")
     assert code == 1 and not err, err   # 1: SC601, the job defines no output o
     assert [o["output"] for f in json.loads(out)["files"] for o in f["outputs"]] == ["o"]
+
+
+def test_a_configuration_with_a_number_past_the_digit_limit_is_an_input_error(tmp_path):
+    # Was a ValueError out of tomllib: an internal error instead of exit code 2.
+    (tmp_path / "q.asaql").write_text("SELECT a INTO o FROM i\n", encoding="utf-8")
+    (tmp_path / "schemacheck.toml").write_text('fail-on = "warning"\n\nx = ' + "9" * 4400 + "\n", encoding="utf-8")
+    code, _out, err = run_cli("check", str(tmp_path / "q.asaql"), "--no-cache")
+    assert code == 2
+    assert err == f"schemacheck: error: {tmp_path / 'schemacheck.toml'}:3:5: holds a number of 4400 digits, " \
+                  "more than the 4300 that can be read as TOML\n"

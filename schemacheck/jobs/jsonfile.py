@@ -68,7 +68,7 @@ def load_json(path: str, what: str) -> JsonFile:
 
 
 def too_many_digits(text: str, path: str, what: str) -> InputError:
-    """The InputError for JSON holding an integer too long to convert, placed at it."""
+    """The InputError for JSON (or TOML) text holding an integer too long to convert, placed at it."""
     import sys
 
     limit = sys.get_int_max_str_digits()
