@@ -88,9 +88,22 @@ def _content(path: str) -> bytes | None:
         return None
 
 
+# A folder's listing is compared by the names that can change what schemacheck finds:
+# files it reads (by suffix), folders (names without a dot: a new one may hold such
+# files) and .git (where the search for a project stops). An editor's swap file, a log
+# or a report written beside the query does not make the next run check again.
+RELEVANT_SUFFIXES = (".asaql", ".json", ".asaproj", ".toml", ".kql", ".csl", ".cslschema", ".csv", ".tsv", ".txt",
+                     ".js", ".cs", ".bicep")
+
+
+def _relevant(name: str) -> bool:
+    lowered = name.lower()
+    return "." not in lowered or lowered == ".git" or lowered.endswith(RELEVANT_SUFFIXES)
+
+
 def _listing(path: str) -> bytes | None:
     try:
-        names = sorted(os.listdir(path))
+        names = sorted(name for name in os.listdir(path) if _relevant(name))
     except OSError:
         return None
     return blake2b("\0".join(names).encode("utf-8", "surrogatepass"), digest_size=20).digest()

@@ -97,6 +97,18 @@ def test_a_change_to_anything_the_run_read_checks_again(job, monkeypatch, change
         assert after != before
 
 
+def test_files_schemacheck_never_reads_do_not_invalidate(job, monkeypatch):
+    calls = analyses(monkeypatch)
+    run_cli("check", ".")
+    (job / ".FleetTelemetry.asaql.swp").write_bytes(b"editor state")
+    (job / "notes.md").write_text("x")
+    run_cli("check", ".")
+    assert len(calls) == 1
+    (job / "Outputs" / "extra.json").write_text('{"Name": "extra", "DataSourceType": "Blob"}')
+    run_cli("check", ".")
+    assert len(calls) == 2
+
+
 def test_same_content_rewritten_is_still_a_hit(job, monkeypatch):
     calls = analyses(monkeypatch)
     run_cli("check", ".")
@@ -120,13 +132,13 @@ def test_output_file_and_step_summary_are_given_again(job, tmp_path, monkeypatch
     monkeypatch.setenv("GITHUB_ACTIONS", "true")
     monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
     calls = analyses(monkeypatch)
-    first = run_cli("check", ".", "--format", "github", "--output", "report.txt")
-    report = (job / "report.txt").read_text()
+    first = run_cli("check", ".", "--format", "github", "--output", "annotations.log")
+    report = (job / "annotations.log").read_text()
     one_summary = summary.read_text()
-    (job / "report.txt").write_text("stale")   # (removing it would change the folder's listing: a miss)
-    assert run_cli("check", ".", "--format", "github", "--output", "report.txt") == first
+    (job / "annotations.log").unlink()
+    assert run_cli("check", ".", "--format", "github", "--output", "annotations.log") == first
     assert len(calls) == 1
-    assert (job / "report.txt").read_text() == report
+    assert (job / "annotations.log").read_text() == report
     assert summary.read_text() == one_summary * 2
 
 
