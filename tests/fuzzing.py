@@ -44,7 +44,7 @@ from pathlib import Path
 from schemacheck.errors import SchemacheckError
 
 from conftest import FIXTURES, ROOT
-from test_properties import OWN_SEEDS, SEEDS, VOCABULARY, internal_leaks
+from test_properties import SEEDS, VOCABULARY, internal_leaks
 
 TIME_LIMIT = 5.0   # seconds for one input: generous, it catches hangs, not slowness
 

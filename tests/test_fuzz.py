@@ -23,7 +23,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import fuzzing as F
-from schemacheck.errors import InputError, SchemacheckError
+from schemacheck.errors import InputError
 from conftest import run_cli
 from test_properties import grammar_sentences, mutated_queries, mutation, valid_queries
 
