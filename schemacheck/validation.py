@@ -71,43 +71,80 @@ _WS = re.compile(r"[ \t\n\r]*")
 def json_position(text: str, path: tuple) -> tuple[int | None, int | None]:
     """1-based line and column of the value at `path` in JSON `text` (or of the deepest
     part of it that exists, e.g. the object missing a key); (None, None) if not JSON."""
-    import json
-    from json.decoder import scanstring
-
-    decoder = json.JSONDecoder()
     try:
-        index = _WS.match(text, 0).end()
-        for part in path:
-            opener = text[index]
-            if opener == "{" and isinstance(part, str):
-                found = None
-                cursor = _WS.match(text, index + 1).end()
-                while text[cursor] == '"':
-                    key, cursor = scanstring(text, cursor + 1)
-                    cursor = _WS.match(text, cursor).end() + 1  # past ':'
-                    cursor = _WS.match(text, cursor).end()
-                    if key == part:
-                        found = cursor
-                        break
-                    _, cursor = decoder.raw_decode(text, cursor)
-                    cursor = _WS.match(text, cursor).end()
-                    if text[cursor] == ",":
-                        cursor = _WS.match(text, cursor + 1).end()
-                if found is None:
-                    break
-                index = found
-            elif opener == "[" and isinstance(part, int):
-                cursor = _WS.match(text, index + 1).end()
-                for _ in range(part):
-                    _, cursor = decoder.raw_decode(text, cursor)
-                    cursor = _WS.match(text, cursor).end()
-                    if text[cursor] != ",":
-                        break
-                    cursor = _WS.match(text, cursor + 1).end()
-                index = cursor
-            else:
-                break
+        index, _found = _seek(text, path)
     except (ValueError, IndexError):
         return None, None
     line = text.count("\n", 0, index) + 1
     return line, index - (text.rfind("\n", 0, index) + 1) + 1
+
+
+def json_item_lines(text: str, path: tuple, count: int) -> list[int] | None:
+    """The 1-based line of each of the first `count` items of the array at `path` in JSON
+    `text`, found in one pass over the array (asking json_position for each item would
+    read the items before it again each time); None when there is no such array."""
+    import json
+
+    decoder = json.JSONDecoder()
+    try:
+        index, found = _seek(text, path)
+        if not found or text[index] != "[":
+            return None
+        cursor = _WS.match(text, index + 1).end()
+        line, counted = text.count("\n", 0, cursor) + 1, cursor
+        lines = []
+        while len(lines) < count:
+            line += text.count("\n", counted, cursor)
+            counted = cursor
+            lines.append(line)
+            if len(lines) == count:
+                break
+            _, cursor = decoder.raw_decode(text, cursor)
+            cursor = _WS.match(text, cursor).end()
+            if text[cursor] != ",":
+                return None
+            cursor = _WS.match(text, cursor + 1).end()
+    except (ValueError, IndexError):
+        return None
+    return lines
+
+
+def _seek(text: str, path: tuple) -> tuple[int, bool]:
+    """The offset of the value at `path` in JSON `text`, or of the deepest part of it that
+    exists, and whether the whole path was found. ValueError or IndexError if not JSON."""
+    import json
+    from json.decoder import scanstring
+
+    decoder = json.JSONDecoder()
+    index = _WS.match(text, 0).end()
+    for part in path:
+        opener = text[index]
+        if opener == "{" and isinstance(part, str):
+            found = None
+            cursor = _WS.match(text, index + 1).end()
+            while text[cursor] == '"':
+                key, cursor = scanstring(text, cursor + 1)
+                cursor = _WS.match(text, cursor).end() + 1  # past ':'
+                cursor = _WS.match(text, cursor).end()
+                if key == part:
+                    found = cursor
+                    break
+                _, cursor = decoder.raw_decode(text, cursor)
+                cursor = _WS.match(text, cursor).end()
+                if text[cursor] == ",":
+                    cursor = _WS.match(text, cursor + 1).end()
+            if found is None:
+                return index, False
+            index = found
+        elif opener == "[" and isinstance(part, int):
+            cursor = _WS.match(text, index + 1).end()
+            for _ in range(part):
+                _, cursor = decoder.raw_decode(text, cursor)
+                cursor = _WS.match(text, cursor).end()
+                if text[cursor] != ",":
+                    return cursor, False
+                cursor = _WS.match(text, cursor + 1).end()
+            index = cursor
+        else:
+            return index, False
+    return index, True

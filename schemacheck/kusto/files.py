@@ -27,7 +27,7 @@ from schemacheck.errors import InputError
 from schemacheck.files import files_under, read_text_file
 from schemacheck.kusto.schema import Column, TableCatalog, TableSchema
 from schemacheck.kusto.types import canonical_type, type_suggestion
-from schemacheck.validation import Shape, json_position, validate
+from schemacheck.validation import Shape, json_item_lines, json_position, validate
 
 SCHEMA_SUFFIXES = (".json", ".csv", ".kql", ".csl", ".cslschema")
 _LEADING_COMMENTS = re.compile(r"\A(?:\s|//[^\n]*)*")
@@ -139,7 +139,7 @@ def _load_json(text: str, path: str) -> list[TableSchema]:
                      "`.show database D schema as json` ({\"Databases\": ...})", path, 1, 1)
 
 
-def _column(data: dict, path: str, text: str | None, loc: tuple) -> Column:
+def _column(data: dict, path: str, text: str | None, loc: tuple, line: int | None = None) -> Column:
     written = data.get("CslType") or data.get("Type")
     if not written:
         line, column = json_position(text, loc) if text else (None, None)
@@ -150,13 +150,17 @@ def _column(data: dict, path: str, text: str | None, loc: tuple) -> Column:
             else (None, None)
         raise InputError(f"column {data['Name']}: unknown Kusto type {written!r}{type_suggestion(written)}",
                          path, line, column)
-    line = json_position(text, loc)[0] if text else None
+    if line is None and text:
+        line = json_position(text, loc)[0]
     return Column(data["Name"], kind, written, line)
 
 
 def _table(data: dict, path: str, text: str | None, loc: tuple, database: str | None = None,
            line: int | None = None) -> TableSchema:
-    columns = tuple(_column(c, path, text, loc + ("OrderedColumns", i)) for i, c in enumerate(data["OrderedColumns"]))
+    items = data["OrderedColumns"]
+    lines = json_item_lines(text, loc + ("OrderedColumns",), len(items)) if text else None
+    columns = tuple(_column(c, path, text, loc + ("OrderedColumns", i), lines[i] if lines else None)
+                    for i, c in enumerate(items))
     if line is None:
         line = json_position(text, loc)[0] if text else None
     return TableSchema(data["Name"], database, columns, path, line, data.get("Folder"), data.get("DocString"))
