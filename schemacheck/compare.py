@@ -30,6 +30,7 @@ import re
 from schemacheck import diagnostics as D
 from schemacheck import typemap
 from schemacheck.asa.infer import OutputColumn, OutputSchema
+from schemacheck.files import line_starts, source_lines
 from schemacheck.kusto.names import is_valid_name, quote
 from schemacheck.kusto.schema import TableSchema
 
@@ -46,7 +47,7 @@ def _expression(source: str | None, column: OutputColumn) -> str | None:
     span = column.expr_span
     if source is None or span is None or span.line != span.end_line:
         return None
-    lines = source.splitlines()
+    lines = source_lines(source)
     if span.line > len(lines):
         return None
     return lines[span.line - 1][span.column - 1:span.end_column - 1]
@@ -98,13 +99,11 @@ def cast_fix(source: str | None, column: OutputColumn, asa_type: str) -> str:
 
 def _offset(source: str, line: int, column: int) -> int | None:
     """The character offset of a 1-based (line, column); lines end at "\n" as the lexer counts."""
-    start = 0
-    for _ in range(line - 1):
-        start = source.find("\n", start) + 1
-        if start == 0:
-            return None
-    end = source.find("\n", start)
-    end = len(source) if end < 0 else end
+    starts = line_starts(source)
+    if not 1 <= line <= len(starts):
+        return None
+    start = starts[line - 1]
+    end = starts[line] - 1 if line < len(starts) else len(source)
     offset = start + column - 1
     return offset if start <= offset <= end else None
 
@@ -223,12 +222,21 @@ def compare(output: OutputSchema, table: TableSchema, level: str, file: str | No
 
     written_in_table = []
     exact_names = {c.name for c in output.columns}
+    exact_lowered = {n.lower() for n in exact_names if n is not None}
+    # The table's columns by name, and by name in lower case: the first of each, as
+    # TableSchema.column and column_ignoring_case find them (one look-up per output column
+    # instead of a search, for tables of thousands of columns).
+    by_name: dict = {}
+    by_lowered: dict = {}
+    for table_column in table.columns:
+        by_name.setdefault(table_column.name, table_column)
+        by_lowered.setdefault(table_column.name.lower(), table_column)
     for column in output.columns:
         if column.name is None:
             continue  # SC105 already asks for a name
-        target = table.column(column.name)
+        target = by_name.get(column.name)
         if target is None:
-            other = table.column_ignoring_case(column.name)
+            other = by_lowered.get(column.name.lower())
             if other is not None and other.name in exact_names:
                 continue  # another column writes it exactly: a duplicate name (SC104), not a case slip
             if other is not None:
@@ -253,7 +261,7 @@ def compare(output: OutputSchema, table: TableSchema, level: str, file: str | No
             hint = f"; did you mean {close}?" if close else ""
             # A near name is most likely a slip in the query; the column is added only when none is near
             # (or when another column already writes the near name: the alias would duplicate it).
-            taken = close is not None and close.lower() in {n.lower() for n in exact_names if n is not None}
+            taken = close is not None and close.lower() in exact_lowered
             edit = alias_edit(source, column, close, file) if close and not taken else None
             command = None if close and not taken else create_command(
                 table.name, [(column.name, kusto_type(column.type))], merge=True)
@@ -269,8 +277,9 @@ def compare(output: OutputSchema, table: TableSchema, level: str, file: str | No
     # With a column whose name ASA does not document (SC105), any table column may be the one it fills.
     if output.complete and all(c.name is not None for c in output.columns):
         produced = {c.name for c in output.columns}
+        produced.update(t.name for _, t in written_in_table)
         for table_column in table.columns:
-            if table_column.name not in produced and not any(t.name == table_column.name for _, t in written_in_table):
+            if table_column.name not in produced:
                 report("SC103", f"table column {table_column.name} ({table_column.type}) of {where} is never "
                        f"written by this statement: it stays empty or null in its rows", _where(output),
                        table_column=table_column.name, expected_type=table_column.type)

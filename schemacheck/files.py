@@ -63,6 +63,42 @@ def decode(data: bytes, file: str, what: str = "query") -> str:
                          file, line, column) from None
 
 
+_LINES: dict = {}    # id(text) -> (text, its lines); holding the text keeps the id its own
+_STARTS: dict = {}   # id(text) -> (text, the offsets where its lines start)
+
+
+def _remembered(cache: dict, text: str, compute):
+    entry = cache.get(id(text))
+    if entry is None or entry[0] is not text:
+        if len(cache) >= 8:
+            cache.clear()
+        entry = cache[id(text)] = (text, compute(text))
+    return entry[1]
+
+
+def source_lines(text: str) -> list[str]:
+    """`text.splitlines()`, kept for the last few texts asked about: a report asks for one
+    line of the same query for each finding, and splitting a long query each time would
+    make the report quadratic in its size."""
+    return _remembered(_LINES, text, str.splitlines)
+
+
+def _starts(text: str) -> list[int]:
+    starts = [0]
+    find = text.find
+    position = find("\n")
+    while position >= 0:
+        starts.append(position + 1)
+        position = find("\n", position + 1)
+    return starts
+
+
+def line_starts(text: str) -> list[int]:
+    """The offset at which each line of `text` starts, lines ending at "\\n" (as the query
+    lexer counts them); kept like source_lines."""
+    return _remembered(_STARTS, text, _starts)
+
+
 def display_path(path: str) -> str:
     """`path` relative to the working directory when it lies below it, else as given (URLs too)."""
     if "://" in path:

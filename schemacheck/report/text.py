@@ -6,7 +6,7 @@ from collections.abc import Iterable, Mapping
 
 from schemacheck import diagnostics as D
 from schemacheck.asa.analysis import QueryAnalysis
-from schemacheck.files import display_path
+from schemacheck.files import display_path, source_lines
 
 UNKNOWN_TYPE = "?"
 
@@ -14,7 +14,7 @@ UNKNOWN_TYPE = "?"
 def _source_line(source: str | None, line: int) -> str | None:
     if source is None:
         return None
-    lines = source.splitlines()
+    lines = source_lines(source)
     if 1 <= line <= len(lines):
         return lines[line - 1].replace("\t", " ")
     return None
