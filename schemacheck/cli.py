@@ -399,7 +399,7 @@ def _checks(options, err):
                 return entry
             return check_job(plan, analyze_job(plan), catalogs[plan.schemas], targets, options.cluster)
 
-        entries = fork_map(check, planned, options.jobs)
+        entries = fork_map(check, planned, getattr(options, "jobs", None))
     for entry, (_, plan) in zip(entries, planned):
         if plan is not None:
             fail_on[id(entry)] = getattr(options, "fail_on", None) or plan.config.fail_on or "error"

@@ -279,10 +279,8 @@ def test_a_configuration_with_a_number_past_the_digit_limit_is_an_input_error(tm
                   "more than the 4300 that can be read as TOML\n"
 
 
-# Found by fuzzing, in schemacheck/cli.py, which this change does not touch: `suggest` goes
-# through cli._checks, which reads options.jobs, an option only `check` defines.
-@pytest.mark.xfail(strict=True, raises=AttributeError,
-                   reason="cli._checks reads options.jobs, which suggest's parser does not define")
+# Found by fuzzing: `suggest` goes through cli._checks, which read options.jobs, an option
+# only `check` defines.
 def test_suggest_runs_on_the_sample():
     from conftest import ROOT
 
