@@ -18,6 +18,7 @@ output is a terminal.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Mapping
 
 CHECK_FORMATS = ("auto", "text", "json", "sarif", "github", "azure", "junit")
@@ -132,17 +133,34 @@ def by_output(entry) -> tuple[list[list], list]:
     outputs = list(entry.outputs)
     mine: list[list] = [[] for _ in outputs]
     rest = []
+    # Per output name, the statements writing it: their indices, first and last lines.
+    # In source order both kinds of line ascend, and the statements whose lines hold a
+    # given line are then a run found by bisection (a query of thousands of statements
+    # would otherwise be searched once per finding).
+    statements: dict[str, tuple[list[int], list[int], list[int]]] = {}
+    for i, check in enumerate(outputs):
+        span = check.output.span
+        indices, starts, ends = statements.setdefault(check.output.output, ([], [], []))
+        indices.append(i)
+        starts.append(span.line)
+        ends.append(span.end_line or span.line)
+    ordered = {name: starts == sorted(starts) and ends == sorted(ends)
+               for name, (_, starts, ends) in statements.items()}
     for diagnostic in entry.diagnostics:
         index = None
-        if diagnostic.output is not None:
-            for i, check in enumerate(outputs):
-                span = check.output.span
-                if (check.output.output == diagnostic.output and diagnostic.file == entry.file
-                        and span.line <= diagnostic.line <= (span.end_line or span.line)):
-                    index = i
-                    break
+        found = statements.get(diagnostic.output) if diagnostic.output is not None else None
+        if found is not None:
+            indices, starts, ends = found
+            if diagnostic.file == entry.file:
+                line = diagnostic.line
+                if ordered[diagnostic.output]:
+                    first = bisect_left(ends, line)
+                    if first < len(starts) and starts[first] <= line:
+                        index = indices[first]
+                else:
+                    index = next((i for i, start, end in zip(indices, starts, ends) if start <= line <= end), None)
             if index is None:
-                index = next((i for i, c in enumerate(outputs) if c.output.output == diagnostic.output), None)
+                index = indices[0]
         if index is None:
             rest.append(diagnostic)
         else:

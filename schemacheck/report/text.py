@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Mapping
 
 from schemacheck import diagnostics as D
@@ -111,19 +112,34 @@ def render_outputs(analysis: QueryAnalysis) -> str:
     return "\n".join(out)
 
 
-def _output_line(check, diagnostics, file: str) -> str:
+def _by_output(diagnostics, file: str) -> dict:
+    """Output name -> (the lines of its findings in `file`, ascending; those findings)."""
+    grouped: dict[str, list] = {}
+    for diagnostic in diagnostics:
+        if diagnostic.output is not None and diagnostic.file == file and diagnostic.line is not None:
+            grouped.setdefault(diagnostic.output, []).append(diagnostic)
+    result = {}
+    for name, found in grouped.items():
+        found.sort(key=lambda d: d.line)
+        result[name] = ([d.line for d in found], found)
+    return result
+
+
+def _output_line(check, by_output: dict, not_outputs: set, file: str) -> str:
+    """One statement's output, its table and the tally of the findings within its lines
+    (`by_output` from _by_output; `not_outputs`: the outputs the job does not define)."""
     output = check.output
     where = output.output_span or output.span
     head = f"  {output.output} (line {where.line})"
-    mine = [d for d in diagnostics if d.output == output.output and d.file == file and d.line >= output.span.line
-            and d.line <= (output.span.end_line or output.span.line)]
+    lines, found = by_output.get(output.output, ((), ()))
+    mine = found[bisect_left(lines, output.span.line):bisect_right(lines, output.span.end_line or output.span.line)]
     findings = summary(mine, skip_zero=True) or "ok"
     if check.status == "compared":
         table = check.table
         return f"{head} -> {table.qualified_name} ({display_path(table.file)}): {findings}"
     if check.status == "not-adx":
         return f"{head}: {check.kind}, not checked"
-    if any(d.code == "SC601" and d.output == output.output for d in diagnostics):
+    if output.output in not_outputs:
         return f"{head}: not an output of the job"
     if check.status == "table-missing":
         return f"{head}: its table is not in the loaded schemas"
@@ -158,7 +174,9 @@ def render_check(checks, sources: Mapping[str, str], color: bool = False) -> str
     blocks = []
     total: list[D.Diagnostic] = []
     for check in checks:
-        block = [check.file + _job_line(check)] + [_output_line(c, check.diagnostics, check.file)
+        by_output = _by_output(check.diagnostics, check.file)
+        not_outputs = {d.output for d in check.diagnostics if d.code == "SC601"}
+        block = [check.file + _job_line(check)] + [_output_line(c, by_output, not_outputs, check.file)
                                                    for c in check.outputs]
         for diagnostic in check.diagnostics:
             block.append("")
