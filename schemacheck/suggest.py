@@ -37,11 +37,13 @@ from __future__ import annotations
 
 import json
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Mapping
 
 from schemacheck import diagnostics as D
 from schemacheck.check import COMPARED, TABLE_MISSING, FileCheck, OutputCheck
 from schemacheck.compare import alias_edit, create_command, kusto_type
+from schemacheck.files import line_starts
 from schemacheck.kusto.names import is_valid_name
 from schemacheck.records import record
 
@@ -140,11 +142,30 @@ def _assign(check: FileCheck) -> list[list[D.Diagnostic]]:
     """The diagnostics of each statement: its output's, within the statement's text (the
     first statement that holds one takes it)."""
     assigned: list[list[D.Diagnostic]] = [[] for _ in check.outputs]
+    # Per output name, its statements' indices, starts and ends: in source order both
+    # ascend, and the first statement holding a position is then found by bisection
+    # (a search through every statement for each finding is quadratic in a long query).
+    statements: dict[str, tuple[list, list, list]] = {}
+    for index, output_check in enumerate(check.outputs):
+        span = output_check.output.span
+        indices, starts, ends = statements.setdefault(output_check.output.output, ([], [], []))
+        indices.append(index)
+        starts.append((span.line, span.column))
+        ends.append((span.end_line or span.line, span.end_column or span.column))
+    ordered = {name: starts == sorted(starts) and ends == sorted(ends)
+               for name, (_, starts, ends) in statements.items()}
     for diagnostic in check.diagnostics:
-        if diagnostic.file != check.file or diagnostic.output is None:
+        if diagnostic.file != check.file or diagnostic.output is None or diagnostic.output not in statements:
             continue
-        for index, output_check in enumerate(check.outputs):
-            if output_check.output.output == diagnostic.output and _inside(diagnostic, output_check.output.span):
+        indices, starts, ends = statements[diagnostic.output]
+        if ordered[diagnostic.output]:
+            position = (diagnostic.line, diagnostic.column)
+            first = bisect_left(ends, position)
+            if first < len(starts) and starts[first] <= position:
+                assigned[indices[first]].append(diagnostic)
+            continue
+        for index in indices:
+            if _inside(diagnostic, check.outputs[index].output.span):
                 assigned[index].append(diagnostic)
                 break
     return assigned
@@ -154,7 +175,7 @@ def text_between(text: str | None, line: int, column: int, end_line: int, end_co
     """The text between two 1-based positions (lines end at "\\n", as the lexer counts)."""
     if text is None:
         return None
-    starts = [0] + [m.end() for m in re.finditer("\n", text)]
+    starts = line_starts(text)
     if not (1 <= line <= len(starts) and 1 <= end_line <= len(starts)):
         return None
     start, end = starts[line - 1] + column - 1, starts[end_line - 1] + end_column - 1
@@ -180,6 +201,10 @@ class _Builder:
         self.texts = texts
         self.kql: list[KqlStep] = []
         self.query: list[QueryStep] = []
+        # For query_step, per file: the rewrites' (start, end, index in self.query), sorted
+        # (they never overlap, so their ends ascend too), and each rewrite by its place and text.
+        self.spans: dict[str, tuple[list, list, list]] = {}
+        self.same: dict[tuple, int] = {}
         self.notes: list[Note] = []
         self.sc105_names: dict[tuple[int, int], str] = {}   # (line, column) of an unnamed item -> its alias
         table = output_check.table
@@ -199,17 +224,28 @@ class _Builder:
         another is left out (None)."""
         file = edit.file or self.check.file
         start, end = (edit.line, edit.column), (edit.end_line, edit.end_column)
-        for index, step in enumerate(self.query):
-            if step.file != file:
-                continue
-            if (step.line, step.column, step.end_line, step.end_column, step.after) == (*start, *end, edit.text):
-                merged = step.codes + tuple(c for c in codes if c not in step.codes)
-                self.query[index] = step._replace(codes=merged)
-                return self.query[index]
-            if start < (step.end_line, step.end_column) and (step.line, step.column) < end:
-                return None
+        starts, ends, indices = self.spans.setdefault(file, ([], [], []))
+        # The earliest rewrite that is this one again (its codes are added) or overlaps it
+        # (this one is left out): by look-up and bisection rather than a search through all.
+        key = (file, start, end, edit.text)
+        same = self.same.get(key)
+        overlapping = indices[bisect_right(ends, start):bisect_left(starts, end)]
+        earliest = min(overlapping, default=None)
+        if same is not None and (earliest is None or same <= earliest):
+            step = self.query[same]
+            self.query[same] = step._replace(codes=step.codes + tuple(c for c in codes if c not in step.codes))
+            return self.query[same]
+        if earliest is not None:
+            return None
         before = text_between(self.texts.get(file) if file else None, *start, *end)
         step = QueryStep(file, *start, *end, before, edit.text, tuple(codes))
+        self.same[key] = len(self.query)
+        at = bisect_left(starts, start)
+        while at < len(starts) and starts[at] == start and ends[at] <= end:
+            at += 1
+        starts.insert(at, start)
+        ends.insert(at, end)
+        indices.insert(at, len(self.query))
         self.query.append(step)
         return step
 
