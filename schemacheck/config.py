@@ -143,13 +143,49 @@ def _load_toml(text: str, path: str) -> dict:
     except tomllib.TOMLDecodeError as error:
         message = str(error)
         position = re.search(r"\(at line (\d+), column (\d+)\)", message)
-        message = re.sub(r"\s*\(at line \d+, column \d+\)", "", message) or "not valid TOML"
         line, column = (int(position.group(1)), int(position.group(2))) if position else (None, None)
+        if position is None and "(at end of document)" in message:
+            line = text.count("\n", 0, len(text.rstrip("\n"))) + 1
+            column = len(text.rstrip("\n").rsplit("\n", 1)[-1]) + 1
+        message = re.sub(r"\s*\(at (?:line \d+, column \d+|end of document)\)", "", message) or "not valid TOML"
         raise InputError(f"not valid TOML: {message}", path, line, column) from None
+    except RecursionError:  # the standard TOML parser recurses into each nested array or table
+        line, column = _deepest(text)
+        raise InputError("arrays or inline tables nest too deeply to be read; a configuration needs no more "
+                         "than a few levels", path, line, column) from None
     except ValueError:  # an integer past Python's digit limit
         from schemacheck.jobs.jsonfile import too_many_digits
 
         raise too_many_digits(text, path, "TOML") from None
+
+
+_TOML_NESTING = re.compile(r'''(?P<skip>"""(?:[^\\]|\\.)*?"""|\'\'\'.*?\'\'\'|"(?:[^"\\\n]|\\.)*"|'[^'\n]*'|#[^\n]*)'''
+                           r"|(?P<open>[\[{])|(?P<close>[\]}])", re.DOTALL)
+
+
+def _deepest(text: str) -> tuple[int, int]:
+    """Line and column of the bracket that opens the deepest nesting of arrays and inline
+    tables in TOML `text` (the first such, strings and comments skipped)."""
+    depth = deepest = 0
+    at = 0
+    for match in _TOML_NESTING.finditer(text):
+        if match.lastgroup == "open":
+            depth += 1
+            if depth > deepest:
+                deepest, at = depth, match.start()
+        elif match.lastgroup == "close":
+            depth = max(0, depth - 1)
+    line = text.count("\n", 0, at) + 1
+    return line, at - (text.rfind("\n", 0, at) + 1) + 1
+
+
+def _line_matching(text: str, pattern: str) -> int | None:
+    """The 1-based number of the first line matching `pattern`, or None."""
+    compiled = re.compile(pattern)
+    return next((index + 1 for index, line in enumerate(text.splitlines()) if compiled.match(line)), None)
+
+
+_SCHEMACHECK_TABLE = r"^\s*(?:\[\[?\s*tool\s*\.\s*schemacheck\s*\]|(?:tool\s*\.\s*)?schemacheck\s*=)"
 
 
 def _key_line(text: str, loc: tuple, pyproject: bool) -> int | None:
@@ -181,7 +217,11 @@ def load_config(path: str) -> Config:
     pyproject = os.path.basename(path) == "pyproject.toml"
     data = _load_toml(text, path)
     if pyproject:
-        data = data.get("tool", {}).get("schemacheck", {})
+        tool = data.get("tool", {})
+        if not isinstance(tool, dict):
+            raise InputError("tool: not a table; schemacheck reads its settings from the table [tool.schemacheck]",
+                             path, _line_matching(text, r"^\s*tool\s*=")) from None
+        data = tool.get("schemacheck", {})
     from pydantic_core import ValidationError
 
     try:
@@ -189,7 +229,7 @@ def load_config(path: str) -> Config:
     except ValidationError as error:
         problem = error.errors(include_url=False)[0]
         loc = problem["loc"]
-        key = ("tool.schemacheck." if pyproject else "") + field_path(loc)
+        key = ".".join(p for p in ("tool.schemacheck" if pyproject else "", field_path(loc)) if p)
         if problem["type"] == "extra_forbidden":
             message = f"unknown key {key}"
             if loc and loc[0] == "outputs" and len(loc) == 3:
@@ -206,7 +246,10 @@ def load_config(path: str) -> Config:
                 message += f"; did you mean {near[0]}?" if near else f"; the keys are {', '.join(keys)}"
         else:
             message = f"{key}: {problem['msg'][0].lower()}{problem['msg'][1:]}"
-        raise InputError(message, path, _key_line(text, tuple(loc), pyproject)) from None
+        line = _key_line(text, tuple(loc), pyproject) if loc else None
+        if line is None and pyproject and not loc:
+            line = _line_matching(text, _SCHEMACHECK_TABLE)
+        raise InputError(message, path, line) from None
     base = os.path.dirname(path)
     outputs = {alias: OutputConfig(**values) for alias, values in data.get("outputs", {}).items()}
     schemas = tuple(os.path.normpath(os.path.join(base, p)) for p in data.get("schemas", ()))
