@@ -9,7 +9,10 @@ Contract:
   relative to the project file, `\\` or `/` separated, keys and subTypes in any case.
 - InputError (fatal, exit 2) only when the project file itself is unusable: missing, not
   JSON / not XML, a DOCTYPE in the XML, no query to be found (the message lists the .asaql
-  files next to it). Everything else that cannot be used (a listed file missing or not JSON,
+  files next to it), or a start file or configuration entry naming a file outside the
+  project's folder (links followed): nothing outside a project is read, so that a project
+  cannot make schemacheck print (in a syntax error's snippet, in a note) a file that is not
+  the project's. A sample data path outside it is an SC609 note. Everything else that cannot be used (a listed file missing or not JSON,
   an entry or value not understood, a sample not readable) is an SC609 Note and the job
   still loads. Notes about a listed file start with its subType ("Output file X ...") so a
   caller can tell which findings they explain (an INTO alias whose Output file is missing).
@@ -225,6 +228,7 @@ class _ProjectReader:
         if resolved is None:
             raise InputError(f"{what} is not a file name: {shown_value(written)}", self.project,
                              where.line, where.column)
+        self.refuse_outside(resolved, f"{what} {_shown(str(written))}", where)
         if not os.path.isfile(resolved):
             queries = _queries_in(self.root)
             raise InputError(f"{what} {_shown(str(written))} of project {_shown(self.name)} "
@@ -242,6 +246,27 @@ class _ProjectReader:
         except (UnicodeError, ValueError):
             return None
         return os.path.normpath(os.path.join(base or self.root, written.strip().replace("\\", "/")))
+
+    def outside(self, path: str) -> bool:
+        """Whether `path` lies outside the project's folder, links followed."""
+        root = os.path.realpath(self.root)
+        try:
+            return os.path.commonpath([root, os.path.realpath(path)]) != root
+        except ValueError:  # another drive (Windows)
+            return True
+
+    def refuse_outside(self, resolved: str, what: str, where: Where) -> None:
+        """InputError when a file the project file names lies outside the project's folder."""
+        if self.outside(resolved):
+            root = os.path.abspath(self.root)
+            try:   # inside as written, outside once links are followed
+                linked = os.path.commonpath([root, os.path.abspath(resolved)]) == root
+            except ValueError:
+                linked = False
+            lies = "is a link to a file outside" if linked else "lies outside"
+            raise InputError(f"{what} {lies} the project's folder ({_shown(self.root)}), and schemacheck reads no "
+                             "file outside a project; move the file into the project, or correct the path",
+                             self.project, where.line, where.column)
 
     # -- the configured files
 
@@ -275,6 +300,8 @@ class _ProjectReader:
         self.listed.add(normalised)
         lost = loss.format(stem=_shown(_function_stem(written)))
         resolved = self.resolve(written)
+        if resolved is not None:
+            self.refuse_outside(resolved, f"the {spelling} entry {shown}", where)
         if normalised == "jsfunction" and resolved is not None and resolved.lower().endswith(".js"):
             self.read_js_code_entry(written, resolved, where)
             return
@@ -373,11 +400,15 @@ class _ProjectReader:
             self.note(f"{spelling} file {_shown(written)}: samples in {_shown(declared)} format are not "
                       f"read (only JSON and CSV); the sample of input {alias} is not used", file_where)
             return
-        if not os.path.isfile(sample_path):
+        exists = os.path.isfile(sample_path)
+        outside = exists and self.outside(sample_path)
+        if outside or not exists:
             found = self.moved_sample(data[file_key], os.path.dirname(document.path))
             if found is None:
+                absent = ("lies outside the project's folder, and schemacheck reads no file outside a project"
+                          if outside else "does not exist")
                 self.note(f"{spelling} file {_shown(written)}: its sample data {_shown(data[file_key])} "
-                          f"does not exist; input {alias} has no local sample", file_where)
+                          f"{absent}; input {alias} has no local sample", file_where)
                 return
             shown = _shown(os.path.relpath(found, self.root).replace(os.sep, "/"))
             self.note(f"{spelling} file {_shown(written)}: its sample data {_shown(data[file_key])} "
@@ -398,7 +429,7 @@ class _ProjectReader:
         for start in range(len(parts)):
             for base in (self.root, mock_directory):
                 candidate = os.path.normpath(os.path.join(base, *parts[start:]))
-                if os.path.isfile(candidate):
+                if os.path.isfile(candidate) and not self.outside(candidate):
                     return candidate
         return None
 
