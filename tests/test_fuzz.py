@@ -286,3 +286,15 @@ def test_suggest_runs_on_the_sample():
 
     code, out, err = run_cli("suggest", str(ROOT / "samples" / "fleet-telemetry"), "--no-cache", "--debug")
     assert code in (0, 1) and out, err
+
+
+def test_a_shard_count_past_the_range_of_a_float_parses():
+    # Was an OverflowError (int of float infinity) building the PARTITION BY ... INTO n source.
+    from schemacheck.asa.analysis import analyze
+    from schemacheck.asa.parser import parse_query
+
+    for count, expected in (("1" * 400, None), ("1e999", None), ("10", 10)):
+        script = parse_query(f"SELECT a INTO o FROM i PARTITION BY k INTO {count}")
+        assert script.statements[0].query.from_.source.shard_count == expected
+    result = analyze("SELECT a INTO o FROM i PARTITION BY k INTO " + "9" * 5000)
+    assert [o.output for o in result.outputs] == ["o"] and not [d for d in result.diagnostics if d.code == "SC001"]

@@ -9,6 +9,8 @@ name or exception.
 
 from __future__ import annotations
 
+import math
+
 from schemacheck.asa import ast as A
 from schemacheck import lalr
 from schemacheck.asa._tables import KEYWORDS, RULES
@@ -211,7 +213,10 @@ class _Builder:
         return A.TimestampBy(ch[2], over, self.span(s, e))
 
     def partition_by(self, ch, s, e):
-        shards = int(float(ch[4].text)) if len(ch) == 5 else None
+        shards = None
+        if len(ch) == 5:
+            count = float(ch[4].text)   # a NUMBER past float's range reads as infinity: no count
+            shards = int(count) if math.isfinite(count) else None
         return _Part("partition", ch[2], shards)
 
     def join(self, ch, s, e):
