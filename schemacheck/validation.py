@@ -79,6 +79,24 @@ def json_position(text: str, path: tuple) -> tuple[int | None, int | None]:
     return line, index - (text.rfind("\n", 0, index) + 1) + 1
 
 
+_JSON_NESTING = re.compile(r'"(?:[^"\\]|\\.)*"|(?P<open>[\[{])|(?P<close>[\]}])')
+
+
+def json_deepest(text: str) -> tuple[int, int]:
+    """1-based line and column of the bracket that opens the deepest nesting of arrays and
+    objects in JSON `text` (the first such; strings skipped): where to look when the text
+    nests too deeply for Python's JSON parser, which recurses."""
+    depth = deepest = at = 0
+    for match in _JSON_NESTING.finditer(text):
+        if match.lastgroup == "open":
+            depth += 1
+            if depth > deepest:
+                deepest, at = depth, match.start()
+        elif match.lastgroup == "close":
+            depth = max(0, depth - 1)
+    return text.count("\n", 0, at) + 1, at - (text.rfind("\n", 0, at) + 1) + 1
+
+
 def json_item_lines(text: str, path: tuple, count: int) -> list[int] | None:
     """The 1-based line of each of the first `count` items of the array at `path` in JSON
     `text`, found in one pass over the array (asking json_position for each item would

@@ -61,7 +61,10 @@ def load_json(path: str, what: str) -> JsonFile:
         raise InputError(f"not valid JSON ({error.msg}); expected the {what}", path, error.lineno,
                          error.colno) from None
     except RecursionError:
-        raise InputError(f"nested too deeply to read as the {what}", path) from None
+        from schemacheck.validation import json_deepest
+
+        raise InputError(f"arrays or objects nest too deeply to read as the {what}", path,
+                         *json_deepest(text)) from None
     except ValueError:  # an integer past Python's digit limit (sys.get_int_max_str_digits())
         raise too_many_digits(text, path, f"the {what}") from None
     return JsonFile(path, text, data)

@@ -118,9 +118,13 @@ def _load_json(text: str, path: str) -> list[TableSchema]:
         data = json.loads(text)
     except json.JSONDecodeError as error:
         raise InputError(f"not valid JSON: {error.msg}", path, error.lineno, error.colno) from None
-    except (ValueError, RecursionError) as error:  # numbers past Python's digit limit; deep nesting
-        reason = "it nests too deeply" if isinstance(error, RecursionError) else str(error).split(":")[0]
-        raise InputError(f"not valid JSON for schemacheck: {reason}", path) from None
+    except RecursionError:
+        from schemacheck.validation import json_deepest
+
+        raise InputError("arrays or objects nest too deeply to read as a table schema", path,
+                         *json_deepest(text)) from None
+    except ValueError as error:  # numbers past Python's digit limit
+        raise InputError(f"not valid JSON for schemacheck: {str(error).split(':')[0]}", path) from None
     if isinstance(data, dict):
         if "OrderedColumns" in data:
             return [_table(validate(TABLE, data, path, text), path, text, ())]
