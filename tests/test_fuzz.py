@@ -298,3 +298,22 @@ def test_a_shard_count_past_the_range_of_a_float_parses():
         assert script.statements[0].query.from_.source.shard_count == expected
     result = analyze("SELECT a INTO o FROM i PARTITION BY k INTO " + "9" * 5000)
     assert [o.output for o in result.outputs] == ["o"] and not [d for d in result.diagnostics if d.code == "SC001"]
+
+
+def test_a_sample_path_of_thousands_of_parts_is_answered_at_once(tmp_path):
+    # Took minutes (every end of the path joined and normalised again, part by part): the
+    # fuzzing's watchdog stopped it. Now within the same generous watchdog.
+    from schemacheck.jobs.project import read_vscode_project
+
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "i.json").write_text('[{"a": 1}]', encoding="utf-8")
+    (tmp_path / "q.asaql").write_text("SELECT a INTO o FROM i\n", encoding="utf-8")
+    (tmp_path / "asaproj.json").write_text(json.dumps({"startFile": "q.asaql", "configurations": [
+        {"filePath": "Local_i.json", "subType": "InputMock"}]}), encoding="utf-8")
+    for path, found in (("x/" * 20000 + "F:/repo/data/i.json", True), ("data/x./" * 5000 + "i.json", False)):
+        (tmp_path / "Local_i.json").write_text(json.dumps({"InputAlias": "i", "Format": "Json", "FilePath": path}),
+                                               encoding="utf-8")
+        with F.time_limit():
+            job = read_vscode_project(str(tmp_path / "asaproj.json"))
+        assert [s.path for s in job.samples] == ([str(tmp_path / "data" / "i.json")] if found else [])
+        assert ("at the end of that path, is used" if found else "does not exist") in job.notes[0].message

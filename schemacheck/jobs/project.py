@@ -75,6 +75,7 @@ USER_IDENTITY_KEYS = ("UserAssignedIdentities", "UserAssignedIdentity", "UserAss
                       "UserAssignedIdentityResourceId")
 TRUE_WORDS = ("true", "1", "yes")
 FUNCTION_SUFFIXES = (".js.json", ".json", ".js")
+LONGEST_PATH = 32_767   # characters: Windows' extended-length paths; Linux takes 4,096
 
 
 # ---- reading an ASA project ------------------------------------------------------------------
@@ -422,15 +423,23 @@ class _ProjectReader:
         """The project's own copy of a sample data file whose FilePath does not exist here:
         Visual Studio writes absolute paths (`F:\\repo\\Proj\\SampleData\\x.json`), so the
         longest end of the path that names a file under the project's directory (or the
-        mock's) is taken. None when no end of it does."""
+        mock's) is taken. None when no end of it does. An end longer than any path a system
+        takes is not tried, and an end is tried as one string, without joining and normalising
+        its parts again: a FilePath of thousands of parts is answered at once."""
         parts = [part for part in re.split(r"[\\/]+", written.strip()) if part not in ("", ".", "..")]
         if parts and re.fullmatch(r"[A-Za-z]:", parts[0]):
             parts = parts[1:]
-        for start in range(len(parts)):
-            for base in (self.root, mock_directory):
-                candidate = os.path.normpath(os.path.join(base, *parts[start:]))
-                if os.path.isfile(candidate) and not self.outside(candidate):
-                    return candidate
+        joined = "/".join(parts)
+        bases = [os.path.normpath(base) for base in (self.root, mock_directory)]
+        start = 0
+        for part in parts:
+            if len(joined) - start <= LONGEST_PATH:
+                end = joined[start:]
+                for base in bases:
+                    candidate = os.path.join(base, end)
+                    if os.path.isfile(candidate) and not self.outside(candidate):
+                        return os.path.normpath(candidate)
+            start += len(part) + 1
         return None
 
     def read_jobconfig(self, document: JsonFile, spelling: str, written: str) -> None:
