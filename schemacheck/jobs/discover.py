@@ -254,7 +254,8 @@ class _Finder:
 
     def directory(self, root: str, quiet: bool = False) -> None:
         projects, queries, templates = [], [], []
-        for directory, subdirectories, names in os.walk(root):
+        unlisted: list[OSError] = []    # folders that cannot be listed: reported, never skipped in silence
+        for directory, subdirectories, names in os.walk(root, onerror=unlisted.append):
             subdirectories[:] = sorted(d for d in subdirectories
                                        if not d.startswith(".") and d not in SKIPPED_DIRECTORIES)
             for name in sorted(names):
@@ -266,8 +267,14 @@ class _Finder:
                     queries.append(path)
                 elif lowered.endswith(".json") and not _is_parameters_file(name) and _template_text(path):
                     templates.append(path)
+        if not quiet:
+            for error in unlisted:
+                why = ("permission denied" if isinstance(error, PermissionError) else
+                       error.strerror or type(error).__name__)
+                self.results.append(Unreadable(error.filename or root, f"{why}: the folder cannot be listed, so "
+                                                                       "what it holds is not checked"))
         if not (projects or queries or templates):
-            if not quiet:
+            if not quiet and not unlisted:
                 self.results.append(Unreadable(root, "no .asaql query, ASA project (asaproj.json, .asaproj) or ARM "
                                                      "template of a streaming job in this directory"))
             return
