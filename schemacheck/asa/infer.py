@@ -102,6 +102,8 @@ class _Relation:
 
     def find(self, name: str) -> _Col | None:
         lowered = name.lower()
+        if len(self.columns) > _INDEXED_FROM:
+            return _column_index(self).get(lowered)
         for column in self.columns:
             if column.name is not None and column.name.lower() == lowered:
                 return column
@@ -112,6 +114,27 @@ class _Relation:
         if self.closed:
             fields = tuple((c.name, c.ty) for c in self.columns)
         return T.record_type(fields)
+
+
+# A relation of many columns (a CREATE TABLE or sample of thousands of fields) is searched by
+# name through an index, built once: a search through every column for each column read would
+# make such a query quadratic. Indexes are kept per relation (which the entry holds, so that
+# its id stays its own), for the last few hundred relations.
+_INDEXED_FROM = 32
+_INDEXES: dict[int, tuple[_Relation, dict[str, _Col]]] = {}
+
+
+def _column_index(relation: _Relation) -> dict[str, _Col]:
+    entry = _INDEXES.get(id(relation))
+    if entry is None or entry[0] is not relation:
+        if len(_INDEXES) >= 256:
+            _INDEXES.clear()
+        index: dict[str, _Col] = {}
+        for column in relation.columns:
+            if column.name is not None:
+                index.setdefault(column.name.lower(), column)
+        entry = _INDEXES[id(relation)] = (relation, index)
+    return entry[1]
 
 
 @record
