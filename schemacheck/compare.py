@@ -87,12 +87,18 @@ def _retyped(expression: str, asa_type: str) -> str:
     return f"CAST({expression} AS {asa_type})"
 
 
+FIX_WIDTH = 120   # a longer rewrite is quoted by its two ends in a fix's words (the edit keeps it whole)
+
+
 def cast_fix(source: str | None, column: OutputColumn, asa_type: str) -> str:
     """`CAST(<expr> AS <type>)` for the column's expression (or the CAST it already has, retyped)."""
     expression = _expression(source, column)
     if expression is None:
         return f"CAST the value AS {asa_type}"
-    return f"`{_retyped(expression, asa_type)}`"
+    fixed = _retyped(expression, asa_type)
+    if len(fixed) > FIX_WIDTH:
+        fixed = f"{fixed[:FIX_WIDTH // 2]} … {fixed[-FIX_WIDTH // 2:]}"
+    return f"`{fixed}`"
 
 
 # ---- structured fixes: the select item rewritten, and Kusto commands ---------------
