@@ -106,6 +106,8 @@ class Language:
             size == 1 and mode == EXPAND1 and keep == (0,) and not splice
             for _lhs, size, _name, keep, mode, splice in self.rules
         )
+        # Rules that keep every child in order: the slice of the value stack is the children.
+        self.keep_all = tuple(keep == tuple(range(size)) for _lhs, size, _name, keep, _mode, _splice in self.rules)
 
 
 class LexFailure(Exception):
@@ -171,6 +173,7 @@ def parse(text: str, language: Language, callbacks: list, start: str = "start") 
     actions = language.actions
     rules = language.rules
     passthrough = language.passthrough
+    keep_all = language.keep_all
     keywords = language.keywords
     reserved = language.reserved
     operators = language.operators
@@ -258,6 +261,8 @@ def parse(text: str, language: Language, callbacks: list, start: str = "start") 
                             children.append(child)
                     if children is None:
                         children = []
+                elif keep_all[rule]:
+                    children = children_in if size else []
                 else:
                     children = [children_in[i] for i in keep]
                 if mode == INLINE:
