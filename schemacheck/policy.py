@@ -33,45 +33,25 @@ class Directive:
     end_column: int
 
 
+# What a `--` comment may hide in: strings, quoted and bracketed names, block comments; each
+# runs to the end of the text when it is never closed.
+_SCANNED = re.compile(r"""--[^\n]*|/\*.*?(?:\*/|\Z)|'(?:[^']|'')*(?:'|\Z)|"(?:[^"]|"")*(?:"|\Z)|\[(?:[^\]]|\]\])*(?:\]|\Z)""",
+                      re.DOTALL)
+
+
 def _comments(text: str):
     """(line, column, comment text) of every `--` comment outside strings, names and block comments."""
-    line, column, index, length = 1, 1, 0, len(text)
-    quote = None            # "'", '"' or "]" while inside a string, a quoted name or a bracketed name
-    block = False
-    while index < length:
-        char = text[index]
-        if char == "\n":
-            line, column, index = line + 1, 1, index + 1
+    line, counted, line_start = 1, 0, 0
+    for match in _SCANNED.finditer(text):
+        if not text.startswith("--", match.start()):
             continue
-        pair = text[index:index + 2]
-        if block:
-            if pair == "*/":
-                block, index, column = False, index + 2, column + 2
-                continue
-        elif quote is not None:
-            if char == quote:
-                if text[index + 1:index + 2] == quote and quote != "]":   # '' inside a string
-                    index, column = index + 2, column + 2
-                    continue
-                quote = None
-            elif quote == "]" and char == "]" and text[index + 1:index + 2] == "]":
-                index, column = index + 2, column + 2
-                continue
-        elif pair == "--":
-            end = text.find("\n", index)
-            end = length if end < 0 else end
-            yield line, column, text[index:end]
-            column += end - index
-            index = end
-            continue
-        elif pair == "/*":
-            block, index, column = True, index + 2, column + 2
-            continue
-        elif char in "'\"":
-            quote = char
-        elif char == "[":
-            quote = "]"
-        index, column = index + 1, column + 1
+        start = match.start()
+        newlines = text.count("\n", counted, start)
+        if newlines:
+            line += newlines
+            line_start = text.rfind("\n", counted, start) + 1
+        counted = start
+        yield line, start - line_start + 1, match.group()
 
 
 def directives(text: str) -> list[Directive]:
@@ -94,11 +74,16 @@ def suppress_lines(diagnostics, found: list[Directive], file: str, used: set[int
     """The diagnostics no line directive silences (directives of `file`, in its positions);
     `used` collects the indexes of the directives that silenced something."""
     kept = []
+    by_line: dict[int, list[int]] = {}   # line -> the line directives on it, in order
+    for index, directive in enumerate(found):
+        if directive.kind == "line":
+            by_line.setdefault(directive.line, []).append(index)
     for diagnostic in diagnostics:
         hit = None
-        if diagnostic.file == file:
-            hit = next((i for i, d in enumerate(found) if d.kind == "line" and d.line in (diagnostic.line,
-                        diagnostic.line - 1) and _silences(d, diagnostic)), None)
+        if diagnostic.file == file and by_line:
+            near = by_line.get(diagnostic.line, []) + by_line.get(diagnostic.line - 1, []) \
+                if diagnostic.line is not None else []
+            hit = min((i for i in near if _silences(found[i], diagnostic)), default=None)
         if hit is None:
             kept.append(diagnostic)
         else:
@@ -109,8 +94,9 @@ def suppress_lines(diagnostics, found: list[Directive], file: str, used: set[int
 def suppress_file(diagnostics, found: list[Directive], used: set[int]) -> list[D.Diagnostic]:
     """The diagnostics no file directive silences (whatever file they are in)."""
     kept = []
+    whole = [i for i, d in enumerate(found) if d.kind == "file"]
     for diagnostic in diagnostics:
-        hit = next((i for i, d in enumerate(found) if d.kind == "file" and _silences(d, diagnostic)), None)
+        hit = next((i for i in whole if _silences(found[i], diagnostic)), None)
         if hit is None:
             kept.append(diagnostic)
         else:
