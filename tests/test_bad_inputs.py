@@ -453,7 +453,7 @@ def test_a_10_megabyte_query_is_checked_whole(ten_megabytes, report):
     assert lines[-1].startswith(f"{query}: 1 error, 1 warning,")   # SC401: the last statement writes a float
     assert sum(1 for text in lines if text.startswith("  out (line ")) == statements
     assert sum(1 for text in lines if text.endswith("-> Readings (" + schema + "): ok")) == statements - 1
-    assert f"error[SC201]: output column Readings is float, table column Readings is long" in written
+    assert "error[SC201]: output column Readings is float, table column Readings is long" in written
     assert f"  --> {query}:{line}:5" in written
 
 
@@ -500,8 +500,7 @@ def test_a_bad_schema_file_is_named_with_its_line_and_column(tmp_path, report, n
 def test_a_schema_of_10000_columns(tmp_path):
     count = 10_000
     columns_json = [{"Name": f"c{k}", "Type": "System.String", "CslType": "string"} for k in range(count)]
-    json_table = write(tmp_path / "schemas" / "Wide.json", json.dumps({"Name": "Wide", "OrderedColumns": columns_json},
-                                                                       indent=1))
+    write(tmp_path / "schemas" / "Wide.json", json.dumps({"Name": "Wide", "OrderedColumns": columns_json}, indent=1))
     write(tmp_path / "schemas" / "Longs.kql",
           ".create table Longs (" + ", ".join(f"['c{k}']: long" for k in range(count)) + ")\n")
     write(tmp_path / "schemas" / "Reals.csl", ", ".join(f"c{k}:real" for k in range(count)))
