@@ -199,7 +199,8 @@ def _find_jobs(options, err):
     for entry in found:
         if isinstance(entry, Unreadable):
             err.write(f"schemacheck: error: {entry}\n")
-    if options.parameters and not any(getattr(e, "parameters", None) for e in found):
+    if options.parameters and not any(getattr(e, "parameters", None) for e in found) and not any(
+            isinstance(e, Unreadable) and e.file == options.parameters for e in found):
         err.write(f"schemacheck: warning: --parameters {options.parameters}: no ARM template among the paths uses it\n")
     return found, any(isinstance(e, Unreadable) for e in found)
 
@@ -317,14 +318,22 @@ def _write_file(path: str, text: str) -> None:
     from schemacheck.errors import InputError
 
     directory = os.path.dirname(os.path.abspath(path))
+    temporary = None
     try:
         os.makedirs(directory, exist_ok=True)
         handle, temporary = tempfile.mkstemp(prefix=".schemacheck-", dir=directory)
         with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
             stream.write(text)
         os.replace(temporary, path)
+        temporary = None
     except OSError as error:
         raise InputError(f"the report cannot be written ({error.strerror or error})", path) from None
+    finally:
+        if temporary is not None:   # nothing half-written is left beside the report
+            try:
+                os.unlink(temporary)
+            except OSError:
+                pass
 
 
 def _report(options, out, entries: list, document, render) -> list:
