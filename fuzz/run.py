@@ -13,7 +13,7 @@ tests/fuzzing.py's, with a plain random chooser instead of hypothesis; the kinds
                  random) -> load_schemas, then the comparator against each table
     schema-bytes a well-formed schema file mutated as bytes -> the same
     job          a project or ARM template (ours, the sample, the job fixtures) with 1-3
-                 files mutated -> `schemacheck check|infer PATH --format F [options] --debug`
+                 files mutated -> `schemacheck check|infer|suggest PATH --format F [options] --debug`
 
 The property: the target returns or raises a SchemacheckError, within --time-limit
 seconds, and no message shows a grammar-internal name (tests/fuzzing.py, check_outcome).

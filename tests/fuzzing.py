@@ -783,10 +783,8 @@ def _entry_points(files: dict) -> list[str]:
     return entries + [name for name in files if name.startswith(("Outputs/", "schemas/"))][:2]
 
 
-# The commands a job input runs, by share. `suggest` is left out while `schemacheck suggest`
-# fails on every input (AttributeError: cli._checks reads options.jobs, which only check's
-# parser defines; test_fuzz.test_suggest_runs_on_the_sample): put it back when it runs.
-COMMANDS = ("check", "check", "check", "check", "infer", "infer")
+# The commands a job input runs, by share.
+COMMANDS = ("check", "check", "check", "check", "infer", "infer", "suggest")
 
 
 def job_input(ch, seeds) -> tuple[dict[str, bytes], list[str]]:
