@@ -30,6 +30,7 @@ import multiprocessing
 import os
 import random
 import re
+import shutil
 import sys
 import time
 import traceback
@@ -180,6 +181,13 @@ def worker(args) -> dict:
     scratch = Path(os.environ.get("FUZZ_SCRATCH", "/dev/shm" if os.path.isdir("/dev/shm") else "/tmp")) / \
         f"schemacheck-fuzz-{os.getpid()}"
     scratch.mkdir(parents=True, exist_ok=True)
+    try:
+        return _work(seed, first, last, step, kinds, crashes, progress, scratch)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _work(seed, first, last, step, kinds, crashes, progress, scratch: Path) -> dict:
     generator = Generator(seed, kinds, scratch)
     tried: dict[str, int] = {k: 0 for k in kinds}
     outcomes: dict[str, int] = {}
@@ -253,6 +261,8 @@ def replay(seed: int, index: int, kinds: dict) -> None:
         print(F.check_outcome(run, sources))
     except BaseException:
         traceback.print_exc()
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
 
 
 def main(argv=None) -> int:
