@@ -34,10 +34,11 @@ def test_a_failure_is_raised_here_as_without_workers():
         parallel.fork_map(square_or_fail, list(range(50)) + ["boom"], processes=2)
 
 
-def test_few_items_stay_in_this_process():
-    assert parallel.workers_for(parallel.MIN_ITEMS_PER_WORKER - 1) == 1
-    results = parallel.fork_map(square_or_fail, [1, 2, 3])
-    assert {pid for _, pid in results} == {os.getpid()}
+def test_one_process_or_one_item_stays_in_this_process():
+    for items, processes in (([1, 2, 3], 1), ([4], 2)):
+        results = parallel.fork_map(square_or_fail, items, processes)
+        assert [r[0] for r in results] == [i * i for i in items]
+        assert {pid for _, pid in results} == {os.getpid()}
 
 
 @pytest.fixture(scope="module")
