@@ -99,7 +99,10 @@ wrapper that also reads their peak RSS, see run_measured):
    cached `check` of the 1,000, alternated with python -c pass after one warm-up round.
    Target: 1,000 files in < 10 s. Also the time per file against the single-file check,
    and the cost of each further file from 1 to 100 and from 100 to 1,000 files
-   (linear: the same; flagged above 2x).
+   (linear: the same; flagged above 2x). In the same loop, the baseline of the workers'
+   speed-up: the machine's own, N forked processes (N = usable cores) each spinning a
+   fixed pure-Python loop against one (CPU_SPIN); on a VM whose vCPUs share physical
+   cores it is well under N, and no worker pool can do better.
 7. Peak memory: max RSS (MB, 10^6 bytes) of the commands timed above, from os.wait4
    of each run (cold and cached single-file check, the 500 KB check, the 1,000-file
    checks; with workers, the largest single process), against python -c pass.
@@ -1279,6 +1282,27 @@ def write_many_files(folder: Path, count: int) -> list[str]:
     return names
 
 
+# The machine's own parallel speed-up, the baseline of the workers' figure: N forked processes
+# each spinning a fixed pure-Python loop against one doing the same (N = usable cores). On a
+# VM whose vCPUs share physical cores this is well under N, and no worker pool can beat it.
+CPU_SPIN = r"""
+import os, sys
+def spin():
+    x = 0
+    for i in range(6_000_000):
+        x += i * i
+pids = []
+for _ in range(int(sys.argv[1])):
+    pid = os.fork()
+    if pid == 0:
+        spin()
+        os._exit(0)
+    pids.append(pid)
+for pid in pids:
+    os.waitpid(pid, 0)
+"""
+
+
 def measure_many_files(venv: Venv, runs: int, work: Path, log) -> dict:
     """`check --no-cache` of 1, 100 (--jobs 1) and 1,000 files (--jobs 1 and the default), and the
     cached re-check of the 1,000, all alternated with python -c pass in one loop. Each count
@@ -1308,6 +1332,10 @@ def measure_many_files(venv: Venv, runs: int, work: Path, log) -> dict:
                                               *names[MANY_FILES]],
         f"{MANY_FILES} files, cached": [sc, "check", *names[MANY_FILES]],
     }
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    if hasattr(os, "fork") and cores > 1:
+        commands["cpu-bound x1"] = [str(venv.python), "-c", CPU_SPIN, "1"]
+        commands[f"cpu-bound x{cores}"] = [str(venv.python), "-c", CPU_SPIN, str(cores)]
     cached = f"{MANY_FILES} files, cached"
     log(f"{MANY_FILES} files: {runs} runs x {len(commands)} commands after 1 warm-up round ...")
     samples = time_interleaved(commands, runs, root, warmup=1, envs={cached: child_env(cache_dir)},
@@ -1323,7 +1351,8 @@ def measure_many_files(venv: Venv, runs: int, work: Path, log) -> dict:
         raise BenchError(f"schemacheck check of the generated files failed: exit codes {bad}")
     one, middle = medians["1 file"], medians[f"{MANY_MIDDLE} files, --jobs 1"]
     serial, parallel = medians[f"{MANY_FILES} files, --jobs 1"], medians[f"{MANY_FILES} files, default jobs"]
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    machine = (cores * medians["cpu-bound x1"] / medians[f"cpu-bound x{cores}"]
+               if f"cpu-bound x{cores}" in medians else float("nan"))
     return {
         "runs": runs,
         "files": MANY_FILES,
@@ -1345,6 +1374,8 @@ def measure_many_files(venv: Venv, runs: int, work: Path, log) -> dict:
         "marginal_ratio": ((serial - middle) / (MANY_FILES - MANY_MIDDLE)) / ((middle - one) / (MANY_MIDDLE - 1)),
         "single_net_s": one - medians["python -c pass"],
         "speedup_workers": serial / parallel,
+        "machine_speedup": machine,
+        "machine_cmd": f"python -c <fork {cores} processes, each a fixed pure-Python loop> against 1",
         "target_s": MANY_TARGET_S,
         "samples": samples,
         "rss_samples": samples.rss,
@@ -1591,6 +1622,12 @@ def print_many_files(many: dict) -> None:
     for label, text, files, note in rows:
         per_file = fmt_time(m[label] / files) if files else ""
         print(f"   {text:<50}{fmt_time(m[label]):>10}{per_file:>11}{fmt_mb(rss[label]):>11}   {note}")
+    if many["machine_speedup"] == many["machine_speedup"]:
+        cores = many["cores"]
+        print(f"   the machine's own parallel speed-up (baseline of the workers' figure): {cores} CPU-bound "
+              f"processes at once do {many['machine_speedup']:.2f}x the work of one in the same time "
+              f"({fmt_time(m[f'cpu-bound x{cores}'])} for {cores}x the work, {fmt_time(m['cpu-bound x1'])} for 1x); "
+              f"the workers reach {fmt_ratio(many['speedup_workers'] / many['machine_speedup'])} of it")
     print(f"   time per file in the {n:,}-file check (--jobs 1): {fmt_time(many['per_file_serial_s'])}, "
           f"{fmt_ratio(many['per_file_ratio'])} of the single-file cold check ({fmt_time(m['1 file'])}, of which "
           f"{fmt_time(many['single_net_s'])} above python -c pass)")
@@ -1691,6 +1728,10 @@ def summary_rows(results: dict) -> list[tuple[str, str, str, str, str, str]]:
                  fmt_time(m[f"{n} files, default jobs"]), f"`--jobs 1`: {fmt_time(m[f'{n} files, --jobs 1'])}",
                  f"{many['speedup_workers']:.2f}x speed-up", f"< {many['target_s']:g} s",
                  meets(m[f"{n} files, default jobs"] < many["target_s"])))
+    if many["machine_speedup"] == many["machine_speedup"]:
+        rows.append((f"workers' speed-up against the machine's own ({many['cores']} CPU-bound processes at once)",
+                     f"{many['speedup_workers']:.2f}x", f"machine: {many['machine_speedup']:.2f}x",
+                     fmt_ratio(many["speedup_workers"] / many["machine_speedup"]), "—", "—"))
     rows.append((f"`check` of {n:,} files, cached (replayed {many['cached_hits']}/{many['runs']})",
                  fmt_time(m[f"{n} files, cached"]), f"`python -c pass` {fmt_time(m['python -c pass'])}",
                  fmt_ratio(m[f"{n} files, cached"] / m["python -c pass"]), "—", "—"))
