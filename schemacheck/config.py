@@ -166,17 +166,9 @@ _TOML_NESTING = re.compile(r'''(?P<skip>"""(?:[^\\]|\\.)*?"""|\'\'\'.*?\'\'\'|"(
 def _deepest(text: str) -> tuple[int, int]:
     """Line and column of the bracket that opens the deepest nesting of arrays and inline
     tables in TOML `text` (the first such, strings and comments skipped)."""
-    depth = deepest = 0
-    at = 0
-    for match in _TOML_NESTING.finditer(text):
-        if match.lastgroup == "open":
-            depth += 1
-            if depth > deepest:
-                deepest, at = depth, match.start()
-        elif match.lastgroup == "close":
-            depth = max(0, depth - 1)
-    line = text.count("\n", 0, at) + 1
-    return line, at - (text.rfind("\n", 0, at) + 1) + 1
+    from schemacheck.validation import deepest_bracket
+
+    return deepest_bracket(text, _TOML_NESTING)
 
 
 def _line_matching(text: str, pattern: str) -> int | None:

@@ -83,7 +83,8 @@ def source_lines(text: str) -> list[str]:
     return _remembered(_LINES, text, str.splitlines)
 
 
-def _starts(text: str) -> list[int]:
+def line_offsets(text: str) -> list[int]:
+    """The offset at which each line of `text` starts (computed each time; see line_starts)."""
     starts = [0]
     find = text.find
     position = find("\n")
@@ -96,7 +97,7 @@ def _starts(text: str) -> list[int]:
 def line_starts(text: str) -> list[int]:
     """The offset at which each line of `text` starts, lines ending at "\\n" (as the query
     lexer counts them); kept like source_lines."""
-    return _remembered(_STARTS, text, _starts)
+    return _remembered(_STARTS, text, line_offsets)
 
 
 def display_path(path: str) -> str:

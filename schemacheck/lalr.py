@@ -22,6 +22,8 @@ import re
 from bisect import bisect_right
 from collections.abc import Callable, Mapping
 
+from schemacheck.files import line_offsets
+
 BUILD, INLINE, EXPAND1 = 0, 1, 2
 
 
@@ -53,13 +55,7 @@ class LineMap:
     def __init__(self, text: str, make_span: Callable | None = None) -> None:
         self.text = text
         self.make_span = make_span or _span_tuple
-        starts = [0]
-        find = text.find
-        position = find("\n")
-        while position >= 0:
-            starts.append(position + 1)
-            position = find("\n", position + 1)
-        self.starts = starts
+        self.starts = line_offsets(text)
 
     def position(self, offset: int) -> tuple[int, int]:
         line = bisect_right(self.starts, offset)

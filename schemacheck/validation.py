@@ -86,8 +86,15 @@ def json_deepest(text: str) -> tuple[int, int]:
     """1-based line and column of the bracket that opens the deepest nesting of arrays and
     objects in JSON `text` (the first such; strings skipped): where to look when the text
     nests too deeply for Python's JSON parser, which recurses."""
+    return deepest_bracket(text, _JSON_NESTING)
+
+
+def deepest_bracket(text: str, nesting) -> tuple[int, int]:
+    """1-based line and column of the first bracket that opens the deepest nesting, with
+    `nesting` a regular expression whose groups `open` and `close` match the brackets (and
+    that matches strings and comments as other groups, so that they are skipped)."""
     depth = deepest = at = 0
-    for match in _JSON_NESTING.finditer(text):
+    for match in nesting.finditer(text):
         if match.lastgroup == "open":
             depth += 1
             if depth > deepest:
