@@ -51,13 +51,41 @@ def _table_schema(cs):
     }, extra_behavior="allow")
 
 
-TABLE = Shape(_table_schema)
+def _text_or_none(value) -> bool:
+    return value is None or type(value) is str
+
+
+def _plain_table(data) -> bool:
+    """Certainly valid under _table_schema, as parsed from JSON (see Shape)."""
+    if type(data) is not dict or type(data.get("Name")) is not str or not data["Name"]:
+        return False
+    columns = data.get("OrderedColumns")
+    return (type(columns) is list and _text_or_none(data.get("Folder")) and _text_or_none(data.get("DocString"))
+            and all(type(c) is dict and type(c.get("Name")) is str and c["Name"] and _text_or_none(c.get("Type"))
+                    and _text_or_none(c.get("CslType")) for c in columns))
+
+
+def _plain_database_schema(data) -> bool:
+    """Certainly valid under DATABASE_SCHEMA, as parsed from JSON (see Shape)."""
+    databases = data.get("Databases") if type(data) is dict else None
+    if type(databases) is not dict:
+        return False
+    for database in databases.values():
+        if type(database) is not dict or not _text_or_none(database.get("Name")):
+            return False
+        tables = database.get("Tables", {})
+        if type(tables) is not dict or not all(_plain_table(table) for table in tables.values()):
+            return False
+    return True
+
+
+TABLE = Shape(_table_schema, _plain_table)
 DATABASE_SCHEMA = Shape(lambda cs: cs.typed_dict_schema({
     "Databases": cs.typed_dict_field(cs.dict_schema(cs.str_schema(), cs.typed_dict_schema({
         "Name": _optional(cs, cs.str_schema()),
         "Tables": cs.typed_dict_field(cs.dict_schema(cs.str_schema(), _table_schema(cs)), required=False),
     }, extra_behavior="allow"))),
-}, extra_behavior="allow"))
+}, extra_behavior="allow"), _plain_database_schema)
 RESULT_ROW = Shape(lambda cs: cs.typed_dict_schema({
     "TableName": cs.typed_dict_field(cs.str_schema(min_length=1)),
     "Schema": cs.typed_dict_field(cs.str_schema()),
