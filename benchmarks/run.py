@@ -1322,17 +1322,17 @@ def measure_many_files(venv: Venv, runs: int, work: Path, log) -> dict:
     cache_dir.mkdir()
     sc = str(venv.schemacheck)
     probe = probe_report_command([sc, "check", "--no-cache", names[1][0]], root, "`schemacheck check` of one file")
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
     commands = {
         "python -c pass": [str(venv.python), "-c", "pass"],
         "1 file": [sc, "check", "--no-cache", names[1][0]],
         f"{MANY_MIDDLE} files, --jobs 1": [sc, "check", "--no-cache", "--jobs", "1", *names[MANY_MIDDLE]],
         f"{MANY_FILES} files, --jobs 1": [sc, "check", "--no-cache", "--jobs", "1", *names[MANY_FILES]],
         # workers are not the default (one process is): ask for one per core
-        f"{MANY_FILES} files, default jobs": [sc, "check", "--no-cache", "--jobs", str(os.cpu_count() or 1),
+        f"{MANY_FILES} files, default jobs": [sc, "check", "--no-cache", "--jobs", str(cores),
                                               *names[MANY_FILES]],
         f"{MANY_FILES} files, cached": [sc, "check", *names[MANY_FILES]],
     }
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
     if hasattr(os, "fork") and cores > 1:
         commands["cpu-bound x1"] = [str(venv.python), "-c", CPU_SPIN, "1"]
         commands[f"cpu-bound x{cores}"] = [str(venv.python), "-c", CPU_SPIN, str(cores)]
