@@ -408,9 +408,9 @@ def _checks(options, err):
                 return entry
             return check_job(plan, analyze_job(plan), catalogs[plan.schemas], targets, options.cluster)
 
-        # One process unless asked: benchmarks/run.py measured forked workers at 0.84x of one
-        # process on 1,000 sample-sized files (discovery and reporting stay in this process,
-        # and the results travel back pickled).
+        # One process unless asked: benchmarks/run.py measured forked workers at 0.84x and
+        # 1.39x of one process in two runs on 1,000 sample-sized files (discovery and
+        # reporting stay in this process, and the results travel back pickled).
         entries = fork_map(check, planned, getattr(options, "jobs", None) or 1)
     for entry, (_, plan) in zip(entries, planned):
         if plan is not None:
