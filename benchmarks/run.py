@@ -1058,6 +1058,24 @@ print(json.dumps(out))
 '''
 
 
+def run_child_json(venv, script: Path, spec_path: Path, work: Path, what: str, reports_error: bool = False) -> dict:
+    """Run a measuring child script in the venv; its last line of output is its JSON result."""
+    result = subprocess.run([str(venv.python), str(script), str(spec_path)], cwd=work, env=child_env(),
+                            capture_output=True, text=True)
+    lines = result.stdout.strip().splitlines()
+    try:
+        data = json.loads(lines[-1]) if lines else None
+    except ValueError:
+        data = None
+    if reports_error and data and "error" in data:
+        raise BenchError("the generated query does not parse with schemacheck: " + data["error"]
+                         + "\n  (fix the templates in benchmarks/run.py, or the parser)")
+    if result.returncode != 0 or data is None:
+        raise BenchError(f"the {what} subprocess failed (exit {result.returncode}):\n"
+                         + (result.stderr or result.stdout)[-3000:])
+    return data
+
+
 def measure_throughput_and_scaling(venv: Venv, runs: int, size_kb: int, work: Path, log) -> dict:
     text, count = generate_query(min_bytes=size_kb * 1024)
     big = work / "generated-large.asaql"
@@ -1080,19 +1098,7 @@ def measure_throughput_and_scaling(venv: Venv, runs: int, size_kb: int, work: Pa
         "scaling": scaling_files,
     }))
     log(f"throughput and scaling in {venv.python} ...")
-    result = subprocess.run([str(venv.python), str(script), str(spec_path)], cwd=work, env=child_env(),
-                            capture_output=True, text=True)
-    lines = result.stdout.strip().splitlines()
-    try:
-        data = json.loads(lines[-1]) if lines else None
-    except ValueError:
-        data = None
-    if data and "error" in data:
-        raise BenchError("the generated query does not parse with schemacheck: " + data["error"]
-                         + "\n  (fix the templates in benchmarks/run.py, or the parser)")
-    if result.returncode != 0 or data is None:
-        raise BenchError(f"the throughput subprocess failed (exit {result.returncode}):\n"
-                         + (result.stderr or result.stdout)[-3000:])
+    data = run_child_json(venv, script, spec_path, work, "throughput", reports_error=True)
 
     size = len(text.encode("utf-8")) / 1024
     analyze_s, parse_s = median(data["analyze"]), median(data["parse"])
@@ -1228,16 +1234,7 @@ def measure_shapes(venv: Venv, runs: int, heavy_runs: int, work: Path, log) -> d
     spec_path = work / "shapes_spec.json"
     spec_path.write_text(json.dumps(spec), encoding="utf-8")
     log(f"scaling shapes in {venv.python} ({light} runs at 1x and 10x, {heavy_runs} at 100x) ...")
-    result = subprocess.run([str(venv.python), str(script), str(spec_path)], cwd=work, env=child_env(),
-                            capture_output=True, text=True)
-    lines = result.stdout.strip().splitlines()
-    try:
-        data = json.loads(lines[-1]) if lines else None
-    except ValueError:
-        data = None
-    if result.returncode != 0 or data is None:
-        raise BenchError(f"the shapes subprocess failed (exit {result.returncode}):\n"
-                         + (result.stderr or result.stdout)[-3000:])
+    data = run_child_json(venv, script, spec_path, work, "shapes")
     shapes = []
     for key, title, unit, base in SHAPES:
         rows = data[key]["rows"]
@@ -1592,7 +1589,7 @@ def print_report(results: dict) -> None:
     print(f"\ncache audit: every cold command passed --no-cache; the default cache folder of the runs "
           f"holds {audit['entries_written']} entries afterwards "
           + ("(none: no cold run was a replay)" if not audit["entries_written"] else "-- SOME RUN WROTE TO IT"))
-    print(f"\nSUMMARY  (medians; every baseline measured in the same run, on the same files; Markdown, for README.md)\n")
+    print("\nSUMMARY  (medians; every baseline measured in the same run, on the same files; Markdown, for README.md)\n")
     print(results["summary_markdown"], end="")
     missed = [row[0] for row in results["summary"] if row[5] == "**no**"]
     print("\n" + (f"{len(missed)} target(s) missed: " + "; ".join(missed) if missed else "every target met"))
