@@ -3,13 +3,18 @@ says (level, functions, inputs), map every output to its table, compare, and add
 findings about the job itself (schemacheck.jobcheck).
 
 Mapping, first match wins:
-  1. `--target ALIAS=TABLE` or `ALIAS=DATABASE/TABLE` on the command line;
-  2. `[outputs.ALIAS]` in the nearest configuration: `kind` other than "adx" means not
-     ADX (SC404, not checked); `table` (and `database`) name the table;
+  1. `--target ALIAS=TABLE`, `ALIAS=DATABASE/TABLE` or `ALIAS=KIND:TABLE` (KIND sql,
+     synapse or postgresql: `Alerts=sql:dbo.Alerts`) on the command line;
+  2. `[outputs.ALIAS]` in the nearest configuration: `kind` other than "adx" or a SQL
+     kind means not checked (SC404); `table` (and `database`) name the table;
   3. the job's own definition of the output (project or template): its type, and for
-     ADX its cluster, database and table;
-  4. a loaded table named exactly like the output alias (SC405 says so).
+     ADX its cluster, database and table (for SQL its server, database and table);
+  4. for ADX, a loaded table named exactly like the output alias (SC405 says so).
 An output left without a table is SC402; a mapped table that was not loaded is SC501.
+
+SQL outputs (sql, synapse, postgresql) are compared with the CREATE TABLE statements
+of the .sql files among the schema paths, read in the output's dialect by
+schemacheck.sql.ddl (sqlglot), which is imported only when such an output is checked.
 
 What the analysis needs from the job (level, functions, inputs) is schemacheck.plan.
 """
@@ -22,7 +27,7 @@ from schemacheck import diagnostics as D
 from schemacheck.asa.analysis import QueryAnalysis, analyze
 from schemacheck.asa.infer import OutputSchema
 from schemacheck.compare import compare, compare_statements
-from schemacheck.config import ADX, Config
+from schemacheck.config import ADX, SQL_DIALECTS, Config
 from schemacheck.errors import UsageError
 from schemacheck.jobs.discover import Found
 from schemacheck.jobs.model import Job
@@ -36,22 +41,34 @@ COMPARED, NOT_ADX, NO_TABLE, TABLE_MISSING = "compared", "not-adx", "no-table", 
 
 @record
 class Target:
-    """A command-line mapping `ALIAS=TABLE` or `ALIAS=DATABASE/TABLE`."""
+    """A command-line mapping `ALIAS=TABLE`, `ALIAS=DATABASE/TABLE` or `ALIAS=KIND:TABLE`."""
 
     alias: str
     table: str
     database: str | None = None
+    kind: str | None = None
 
 
 def parse_target(text: str) -> Target:
     alias, sep, rest = text.partition("=")
     if not sep or not alias.strip() or not rest.strip():
         raise UsageError(f"--target {text!r}: expected ALIAS=TABLE or ALIAS=DATABASE/TABLE")
+    kind, colon, named = rest.strip().partition(":")
+    # Kusto names cannot hold ':', so a prefix before one is always a kind.
+    if colon:
+        if kind.lower() not in SQL_DIALECTS and kind.lower() != ADX:
+            raise UsageError(f"--target {text!r}: {kind!r} is not a kind of table schemacheck checks "
+                             f"(adx, {', '.join(SQL_DIALECTS)})")
+        if not named.strip():
+            raise UsageError(f"--target {text!r}: expected ALIAS={kind}:TABLE")
+        if kind.lower() in SQL_DIALECTS:
+            return Target(alias.strip(), named.strip(), None, kind.lower())
+        rest = named
     database, slash, table = rest.strip().rpartition("/")
     if slash and (not database or not table or "/" in database):
         raise UsageError(f"--target {text!r}: expected ALIAS=DATABASE/TABLE ('/' separates the database; "
                          "it cannot occur in Kusto names)")
-    return Target(alias.strip(), table, database or None)
+    return Target(alias.strip(), table, database or None, ADX if colon else None)
 
 
 @record
@@ -84,7 +101,9 @@ class FileCheck:
 class Destination:
     """Where an output writes, as the command line and configuration say (no schema looked up yet).
 
-    `table` is None when nothing maps the output; `kind` is set for an output that is not ADX.
+    `table` is None when nothing maps the output; `kind` is set for an output that is
+    not checked; `sql` is the kind of a SQL output (sql, synapse, postgresql), whose
+    `cluster` is its server.
     """
 
     alias: str
@@ -93,6 +112,8 @@ class Destination:
     cluster: str | None = None
     origin: str = ""
     kind: str | None = None
+    sql: str | None = None
+    schemas: tuple[str, ...] | None = None   # a SQL output's own DDL paths ([outputs.ALIAS] schemas)
 
 
 def destination(alias: str, targets: Mapping[str, Target], config: Config, cluster: str | None = None,
@@ -103,6 +124,9 @@ def destination(alias: str, targets: Mapping[str, Target], config: Config, clust
     target = targets.get(alias)
     settings = config.output(alias)
     defined = _job_output(job, alias)
+    sql = _sql_destination(alias, target, settings, defined, config, job)
+    if sql is not None:
+        return sql
     configured_cluster = (settings.cluster if settings is not None else None) or (
         defined.cluster if defined is not None else None) or config.live.cluster
     if target is not None:
@@ -121,6 +145,97 @@ def destination(alias: str, targets: Mapping[str, Target], config: Config, clust
     return Destination(alias, cluster=cluster or configured_cluster)
 
 
+def _sql_destination(alias: str, target: Target | None, settings, defined: JobOutput | None, config: Config,
+                     job: Job | None) -> Destination | None:
+    """The destination of an output whose kind, first said by --target, the configuration
+    or the job, is a SQL one; None for any other output."""
+    said = [(target.kind if target is not None else None), (settings.kind if settings is not None else None),
+            (defined.kind if defined is not None else None)]
+    kind = next((k for k in said if k is not None), None)
+    if kind not in SQL_DIALECTS:
+        return None
+    from_job = defined if defined is not None and defined.kind == kind else None
+    server = (settings.cluster if settings is not None else None) or (from_job.cluster if from_job else None)
+    schemas = settings.schemas if settings is not None else None
+    if target is not None:
+        return Destination(alias, target.table, target.database, server, f"--target {alias}", sql=kind,
+                           schemas=schemas)
+    if settings is not None and settings.table:
+        return Destination(alias, settings.table, settings.database or (from_job.database if from_job else None),
+                           server, str(config.path), sql=kind, schemas=schemas)
+    if from_job is not None:
+        return Destination(alias, from_job.table, from_job.database, server,
+                           where_text(from_job.where, job.source), sql=kind, schemas=schemas)
+    return Destination(alias, None, None, server, str(config.path) if settings is not None else "", sql=kind,
+                       schemas=schemas)
+
+
+class SqlCatalogs:
+    """The SQL tables of the job's schema paths (or an output's own), per dialect: read
+    (schemacheck.sql.ddl, sqlglot) on first use, so that a check with no SQL output reads
+    no DDL at all."""
+
+    def __init__(self, paths: tuple[str, ...]) -> None:
+        self.paths = paths
+        self.loaded: dict = {}
+
+    def __call__(self, dialect: str, paths: tuple[str, ...] | None = None):
+        key = (paths or self.paths, dialect)
+        if key not in self.loaded:
+            from schemacheck.sql.ddl import load_ddl
+
+            self.loaded[key] = load_ddl(list(key[0]), dialect)
+        return self.loaded[key]
+
+
+def sql_dialects(plan: JobPlan, targets: Mapping[str, Target]) -> set[tuple[str, tuple[str, ...] | None]]:
+    """(dialect, an output's own schema paths or None) that a job's SQL outputs may need,
+    from what its definition, the configuration and --target say (before the query is
+    analysed), so that the DDL can be read before the checks run."""
+    kinds = {(o.kind, None) for o in plan.found.job.outputs or ()}
+    kinds |= {(t.kind, None) for t in targets.values()}
+    kinds |= {(o.kind, o.schemas) for o in (plan.config.outputs or {}).values()}
+    return {(SQL_DIALECTS[k], paths) for k, paths in kinds if k in SQL_DIALECTS}
+
+
+def _sql_table_for(output: OutputSchema, sql_catalogs, where_to: Destination, report):
+    from schemacheck.sql.schema import DIALECT_NAMES, split_name
+
+    alias, kind = output.output, where_to.sql
+    where = output.output_span or output.span
+    dialect = SQL_DIALECTS[kind]
+    label = _SQL_LABELS[kind]
+    if where_to.table is None:
+        report("SC402", f"output {alias} writes to {label} ({where_to.origin or 'its kind'}), but its table is not named: "
+               f"map it with --target {alias}={kind}:SCHEMA.TABLE or table = \"...\" in [outputs.{alias}]", where)
+        return NO_TABLE, None, kind
+    catalog = sql_catalogs(dialect, where_to.schemas) if sql_catalogs is not None else None
+    if catalog is None or not len(catalog):
+        report("SC402", f"output {alias} writes to {label} table {where_to.table} ({where_to.origin}), but no "
+               f"{DIALECT_NAMES[dialect]} CREATE TABLE is loaded: add its .sql files (or SSDT project folder) to "
+               f"--schema or schemas = [...] in schemacheck.toml", where)
+        return NO_TABLE, None, kind
+    schema, name = split_name(where_to.table)
+    table = catalog.find(name, schema)
+    if table is None:
+        table = catalog.find_ignoring_case(name, schema)
+        if table is not None:
+            report("SC502", f"output {alias} names table {where_to.table} ({where_to.origin}); the DDL defines "
+                   f"{table.qualified_name} ({table.file}): the ASA docs call the SQL output's table name "
+                   f"case-sensitive", where)
+    if table is None:
+        near = catalog.near_misses(name, schema)
+        hint = f"; did you mean {', '.join(near)}?" if near else ""
+        report("SC501", f"output {alias} writes to {label} table {where_to.table} ({where_to.origin}), which no "
+               f"CREATE TABLE in the {catalog.source} defines{hint}", where)
+        return TABLE_MISSING, None, kind
+    return COMPARED, table, kind
+
+
+_SQL_LABELS = {"sql": "Azure SQL Database", "synapse": "Azure Synapse Analytics",
+               "postgresql": "Azure Database for PostgreSQL"}
+
+
 def _job_output(job: Job | None, alias: str) -> JobOutput | None:
     if job is None or job.outputs is None:
         return None
@@ -128,13 +243,15 @@ def _job_output(job: Job | None, alias: str) -> JobOutput | None:
     return next((o for o in job.outputs if o.alias.lower() == lowered), None)
 
 
-def _table_for(output: OutputSchema, catalog: TableCatalog, where_to: Destination, report
+def _table_for(output: OutputSchema, catalog: TableCatalog, where_to: Destination, report, sql_catalogs=None
                ) -> tuple[str, TableSchema | None, str | None]:
     alias = output.output
     where = output.output_span or output.span
+    if where_to.sql is not None:
+        return _sql_table_for(output, sql_catalogs, where_to, report)
     if where_to.kind is not None:
-        report("SC404", f"output {alias} is {where_to.kind}, not Azure Data Explorer ({where_to.origin}): "
-               f"not checked", where)
+        report("SC404", f"output {alias} is {where_to.kind}, neither Azure Data Explorer nor a SQL table "
+               f"({where_to.origin}): not checked", where)
         return NOT_ADX, None, where_to.kind
     name, database, origin = where_to.table, where_to.database, where_to.origin
     if name is None:
@@ -170,8 +287,10 @@ def _table_for(output: OutputSchema, catalog: TableCatalog, where_to: Destinatio
 
 def check_text(text: str, file: str, catalog: TableCatalog, targets: Mapping[str, Target], config: Config,
                level: str, udf_types: Mapping[str, str | None] | None = None,
-               analysis: QueryAnalysis | None = None, cluster: str | None = None, job: Job | None = None) -> FileCheck:
-    """Analyse one query (unless given its `analysis`) and compare each output with its table."""
+               analysis: QueryAnalysis | None = None, cluster: str | None = None, job: Job | None = None,
+               sql_catalogs=None) -> FileCheck:
+    """Analyse one query (unless given its `analysis`) and compare each output with its table;
+    `sql_catalogs(dialect)` gives the SQL tables (SqlCatalogs) for SQL outputs."""
     if analysis is None:
         analysis = analyze(text, file=file, level=level, udf_types=udf_types)
     found = list(analysis.diagnostics)
@@ -182,8 +301,12 @@ def check_text(text: str, file: str, catalog: TableCatalog, targets: Mapping[str
             found.append(D.make(code, message, span, file, output=alias))
 
         where_to = destination(output.output, targets, config, cluster, job)
-        status, table, kind = _table_for(output, catalog, where_to, report)
-        if table is not None:
+        status, table, kind = _table_for(output, catalog, where_to, report, sql_catalogs)
+        if table is not None and where_to.sql is not None:
+            from schemacheck.sql.compare import compare_sql
+
+            found.extend(compare_sql(output, table, level, file, text))
+        elif table is not None:
             found.extend(compare(output, table, level, file, text))
         checks.append(OutputCheck(output, status, table, kind, where_to))
     # "The columns cannot be known" says nothing about an output that is not checked.
@@ -201,7 +324,7 @@ def live_catalog(destinations: list[Destination], connect) -> TableCatalog:
 
     wanted: dict[tuple[str, str], list[str]] = {}
     for where_to in destinations:
-        if where_to.kind is not None or where_to.table is None:
+        if where_to.kind is not None or where_to.sql is not None or where_to.table is None:
             continue
         if where_to.cluster is None:
             raise UsageError(f"output {where_to.alias}: --live needs its cluster: --cluster URL, or cluster = \"...\" "
@@ -232,7 +355,7 @@ def job_destinations(plan: JobPlan, analysis: QueryAnalysis, targets: Mapping[st
 
 
 def check_job(plan: JobPlan, analysis: QueryAnalysis, catalog: TableCatalog, targets: Mapping[str, Target],
-              cluster: str | None = None) -> FileCheck:
+              cluster: str | None = None, sql_catalogs=None) -> FileCheck:
     """The whole check of one job: the query's outputs against their tables, then the job's
     own findings; suppressions and severities applied; positions of a query held in a JSON
     string mapped back into its file."""
@@ -246,7 +369,7 @@ def check_job(plan: JobPlan, analysis: QueryAnalysis, catalog: TableCatalog, tar
             job, moved, (), plan.level_stated, [], runs_it))
         return FileCheck(job.source, analysis, (), found, plan.found, plan.level, plan.level_origin)
     checked = check_text(query.text, query.file, catalog, targets, plan.config, plan.level, plan.udf_types,
-                         analysis, cluster, job)
+                         analysis, cluster, job, sql_catalogs)
     undefined = query_findings(job, analysis)
     # An output the job does not define has no table to look for: SC601 says what is wrong.
     missing = {d.output for d in undefined}

@@ -208,7 +208,7 @@ def alter_command(table: str, column: str, kind: str) -> str | None:
     return None if None in quoted else f".alter column {quoted[0]}.{quoted[1]} type={kind}"
 
 
-def _shown(column: OutputColumn, level: str) -> str:
+def shown_column(column: OutputColumn, level: str) -> str:
     """The column as the message names it: as ASA writes it, and as written when that differs."""
     if column.written is not None and column.written != column.name:
         why = ("compatibility level 1.0 lower-cases names" if level == "1.0" else
@@ -250,7 +250,7 @@ def compare(output: OutputSchema, table: TableSchema, level: str, file: str | No
                 # no alias can match a mixed-case column.
                 lowered = (column.written is not None and column.written != column.name) or level == "1.0"
                 if lowered:
-                    message = (f"output column {_shown(column, level)} does not match table column {other.name} of "
+                    message = (f"output column {shown_column(column, level)} does not match table column {other.name} of "
                                f"{where}: ASA writes the name in lower case, so a mixed-case column never matches")
                     fix = f"raise the job's compatibility level to 1.2, or rename the table column to {column.name}"
                     edit, command = None, rename_command(table.name, other.name, column.name)
@@ -263,7 +263,7 @@ def compare(output: OutputSchema, table: TableSchema, level: str, file: str | No
                        expected_type=other.type, actual_type=column.type, fix=fix, edit=edit, command=command)
                 written_in_table.append((column, other))
                 continue
-            close = _closest(column.name, [c.name for c in table.columns])
+            close = closest(column.name, [c.name for c in table.columns])
             hint = f"; did you mean {close}?" if close else ""
             # A near name is most likely a slip in the query; the column is added only when none is near
             # (or when another column already writes the near name: the alias would duplicate it).
@@ -273,7 +273,7 @@ def compare(output: OutputSchema, table: TableSchema, level: str, file: str | No
                 table.name, [(column.name, kusto_type(column.type))], merge=True)
             fix = (f"alias the column `AS {close}`" if close else
                    f"add the column: `{command}`" if command else "add the column to the table")
-            report("SC101", f"output column {_shown(column, level)} has no column of that name in table {where}{hint}",
+            report("SC101", f"output column {shown_column(column, level)} has no column of that name in table {where}{hint}",
                    column.span, query_column=column.name, actual_type=column.type, fix=fix, edit=edit,
                    command=command)
             continue
@@ -289,7 +289,7 @@ def compare(output: OutputSchema, table: TableSchema, level: str, file: str | No
                 report("SC103", f"table column {table_column.name} ({table_column.type}) of {where} is never "
                        f"written by this statement: it stays empty or null in its rows", _where(output),
                        table_column=table_column.name, expected_type=table_column.type)
-    _check_order(written_in_table, table, report)
+    check_order(written_in_table, table, report)
     return found
 
 
@@ -331,7 +331,8 @@ def _check_type(column: OutputColumn, target, table_name: str, level: str, sourc
            expected_type=target.type, actual_type=column.type, fix=fix, edit=edit, command=command)
 
 
-def _check_order(pairs, table: TableSchema, report) -> None:
+def check_order(pairs, table, report) -> None:
+    """SC301 when the (output column, table column) pairs are not in the table's order."""
     if len(pairs) < 2:
         return
     table_order = {c.name: i for i, c in enumerate(table.columns)}
@@ -347,7 +348,7 @@ def _check_order(pairs, table: TableSchema, report) -> None:
            fix=f"order the select list as the table: {', '.join(wanted)}")
 
 
-def _closest(name: str, names: list[str]) -> str | None:
+def closest(name: str, names: list[str]) -> str | None:
     from difflib import get_close_matches
 
     match = get_close_matches(name, names, n=1, cutoff=0.75)

@@ -3,7 +3,8 @@ the top level). The nearest one to the checked file wins, looking in its directo
 then in each parent; schemacheck.toml before pyproject.toml in the same directory.
 
     compat-level = "1.2"               # the job's compatibility level (when the job does not say)
-    schemas = ["schemas"]              # schema files or folders, relative to this file
+    schemas = ["schemas", "database"]  # schema files or folders (Kusto schemas; SQL DDL in .sql
+                                       # files and SSDT project folders), relative to this file
     fail-on = "error"                  # the lowest severity that fails the run
     exclude = ["drafts", "**/*.test.asaql"]   # paths not checked, relative to this file
     [rules]                            # a rule's severity: error, warning, info, or off
@@ -17,8 +18,13 @@ then in each parent; schemacheck.toml before pyproject.toml in the same director
     database = "fleet"
     table = "VehicleReadings"
     cluster = "https://fleet.westeurope.kusto.windows.net"
+    [outputs.sql-alerts]
+    kind = "sql"                       # Azure SQL Database ("synapse", "postgresql" alike):
+    table = "dbo.Alerts"               # compared with its CREATE TABLE in the schemas' .sql files
+    schemas = ["db/postgres"]          # (optional) this output's own DDL, e.g. when T-SQL and
+                                       # PostgreSQL DDL live side by side
     [outputs.raw-archive]
-    kind = "blob"                      # not Azure Data Explorer: listed as not checked
+    kind = "blob"                      # not a table: listed as not checked
 
 The command line beats the configuration (--fail-on, --compat-level, --schema, --cluster,
 --auth, --timeout).
@@ -38,8 +44,10 @@ from schemacheck.validation import Shape, field_path
 
 CONFIG_FILES = ("schemacheck.toml", "pyproject.toml")
 
-# Output kinds (ASA output types). "adx" is Azure Data Explorer; every other is not checked.
+# Output kinds (ASA output types). "adx" is Azure Data Explorer; the SQL kinds are
+# compared with DDL in their dialect (SQL_DIALECTS); every other is not checked.
 ADX = "adx"
+SQL_DIALECTS = {"sql": "tsql", "synapse": "tsql", "postgresql": "postgres"}
 OUTPUT_KINDS = (ADX, "blob", "adls-gen1", "sql", "synapse", "postgresql", "cosmosdb", "eventhub",
                 "servicebus-queue", "servicebus-topic", "table-storage", "powerbi", "functions",
                 "fabric-lakehouse", "gateway", "raw")
@@ -51,6 +59,7 @@ class OutputConfig:
     database: str | None = None
     cluster: str | None = None
     kind: str | None = None
+    schemas: tuple[str, ...] | None = None   # this output's schema paths (its DDL), for the file's
 
 
 SEVERITIES = ("error", "warning", "info")
@@ -109,6 +118,7 @@ def _shape(cs):
         "database": cs.typed_dict_field(text, required=False),
         "cluster": cs.typed_dict_field(text, required=False),
         "kind": cs.typed_dict_field(cs.literal_schema(list(OUTPUT_KINDS)), required=False),
+        "schemas": cs.typed_dict_field(cs.list_schema(text), required=False),
     }, extra_behavior="forbid")
     from schemacheck.diagnostics import RULES
 
@@ -225,7 +235,7 @@ def load_config(path: str) -> Config:
         if problem["type"] == "extra_forbidden":
             message = f"unknown key {key}"
             if loc and loc[0] == "outputs" and len(loc) == 3:
-                message += "; an output takes table, database, cluster and kind"
+                message += "; an output takes table, database, cluster, kind and schemas"
             elif loc and loc[0] == "rules" and len(loc) == 2:
                 message = f"unknown rule {loc[1]} in {key.rsplit('.', 1)[0]}; `schemacheck rules` lists them"
             elif loc and loc[0] == "live" and len(loc) == 2:
@@ -243,8 +253,13 @@ def load_config(path: str) -> Config:
             line = _line_matching(text, _SCHEMACHECK_TABLE)
         raise InputError(message, path, line) from None
     base = os.path.dirname(path)
-    outputs = {alias: OutputConfig(**values) for alias, values in data.get("outputs", {}).items()}
-    schemas = tuple(os.path.normpath(os.path.join(base, p)) for p in data.get("schemas", ()))
+    def paths(values):
+        return tuple(os.path.normpath(os.path.join(base, p)) for p in values)
+
+    outputs = {alias: OutputConfig(**{**values, **({"schemas": paths(values["schemas"])} if "schemas" in values
+                                                  else {})})
+               for alias, values in data.get("outputs", {}).items()}
+    schemas = paths(data.get("schemas", ()))
     live = LiveConfig(**data["live"]) if "live" in data else LiveConfig()
     return Config(path, data.get("compat-level"), schemas, outputs, data.get("fail-on"),
                   tuple(data.get("exclude", ())), dict(data.get("rules", {})), live)

@@ -73,15 +73,19 @@ RULES: dict[str, Rule] = {
              "ASA's ADX output raises an error for a query column with no column of that name in the "
              "table (names are compared case-sensitively), and with the default Retry error policy the "
              "output stops. Rename the column in the query (an alias) or add it to the table "
-             "(`.create-merge table T (name:type)`, which `schemacheck suggest` prints)."),
+             "(`.create-merge table T (name:type)`, which `schemacheck suggest` prints). A SQL output "
+             "fails the same way (ColumnNameInvalid); the fix adds it with `ALTER TABLE ... ADD`."),
         Rule("SC102", "column-case-differs", ERROR, "An output column that the table has only with other letter case.",
              "ADX compares column names case-sensitively, so `deviceId` does not fill `DeviceId`. At "
              "compatibility level 1.0 ASA lower-cases every field name, so a mixed-case table column can "
              "never match: raise the level to 1.2 or rename the table column. Otherwise alias the query "
-             "column with the table's spelling."),
+             "column with the table's spelling. For SQL outputs it is reported where names are "
+             "case-sensitive: a case-sensitive collation (an SSDT DefaultCollation with _CS_) or a "
+             "PostgreSQL column named in double quotes."),
         Rule("SC103", "column-not-written", WARNING, "A table column that the statement never writes.",
              "ADX ignores table columns missing from the ASA output: they are empty (strings) or null in "
-             "every row this statement writes. Not reported when the output's column list is incomplete "
+             "every row this statement writes. A nullable SQL column is NULL in those rows (a NOT NULL "
+             "one without a default is SC107). Not reported when the output's column list is incomplete "
              "(SELECT * over an undeclared input)."),
         Rule("SC104", "duplicate-column", ERROR, "Two output columns with the same name.",
              "ASA compares names case-insensitively, so `DeviceId` and `deviceid` are the same "
@@ -91,44 +95,74 @@ RULES: dict[str, Rule] = {
              "ASA documents the output name only for a column reference (its last path segment), "
              "for COUNT(*) (`count`) and System.Window().Id (`Id`). For any other expression the "
              "name cannot be told, so it cannot be checked against a table. Add `AS name`."),
+        Rule("SC106", "column-case-only-sql", INFO, "An output column that matches a SQL column only when letter case is ignored.",
+             "SQL Server compares names without regard to case under the default collation, so the "
+             "column is written; the spelling differs from the table's. Alias the column with the "
+             "table's spelling to keep the two aligned (and to keep working if the database moves to a "
+             "case-sensitive collation, where it is SC102)."),
+        Rule("SC107", "required-column-not-written", ERROR, "A NOT NULL SQL column without a default that the statement never writes.",
+             "The insert must give every NOT NULL column a value unless it has a DEFAULT, an identity or "
+             "is computed: ASA's insert fails, and with the default Retry error policy the output stops. "
+             "Write the column in the query, give it a DEFAULT, or allow NULL."),
+        Rule("SC108", "generated-column-written", ERROR, "The statement writes a SQL column the database generates.",
+             "An IDENTITY column (PostgreSQL GENERATED ALWAYS AS IDENTITY), a computed column or a "
+             "rowversion takes no value from an INSERT: ASA's insert fails. Leave the column out of the "
+             "select list (or alias the value to another column)."),
+        Rule("SC109", "postgresql-name-case", WARNING, "A PostgreSQL column whose folded lower-case name matches only ignoring case.",
+             "PostgreSQL folds a name not written in double quotes to lower case (`DeviceId` defines "
+             "`deviceid`). Whether ASA's PostgreSQL output quotes the column names it writes is not "
+             "documented: if it does, `DeviceId` does not match `deviceid`. Alias the column in lower "
+             "case, which matches either way."),
         Rule("SC201", "type-incompatible", ERROR, "A column type the value cannot be ingested into.",
              "The pair is not in ASA's documented ASA-to-ADX type mapping and the value ASA writes to "
              "CSV cannot parse as the column's type (a datetime into long, text into real, true/false "
-             "into long): ADX stores null for every row, silently. CAST the value in the query to the "
-             "type the column holds, or change the column type."),
+             "into long): ADX stores null for every row, silently. For SQL and PostgreSQL outputs the "
+             "pair is not in ASA's type table for that store and the value cannot arrive (a record "
+             "below level 1.2 is written as the text \"Record\"; PostgreSQL takes only the listed "
+             "types). CAST the value in the query to the type the column holds, or change the column type."),
         Rule("SC202", "type-risky", WARNING, "A column type that takes the value only sometimes, or undocumented.",
              "The value can survive but is not guaranteed to: bigint into int overflows to null past "
              "32 bits, bigint into real loses digits past 2^53, numbers into string are stored as text, "
              "and guid, timespan and decimal columns appear in no ASA type table (a value that does not "
-             "parse becomes null). Use the documented type, or CAST to make the intent explicit."),
+             "parse becomes null). For SQL: bigint into int past its range (at level 1.2 the error "
+             "policy handles it, before it is truncated), text longer than an nvarchar(n), conversions "
+             "SQL Server makes but ASA does not document. Use the documented type, or CAST to make the "
+             "intent explicit."),
         Rule("SC203", "type-unknown", INFO, "The column's type cannot be told from the query, so it is not verified.",
              "ASA types values per event; without a CAST, a CREATE TABLE for the input or a declared "
              "UDF type, the type of an input field is unknown. CAST (or TRY_CAST) the value to the "
              "type the table column expects to make it checkable."),
         Rule("SC301", "column-order", WARNING, "The statement writes the table's columns in another order.",
              "ASA's ADX output matches columns by name, and the connector docs say order does not "
-             "matter; users are still told to keep the order aligned with the table. Reported, not "
-             "failing by default."),
+             "matter; users are still told to keep the order aligned with the table. The SQL output "
+             "docs ask for a table that exactly matches the output, without saying whether order "
+             "counts. Reported, not failing by default."),
         Rule("SC401", "output-statements-differ", WARNING, "Two statements write different columns into one output.",
              "Every statement that writes INTO the same output feeds the same table; when their column "
              "lists or types differ, some rows get nulls or fail. Compare the statements' select lists."),
-        Rule("SC402", "no-table", WARNING, "An output that may be ADX has no table schema to compare with.",
+        Rule("SC402", "no-table", WARNING, "An output that may write to a table has no table schema to compare with.",
              "Map the output to a table with `--target ALIAS=TABLE` (or `ALIAS=DATABASE/TABLE`), "
              "`[tool.schemacheck.outputs.ALIAS] table = ...`, or load a schema with the output's name; "
-             "mark an output that is not ADX with `kind = \"blob\"` (or its kind)."),
+             "mark an output that is not ADX with `kind = \"blob\"` (or its kind). A SQL output "
+             "whose table is not named: `[outputs.ALIAS] table = \"dbo.T\"` or `--target ALIAS=sql:dbo.T`."),
         Rule("SC403", "incomplete-columns", INFO, "The output's column list is incomplete.",
              "A `*` reads an input (or record) whose columns the query text does not declare, so "
              "the columns it adds are unknown. Declare the input with CREATE TABLE, or list the "
              "columns, to make the output checkable."),
-        Rule("SC404", "output-not-checked", INFO, "An output that is not Azure Data Explorer, listed as not checked.",
-             "The configuration says this output is not ADX (its `kind`), so its columns are not "
-             "compared with a table."),
+        Rule("SC404", "output-not-checked", INFO, "An output that writes to no table schemacheck checks, listed as not checked.",
+             "The job or the configuration says this output is neither Azure Data Explorer nor a SQL "
+             "table (its `kind`: blob, Event Hub, Cosmos DB, ...), so its columns are not compared."),
         Rule("SC405", "table-by-name", INFO, "The output was matched to the table of the same name.",
              "No --target or configuration maps the output, and a loaded table has exactly the "
              "output's name, so that table is used. Map it explicitly to silence this."),
         Rule("SC501", "table-not-found", ERROR, "The mapped table does not exist in the loaded schemas.",
              "ASA does not create the table: the output fails until it exists. Table names are "
-             "case-sensitive; the message names the nearest existing table."),
+             "case-sensitive; the message names the nearest existing table. For a SQL output the "
+             "table is looked for in the CREATE TABLE statements of the loaded .sql files."),
+        Rule("SC502", "table-case-differs", WARNING, "The SQL table exists only with other letter case.",
+             "The ASA documentation for the SQL output says the table name is case-sensitive, while "
+             "SQL Server under its default collation finds the table whatever the case. The table is "
+             "compared; write its name in the output as the DDL does."),
         Rule("SC601", "output-not-defined", ERROR, "INTO names an output the job does not define.",
              "ASA refuses to start a job whose query writes INTO an alias that is not one of the job's "
              "outputs (aliases match without regard to case). Add the output to the project "

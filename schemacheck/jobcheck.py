@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from schemacheck import diagnostics as D
 from schemacheck.asa.analysis import QueryAnalysis
-from schemacheck.config import ADX
+from schemacheck.config import ADX, SQL_DIALECTS
 from schemacheck.jobs.model import Job, Note, Where
 
 # Cultures whose numbers ASA would write with a decimal point, as ADX's CSV parser reads
@@ -129,8 +129,11 @@ def job_findings(job: Job, analysis: QueryAnalysis, checks, level_stated: bool,
             result.append(at("SC606", "; ".join(parts), job.data_locale.where, source,
                              fix="set the job's data locale to en-US, or CAST those values to nvarchar(max)"))
     policy = job.error_policy.value
+    # The error policy governs SQL outputs' conversion errors too (data-errors: RequiredColumnMissing, ...).
+    table_aliases = adx_aliases | {c.output.output.lower() for c in checks if c.kind in SQL_DIALECTS}
+    table_aliases |= {o.alias.lower() for o in job.outputs or () if o.kind in SQL_DIALECTS}
     failing = sorted({d.output for d in findings if d.severity == D.ERROR and d.output
-                      and d.output.lower() in adx_aliases and d.code not in ("SC601",)})
+                      and d.output.lower() in table_aliases and d.code not in ("SC601",)})
     if failing and job.form != "query":
         outputs = ", ".join(failing)
         if policy is not None and policy.lower() == "drop":

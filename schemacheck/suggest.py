@@ -42,6 +42,7 @@ from collections.abc import Mapping
 
 from schemacheck import diagnostics as D
 from schemacheck.check import COMPARED, TABLE_MISSING, FileCheck, OutputCheck
+from schemacheck.config import ADX
 from schemacheck.compare import alias_edit, create_command, kusto_type
 from schemacheck.files import line_starts
 from schemacheck.kusto.names import is_valid_name
@@ -116,7 +117,8 @@ def suggest(check: FileCheck, sources: Mapping[str, str | None] | None = None) -
     texts = _texts(check, sources)
     result = []
     for output_check, found in zip(check.outputs, _assign(check)):
-        if output_check.status not in (COMPARED, TABLE_MISSING):
+        # SQL outputs carry their ALTER TABLE in each finding's fix; their suggestions are not built yet.
+        if output_check.status not in (COMPARED, TABLE_MISSING) or output_check.kind != ADX:
             continue
         if not any(d.code in _HANDLED for d in found):
             continue

@@ -71,3 +71,27 @@ def render_golden(summary: dict) -> str:
         return json.dumps(item)
 
     return "{\n" + ",\n".join(f'  "{key}": {value(item)}' for key, item in summary.items()) + "\n}\n"
+
+
+SAMPLE_JOB = ROOT / "samples" / "fleet-telemetry"
+
+
+def adx_only_sample(destination: Path) -> Path:
+    """A copy of the sample job without its SQL output (statement, output file, project
+    entry and DDL): a job whose outputs are Azure Data Explorer and Blob storage only."""
+    import shutil
+
+    job = destination / "fleet-telemetry"
+    shutil.copytree(SAMPLE_JOB, job, ignore=shutil.ignore_patterns("FleetOps", "sql-vehicle-status.json"))
+    query = job / "FleetTelemetry.asaql"
+    text = query.read_text(encoding="utf-8")
+    start, end = text.index("-- Latest status per vehicle"), text.index("SELECT * INTO [raw-archive]")
+    text = text[:start] + text[end:]
+    query.write_text("".join(line for line in text.splitlines(keepends=True) if "sql-vehicle-status" not in line),
+                     encoding="utf-8")
+    project = job / "asaproj.json"
+    lines = project.read_text(encoding="utf-8").splitlines(keepends=True)
+    kept = [line for line in lines if "sql-vehicle-status" not in line]
+    project.write_text("".join(kept).replace('"Output" },\n  ]', '"Output" }\n  ]'), encoding="utf-8")
+    assert "sql-vehicle-status" not in query.read_text(encoding="utf-8")
+    return job

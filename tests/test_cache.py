@@ -155,7 +155,7 @@ def test_other_commands_and_arguments_are_other_entries(job, monkeypatch):
     as_json = run_cli("check", ".", "--format", "json")
     inferred = run_cli("infer", ".")
     assert len(calls) == 3 and len(entries()) == 3
-    assert json.loads(as_json[1])["summary"]["errors"] == 3
+    assert json.loads(as_json[1])["summary"]["errors"] == 4
     assert (run_cli("check", "."), run_cli("check", ".", "--format", "json"), run_cli("infer", ".")) == (
         text, as_json, inferred)
     assert len(calls) == 3

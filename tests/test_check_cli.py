@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from conftest import ROOT, run_cli
+from conftest import ROOT, adx_only_sample, run_cli
 
 SAMPLE_DIR = ROOT / "samples" / "fleet-telemetry"
 SAMPLE = SAMPLE_DIR / "FleetTelemetry.asaql"
@@ -26,30 +26,34 @@ def test_the_sample_in_text(monkeypatch):
     monkeypatch.chdir(ROOT)
     code, out, err = run_cli("check", "samples/fleet-telemetry/FleetTelemetry.asaql")
     assert code == 1 and err == ""
-    assert ("  adx-readings (line 24) -> VehicleReadings (samples/fleet-telemetry/schemas/VehicleReadings.kql): ok"
+    assert ("  adx-readings (line 25) -> VehicleReadings (samples/fleet-telemetry/schemas/VehicleReadings.kql): ok"
             in out)
-    assert "  adx-alerts (line 35) -> OverheatAlerts (samples/fleet-telemetry/schemas/OverheatAlerts.json): " \
+    assert "  adx-alerts (line 36) -> OverheatAlerts (samples/fleet-telemetry/schemas/OverheatAlerts.json): " \
            "3 errors, 2 warnings" in out
-    assert "  raw-archive (line 40): blob, not checked" in out
+    assert "  sql-vehicle-status (line 48) -> dbo.VehicleStatus (samples/fleet-telemetry/schemas/FleetOps/dbo/" \
+           "Tables/VehicleStatus.sql): 1 error, 2 warnings, 1 info" in out
+    assert "  raw-archive (line 52): blob, not checked" in out
     assert "error[SC102]: output column VehicleId matches table column VehicleID" in out
-    assert " 30 |     CAST(r.VehicleId AS nvarchar(max)) AS VehicleId,\n    |     ^^^^" in out
+    assert " 31 |     CAST(r.VehicleId AS nvarchar(max)) AS VehicleId,\n    |     ^^^^" in out
     assert "  = fix: `TRY_CAST(s.ArrayValue.reading AS bigint)` in the query" in out
-    assert out.rstrip().endswith("samples/fleet-telemetry/FleetTelemetry.asaql: 3 errors, 2 warnings, 2 infos")
+    assert "error[SC107]: SQL table dbo.VehicleStatus column DepotId (INT) is NOT NULL without a default" in out
+    assert out.rstrip().endswith("samples/fleet-telemetry/FleetTelemetry.asaql: 4 errors, 4 warnings, 3 infos")
 
 
 def test_the_sample_in_json():
     code, out, _ = run_cli("check", str(SAMPLE), "--format", "json")
     assert code == 1
     document = json.loads(out)
-    assert document["summary"] == {"errors": 3, "warnings": 2, "infos": 2}
+    assert document["summary"] == {"errors": 4, "warnings": 4, "infos": 3}
     (entry,) = document["files"]
     outputs = {o["output"]: o for o in entry["outputs"]}
     assert outputs["adx-readings"]["table"] == "VehicleReadings" and outputs["adx-readings"]["status"] == "compared"
     assert outputs["raw-archive"]["table"] is None and outputs["raw-archive"]["status"] == "not-adx"
+    assert (outputs["sql-vehicle-status"]["kind"], outputs["sql-vehicle-status"]["table"]) == ("sql", "VehicleStatus")
     slip = next(d for d in entry["diagnostics"] if d["code"] == "SC201")
     assert {k: slip[k] for k in ("severity", "line", "column", "output", "query_column", "table_column",
                                   "expected_type", "actual_type")} == {
-        "severity": "error", "line": 33, "column": 5, "output": "adx-alerts", "query_column": "SensorReading",
+        "severity": "error", "line": 34, "column": 5, "output": "adx-alerts", "query_column": "SensorReading",
         "table_column": "SensorReading", "expected_type": "long", "actual_type": "float"}
     assert "TRY_CAST(s.ArrayValue.reading AS bigint)" in slip["fix"]
     assert set(slip) >= {"code", "severity", "message", "file", "line", "column", "output", "query_column",
@@ -102,7 +106,7 @@ def test_pyproject_configuration_in_a_parent_directory(tmp_path):
 
 @pytest.mark.parametrize("config, words", [
     ('schemas = "one"\n', "schemas: input should be a valid list"),
-    ('[outputs.out]\ntabel = "x"\n', "unknown key outputs.out.tabel; an output takes table, database, cluster and kind"),
+    ('[outputs.out]\ntabel = "x"\n', "unknown key outputs.out.tabel; an output takes table, database, cluster, kind and schemas"),
     ('[outputs.out]\nkind = "s3"\n', "outputs.out.kind: input should be 'adx', 'blob'"),
     ('compat-level = 1.2\n', "compat-level: input should be '1.0', '1.1' or '1.2'"),
     ('colour = "red"\n', "unknown key colour"),
@@ -161,21 +165,25 @@ def test_several_files_get_one_summary(tmp_path):
     assert out.rstrip().endswith("2 files: 1 error, 0 warnings, 2 infos")
 
 
-def test_the_offline_check_imports_neither_sqlglot_nor_azure_nor_lark():
+@pytest.mark.parametrize("with_sql", [False, True], ids=["adx-only job", "job with a SQL output"])
+def test_the_offline_check_imports_neither_sqlglot_nor_azure_nor_lark(tmp_path, with_sql):
     import subprocess
     import sys
 
+    job = SAMPLE if with_sql else adx_only_sample(tmp_path) / "FleetTelemetry.asaql"
     script = (
         "import sys, io\n"
         "from schemacheck.cli import main\n"
-        f"code = main(['check', {str(SAMPLE)!r}, '--format', 'json'], io.StringIO(), io.StringIO())\n"
-        "heavy = sorted(m for m in sys.modules if m.split('.')[0] in ('lark', 'pydantic', 'sqlglot', 'azure'))\n"
+        f"code = main(['check', {str(job)!r}, '--format', 'json'], io.StringIO(), io.StringIO())\n"
+        "heavy = sorted({m.split('.')[0] for m in sys.modules if m.split('.')[0] in ('lark', 'pydantic', 'sqlglot', "
+        "'azure')})\n"
         "print(code, heavy, 'pydantic_core' in sys.modules)\n"
     )
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
     # The sample's schema JSON is plainly valid, so not even pydantic's engine is imported
-    # (tests/test_validation_fast_path.py); pydantic's model layer is never used.
-    assert result.stdout.strip() == "1 [] False"
+    # (tests/test_validation_fast_path.py); pydantic's model layer is never used. sqlglot
+    # only when a SQL output's DDL is read.
+    assert result.stdout.strip() == ("1 ['sqlglot'] False" if with_sql else "1 [] False")
 
 
 def test_a_target_for_an_output_no_statement_writes_is_a_warning(tmp_path):

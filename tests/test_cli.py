@@ -25,11 +25,11 @@ def write(tmp_path, name: str, content) -> str:
 def test_text_output_on_the_sample():
     code, out, err = run_cli("infer", str(SAMPLE))
     assert code == 0 and err == ""
-    assert "adx-readings (line 24): 6 columns" in out
-    assert "3  ReadingCount    bigint         20:5" in out
+    assert "adx-readings (line 25): 6 columns" in out
+    assert "3  ReadingCount    bigint         21:5" in out
     # The sample is a project: its IoT Hub input's sample data and metadata fields make `*` known.
-    assert "raw-archive (line 40): 9 columns" in out
-    assert "6  EventProcessedUtcTime  datetime       40:8" in out
+    assert "raw-archive (line 52): 9 columns" in out
+    assert "6  EventProcessedUtcTime  datetime       52:8" in out
     assert out.rstrip().endswith("0 errors, 0 warnings, 0 infos")
 
 
@@ -42,15 +42,16 @@ def test_json_document_has_the_documented_shape(tmp_path):
     document = json.loads(out)
     (entry,) = document["files"]
     assert entry["file"] == str(lone)
-    assert [o["output"] for o in entry["outputs"]] == ["adx-readings", "adx-alerts", "raw-archive"]
+    assert [o["output"] for o in entry["outputs"]] == ["adx-readings", "adx-alerts", "sql-vehicle-status",
+                                                       "raw-archive"]
     first = entry["outputs"][0]
-    assert first["complete"] is True and entry["outputs"][2]["complete"] is False
+    assert first["complete"] is True and entry["outputs"][3]["complete"] is False
     assert first["columns"][0] == {**first["columns"][0], "name": "VehicleId", "type": "nvarchar(max)",
-                                   "line": 18, "column": 5}
+                                   "line": 19, "column": 5}
     assert {"name", "type", "line", "column"} <= set(first["columns"][0])
     (diagnostic,) = entry["diagnostics"]
     assert {k: diagnostic[k] for k in ("code", "severity", "file", "line", "column")} == {
-        "code": "SC403", "severity": "info", "file": str(lone), "line": 40, "column": 8}
+        "code": "SC403", "severity": "info", "file": str(lone), "line": 52, "column": 8}
     assert diagnostic["message"]
 
 

@@ -187,7 +187,9 @@ class TestChildResources:
 
     def test_other_outputs_and_inputs(self, job):
         sql = by_alias(job.outputs)["sqlorders"]
-        assert (sql.kind, sql.datasource, sql.database) == ("sql", "Microsoft.Sql/Server/Database", None)
+        # A SQL output: its server (in `cluster`), database and table, for the SQL check.
+        assert (sql.kind, sql.datasource, sql.cluster, sql.database, sql.table) == (
+            "sql", "Microsoft.Sql/Server/Database", "contoso-sql.database.windows.net", "orders", "dbo.Orders")
         assert job.inputs[0].kind == "eventhub" and job.inputs[0].stream is True
         assert job.functions[0] == Function("toKg", "float", False, job.functions[0].where)
         assert text_at(job.functions[0].where).startswith('{\n          "type": "functions"')

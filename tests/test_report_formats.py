@@ -43,7 +43,7 @@ ANSI = re.compile("\x1b\\[[0-9;]*m")
 def build_entries() -> list:
     """The check's entries for PATHS, as schemacheck.cli._run_check makes them (offline),
     with the hand-made entry of HAND_MADE before the unreadable one."""
-    from schemacheck.check import check_job
+    from schemacheck.check import SqlCatalogs, check_job
     from schemacheck.config import find_config
     from schemacheck.jobs.discover import find_jobs
     from schemacheck.kusto.files import load_schemas
@@ -60,7 +60,7 @@ def build_entries() -> list:
         analysis = analyze_job(plan)
         if plan.schemas not in catalogs:
             catalogs[plan.schemas] = load_schemas(list(plan.schemas))
-        entries.append(check_job(plan, analysis, catalogs[plan.schemas], {}, None))
+        entries.append(check_job(plan, analysis, catalogs[plan.schemas], {}, None, SqlCatalogs(plan.schemas)))
     return entries[:-1] + [hand_made()] + entries[-1:]
 
 
@@ -343,10 +343,11 @@ def test_step_summary_lists_every_finding(entries):
 
     summary = render_step_summary(entries)
     assert parse_step_summary(summary) == expected_findings(entries)
-    assert summary.startswith("## schemacheck: 12 errors, 6 warnings, 4 infos in 4 files; 1 file could not be "
+    assert summary.startswith("## schemacheck: 13 errors, 8 warnings, 5 infos in 4 files; 1 file could not be "
                               "read\n\nGitHub annotates only the first 10 errors and 10 warnings of a step; all "
-                              "12 errors are listed here.\n")
-    assert "| adx-alerts | 35 | OverheatAlerts | compared | 3 errors, 2 warnings |" in summary
+                              "13 errors are listed here.\n")
+    assert "| adx-alerts | 36 | OverheatAlerts | compared | 3 errors, 2 warnings |" in summary
+    assert "| sql-vehicle-status | 48 | dbo.VehicleStatus | compared | 1 error, 2 warnings, 1 info |" in summary
 
 
 def test_the_entries_cover_what_the_formats_must_handle(entries):
@@ -532,7 +533,7 @@ def test_azure_issues_and_groups(entries):
     assert {props["type"] for props, _ in issues} == {"error", "warning"}
     # Infos are plain lines, not issues.
     assert not any(props["code"] in ("SC404", "SC607", "SC203") for props, _ in issues)
-    assert lines[-1] == ("##vso[task.complete result=Failed;]schemacheck: 12 errors, 6 warnings, 4 infos in 4 "
+    assert lines[-1] == ("##vso[task.complete result=Failed;]schemacheck: 13 errors, 8 warnings, 5 infos in 4 "
                          "files; 1 file could not be read")
     assert sum(1 for line in lines if "task.complete" in line) == 1
 
@@ -597,9 +598,11 @@ def test_junit_structure_and_counts(entries):
     fleet, problems, syntax, edit, missing = suites
     names = [c.get("name") for c in fleet.findall("testcase")]
     assert names == ["adx-readings -> VehicleReadings", "adx-alerts -> OverheatAlerts",
-                     "raw-archive (blob, not checked)", "samples/fleet-telemetry/FleetTelemetry.asaql"]
+                     "sql-vehicle-status -> dbo.VehicleStatus", "raw-archive (blob, not checked)",
+                     "samples/fleet-telemetry/FleetTelemetry.asaql"]
     assert {c.get("classname") for c in fleet.findall("testcase")} == {"fleet-telemetry-job"}
-    readings, alerts, archive, job = fleet.findall("testcase")
+    readings, alerts, status, archive, job = fleet.findall("testcase")
+    assert status.find("failure").get("type") == "SC107"   # the SQL output's first error
     assert readings.find("failure") is None and readings.find("system-out") is None
     failure = alerts.find("failure")
     assert failure.get("type") == "SC102" and failure.get("message").startswith("SC102: output column VehicleId")

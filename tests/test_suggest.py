@@ -26,7 +26,7 @@ from hypothesis import strategies as st
 from conftest import FIXTURES, ROOT, run_cli
 from schemacheck import diagnostics as D
 from schemacheck.asa.analysis import analyze
-from schemacheck.check import Target, check_job, check_text
+from schemacheck.check import SqlCatalogs, Target, check_job, check_text
 from schemacheck.config import Config, find_config
 from schemacheck.jobs.discover import find_jobs
 from schemacheck.kusto.files import load_schemas
@@ -47,7 +47,8 @@ def check_path(path) -> list:
         job = entry.job
         config = find_config(job.source if job.form == "query" else job.root, {})
         plan = plan_job(entry, config)
-        checks.append(check_job(plan, analyze_job(plan), load_schemas(list(plan.schemas)), {}))
+        checks.append(check_job(plan, analyze_job(plan), load_schemas(list(plan.schemas)), {}, None,
+                                SqlCatalogs(plan.schemas)))
     return checks
 
 
@@ -295,7 +296,7 @@ def test_sample_project_matches_the_check_command(monkeypatch):
     (check,) = check_path("samples/fleet-telemetry")
     assert {(d.code, d.line, d.column) for d in check.diagnostics} == reported
     steps = {(s.line, s.column) for s in suggest(check)[0].query}
-    assert steps == {(30, 5), (33, 5)}
+    assert steps == {(31, 5), (34, 5)}
 
 
 # ---- property: rewrites never break the query ------------------------------------------

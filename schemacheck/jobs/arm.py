@@ -36,7 +36,7 @@ import json
 import os
 import re
 
-from schemacheck.config import ADX
+from schemacheck.config import ADX, SQL_DIALECTS
 from schemacheck.errors import InputError
 from schemacheck.jobs import armexpr
 from schemacheck.jobs.armexpr import Unresolved
@@ -821,13 +821,17 @@ class _Reader:
             return Output(alias, None, where=where)
         datasource_type = self.text(type_node, f"the datasource type of {label}", notes)
         kind = arm_output_kind(datasource_type)
-        if kind != ADX:
+        if kind != ADX and kind not in SQL_DIALECTS:
             return Output(alias, kind, datasource_type, where=where)
         settings = self.child(datasource, "properties")
         if self.unresolved(settings, f"the datasource properties of {label}", notes):
             settings = None
-        values = [self.text(self.child(settings, name), f"the {what} of {label}", notes)
-                  for name, what in (("cluster", "cluster"), ("database", "database"),
+        # SQL Database, Synapse and PostgreSQL outputs name a server where ADX names a cluster;
+        # the check never connects to it, so a server left unresolved is no finding.
+        place = ("cluster", "cluster") if kind == ADX else ("server", "server")
+        values = [self.text(self.child(settings, name), f"the {what} of {label}",
+                            notes if name != "server" else [])
+                  for name, what in (place, ("database", "database"),
                                      ("table", "table"), ("authenticationMode", "authentication mode"))]
         return Output(alias, kind, datasource_type, *values, where=where)
 

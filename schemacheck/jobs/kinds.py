@@ -102,6 +102,8 @@ ADX_CLUSTER_KEYS = ("Cluster", "ClusterUri", "ClusterUrl", "Uri", "ClusterName",
                     "IngestionUri", "DataIngestionUri")
 ADX_DATABASE_KEYS = ("Database", "DatabaseName", "Db")
 ADX_TABLE_KEYS = ("Table", "TableName")
+# A SQL output's server (SQLDatabaseProperties{Database,Server,User,Password,Table,...}).
+SQL_SERVER_KEYS = ("Server", "ServerName", "Host")
 
 
 def has_adx_keys(block: object) -> bool:

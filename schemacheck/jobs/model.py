@@ -43,7 +43,8 @@ class Setting:
 class Output:
     """An output the job defines. `kind` is one of schemacheck.config.OUTPUT_KINDS ("adx",
     "blob", "sql", ...) or None when the type is not recognised; `datasource` is the type
-    as written. Cluster, database and table are set for ADX outputs when the files say."""
+    as written. Cluster, database and table are set for ADX outputs when the files say;
+    for SQL outputs (sql, synapse, postgresql) `cluster` holds the server."""
 
     alias: str
     kind: str | None

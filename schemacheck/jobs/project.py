@@ -35,10 +35,11 @@ from __future__ import annotations
 import os
 import re
 
+from schemacheck.config import SQL_DIALECTS
 from schemacheck.errors import InputError
 from schemacheck.files import folder_names, read_query, read_text_file
 from schemacheck.jobs.jsonfile import JsonFile, get, key, load_json, shown_value, text_value
-from schemacheck.jobs.kinds import (ADX_CLUSTER_KEYS, ADX_DATABASE_KEYS, ADX_TABLE_KEYS, has_adx_keys,
+from schemacheck.jobs.kinds import (ADX_CLUSTER_KEYS, ADX_DATABASE_KEYS, ADX_TABLE_KEYS, SQL_SERVER_KEYS, has_adx_keys,
                                     project_input_kind, project_output_kind)
 from schemacheck.jobs.model import Function, Identity, Input, Job, Note, Output, Query, Sample, Setting, Where
 
@@ -375,6 +376,12 @@ class _ProjectReader:
         cluster = database = table = authentication = None
         if kind == "adx" and properties is not None:
             cluster = _text(properties, *ADX_CLUSTER_KEYS)
+            database = _text(properties, *ADX_DATABASE_KEYS)
+            table = _text(properties, *ADX_TABLE_KEYS)
+            authentication = _text(properties, "AuthenticationMode", "AuthMode", "Authentication")
+        elif kind in SQL_DIALECTS and properties is not None:
+            # SQLDatabaseProperties{Database,Server,User,Password,Table,...}
+            cluster = _text(properties, *SQL_SERVER_KEYS)
             database = _text(properties, *ADX_DATABASE_KEYS)
             table = _text(properties, *ADX_TABLE_KEYS)
             authentication = _text(properties, "AuthenticationMode", "AuthMode", "Authentication")

@@ -12,7 +12,8 @@
            (`a:string, b:long`) for the table named by the file
     .cslschema  CSL schema text for the table named by the file
 
-A directory is scanned (recursively, sorted) for all of these. JSON shapes are checked
+A directory is scanned (recursively, sorted) for all of these; .sql files there (and given
+as files) are SQL DDL, left to schemacheck.sql.ddl. JSON shapes are checked
 with schemacheck.validation; anything malformed is an InputError naming the file, and
 the line and column where there is one.
 """
@@ -111,10 +112,17 @@ def load_schemas(paths: list[str]) -> TableCatalog:
     return TableCatalog(tuple(tables.values()))
 
 
+# SQL DDL shares the schema paths; schemacheck.sql.ddl reads it, and only for a SQL output.
+_DDL_SUFFIXES = (".sql",)
+
+
 def load_path(path: str) -> list[TableSchema]:
     if os.path.isdir(path):
-        found = files_under(path, SCHEMA_SUFFIXES, f"schema files ({', '.join(SCHEMA_SUFFIXES)})")
-        return [table for file in found for table in load_file(file)]
+        found = files_under(path, SCHEMA_SUFFIXES + _DDL_SUFFIXES,
+                            f"schema files ({', '.join(SCHEMA_SUFFIXES + _DDL_SUFFIXES)})")
+        return [table for file in found if not file.lower().endswith(_DDL_SUFFIXES) for table in load_file(file)]
+    if path.lower().endswith(_DDL_SUFFIXES):
+        return []
     return load_file(path)
 
 

@@ -2,9 +2,10 @@
 
     load_ddl(paths, dialect) -> SqlCatalog
 
-`paths` are files (read whatever their suffix) and directories (scanned recursively, in
-sorted path order, for *.sql in any case; folders named bin or obj and hidden folders
-are skipped). Files apply in that order, so numbered migration scripts replay in
+`paths` are the job's schema paths, shared with the Kusto schema files: .sql files, and
+directories (scanned recursively, in sorted path order, for *.sql in any case; folders
+named bin or obj and hidden folders are skipped). Other files are Kusto schemas and
+left alone; a path with no .sql file adds no table (the caller says when none is loaded). Files apply in that order, so numbered migration scripts replay in
 sequence. `dialect` is "tsql" (Azure SQL Database, Synapse dedicated pools, SSDT
 projects) or "postgres". The catalog holds every table as it stands after the last file.
 
@@ -216,6 +217,8 @@ def load_ddl(paths: list[str], dialect: str) -> SqlCatalog:
 def _ddl_files(path: str) -> list[tuple[str, bool]]:
     """(file, case_sensitive) for a path: a file as given, a directory's *.sql files sorted."""
     if not os.path.isdir(path):
+        if not path.lower().endswith(DDL_SUFFIXES):
+            return []
         return [(path, _project_case_sensitive(os.path.dirname(path) or ".", False))]
     found = []
     inherited = {path: False}
@@ -224,8 +227,6 @@ def _ddl_files(path: str) -> list[tuple[str, bool]]:
         sensitive = _project_case_sensitive(root, inherited.get(root, False))
         inherited.update((os.path.join(root, f), sensitive) for f in folders)
         found.extend((os.path.join(root, name), sensitive) for name in names if name.lower().endswith(DDL_SUFFIXES))
-    if not found:
-        raise InputError("no .sql files in this directory (bin, obj and hidden folders are not scanned)", path)
     return sorted(found)
 
 

@@ -1,0 +1,230 @@
+"""The ASA-to-SQL comparator: a pure function from one statement's inferred output and
+the SQL table it writes to (as DDL defines it) to diagnostics, under the same rule
+registry as ADX (schemacheck.diagnostics). No I/O; `source` (the query text) is used
+only for the query-side fixes, as in schemacheck.compare.
+
+    compare_sql(output, table, level, file, source) -> diagnostics for one statement
+
+Names: SQL Server compares them without regard to case under the default collation, so
+a case slip is written (SC106, info) unless the project's collation is case-sensitive
+(SC102). PostgreSQL folds unquoted names to lower case; a column defined in double
+quotes must be matched exactly (SC102), a folded one that matches only ignoring case is
+SC109 (whether ASA quotes the names it writes is not documented).
+
+Beyond names and types (schemacheck.sql.types): a NOT NULL column without a default
+that the statement leaves out fails the insert (SC107); an identity or computed column
+it writes fails the insert (SC108); a nullable column it leaves out is NULL (SC103).
+
+Each finding's `command` is the table-side fix as the dialect writes it (ALTER TABLE,
+rendered by sqlglot, imported only when such a command is built); `edit` the select
+item rewritten (an alias, a CAST), as for ADX.
+"""
+
+from __future__ import annotations
+
+from schemacheck import diagnostics as D
+from schemacheck.asa import types as asa
+from schemacheck.asa.infer import OutputColumn, OutputSchema
+from schemacheck.compare import alias_edit, cast_edit, cast_fix, check_order, closest, shown_column
+from schemacheck.sql import types as sqltypes
+from schemacheck.sql.schema import DIALECT_NAMES, POSTGRES, TSQL, SqlColumn, SqlTable
+
+
+def _kind_of(table: SqlTable) -> str:
+    return f"{'PostgreSQL' if table.dialect == POSTGRES else 'SQL'} table {table.qualified_name}"
+
+
+def _identifier(name: str):
+    from sqlglot import exp
+
+    return exp.to_identifier(name, quoted=True)
+
+
+def _alter(table: SqlTable, action) -> str:
+    """`ALTER TABLE <table> <action>` as the table's dialect writes it, names quoted."""
+    from sqlglot import exp
+
+    target = exp.Table(this=_identifier(table.name), db=_identifier(table.schema_name))
+    return exp.Alter(this=target, kind="TABLE", actions=[action]).sql(dialect=table.dialect) + ";"
+
+
+def _data_type(text: str, dialect: str):
+    from sqlglot import exp
+
+    return exp.DataType.build(text, dialect=dialect)
+
+
+def add_column_command(table: SqlTable, name: str, column_type: str) -> str:
+    from sqlglot import exp
+
+    constraints = [exp.ColumnConstraint(kind=exp.NotNullColumnConstraint(allow_null=True))] \
+        if table.dialect == TSQL else []
+    return _alter(table, exp.ColumnDef(this=_identifier(name), kind=_data_type(column_type, table.dialect),
+                                       constraints=constraints))
+
+
+def alter_type_command(table: SqlTable, column: SqlColumn, column_type: str) -> str:
+    from sqlglot import exp
+
+    if table.dialect == POSTGRES:
+        return _alter(table, exp.AlterColumn(this=_identifier(column.name),
+                                             dtype=_data_type(column_type, table.dialect)))
+    # T-SQL's ALTER COLUMN sets the nullability too: restate it, or NOT NULL would be lost.
+    command = _alter(table, exp.AlterColumn(this=_identifier(column.name), dtype=_data_type(column_type, TSQL)))
+    return command[:-1] + (" NULL;" if column.nullable else " NOT NULL;")
+
+
+def allow_null_command(table: SqlTable, column: SqlColumn) -> str:
+    from sqlglot import exp
+
+    if table.dialect == POSTGRES:
+        return _alter(table, exp.AlterColumn(this=_identifier(column.name), drop=True, allow_null=True))
+    command = _alter(table, exp.AlterColumn(this=_identifier(column.name),
+                                            dtype=_data_type(column.written_type, TSQL)))
+    return command[:-1] + " NULL;"
+
+
+def compare_sql(output: OutputSchema, table: SqlTable, level: str, file: str | None = None,
+                source: str | None = None) -> list[D.Diagnostic]:
+    """Every way this statement's columns do not fit the SQL `table`."""
+    found: list[D.Diagnostic] = []
+    where = _kind_of(table)
+
+    def report(code, message, span, **fields):
+        found.append(D.make(code, message, span, file, output=output.output, **fields))
+
+    by_name: dict[str, SqlColumn] = {}
+    by_lowered: dict[str, SqlColumn] = {}
+    for table_column in table.columns:
+        by_name.setdefault(table_column.name, table_column)
+        by_lowered.setdefault(table_column.name.lower(), table_column)
+    exact_names = {c.name for c in output.columns if c.name is not None}
+    written: list[tuple[OutputColumn, SqlColumn]] = []
+    for column in output.columns:
+        if column.name is None:
+            continue  # SC105 asks for a name
+        target = by_name.get(column.name)
+        if target is None:
+            other = by_lowered.get(column.name.lower())
+            if other is not None and other.name in exact_names:
+                continue  # another column writes it exactly: a duplicate (SC104)
+            if other is not None:
+                _case_slip(column, other, table, level, source, file, report)
+                written.append((column, other))
+                _check_value(column, other, table, level, source, file, report)
+                continue
+            _not_in_table(column, table, level, source, file, exact_names, report)
+            continue
+        written.append((column, target))
+        _check_value(column, target, table, level, source, file, report)
+
+    if output.complete and all(c.name is not None for c in output.columns):
+        filled = {target.name for _, target in written}
+        for table_column in table.columns:
+            if table_column.name in filled or table_column.generated or table_column.identity is not None:
+                continue
+            if table_column.required:
+                report("SC107", f"{where} column {table_column.name} ({table_column.written_type}) is NOT NULL "
+                       f"without a default, and this statement never writes it: every insert fails",
+                       output.output_span or output.span, table_column=table_column.name,
+                       expected_type=table_column.type,
+                       fix=f"write {table_column.name} in the select list, give it a DEFAULT, or allow NULL: "
+                           f"`{allow_null_command(table, table_column)}`",
+                       command=allow_null_command(table, table_column))
+            elif not table_column.default:
+                report("SC103", f"{where} column {table_column.name} ({table_column.written_type}) is never "
+                       f"written by this statement: it is NULL in its rows", output.output_span or output.span,
+                       table_column=table_column.name, expected_type=table_column.type)
+    check_order(written, table, report)
+    return found
+
+
+def _case_slip(column: OutputColumn, other: SqlColumn, table: SqlTable, level: str, source, file, report) -> None:
+    where = _kind_of(table)
+    if table.dialect == POSTGRES and not other.quoted:
+        edit = alias_edit(source, column, other.name, file)
+        report("SC109", f"output column {shown_column(column, level)} matches {where} column {other.name} only "
+               f"ignoring case: PostgreSQL folded the unquoted name to lower case, and whether ASA quotes the "
+               f"names it writes is not documented", column.span, query_column=column.name,
+               table_column=other.name, fix=f"alias the column `AS {other.name}`", edit=edit)
+        return
+    if table.dialect == TSQL and not table.case_sensitive:
+        report("SC106", f"output column {column.name} is written to {where} column {other.name}: SQL Server "
+               f"matches names without regard to case under the default collation; the spellings differ",
+               column.span, query_column=column.name, table_column=other.name,
+               fix=f"alias the column `AS {other.name}`", edit=alias_edit(source, column, other.name, file))
+        return
+    why = ("the column is named in double quotes, so PostgreSQL compares it exactly" if table.dialect == POSTGRES
+           else "the project's collation is case-sensitive")
+    report("SC102", f"output column {shown_column(column, level)} matches {where} column {other.name} only if "
+           f"letter case is ignored; {why}", column.span, query_column=column.name, table_column=other.name,
+           expected_type=other.type, actual_type=column.type, fix=f"alias the column `AS {other.name}`",
+           edit=alias_edit(source, column, other.name, file))
+
+
+def _not_in_table(column: OutputColumn, table: SqlTable, level: str, source, file, exact_names, report) -> None:
+    where = _kind_of(table)
+    names = [c.name for c in table.columns if not c.generated]
+    near = closest(column.name, names) or closest(column.name.lower(), [n.lower() for n in names])
+    if near is not None and near not in names:
+        near = next(n for n in names if n.lower() == near)
+    hint = f"; did you mean {near}?" if near else ""
+    taken = near is not None and near.lower() in {n.lower() for n in exact_names}
+    column_type = sqltypes.column_type_for(column.type, table.dialect, level)
+    command = add_column_command(table, column.name, column_type) if column_type and not (near and not taken) \
+        else None
+    if near and not taken:
+        fix, edit = f"alias the column `AS {near}`", alias_edit(source, column, near, file)
+    else:
+        fix = f"add the column: `{command}`" if command else "add a column for it to the table"
+        edit = None
+    report("SC101", f"output column {shown_column(column, level)} has no column of that name in {where}; ASA's "
+           f"insert fails{hint}", column.span, query_column=column.name, actual_type=column.type, fix=fix,
+           edit=edit, command=command)
+
+
+def _check_value(column: OutputColumn, target: SqlColumn, table: SqlTable, level: str, source, file,
+                 report) -> None:
+    """SC108 for a generated column; else the type: SC203 unknown, SC201/SC202 by the type table."""
+    where = _kind_of(table)
+    if target.generated:
+        what = "a computed column" if target.computed else "an identity column"
+        report("SC108", f"output column {column.name} writes {where} column {target.name}, {what} the database "
+               f"fills: the insert fails", column.span, query_column=column.name, table_column=target.name,
+               fix=f"leave {column.name} out of the select list")
+        return
+    wanted = sqltypes.cast_for(target, table.dialect, level)
+    if column.type is None:
+        how = f"CAST it, e.g. {cast_fix(source, column, wanted)}" if wanted else "CAST it"
+        if column.cause == "input":
+            how += ", or declare the input's columns with CREATE TABLE"
+        reason = f" ({column.reason})" if column.reason else ""
+        report("SC203", f"the type of output column {column.name} cannot be told from the query{reason}, so it "
+               f"is not verified against {target.name} ({target.written_type}); {how}", column.span,
+               query_column=column.name, table_column=target.name, expected_type=target.type,
+               fix=how if wanted else None, edit=cast_edit(source, column, wanted, file) if wanted else None)
+        return
+    verdict, why = sqltypes.compatibility(column.type, target, table.dialect, level)
+    if verdict == sqltypes.OK:
+        return
+    fixes = []
+    edit = command = None
+    if column.type in (asa.RECORD, asa.ARRAY):
+        # CAST cannot turn a record or array into text: the level, or the query's shape, must change.
+        if table.dialect == POSTGRES:
+            fixes.append("write its fields as separate columns")
+        elif level < "1.2":
+            fixes.append("raise the job's compatibility level to 1.2, from which ASA writes JSON text")
+        wanted = None
+    if wanted and wanted != column.type:
+        fixes.append(f"{cast_fix(source, column, wanted)} in the query")
+        edit = cast_edit(source, column, wanted, file)
+    better = sqltypes.column_type_for(column.type, table.dialect, level)
+    if better and better.lower() != target.written_type.lower():
+        command = alter_type_command(table, target, better)
+        fixes.append(f"change the column: `{command}`")
+    code = "SC201" if verdict == sqltypes.INCOMPATIBLE else "SC202"
+    report(code, f"output column {column.name} is {column.type}, {where} column {target.name} is "
+           f"{target.written_type} ({DIALECT_NAMES[table.dialect]}): {why}", column.span, query_column=column.name,
+           table_column=target.name, expected_type=target.type, actual_type=column.type,
+           fix=", or ".join(fixes) or None, edit=edit, command=command)
