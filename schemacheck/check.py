@@ -182,9 +182,18 @@ class SqlCatalogs:
     def __call__(self, dialect: str, paths: tuple[str, ...] | None = None):
         key = (paths or self.paths, dialect)
         if key not in self.loaded:
+            from schemacheck.errors import InputError
             from schemacheck.sql.ddl import load_ddl
+            from schemacheck.sql.schema import DIALECT_NAMES
 
-            self.loaded[key] = load_ddl(list(key[0]), dialect)
+            try:
+                self.loaded[key] = load_ddl(list(key[0]), dialect)
+            except InputError as error:
+                # The likeliest cause besides a typo: DDL of the other dialect in the same folder.
+                users = "PostgreSQL outputs" if dialect == "postgres" else "Azure SQL Database and Synapse outputs"
+                raise InputError(f"{error.message} ({DIALECT_NAMES[dialect]} is read for {users}: keep each "
+                                 "dialect's DDL in its own folder and give an output its own with "
+                                 "[outputs.ALIAS] schemas = [...])", error.file, error.line, error.column) from None
         return self.loaded[key]
 
 

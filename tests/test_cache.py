@@ -54,7 +54,7 @@ def test_a_repeated_run_is_answered_from_the_cache(job, monkeypatch):
 def test_a_cached_run_imports_nothing_the_check_needs(job):
     program = ("import sys; from schemacheck.cli import main; code = main(['check', '.']); "
                "heavy = [m for m in ('schemacheck.asa.parser', 'schemacheck.plan', 'schemacheck.check', "
-               "'pydantic_core', 'schemacheck.kusto.files', 'hashlib', 'json') if m in sys.modules]; "
+               "'pydantic_core', 'schemacheck.kusto.files', 'hashlib', 'json', 'sqlglot') if m in sys.modules]; "
                "print(code, heavy, file=sys.stderr)")
     runs = [subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, timeout=120)
             for _ in range(2)]
@@ -65,7 +65,7 @@ def test_a_cached_run_imports_nothing_the_check_needs(job):
 
 @pytest.mark.parametrize("change", [
     "query", "schema file", "output file", "new schema file", "config in a parent", "config here",
-    "removed sample", "format variable",
+    "removed sample", "format variable", "ddl file", "new ddl file",
 ])
 def test_a_change_to_anything_the_run_read_checks_again(job, monkeypatch, change):
     calls = analyses(monkeypatch)
@@ -81,6 +81,13 @@ def test_a_change_to_anything_the_run_read_checks_again(job, monkeypatch, change
         output.write_text(output.read_text().replace("OverheatAlerts", "OverheatAlarms"))
     elif change == "new schema file":
         (job / "schemas" / "Extra.kql").write_text(".create table Extra (a:string)\n")
+    elif change == "ddl file":
+        ddl = job / "schemas" / "FleetOps" / "dbo" / "Tables" / "VehicleStatus.sql"
+        ddl.write_text(ddl.read_text().replace("[DepotId]       INT           NOT NULL",
+                                               "[DepotId]       INT           NULL"))
+    elif change == "new ddl file":
+        (job / "schemas" / "FleetOps" / "dbo" / "Tables" / "Depots.sql").write_text(
+            "CREATE TABLE dbo.Depots (DepotId INT NOT NULL)\n")
     elif change == "config in a parent":
         (job.parent / "schemacheck.toml").write_text('[rules]\nSC101 = "off"\n')
     elif change == "config here":
@@ -93,7 +100,7 @@ def test_a_change_to_anything_the_run_read_checks_again(job, monkeypatch, change
     assert len(calls) == 2, f"a changed {change} was answered from the cache"
     fresh = run_cli("check", ".", "--no-cache")
     assert after == fresh
-    if change != "new schema file":
+    if change not in ("new schema file", "new ddl file"):   # a new table no output writes to
         assert after != before
 
 

@@ -198,3 +198,65 @@ def test_order_is_reported_as_for_adx():
 ])
 def test_table_names_as_outputs_write_them(written, expected):
     assert split_name(written) == expected
+
+
+# ---- properties ---------------------------------------------------------------------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+# Column types each ASA type is documented to go into intact, per dialect (no length limit).
+_INTACT = {
+    TSQL: {"bigint": ["bigint"], "float": ["float", "real"], "nvarchar(max)": ["nvarchar", "varchar", "text"],
+           "datetime": ["datetime", "datetime2", "datetimeoffset"]},
+    POSTGRES: {"bigint": ["bigint"], "float": ["double precision", "numeric"],
+               "nvarchar(max)": ["text", "character varying"],
+               "datetime": ["timestamp with time zone", "timestamp"]},
+}
+_NAMES = st.text(alphabet="abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_0123456789 ", min_size=1,
+                 max_size=12).filter(lambda n: n.strip() == n and n[0].isalpha())
+
+
+@st.composite
+def tables_and_columns(draw):
+    dialect = draw(st.sampled_from([TSQL, POSTGRES]))
+    names = draw(st.lists(_NAMES, min_size=1, max_size=8, unique_by=str.lower))
+    columns, written = [], []
+    for name in names:
+        asa_type = draw(st.sampled_from(sorted(_INTACT[dialect])))
+        sql_type = draw(st.sampled_from(_INTACT[dialect][asa_type]))
+        generated = draw(st.sampled_from([None, "identity", "computed"]))
+        column = col(name, sql_type, nullable=draw(st.booleans()), default=draw(st.booleans()),
+                     identity=ALWAYS if generated == "identity" else None, computed=generated == "computed",
+                     quoted=True)
+        columns.append(column)
+        if generated is None:
+            written.append((name, asa_type))
+    return table(*columns, dialect=dialect, schema="public" if dialect == POSTGRES else "dbo"), written
+
+
+def _query(written) -> str:
+    items = ", ".join(f"CAST(c{i} AS {asa_type}) AS [{name}]" for i, (name, asa_type) in enumerate(written))
+    return f"SELECT {items} INTO o FROM i"
+
+
+@settings(max_examples=60, deadline=None)
+@given(tables_and_columns())
+def test_writing_every_writable_column_with_its_documented_type_finds_nothing(case):
+    sql_table, written = case
+    if not written:
+        return
+    assert run(_query(written), sql_table) == []
+
+
+@settings(max_examples=60, deadline=None)
+@given(tables_and_columns(), st.data())
+def test_leaving_out_a_required_column_always_fails_the_insert(case, data):
+    sql_table, written = case
+    required = [c.name for c in sql_table.columns if c.required]
+    if not required or len(written) < 2:
+        return
+    left_out = data.draw(st.sampled_from(required))
+    found = run(_query([w for w in written if w[0] != left_out]), sql_table)
+    assert ("SC107", left_out) in {(d.code, d.table_column) for d in found}
+    assert all(d.code in ("SC103", "SC107") for d in found)
