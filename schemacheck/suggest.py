@@ -1,7 +1,14 @@
-"""`schemacheck suggest`: from a check, the changes that would make each ADX output fit
-its table. Pure: nothing is run against a cluster and no file is written.
+"""`schemacheck suggest`: from a check, the changes that would make each ADX or SQL
+output fit its table. Pure: nothing is run against a cluster or database and no file is
+written.
 
-    suggest(check, sources=None) -> [OutputSuggestion]   one per ADX output with findings
+    suggest(check, sources=None) -> [OutputSuggestion]   one per ADX or SQL output with findings
+
+For a SQL output (Azure SQL Database, Synapse, PostgreSQL) the table-side commands are
+the dialect's (`language` "tsql" or "postgres"): ALTER TABLE ... ADD for a missing
+column, ALTER COLUMN for a type (it converts the stored values and fails if one does not
+convert: it touches existing data), NULL allowed for a required column the query never
+writes, CREATE TABLE for a missing table; the query side is the same as for ADX.
 
 Each suggestion holds two kinds of change, built from the findings' `command` and
 `edit` (schemacheck.compare) and, for SC105, from the analysed columns:
@@ -42,7 +49,7 @@ from collections.abc import Mapping
 
 from schemacheck import diagnostics as D
 from schemacheck.check import COMPARED, TABLE_MISSING, FileCheck, OutputCheck
-from schemacheck.config import ADX
+from schemacheck.config import ADX, SQL_DIALECTS
 from schemacheck.compare import alias_edit, create_command, kusto_type
 from schemacheck.files import line_starts
 from schemacheck.kusto.names import is_valid_name
@@ -51,6 +58,7 @@ from schemacheck.records import record
 # The findings a suggestion answers or explains; an output with none of them is clean.
 _HANDLED = frozenset({"SC101", "SC102", "SC103", "SC104", "SC105", "SC201", "SC202", "SC203", "SC301",
                       "SC401", "SC403", "SC501"})
+_SQL_HANDLED = _HANDLED | {"SC106", "SC107", "SC108", "SC109", "SC502"}
 _ALIAS_FIX = re.compile(r"alias the column `AS (?P<name>.+)`$")
 _SUGGESTED_ALIAS = re.compile(r"`AS (?P<name>[^`]+)`")
 
@@ -93,8 +101,9 @@ class Note:
 
 @record
 class OutputSuggestion:
-    """What would make one statement's ADX output fit its table. `line`/`column` are the
-    statement's INTO; `table_exists` is False for a table to create (SC501)."""
+    """What would make one statement's output fit its table. `line`/`column` are the
+    statement's INTO; `table_exists` is False for a table to create (SC501). `kql` holds
+    the table-side commands in `language`: "kql" for ADX, "tsql" or "postgres" for SQL."""
 
     file: str
     output: str
@@ -106,10 +115,11 @@ class OutputSuggestion:
     kql: tuple[KqlStep, ...]
     query: tuple[QueryStep, ...]
     notes: tuple[Note, ...]
+    language: str = "kql"
 
 
 def suggest(check: FileCheck, sources: Mapping[str, str | None] | None = None) -> list[OutputSuggestion]:
-    """One suggestion per statement whose ADX output has findings, in statement order.
+    """One suggestion per statement whose ADX or SQL output has findings, in statement order.
 
     `sources` maps file names to their text, for the `before` of query rewrites and for
     the aliases SC105 asks for; without it the query's own text is used when the query is
@@ -117,12 +127,13 @@ def suggest(check: FileCheck, sources: Mapping[str, str | None] | None = None) -
     texts = _texts(check, sources)
     result = []
     for output_check, found in zip(check.outputs, _assign(check)):
-        # SQL outputs carry their ALTER TABLE in each finding's fix; their suggestions are not built yet.
-        if output_check.status not in (COMPARED, TABLE_MISSING) or output_check.kind != ADX:
+        if output_check.status not in (COMPARED, TABLE_MISSING):
             continue
-        if not any(d.code in _HANDLED for d in found):
-            continue
-        result.append(_Builder(check, output_check, found, texts).build())
+        if output_check.kind in SQL_DIALECTS:
+            if any(d.code in _SQL_HANDLED for d in found):
+                result.append(_Builder(check, output_check, found, texts).build_sql())
+        elif output_check.kind == ADX and any(d.code in _HANDLED for d in found):
+            result.append(_Builder(check, output_check, found, texts).build())
     return result
 
 
@@ -284,24 +295,11 @@ class _Builder:
                     alters.append((d, step))
                 elif step is None:
                     self.note([d.code], f"{d.message}: {d.fix}" if d.fix else d.message)
-            elif d.code == "SC203":
-                if d.edit is None or self.query_step(d.edit, ["SC203"]) is None:
-                    self.note([d.code], f"the type of {d.query_column} is not known, so it is not checked: "
-                              f"{d.fix or 'CAST it to the type of ' + str(d.table_column)}")
-            elif d.code == "SC105":
-                self.unnamed(d)
-            elif d.code == "SC104":
-                self.note([d.code], f"{d.message}: which of the two to rename is a choice only you can make "
-                          "(give one of them another alias)")
             elif d.code == "SC301":
                 self.note([d.code], "ASA's ADX output matches columns by name, so the order stops no row; to "
                           f"align it anyway, {d.fix or 'reorder the select list'} (by hand)")
-            elif d.code == "SC403":
-                self.note([d.code], f"{d.message}; the columns it adds are not known, so nothing is suggested for "
-                          "them: declare the input with CREATE TABLE, or list the columns, and run this again")
-            elif d.code == "SC401":
-                self.note([d.code], f"{d.message}: every statement into one output fills the same table; make "
-                          "their select lists agree")
+            else:
+                self.common(d)
         for d in self.found:
             if d.code == "SC103" and d.table_column not in filled:
                 self.note([d.code], f"table column {d.table_column} is never written by this statement: if a "
@@ -334,6 +332,109 @@ class _Builder:
         return OutputSuggestion(self.check.file, self.output.output, where.line, where.column, self.database,
                                 self.table_name, missing_table is None, tuple(self.kql), tuple(self.query),
                                 tuple(self.notes))
+
+    def common(self, d: D.Diagnostic) -> None:
+        """The findings both kinds of output answer alike: a CAST for an unknown type, an
+        alias for an unnamed column, notes for what only a person can decide."""
+        if d.code == "SC203":
+            if d.edit is None or self.query_step(d.edit, ["SC203"]) is None:
+                self.note([d.code], f"the type of {d.query_column} is not known, so it is not checked: "
+                          f"{d.fix or 'CAST it to the type of ' + str(d.table_column)}")
+        elif d.code == "SC105":
+            self.unnamed(d)
+        elif d.code == "SC104":
+            self.note([d.code], f"{d.message}: which of the two to rename is a choice only you can make "
+                      "(give one of them another alias)")
+        elif d.code == "SC403":
+            self.note([d.code], f"{d.message}; the columns it adds are not known, so nothing is suggested for "
+                      "them: declare the input with CREATE TABLE, or list the columns, and run this again")
+        elif d.code == "SC401":
+            self.note([d.code], f"{d.message}: every statement into one output fills the same table; make "
+                      "their select lists agree")
+
+    def build_sql(self) -> OutputSuggestion:
+        """The suggestion for a SQL output: commands in its dialect (see the module doc)."""
+        from schemacheck.sql.compare import create_table_command
+        from schemacheck.sql.types import column_type_for
+
+        dialect = SQL_DIALECTS[self.output_check.kind]
+        table = self.output_check.table
+        if table is not None:
+            self.table_name = table.qualified_name
+        alters, filled = [], set()
+        for d in self.found:
+            alias = _ALIAS_FIX.match(d.fix or "")
+            if d.code in ("SC101", "SC102", "SC106", "SC109"):
+                if d.edit is not None and self.query_step(d.edit, [d.code]) is not None:
+                    filled.add(alias.group("name") if alias else d.table_column)
+                elif d.command is not None:
+                    self.kql.append(KqlStep(d.command, (d.code,), False,
+                                            f"the query writes {d.query_column}, which the table does not have. "
+                                            "This adds it at the end, allowing NULL (rows already stored hold "
+                                            "NULL); no existing column changes"))
+                else:
+                    self.note([d.code], f"{d.message}: {d.fix}" if d.fix else d.message)
+            elif d.code in ("SC201", "SC202"):
+                step = self.query_step(d.edit, [d.code]) if d.edit is not None else None
+                if d.command is not None:
+                    alters.append((d, step))
+                elif step is None:
+                    self.note([d.code], f"{d.message}: {d.fix}" if d.fix else d.message)
+            elif d.code == "SC107":
+                self.kql.append(KqlStep(d.command, (d.code,), False,
+                                        f"the statement never writes {d.table_column}, which is NOT NULL without a "
+                                        "default, so every insert fails. This allows NULL in it; instead, write the "
+                                        "column in the query, or give it a DEFAULT"))
+            elif d.code == "SC108":
+                self.note([d.code], f"{d.message}: leave {d.query_column} out of the select list (by hand)")
+            elif d.code == "SC301":
+                self.note([d.code], "the SQL output's documentation asks for a table that matches the output "
+                          f"without saying whether order counts; to align it, {d.fix or 'reorder the select list'} "
+                          "(by hand)")
+            elif d.code == "SC502":
+                self.note([d.code], f"{d.message}: write the table's name in the output as the DDL does")
+            else:
+                self.common(d)
+        for d in self.found:
+            if d.code == "SC103" and d.table_column not in filled:
+                self.note([d.code], f"table column {d.table_column} is never written by this statement: if a "
+                          f"query column should fill it, alias that column AS {d.table_column}; otherwise its "
+                          "rows hold NULL (nothing to run)")
+        for d, step in alters:
+            instead = (f"; or, instead, rewrite the query at {_where(step)} (below): apply one of the two"
+                       if step is not None else "")
+            reason = d.message.split("): ", 1)[-1]
+            indexed = (" SQL Server refuses a (MAX) type in an index key: if the column is indexed, widen it to "
+                       "a length instead" if dialect == "tsql" and "(MAX)" in d.command else "")
+            self.kql.append(KqlStep(d.command, (d.code,), True,
+                                    f"the query writes {d.query_column} as {d.actual_type} into {d.table_column} "
+                                    f"({reason}). This changes the column's type: the database converts the "
+                                    f"values stored, and the command fails if one does not convert.{indexed}"
+                                    f"{instead}"))
+        missing_table = next((d for d in self.found if d.code == "SC501"), None)
+        if missing_table is not None and self.table_name:
+            columns, left_out = [], []
+            for column in self.output.columns:
+                kind = column_type_for(column.type, dialect, self.check.level or "1.2")
+                if column.name is None or column.name.lower() in {n.lower() for n, _ in columns}:
+                    continue
+                if kind is None:
+                    left_out.append(column.name)
+                    continue
+                columns.append((column.name, kind))
+            if columns:
+                self.kql.append(KqlStep(create_table_command(self.table_name, columns, dialect), ("SC501",), False,
+                                        f"ASA does not create the table; this creates {self.table_name}, empty, "
+                                        "with the columns the statement writes in its order, each allowing NULL"))
+            if left_out:
+                self.note(["SC501"], f"{_listed(left_out)} cannot be given a column type: CAST "
+                          f"{'them' if len(left_out) > 1 else 'it'} in the query (PostgreSQL takes no record or "
+                          "array) and run this again")
+        self.query.sort(key=lambda s: (s.file, s.line, s.column))
+        where = self.output.output_span or self.output.span
+        return OutputSuggestion(self.check.file, self.output.output, where.line, where.column, self.database,
+                                self.table_name, missing_table is None, tuple(self.kql), tuple(self.query),
+                                tuple(self.notes), dialect)
 
     def alternative_column(self, d: D.Diagnostic, near: str) -> None:
         command = create_command(self.table_name, [(d.query_column, kusto_type(d.actual_type))], merge=True)

@@ -350,3 +350,78 @@ def test_applying_every_rewrite_never_breaks_the_query(select, columns, level, t
     assert len(again.outputs[0].columns) == len(analyze(query, level=level).outputs[0].columns)
     edits = {(d.edit.line, d.edit.column, d.edit.text) for d in check.diagnostics if d.edit is not None}
     assert edits <= {(s.line, s.column, s.after) for s in steps}
+
+
+# ---- SQL outputs ------------------------------------------------------------------------
+
+SQL_CASES = FIXTURES / "sql" / "cases"
+
+
+def sql_case(name: str, tmp_path, ddl: str):
+    """A copy of the SQL golden case `name` whose DDL (the folder `ddl` of
+    tests/fixtures/sql/ddl) is copied beside it, so that statements can be appended."""
+    folder = tmp_path / name
+    shutil.copytree(SQL_CASES / name, folder)
+    shutil.copytree(FIXTURES / "sql" / "ddl" / ddl, folder / "ddl")
+    config = folder / "schemacheck.toml"
+    config.write_text(config.read_text(encoding="utf-8").replace(f"../../ddl/{ddl}", "ddl"), encoding="utf-8")
+    (check,) = check_path(folder / "query.asaql")
+    return folder, check
+
+
+@pytest.mark.parametrize("name, ddl, codes", [
+    ("tsql_columns", "tsql", {"SC101", "SC107", "SC202"}),
+    ("tsql_types", "tsql", {"SC201", "SC202"}),
+    ("postgres", "postgres", {"SC201", "SC202"}),
+])
+def test_running_the_sql_clears_the_table_side_findings(name, ddl, codes, tmp_path):
+    folder, check = sql_case(name, tmp_path, ddl)
+    (suggestion,) = suggest(check)
+    assert suggestion.language == ("postgres" if ddl == "postgres" else "tsql")
+    answered = {(d.code, d.query_column, d.table_column) for d in check.diagnostics
+                if d.code in codes and d.command is not None}
+    assert answered and {c for c, *_ in answered} == codes
+    # Appended to the DDL as printed, comments and all: the loader replays ALTER TABLE in order.
+    with open(next((folder / "ddl").rglob("*.sql")), "a", encoding="utf-8") as script:
+        script.write("\n" + kql_script(suggestion))
+    (again,) = check_path(folder / "query.asaql")
+    left = {(d.code, d.query_column, d.table_column) for d in again.diagnostics}
+    assert answered & left == set()
+    assert errors(again) <= errors(check)
+
+
+def test_a_missing_sql_table_is_created_with_the_statements_columns(tmp_path):
+    folder = tmp_path / "job"
+    folder.mkdir()
+    (folder / "query.asaql").write_text(
+        "CREATE TABLE i (Device nvarchar(max), n bigint, at datetime, ok bit, ratio float)\n"
+        "SELECT Device, n AS Readings, at AS [Read At], ok, ratio INTO [status] FROM i\n", encoding="utf-8")
+    (folder / "ddl").mkdir()
+    (folder / "ddl" / "other.sql").write_text("CREATE TABLE dbo.Other (a int);\n", encoding="utf-8")
+    (folder / "schemacheck.toml").write_text('schemas = ["ddl"]\n[outputs.status]\nkind = "sql"\n'
+                                             'table = "ops.Device Status"\n', encoding="utf-8")
+    (check,) = check_path(folder / "query.asaql")
+    assert [d.code for d in check.diagnostics] == ["SC501"]
+    (suggestion,) = suggest(check)
+    (step,) = suggestion.kql
+    assert step.command == ("CREATE TABLE [ops].[Device Status] (\n  [Device] NVARCHAR(MAX) NULL,\n"
+                            "  [Readings] BIGINT NULL,\n  [Read At] DATETIME2 NULL,\n  [ok] BIT NULL,\n"
+                            "  [ratio] FLOAT NULL\n);")
+    with open(folder / "ddl" / "other.sql", "a", encoding="utf-8") as script:
+        script.write("\n" + kql_script(suggestion))
+    (again,) = check_path(folder / "query.asaql")
+    assert again.diagnostics == ()
+
+
+def test_sql_suggestions_in_text_and_json(monkeypatch):
+    monkeypatch.chdir(ROOT)
+    code, out, _ = run_cli("suggest", "samples/fleet-telemetry")
+    assert code == 0
+    assert "  T-SQL statements (3; 2 of them touch existing data):" in out
+    assert "-- sql-vehicle-status -> fleetops/dbo.VehicleStatus: run in database fleetops" in out
+    assert "ALTER TABLE [dbo].[VehicleStatus] ALTER COLUMN [DepotId] INTEGER NULL;" in out
+    code, out, _ = run_cli("suggest", "samples/fleet-telemetry", "--format", "json")
+    outputs = {o["output"]: o for o in json.loads(out)["files"][0]["outputs"]}
+    sql, adx = outputs["sql-vehicle-status"], outputs["adx-alerts"]
+    assert (sql["language"], sql["kql"], len(sql["sql"])) == ("tsql", [], 3)
+    assert (adx["language"], adx["sql"], len(adx["kql"])) == ("kql", [], 2)

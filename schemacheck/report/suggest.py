@@ -2,9 +2,11 @@
 
 Text, per output: the KQL to paste into the Kusto query window (one command per
 paragraph, each under `//` comments saying what it answers; a command that changes
-how stored data is read is marked TOUCHES EXISTING DATA), then the query rewrites as
-`file:line:col` with the select item before (-) and after (+), then what is left to a
-person. The JSON document's keys are a contract: keys may be added, never changed.
+how stored data is read is marked TOUCHES EXISTING DATA) -- for a SQL output the T-SQL or
+PostgreSQL statements, under `--` comments -- then the query rewrites as `file:line:col`
+with the select item before (-) and after (+), then what is left to a person. The JSON
+document's keys are a contract: keys may be added, never changed (a SQL output's
+statements are under "sql", its dialect under "language"; "kql" is then empty).
 """
 
 from __future__ import annotations
@@ -18,6 +20,10 @@ TOUCHES = "TOUCHES EXISTING DATA"
 WIDTH = 100   # comment lines in the KQL are wrapped at this width
 
 
+LANGUAGES = {"kql": ("Kusto commands", "//"), "tsql": ("T-SQL statements", "--"),
+             "postgres": ("PostgreSQL statements", "--")}
+
+
 def _target(suggestion: OutputSuggestion) -> str:
     return f"{suggestion.database}/{suggestion.table}" if suggestion.database else suggestion.table
 
@@ -28,13 +34,14 @@ def kql_script(suggestion: OutputSuggestion) -> str:
     comment lines; empty when there is no command."""
     if not suggestion.kql:
         return ""
+    comment = LANGUAGES[suggestion.language][1] + " "
     database = f"database {suggestion.database}" if suggestion.database else "the table's database"
-    out = [f"// {suggestion.output} -> {_target(suggestion)}: run in {database}, one command at a time"]
+    out = [f"{comment}{suggestion.output} -> {_target(suggestion)}: run in {database}, one command at a time"]
     for step in suggestion.kql:
         out.append("")
         mark = f" -- {TOUCHES}" if step.touches_existing_data else ""
-        out.extend(textwrap.wrap(f"{', '.join(step.codes)}{mark}: {step.why}", WIDTH, initial_indent="// ",
-                                 subsequent_indent="// ", break_long_words=False, break_on_hyphens=False))
+        out.extend(textwrap.wrap(f"{', '.join(step.codes)}{mark}: {step.why}", WIDTH, initial_indent=comment,
+                                 subsequent_indent=comment, break_long_words=False, break_on_hyphens=False))
         out.append(step.command)
     return "\n".join(out) + "\n"
 
@@ -72,7 +79,7 @@ def render_suggest_text(suggestions: Iterable[OutputSuggestion], sources: Mappin
             warning = (f"; {touching} of them {'touches' if touching == 1 else 'touch'} existing data"
                        if touching else "")
             out.append("")
-            out.append(f"  Kusto commands ({len(suggestion.kql)}{warning}):")
+            out.append(f"  {LANGUAGES[suggestion.language][0]} ({len(suggestion.kql)}{warning}):")
             out.append("")
             out.extend(kql_script(suggestion).rstrip("\n").split("\n"))   # not indented: pasted as it is
         if suggestion.query:
@@ -91,11 +98,13 @@ def render_suggest_text(suggestions: Iterable[OutputSuggestion], sources: Mappin
                 out.append(f"    {', '.join(note.codes)}: {note.reason}")
         out.append("")
     if not out:
-        return "nothing to suggest: every Azure Data Explorer output fits its table (or has no table to compare)\n"
+        return "nothing to suggest: every Azure Data Explorer and SQL output fits its table (or has no table to compare)\n"
     return "\n".join(out).rstrip("\n") + "\n"
 
 
 def suggestion_dict(suggestion: OutputSuggestion) -> dict:
+    commands = [{"command": s.command, "codes": list(s.codes), "touches_existing_data": s.touches_existing_data,
+                 "why": s.why} for s in suggestion.kql]
     return {
         "output": suggestion.output,
         "line": suggestion.line,
@@ -103,8 +112,9 @@ def suggestion_dict(suggestion: OutputSuggestion) -> dict:
         "database": suggestion.database,
         "table": suggestion.table,
         "table_exists": suggestion.table_exists,
-        "kql": [{"command": s.command, "codes": list(s.codes), "touches_existing_data": s.touches_existing_data,
-                 "why": s.why} for s in suggestion.kql],
+        "kql": commands if suggestion.language == "kql" else [],
+        "sql": commands if suggestion.language != "kql" else [],
+        "language": suggestion.language,
         "query": [{"file": s.file, "line": s.line, "column": s.column, "end_line": s.end_line,
                    "end_column": s.end_column, "before": s.before, "after": s.after, "codes": list(s.codes)}
                   for s in suggestion.query],

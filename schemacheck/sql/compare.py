@@ -27,7 +27,7 @@ from schemacheck.asa import types as asa
 from schemacheck.asa.infer import OutputColumn, OutputSchema
 from schemacheck.compare import alias_edit, cast_edit, cast_fix, check_order, closest, shown_column
 from schemacheck.sql import types as sqltypes
-from schemacheck.sql.schema import DIALECT_NAMES, POSTGRES, TSQL, SqlColumn, SqlTable
+from schemacheck.sql.schema import DEFAULT_SCHEMA, DIALECT_NAMES, POSTGRES, TSQL, SqlColumn, SqlTable, split_name
 
 
 def _kind_of(table: SqlTable) -> str:
@@ -82,6 +82,20 @@ def allow_null_command(table: SqlTable, column: SqlColumn) -> str:
     command = _alter(table, exp.AlterColumn(this=_identifier(column.name),
                                             dtype=_data_type(column.written_type, TSQL)))
     return command[:-1] + " NULL;"
+
+
+def create_table_command(name: str, columns: list[tuple[str, str]], dialect: str) -> str:
+    """`CREATE TABLE` for a table named as an output names it (`dbo.T`, `[dbo].[T]`) with
+    (name, column type) pairs, every column nullable, in the dialect."""
+    from sqlglot import exp
+
+    schema, table = split_name(name)
+    nullable = [exp.ColumnConstraint(kind=exp.NotNullColumnConstraint(allow_null=True))] if dialect == TSQL else []
+    target = exp.Table(this=_identifier(table), db=_identifier(schema or DEFAULT_SCHEMA[dialect]))
+    definitions = [exp.ColumnDef(this=_identifier(column), kind=_data_type(kind, dialect), constraints=nullable)
+                   for column, kind in columns]
+    return exp.Create(this=exp.Schema(this=target, expressions=definitions), kind="TABLE").sql(
+        dialect=dialect, pretty=True) + ";"
 
 
 def compare_sql(output: OutputSchema, table: SqlTable, level: str, file: str | None = None,
