@@ -197,14 +197,23 @@ class SqlCatalogs:
         return self.loaded[key]
 
 
-def sql_dialects(plan: JobPlan, targets: Mapping[str, Target]) -> set[tuple[str, tuple[str, ...] | None]]:
+def sql_dialects(plan: JobPlan, targets: Mapping[str, Target]) -> list[tuple[str, tuple[str, ...] | None]]:
     """(dialect, an output's own schema paths or None) that a job's SQL outputs may need,
-    from what its definition, the configuration and --target say (before the query is
-    analysed), so that the DDL can be read before the checks run."""
-    kinds = {(o.kind, None) for o in plan.found.job.outputs or ()}
-    kinds |= {(t.kind, None) for t in targets.values()}
-    kinds |= {(o.kind, o.schemas) for o in (plan.config.outputs or {}).values()}
-    return {(SQL_DIALECTS[k], paths) for k, paths in kinds if k in SQL_DIALECTS}
+    from what --target, the configuration and the job say, in that order, as
+    destination() reads them (before the query is analysed), so that the DDL can be read
+    before the checks run."""
+    config = plan.config
+    defined = {o.alias.lower(): o.kind for o in plan.found.job.outputs or ()}
+    aliases = {o.alias for o in plan.found.job.outputs or ()} | set(targets) | set(config.outputs or {})
+    wanted = set()
+    for alias in aliases:
+        target, settings = targets.get(alias), config.output(alias)
+        said = [target.kind if target is not None else None, settings.kind if settings is not None else None,
+                defined.get(alias.lower())]
+        kind = next((k for k in said if k is not None), None)
+        if kind in SQL_DIALECTS:
+            wanted.add((SQL_DIALECTS[kind], settings.schemas if settings is not None else None))
+    return sorted(wanted, key=lambda pair: (pair[0], pair[1] or ()))   # the same first error every run
 
 
 def _sql_table_for(output: OutputSchema, sql_catalogs, where_to: Destination, report):

@@ -598,3 +598,10 @@ def test_junk_raises_nothing_but_input_errors(pieces, dialect):
             load_ddl([path], dialect)
         except InputError:
             pass
+
+
+def test_a_table_name_of_another_dialect_is_an_error_not_a_missing_table(tmp_path):
+    (tmp_path / "t.sql").write_text("-- T-SQL\nCREATE TABLE [dbo].[Alerts] ([Id] INT NOT NULL);\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"t\.sql:2:14: the name of this table cannot be read as PostgreSQL"):
+        load_ddl([str(tmp_path / "t.sql")], POSTGRES)
+    assert [t.name for t in load_ddl([str(tmp_path / "t.sql")], TSQL).tables] == ["Alerts"]

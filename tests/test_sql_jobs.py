@@ -83,7 +83,9 @@ def test_postgresql_ddl_read_as_t_sql_says_how_to_separate_them(tmp_path):
     config.write_text('schemas = ["schemas"]\n', encoding="utf-8")
     code, _, err = check_json(str(template))
     assert code == 2 and err.count("\n") == 1
-    assert "001_create.sql:10:5:" in err and "give an output its own with [outputs.ALIAS] schemas" in err
+    # The PostgreSQL output's DDL is read first: the T-SQL file is the one it cannot read.
+    assert "mart.DailyScans.sql:1:14: the name of this table cannot be read as PostgreSQL" in err
+    assert "give an output its own with [outputs.ALIAS] schemas" in err
 
 
 @pytest.mark.parametrize("text, target", [

@@ -610,6 +610,11 @@ class _Script:
             index += 3
         named = self.qualified_name(index)
         if named is None:
+            # Not a name in this dialect ([dbo].[T] read as PostgreSQL): say so, rather than
+            # leave the table out and report it missing later.
+            if index < self.count:
+                raise self.source.error(f"the name of this table cannot be read as {DIALECT_NAMES[self.dialect]}; "
+                                        "is the file written for another database?", self.lexemes[index].start)
             return index
         schema, name, hashed, index = named
         if temporary or hashed or not self.punct(index, "("):
