@@ -79,6 +79,7 @@ def check_document(entries) -> dict:
                 "output": output.output,
                 "table": table.name if table else None,
                 "database": table.database if table else None,
+                "schema": getattr(table, "schema_name", None),   # a SQL table's schema (dbo, public, ...)
                 "table_file": table.file if table else None,
                 "status": check.status,
                 "kind": check.kind,
