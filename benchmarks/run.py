@@ -16,8 +16,9 @@ and PYTHONDONTWRITEBYTECODE=1, Python recompiles every module, including the 145
 generated schemacheck/asa/_tables.py, on each start). So the script first builds a
 throw-away virtualenv (`python -m venv` in a temp dir, or DIR with --keep-venv) and
 `pip install`s a copy of the repository into it, non-editably, with its dependencies
-(lark, pydantic: `schemacheck check` imports pydantic_core to validate a JSON/TOML file that
-is not plainly valid; lark is used only by the grammar-loading comparison and the reference parse):
+(lark, pydantic, sqlglot: `schemacheck check` imports pydantic_core to validate a JSON/TOML file that
+is not plainly valid, and sqlglot to read the DDL of a SQL output; lark is used only by the
+grammar-loading comparison and the reference parse):
 pip byte-compiles at install time. It copies the repository first so that setuptools'
 build/ and *.egg-info never land in the checkout (and no stale build/lib file can leak
 into the wheel). For the sqlfluff and sqlglot comparisons it builds a SEPARATE virtualenv
@@ -33,34 +34,47 @@ first run (as a user's cache folder exists after the first use), filled by the f
 untimed warm-up round; every timed run is classed as a replay (hit) or not by whether it
 wrote its cache entry anew, and the cached figure is the median of the replays.
 
+The sample. samples/fleet-telemetry, a VS Code ASA project, has an Azure SQL Database
+output (sql-vehicle-status), and checking a SQL output reads its DDL with sqlglot. So that
+the figures of 1, 2, 6 and 7 stay comparable with runs from before it had one, they use
+<ADX-only sample>: a copy of the sample made at the start of the run in the temp dir,
+without that output (its Outputs/ file, its DDL under schemas/FleetOps, its statement from
+"-- Latest status per vehicle" up to "SELECT * INTO [raw-archive]", and every line naming
+it in the query and asaproj.json). The run stops unless the copy names sql-vehicle-status
+nowhere and its `check --no-cache` exits 1 (its ADX findings). Section 8 also checks an
+unchanged copy, <sample with its SQL output>. Both copies sit under an empty .git folder
+(the top of a work tree, where the walk up to find a project stops), so that what the run
+writes elsewhere in the temp dir does not change what the checks read.
+
 What it measures (wall times from time.perf_counter; subprocesses through a small
 wrapper that also reads their peak RSS, see run_measured):
 
 1. Cold start. `<venv>/bin/python -c pass` (baseline) against
-   `<venv>/bin/schemacheck infer --no-cache <sample>`, each a subprocess with output to
+   `<venv>/bin/schemacheck infer --no-cache <ADX-only sample>`, each a subprocess with output to
    DEVNULL, the two alternated in one loop so that machine noise hits both alike.
    Target: infer <= 5x the bare interpreter. Then `python -X importtime` of the same
    command (median over a few runs): the 10 imports with the largest cumulative time,
    and whether lark, pydantic, sqlglot or azure are imported at all.
 2. The check command. `<venv>/bin/python -c pass` (baseline) against
-   `<venv>/bin/schemacheck check --no-cache <sample>` (reads the sample's project and
-   the saved table schemas, one .kql and one .json file; it exits 1 because the sample
-   has deliberate findings) and the cached `schemacheck check <sample>`, the three
+   `<venv>/bin/schemacheck check --no-cache <ADX-only sample>` (reads the sample's project
+   and the saved table schemas, one .kql and one .json file; it exits 1 because the sample
+   has deliberate findings) and the cached `schemacheck check <ADX-only sample>`, the three
    alternated as in 1. Targets: cold check <= 10x, cached check <= 3x the bare
-   interpreter. Then `sqlfluff lint --dialect tsql <sample>` (sqlfluff from its own
+   interpreter. Then `sqlfluff lint --dialect tsql <ADX-only sample>` (sqlfluff from its own
    venv; `--config` with `sql_file_exts = .asaql`, without which sqlfluff silently
    skips the file and lints nothing) alternated with the cold check in one loop of
    --sqlfluff-runs runs (default 5; sqlfluff takes about a second): schemacheck's
    speed-up over sqlfluff, target >= 10x. Exit codes are ignored (both exit 1 on
    findings). Then `python -c "import sqlglot; sqlglot.parse(open(F).read(),
-   read='tsql')"` (same venv as sqlfluff, a fresh process each, cold) on the sample,
+   read='tsql')"` (same venv as sqlfluff, a fresh process each, cold) on the query,
    alternated with the cold check and python -c pass (--cold-runs / 2 runs): whether it
    parses (yes, or no with the error) and the speed-up; sqlglot does not parse ASA's
    `TIMESTAMP BY` nor statements without ';', so it is also timed on a simplified T-SQL
    variant (see simplify_for_tsql). Each comparison is skipped, with the reason, if its
    tool cannot be installed. Then the `python -X importtime` profiles of the cold check
-   (none of pydantic_core, lark, pydantic, sqlglot, azure: the sample's files are plainly valid) and
-   of the cached check (none of them, nor schemacheck.asa).
+   (none of pydantic_core, lark, pydantic, sqlglot, azure, schemacheck.sql: the sample's
+   files are plainly valid and it has no SQL output) and of the cached check (none of them,
+   nor schemacheck.asa).
 3. Grammar loading: ways to get an ASA parser in a fresh process, each a subprocess
    of the venv's python, all interleaved in one loop with `python -c pass`:
    (a) `import lark`; (b) Lark(grammar, parser="lalr", lexer="contextual") from
@@ -89,9 +103,9 @@ wrapper that also reads their peak RSS, see run_measured):
    nested CASE (50 / 500 / 5,000 levels): ms per unit and its ratio to the 1x ms per
    unit, SUPERLINEAR above 2x. A size that schemacheck rejects (SC001, e.g. "nests
    too deeply") is reported as such, with the largest size it accepts (bisection).
-6. Many files: 1,000 variations of the sample (thresholds and window from the index)
-   in a temp folder with a schemacheck.toml (schemas = ["schemas"], a copy of the
-   sample's schemas/, [outputs.*] tables and kinds), and likewise 100 and 1 in folders
+6. Many files: 1,000 variations of the ADX-only sample's query (thresholds and window
+   from the index) in a temp folder with a schemacheck.toml (schemas = ["schemas"], a copy
+   of its schemas/, [outputs.*] tables and kinds), and likewise 100 and 1 in folders
    of their own (so that work done per file for each name in its folder shows), all
    under an empty .git folder (the top of a work tree, where the walk up to find a
    project stops): `check --no-cache` of the 1 file, of the 100 and 1,000 files with
@@ -106,6 +120,18 @@ wrapper that also reads their peak RSS, see run_measured):
 7. Peak memory: max RSS (MB, 10^6 bytes) of the commands timed above, from os.wait4
    of each run (cold and cached single-file check, the 500 KB check, the 1,000-file
    checks; with workers, the largest single process), against python -c pass.
+8. SQL outputs: what the SQL path costs. `<venv>/bin/python -c pass` (baseline),
+   `schemacheck check --no-cache <ADX-only sample>`, `schemacheck check --no-cache
+   <sample with its SQL output>` and the cached `schemacheck check <sample with its SQL
+   output>` (a cache folder of its own, as in 2), the four alternated in one loop of
+   --cold-runs runs: the medians, the SQL job over the ADX-only job (the SQL path's cost),
+   each over python -c pass, and their peak RSS. Then the `python -X importtime` profile
+   of the SQL job's cold check (sqlglot and schemacheck.sql imported; the 10 imports with
+   the largest cumulative time) and of its cached check (neither imported: the result cache
+   replays without analysing), and the difference in modules and import time from the
+   ADX-only cold check's profile of 2. Target: a job without SQL outputs imports neither
+   sqlglot nor schemacheck.sql (the ADX-only cold check's profile holds no module of
+   either).
 
 Exit status: 0 after printing the report, 2 if the set-up (venv, install) or a
 measurement could not run.
@@ -129,15 +155,25 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-SAMPLE = REPO / "samples" / "fleet-telemetry" / "FleetTelemetry.asaql"
+SAMPLE_DIR = REPO / "samples" / "fleet-telemetry"
+SAMPLE = SAMPLE_DIR / "FleetTelemetry.asaql"
+# The sample's Azure SQL Database output, left out of its ADX-only copy (see copy_samples).
+SQL_OUTPUT = "sql-vehicle-status"
+SQL_OUTPUT_FILES = ("Outputs/sql-vehicle-status.json", "schemas/FleetOps")
+SQL_STATEMENT_START = "-- Latest status per vehicle"
+SQL_STATEMENT_END = "SELECT * INTO [raw-archive]"
 GRAMMAR = REPO / "grammars" / "asaql.lark"
 # Module roots watched in the import profiles: (root, expected to be imported?).
 # "pydantic" matches pydantic and pydantic.*, not pydantic_core.
 INFER_WATCH = (("lark", False), ("pydantic", False), ("pydantic_core", False), ("sqlglot", False), ("azure", False))
-CHECK_WATCH = (("lark", False), ("pydantic", False), ("pydantic_core", False), ("sqlglot", False), ("azure", False))
+CHECK_WATCH = (("lark", False), ("pydantic", False), ("pydantic_core", False), ("sqlglot", False), ("azure", False),
+               ("schemacheck.sql", False))
+# The job with a SQL output reads its DDL with sqlglot.
+SQL_CHECK_WATCH = (("lark", False), ("pydantic", False), ("pydantic_core", False), ("sqlglot", True),
+                   ("azure", False), ("schemacheck.sql", True))
 # A replayed answer needs none of them: not even the parser.
 CACHED_WATCH = (("lark", False), ("pydantic", False), ("pydantic_core", False), ("sqlglot", False),
-                ("azure", False), ("schemacheck.asa", False))
+                ("azure", False), ("schemacheck.asa", False), ("schemacheck.sql", False))
 COLD_TARGET_RATIO = 5.0
 CHECK_TARGET_RATIO = 10.0
 SQLFLUFF_TARGET_SPEEDUP = 10.0
@@ -434,7 +470,7 @@ def setup_venv(venv_dir: Path, work: Path, log) -> Venv:
         # Not --no-deps: the check command needs pydantic_core (from pydantic). pip does not
         # cache wheels built from a local directory, so this builds the copy afresh.
         run_checked([venv.python, "-m", "pip", "install", "--quiet", source], cwd=work,
-                    what="pip install of schemacheck (and lark, pydantic) into the virtualenv")
+                    what="pip install of schemacheck (and lark, pydantic, sqlglot) into the virtualenv")
         stamp.write_text(fingerprint)
     located = run_checked([venv.python, "-c", "import schemacheck, os; print(os.path.dirname(schemacheck.__file__))"],
                           cwd=work, what="importing the installed schemacheck")
@@ -459,11 +495,93 @@ def setup_venv(venv_dir: Path, work: Path, log) -> Venv:
     return venv
 
 
+class SampleCopies:
+    """The sample job copied into the run's work folder: `adx_only` (the query of the copy
+    without its SQL output) and `with_sql` (the query of an unchanged copy)."""
+
+    def __init__(self, adx_only: Path, with_sql: Path) -> None:
+        self.adx_only = adx_only
+        self.with_sql = with_sql
+
+
+def without_lines_naming(text: str, name: str) -> str:
+    return "".join(line for line in text.splitlines(keepends=True) if name not in line)
+
+
+def files_naming(folder: Path, name: str) -> list[str]:
+    """The files under `folder` whose path or content holds `name`."""
+    needle = name.encode("utf-8")
+    return sorted(str(p.relative_to(folder)) for p in folder.rglob("*")
+                  if name in str(p.relative_to(folder)) or (p.is_file() and needle in p.read_bytes()))
+
+
+def copy_samples(work: Path) -> SampleCopies:
+    """Two copies of samples/fleet-telemetry under <work>/samples, made at the start of the run:
+    one as it is and one with Azure Data Explorer (and blob) outputs only.
+
+    The ADX-only copy keeps the figures comparable with runs from before the sample had a SQL
+    output: it lacks the SQL output's file, its DDL (schemas/FleetOps), its statement and
+    every line naming it (the header comment, the asaproj.json entry). Both copies sit under
+    an empty .git folder, the top of a work tree where the walk up to find a project stops,
+    so that files the run adds to the work folder do not touch what the checks read.
+    """
+    root = work / "samples"
+    root.mkdir()
+    (root / ".git").mkdir()
+    with_sql = root / "fleet-telemetry"
+    adx_only = root / "fleet-telemetry-adx-only"
+    ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
+    shutil.copytree(SAMPLE_DIR, with_sql, ignore=ignore)
+    shutil.copytree(SAMPLE_DIR, adx_only, ignore=ignore)
+    if not files_naming(with_sql, SQL_OUTPUT):
+        raise BenchError(f"{SAMPLE_DIR.relative_to(REPO)} no longer names {SQL_OUTPUT}: "
+                         "change copy_samples in benchmarks/run.py")
+    for relative in SQL_OUTPUT_FILES:
+        path = adx_only / relative
+        if path.is_dir():
+            shutil.rmtree(path)
+        elif path.is_file():
+            path.unlink()
+        else:
+            raise BenchError(f"the sample has no {relative}: change SQL_OUTPUT_FILES in benchmarks/run.py")
+    query = adx_only / SAMPLE.name
+    text = query.read_text(encoding="utf-8")
+    start, end = text.find(SQL_STATEMENT_START), text.find(SQL_STATEMENT_END)
+    if start < 0 or end < start:
+        raise BenchError(f"the sample query no longer holds {SQL_STATEMENT_START!r} before {SQL_STATEMENT_END!r}: "
+                         "change copy_samples in benchmarks/run.py")
+    query.write_text(without_lines_naming(text[:start] + text[end:], SQL_OUTPUT), encoding="utf-8")
+    project = adx_only / "asaproj.json"
+    # The entry dropped may have been the last of its list: no comma may close the list.
+    entries = re.sub(r",(\s*[\]}])", r"\1", without_lines_naming(project.read_text(encoding="utf-8"), SQL_OUTPUT))
+    try:
+        json.loads(entries)
+    except ValueError as error:
+        raise BenchError(f"asaproj.json of the ADX-only sample is not valid JSON ({error}): "
+                         "change copy_samples in benchmarks/run.py") from error
+    project.write_text(entries, encoding="utf-8")
+    left = files_naming(adx_only, SQL_OUTPUT)
+    if left:
+        raise BenchError(f"the ADX-only sample still names {SQL_OUTPUT}: {', '.join(left)}")
+    return SampleCopies(adx_only=query, with_sql=with_sql / SAMPLE.name)
+
+
+def verify_adx_only_sample(venv: Venv, query: Path, work: Path) -> str:
+    """Its cold check exits 1, for its ADX findings, and names no SQL output; its summary line."""
+    check = [venv.schemacheck, "check", "--no-cache", query]
+    result = probe_report_command(check, work, "`schemacheck check` of the ADX-only sample")
+    if result.returncode != 1 or SQL_OUTPUT in result.stdout:
+        raise BenchError(f"`schemacheck check --no-cache` of the ADX-only sample exits {result.returncode} "
+                         f"(expected 1, its ADX findings, and no {SQL_OUTPUT}):\n    "
+                         + "\n    ".join(result.stdout.strip().splitlines()[:8]))
+    return result.stdout.strip().splitlines()[-1]
+
+
 # --------------------------------------------------------------------------- 1. cold start
 
-def measure_cold_start(venv: Venv, runs: int, work: Path) -> dict:
+def measure_cold_start(venv: Venv, runs: int, work: Path, query: Path) -> dict:
     baseline = [str(venv.python), "-c", "pass"]
-    infer = [str(venv.schemacheck), "infer", "--no-cache", str(SAMPLE)]
+    infer = [str(venv.schemacheck), "infer", "--no-cache", str(query)]
     problem = check_command(infer, work, ok_codes=(0, 1))
     if problem:
         raise BenchError(f"`schemacheck infer` does not run in the virtualenv: {problem}")
@@ -502,13 +620,13 @@ def parse_importtime(stderr: str) -> list[tuple[str, int, int, int]]:
     return rows
 
 
-def measure_importtime(venv: Venv, work: Path, runs: int, command: str = "infer",
+def measure_importtime(venv: Venv, work: Path, runs: int, query: Path, command: str = "infer",
                        watch=INFER_WATCH, cache_dir: Path | None = None) -> dict:
-    """-X importtime of `schemacheck <command> --no-cache <sample>`: medians per module over
-    `runs` runs. With `cache_dir`: of the cached `schemacheck <command> <sample>` (its
+    """-X importtime of `schemacheck <command> --no-cache <query>`: medians per module over
+    `runs` runs. With `cache_dir`: of the cached `schemacheck <command> <query>` (its
     answer replayed from that folder, filled by one run first)."""
     options = [] if cache_dir else ["--no-cache"]
-    argv = [str(venv.python), "-X", "importtime", str(venv.schemacheck), command, *options, str(SAMPLE)]
+    argv = [str(venv.python), "-X", "importtime", str(venv.schemacheck), command, *options, str(query)]
     env = child_env(cache_dir)
     if cache_dir:
         subprocess.run(argv, cwd=work, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -569,13 +687,13 @@ def probe_report_command(argv, cwd: Path, what: str) -> subprocess.CompletedProc
     return result
 
 
-def measure_check_cold(venv: Venv, runs: int, work: Path) -> dict:
-    """Cold `check --no-cache <sample>` and the cached `check <sample>` (its answer replayed
+def measure_check_cold(venv: Venv, runs: int, work: Path, query: Path) -> dict:
+    """Cold `check --no-cache <query>` and the cached `check <query>` (its answer replayed
     from a result cache folder of its own, filled by the first warm-up round), alternated
     with `python -c pass` in one loop."""
     baseline = [str(venv.python), "-c", "pass"]
-    check = [str(venv.schemacheck), "check", "--no-cache", str(SAMPLE)]
-    cached = [str(venv.schemacheck), "check", str(SAMPLE)]
+    check = [str(venv.schemacheck), "check", "--no-cache", str(query)]
+    cached = [str(venv.schemacheck), "check", str(query)]
     cache_dir = work / "cache-sample"
     # An existing folder, as a user's cache folder is after the first run: creating it would
     # change the listing of a folder that discovery lists (the work dir's parent).
@@ -670,25 +788,25 @@ def setup_comparisons(venv_dir: Path, work: Path, log, want_sqlfluff: bool = Tru
     return fluff, glot
 
 
-def measure_sqlfluff(venv: Venv, sqlfluff: dict, runs: int, work: Path) -> dict:
+def measure_sqlfluff(venv: Venv, sqlfluff: dict, runs: int, work: Path, query: Path) -> dict:
     if "skipped" in sqlfluff:
         return {"skipped": sqlfluff["skipped"]}
     # sqlfluff lints only files whose extension is in sql_file_exts (.sql, .sql.j2, .dml, .ddl by
     # default); given FleetTelemetry.asaql it prints "All Finished!", exits 0 and lints nothing.
     config = work / "sqlfluff-bench.cfg"
     config.write_text("[sqlfluff]\nsql_file_exts = .asaql,.sql\n", encoding="utf-8")
-    argv = [sqlfluff["sqlfluff"], "lint", "--dialect", SQLFLUFF_DIALECT, "--config", str(config), str(SAMPLE)]
+    argv = [sqlfluff["sqlfluff"], "lint", "--dialect", SQLFLUFF_DIALECT, "--config", str(config), str(query)]
     try:
         probe = subprocess.run(argv, cwd=work, env=child_env(), capture_output=True, text=True, timeout=300)
     except (OSError, subprocess.TimeoutExpired) as error:
         return {"skipped": f"sqlfluff lint does not run: {error}", "cmd": " ".join(argv)}
     violations = [line for line in probe.stdout.splitlines() if line.startswith("L:")]
     unparsable = sum(1 for line in violations if re.search(r"\|\s*PRS\s*\|", line))
-    if f"== [{SAMPLE}]" not in probe.stdout:
+    if f"== [{query}]" not in probe.stdout:
         tail = (probe.stderr or probe.stdout).strip().splitlines()
         return {"skipped": f"sqlfluff lint did not lint the file (exit {probe.returncode}): "
                            + (tail[-1] if tail else "(no output)"), "cmd": " ".join(argv)}
-    check = [str(venv.schemacheck), "check", "--no-cache", str(SAMPLE)]
+    check = [str(venv.schemacheck), "check", "--no-cache", str(query)]
     samples = time_interleaved({"schemacheck check": check, "sqlfluff lint": argv}, runs, work, warmup=1)
     check_s, sqlfluff_s = median(samples["schemacheck check"]), median(samples["sqlfluff lint"])
     return {
@@ -747,9 +865,9 @@ def simplify_for_tsql(text: str) -> tuple[str, list[str]]:
     return "\n".join(lines), changes
 
 
-def measure_sqlglot(venv: Venv, sqlglot: dict, runs: int, work: Path) -> dict:
-    """`sqlglot.parse(text, read="tsql")` in a fresh process on the sample (and, if it cannot
-    parse it, on a simplified T-SQL variant too), alternated with the cold check."""
+def measure_sqlglot(venv: Venv, sqlglot: dict, runs: int, work: Path, query: Path) -> dict:
+    """`sqlglot.parse(text, read="tsql")` in a fresh process on the query (and, if it cannot
+    parse it, on a simplified T-SQL variant too), alternated with the cold check of it."""
     if "skipped" in sqlglot:
         return {"skipped": sqlglot["skipped"]}
     probe_script = work / "sqlglot_probe.py"
@@ -766,16 +884,16 @@ def measure_sqlglot(venv: Venv, sqlglot: dict, runs: int, work: Path) -> dict:
         return [sqlglot["python"], "-c",
                 f"import sqlglot; sqlglot.parse(open({str(path)!r}, encoding='utf-8').read(), read='tsql')"]
 
-    files = {"sample": SAMPLE}
-    verdicts = {"sample": parses(SAMPLE)}
+    files = {"sample": query}
+    verdicts = {"sample": parses(query)}
     changes: list[str] = []
     if not verdicts["sample"].startswith("yes"):
-        text, changes = simplify_for_tsql(SAMPLE.read_text(encoding="utf-8"))
+        text, changes = simplify_for_tsql(query.read_text(encoding="utf-8"))
         simplified = work / "FleetTelemetry-simplified.sql"
         simplified.write_text(text, encoding="utf-8")
         files["simplified"] = simplified
         verdicts["simplified"] = parses(simplified)
-    check = [str(venv.schemacheck), "check", "--no-cache", str(SAMPLE)]
+    check = [str(venv.schemacheck), "check", "--no-cache", str(query)]
     commands = {"python -c pass": [str(venv.python), "-c", "pass"], "schemacheck check": check}
     commands.update({f"sqlglot {key}": command(path) for key, path in files.items()})
     samples = time_interleaved(commands, runs, work)
@@ -1259,13 +1377,13 @@ def measure_shapes(venv: Venv, runs: int, heavy_runs: int, work: Path, log) -> d
 
 # --------------------------------------------------------------------------- 6. many files
 
-def write_many_files(folder: Path, count: int) -> list[str]:
-    """`count` variations of the sample query (its thresholds and window replaced by the index) in
-    `folder`, with a schemacheck.toml and a copy of the sample's schemas/; their names."""
+def write_many_files(folder: Path, count: int, query: Path) -> list[str]:
+    """`count` variations of `query` (its thresholds and window replaced by the index) in
+    `folder`, with a schemacheck.toml and a copy of the schemas/ beside it; their names."""
     folder.mkdir()
-    shutil.copytree(SAMPLE.parent / "schemas", folder / "schemas")
+    shutil.copytree(query.parent / "schemas", folder / "schemas")
     (folder / "schemacheck.toml").write_text(MANY_CONFIG, encoding="utf-8")
-    text = SAMPLE.read_text(encoding="utf-8")
+    text = query.read_text(encoding="utf-8")
     for literal in ("> 95", "> 110", "TumblingWindow(minute, 5)"):
         if literal not in text:
             raise BenchError(f"the sample no longer holds {literal!r}: change write_many_files in benchmarks/run.py")
@@ -1300,7 +1418,7 @@ for pid in pids:
 """
 
 
-def measure_many_files(venv: Venv, runs: int, work: Path, log) -> dict:
+def measure_many_files(venv: Venv, runs: int, work: Path, query: Path, log) -> dict:
     """`check --no-cache` of 1, 100 (--jobs 1) and 1,000 files (--jobs 1 and the default), and the
     cached re-check of the 1,000, all alternated with python -c pass in one loop. Each count
     has a folder of its own holding just those files (f1/, f100/, f1000/, each with its
@@ -1313,7 +1431,7 @@ def measure_many_files(venv: Venv, runs: int, work: Path, log) -> dict:
     # included), and the cached answer is dropped whenever any process adds a file there.
     (root / ".git").mkdir()
     folders = {count: f"f{count}" for count in (1, MANY_MIDDLE, MANY_FILES)}
-    names = {count: [f"{folder}/{name}" for name in write_many_files(root / folder, count)]
+    names = {count: [f"{folder}/{name}" for name in write_many_files(root / folder, count, query)]
              for count, folder in folders.items()}
     cache_dir = work / "cache-many"
     cache_dir.mkdir()
@@ -1354,7 +1472,7 @@ def measure_many_files(venv: Venv, runs: int, work: Path, log) -> dict:
         "runs": runs,
         "files": MANY_FILES,
         "middle": MANY_MIDDLE,
-        "folder_note": "variations of the sample (thresholds and window from the index), schemacheck.toml + schemas/",
+        "folder_note": "variations of the ADX-only sample (thresholds and window from the index), schemacheck.toml + schemas/",
         "cmd": f"cd <tmp>/many && {sc} check --no-cache [--jobs 1] f{MANY_FILES}/q0000.asaql ... "
                f"f{MANY_FILES}/q{MANY_FILES - 1:04d}.asaql",
         "single_summary": probe.stdout.strip().splitlines()[-1],
@@ -1404,6 +1522,81 @@ def measure_big_check(venv: Venv, runs: int, work: Path, big: Path, log) -> dict
     }
 
 
+# --------------------------------------------------------------------------- 8. SQL outputs
+
+def sql_modules(imports: dict) -> dict:
+    """What of the SQL path an import profile holds: sqlglot's and schemacheck.sql's modules."""
+    return {"sqlglot": imports["watched"]["sqlglot"]["modules"],
+            "schemacheck.sql": imports["watched"]["schemacheck.sql"]["modules"]}
+
+
+def measure_sql_outputs(venv: Venv, runs: int, work: Path, copies: SampleCopies, adx_only_imports: dict) -> dict:
+    """What the SQL path costs: the cold check of the sample with its SQL output against the
+    same of its ADX-only copy, and the cached check of the former, alternated with python -c
+    pass in one loop; then the import profiles of the former, cold and cached.
+
+    `adx_only_imports` is the profile of the ADX-only cold check (section 2): without a SQL
+    output neither sqlglot nor schemacheck.sql may be imported.
+    """
+    sc = str(venv.schemacheck)
+    labels = {"baseline": "python -c pass", "adx": "check, ADX outputs only", "sql": "check, with SQL output",
+              "cached": "check, with SQL output, cached"}
+    cache_dir = work / "cache-sql-sample"
+    cache_dir.mkdir()
+    commands = {labels["baseline"]: [str(venv.python), "-c", "pass"],
+                labels["adx"]: [sc, "check", "--no-cache", str(copies.adx_only)],
+                labels["sql"]: [sc, "check", "--no-cache", str(copies.with_sql)],
+                labels["cached"]: [sc, "check", str(copies.with_sql)]}
+    probe = probe_report_command(commands[labels["sql"]], work, "`schemacheck check` of the sample with its SQL output")
+    if SQL_OUTPUT not in probe.stdout:
+        raise BenchError(f"`schemacheck check` of the sample does not report its SQL output {SQL_OUTPUT}")
+    sql_line = next((line.strip() for line in probe.stdout.splitlines() if line.strip().startswith(SQL_OUTPUT)), "")
+    samples = time_interleaved(commands, runs, work, envs={labels["cached"]: child_env(cache_dir)},
+                               watch={labels["cached"]: cache_dir})
+    medians = {key: median(samples[label]) for key, label in labels.items()}
+    hits = samples.hits[labels["cached"]]
+    replayed = [t for t, hit in zip(samples[labels["cached"]], hits) if hit]
+    if replayed:
+        medians["cached"] = median(replayed)
+    profile_runs = min(IMPORTTIME_RUNS, runs)
+    sql_imports = measure_importtime(venv, work, profile_runs, copies.with_sql, "check", SQL_CHECK_WATCH)
+    cached_imports_dir = work / "cache-sql-importtime"
+    cached_imports_dir.mkdir()
+    cached_imports = measure_importtime(venv, work, profile_runs, copies.with_sql, "check", CACHED_WATCH,
+                                        cache_dir=cached_imports_dir)
+    adx_sql_modules = sql_modules(adx_only_imports)
+    return {
+        "runs": runs,
+        "commands": {key: " ".join(commands[label]) for key, label in labels.items()},
+        "cached_cache_dir": str(cache_dir),
+        "sql_output_line": sql_line,
+        "sql_summary": probe.stdout.strip().splitlines()[-1],
+        "exit_codes": {key: sorted(set(samples.codes[label])) for key, label in labels.items()},
+        "baseline_s": medians["baseline"],
+        "adx_only_s": medians["adx"],
+        "with_sql_s": medians["sql"],
+        "cached_s": medians["cached"],
+        "cached_hits": sum(hits),
+        # What the SQL path costs: the job with its SQL output over the same job without it.
+        "sql_over_adx_only": medians["sql"] / medians["adx"],
+        "sql_net_s": medians["sql"] - medians["adx"],
+        "adx_only_ratio": medians["adx"] / medians["baseline"],
+        "with_sql_ratio": medians["sql"] / medians["baseline"],
+        "cached_ratio": medians["cached"] / medians["baseline"],
+        "rss": {key: median_rss(samples.rss[label]) for key, label in labels.items()},
+        "with_sql_importtime": sql_imports,
+        "cached_importtime": cached_imports,
+        "adx_only_imports": {"cmd": adx_only_imports["cmd"], "module_count": adx_only_imports["module_count"],
+                             "total_us": adx_only_imports["total_us"], "sql_modules": adx_sql_modules,
+                             "full_profile_in": "check_importtime"},
+        # The rule: the SQL path costs nothing when no SQL output is present.
+        "adx_only_free_of_sql_path": not any(adx_sql_modules.values()),
+        "cached_imports_sqlglot": bool(sql_modules(cached_imports)["sqlglot"]),
+        "samples": samples,
+        "rss_samples": samples.rss,
+    }
+
+
 # --------------------------------------------------------------------------- report
 
 def print_imports(imp: dict, command: str) -> None:
@@ -1439,16 +1632,20 @@ def print_report(results: dict) -> None:
           f"{meta['cpus']} CPUs")
     print(f"  venv: {meta['venv']}   (non-editable install: {meta['package_dir']})")
     print(f"  lark in venv: {meta['lark_version'] or 'not installed'}   pydantic_core: "
-          f"{meta['pydantic_core_version']}   sample: {SAMPLE.relative_to(REPO)}")
+          f"{meta['pydantic_core_version']}")
+    print(f"  <ADX-only sample>: a copy of {meta['sample']} without its SQL output {SQL_OUTPUT} (sections 1, 2, 6, 7;"
+          f" comparable with runs from before the sample had it): {meta['adx_only_sample']}")
+    print(f"    its cold check: \"{meta['adx_only_summary'].rsplit(': ', 1)[-1]}\" (exit 1, its ADX findings); "
+          f"section 8 also checks an unchanged copy: {meta['with_sql_sample']}")
     print("  all figures are medians; ratios are against the baseline named in each section")
     print(rule)
 
     cold = results["cold_start"]
     print(f"\n1. COLD START  (subprocess wall time, output to DEVNULL, {cold['runs']} runs each, "
           f"the two commands alternated)")
-    print(f"   {'baseline: python -c pass':<46}{fmt_time(cold['baseline_s']):>10}   1.00x")
+    print(f"   {'baseline: python -c pass':<50}{fmt_time(cold['baseline_s']):>10}   1.00x")
     verdict = "meets" if cold["ratio"] <= COLD_TARGET_RATIO else "MISSES"
-    print(f"   {'schemacheck infer --no-cache <sample>':<46}{fmt_time(cold['infer_s']):>10}   {fmt_ratio(cold['ratio'])}"
+    print(f"   {'schemacheck infer --no-cache <ADX-only sample>':<50}{fmt_time(cold['infer_s']):>10}   {fmt_ratio(cold['ratio'])}"
           f" of python -c pass   (target <= {COLD_TARGET_RATIO:g}x: {verdict})")
     print(f"     baseline: {cold['baseline_cmd']}")
     print(f"     measured: {cold['infer_cmd']}")
@@ -1458,17 +1655,17 @@ def print_report(results: dict) -> None:
     check = results["check_cold"]
     print(f"\n2. CHECK COMMAND  (subprocess wall time, output to DEVNULL, {check['runs']} runs each, "
           f"the three commands alternated)")
-    print(f"   {'baseline: python -c pass':<46}{fmt_time(check['baseline_s']):>10}   1.00x")
+    print(f"   {'baseline: python -c pass':<50}{fmt_time(check['baseline_s']):>10}   1.00x")
     verdict = "meets" if check["ratio"] <= CHECK_TARGET_RATIO else "MISSES"
-    print(f"   {'schemacheck check --no-cache <sample>':<46}{fmt_time(check['check_s']):>10}   {fmt_ratio(check['ratio'])}"
+    print(f"   {'schemacheck check --no-cache <ADX-only sample>':<50}{fmt_time(check['check_s']):>10}   {fmt_ratio(check['ratio'])}"
           f" of python -c pass   (target <= {CHECK_TARGET_RATIO:g}x: {verdict})")
     verdict = "meets" if check["cached_ratio"] <= CACHED_TARGET_RATIO else "MISSES"
-    print(f"   {'schemacheck check <sample>  (cached)':<46}{fmt_time(check['cached_s']):>10}   "
+    print(f"   {'schemacheck check <ADX-only sample>  (cached)':<50}{fmt_time(check['cached_s']):>10}   "
           f"{fmt_ratio(check['cached_ratio'])} of python -c pass   (target <= {CACHED_TARGET_RATIO:g}x: {verdict})")
     print(f"     baseline: {check['baseline_cmd']}")
     print(f"     measured: {check['check_cmd']}")
     print(f"     cached:   {check['cached_cmd']}")
-    print(f"     (exit {check['check_exit_code']}, as the sample has findings: \"{check['check_summary']}\"; "
+    print(f"     (exit {check['check_exit_code']}, as the sample has ADX findings: \"{check['check_summary']}\"; "
           f"the cached runs exit {', '.join(map(str, check['cached_exit_codes']))})")
     hits, runs = check["cached_hits"], check["runs"]
     print(f"     cached answer replayed in {hits} of {runs} timed runs" + (
@@ -1481,10 +1678,10 @@ def print_report(results: dict) -> None:
     else:
         print(f"\n   against sqlfluff {fluff['version']}  (own venv; {fluff['runs']} runs each after "
               f"{fluff['warmup']} warm-up round, the two commands alternated; exit codes ignored)")
-        print(f"   {'baseline: sqlfluff lint --dialect ' + SQLFLUFF_DIALECT + ' <sample>':<46}"
+        print(f"   {'baseline: sqlfluff lint --dialect ' + SQLFLUFF_DIALECT + ' <ADX-only sample>':<50}"
               f"{fmt_time(fluff['sqlfluff_s']):>10}   1.00x")
         verdict = "meets" if fluff["speedup"] >= SQLFLUFF_TARGET_SPEEDUP else "MISSES"
-        print(f"   {'schemacheck check --no-cache <sample>':<46}{fmt_time(fluff['check_s']):>10}   "
+        print(f"   {'schemacheck check --no-cache <ADX-only sample>':<50}{fmt_time(fluff['check_s']):>10}   "
               f"{fluff['speedup']:.1f}x faster than sqlfluff   (target >= {SQLFLUFF_TARGET_SPEEDUP:g}x: {verdict})")
         print(f"     baseline: {fluff['cmd']}")
         print(f"     (sqlfluff: {fluff['violations']} violations, {fluff['unparsable_sections']} of them "
@@ -1496,13 +1693,13 @@ def print_report(results: dict) -> None:
     else:
         print(f"\n   against sqlglot {glot['version']} parsing the text as T-SQL  (fresh process each, cold; "
               f"sqlfluff's venv; {glot['runs']} runs each, alternated with the cold check and python -c pass)")
-        print(f"   {'baseline: python -c pass':<46}{fmt_time(glot['baseline_s']):>10}")
-        print(f"   {'schemacheck check --no-cache <sample>':<46}{fmt_time(glot['check_s']):>10}   "
+        print(f"   {'baseline: python -c pass':<50}{fmt_time(glot['baseline_s']):>10}")
+        print(f"   {'schemacheck check --no-cache <ADX-only sample>':<50}{fmt_time(glot['check_s']):>10}   "
               f"{fmt_ratio(glot['check_s'] / glot['baseline_s'])} of python -c pass")
         for row in glot["rows"]:
-            label = "sqlglot.parse(<sample>, read='tsql')" if row["key"] == "sample" else \
+            label = "sqlglot.parse(<ADX-only sample>, read='tsql')" if row["key"] == "sample" else \
                 "sqlglot.parse(<simplified>, read='tsql')"
-            print(f"   {label:<46}{fmt_time(row['median_s']):>10}   check is {row['speedup']:.1f}x faster"
+            print(f"   {label:<50}{fmt_time(row['median_s']):>10}   check is {row['speedup']:.1f}x faster"
                   f"   parses: {row['parses']}")
         print(f"     sqlglot:  {glot['rows'][0]['cmd']}")
         if glot["simplifications"]:
@@ -1585,6 +1782,7 @@ def print_report(results: dict) -> None:
           "unit (for a rejected size: the time to reject)")
     print_many_files(results["many_files"])
     print_memory(results)
+    print_sql_outputs(results["sql_outputs"])
     audit = meta["cache_audit"]
     print(f"\ncache audit: every cold command passed --no-cache; the default cache folder of the runs "
           f"holds {audit['entries_written']} entries afterwards "
@@ -1599,8 +1797,8 @@ def print_report(results: dict) -> None:
 def print_many_files(many: dict) -> None:
     m, rss = many["medians"], many["rss"]
     n, middle = many["files"], many["middle"]
-    print(f"\n6. MANY FILES  (variations of the sample; 1, {middle} and {n:,} of them each in a folder of their own "
-          f"with schemacheck.toml and a copy of the sample's schemas/; {many['runs']} runs each after 1 warm-up round "
+    print(f"\n6. MANY FILES  (variations of the ADX-only sample; 1, {middle} and {n:,} of them each in a folder of their own "
+          f"with schemacheck.toml and a copy of its schemas/; {many['runs']} runs each after 1 warm-up round "
           f"that also fills the cache, all alternated)")
     print(f"   {'command':<50}{'median':>10}{'per file':>11}{'peak RSS':>11}   note")
     rows = [
@@ -1641,12 +1839,13 @@ def print_memory(results: dict) -> None:
     n = many["files"]
     print("\n7. PEAK MEMORY  (max RSS of the command, from the timed runs above: os.wait4 in a small wrapper "
           "process; with workers, the largest single process; MB = 10^6 bytes; median of the runs)")
-    print(f"   {'command':<56}{'peak RSS':>11}   ratio")
+    print(f"   {'command':<66}{'peak RSS':>11}   ratio")
     rows = [("baseline: python -c pass", check["baseline_rss"], check["baseline_rss"]),
-            ("schemacheck infer --no-cache <sample>", results["cold_start"]["infer_rss"],
+            ("schemacheck infer --no-cache <ADX-only sample>", results["cold_start"]["infer_rss"],
              results["cold_start"]["baseline_rss"]),
-            ("schemacheck check --no-cache <sample>  (cold single file)", check["check_rss"], check["baseline_rss"]),
-            ("schemacheck check <sample>  (cached)", check["cached_rss"], check["baseline_rss"]),
+            ("schemacheck check --no-cache <ADX-only sample>  (cold single file)", check["check_rss"],
+             check["baseline_rss"]),
+            ("schemacheck check <ADX-only sample>  (cached)", check["cached_rss"], check["baseline_rss"]),
             (f"schemacheck check --no-cache <{big['size_kb']:.0f} KB query>", big["check_rss"], big["baseline_rss"]),
             (f"schemacheck check --no-cache --jobs 1 <{n:,} files>", many["rss"][f"{n} files, --jobs 1"],
              many["rss"]["python -c pass"]),
@@ -1655,7 +1854,47 @@ def print_memory(results: dict) -> None:
             (f"schemacheck check <{n:,} files>  (cached)", many["rss"][f"{n} files, cached"],
              many["rss"]["python -c pass"])]
     for label, value, base in rows:
-        print(f"   {label:<56}{fmt_mb(value):>11}   {fmt_ratio(value / base) if value and base else 'n/a'}")
+        print(f"   {label:<66}{fmt_mb(value):>11}   {fmt_ratio(value / base) if value and base else 'n/a'}")
+
+
+def print_sql_outputs(sql: dict) -> None:
+    print(f"\n8. SQL OUTPUTS  (the sample with its Azure SQL Database output {SQL_OUTPUT} against its ADX-only copy; "
+          f"subprocess wall time, output to DEVNULL, {sql['runs']} runs each, the four commands alternated)")
+    print(f"   {'command':<58}{'median':>10}{'ratio':>9}{'vs ADX-only':>13}{'peak RSS':>11}")
+    rows = (("baseline: python -c pass", "baseline", sql["baseline_s"]),
+            ("schemacheck check --no-cache <ADX-only sample>", "adx", sql["adx_only_s"]),
+            ("schemacheck check --no-cache <sample with its SQL output>", "sql", sql["with_sql_s"]),
+            ("schemacheck check <sample with its SQL output>  (cached)", "cached", sql["cached_s"]))
+    for label, key, seconds in rows:
+        against_adx = "" if key == "baseline" else fmt_ratio(seconds / sql["adx_only_s"])
+        print(f"   {label:<58}{fmt_time(seconds):>10}{fmt_ratio(seconds / sql['baseline_s']):>9}{against_adx:>13}"
+              f"{fmt_mb(sql['rss'][key]):>11}")
+    print(f"   ratio = median / median of python -c pass. The SQL path costs {fmt_ratio(sql['sql_over_adx_only'])} "
+          f"the ADX-only check, {fmt_time(sql['sql_net_s'])} more (reading the DDL with sqlglot, comparing "
+          f"one more output)")
+    print(f"     {sql['sql_output_line']}")
+    print(f"     exit codes: ADX-only {sql['exit_codes']['adx']}, with SQL output {sql['exit_codes']['sql']} "
+          f"(\"{sql['sql_summary'].rsplit(': ', 1)[-1]}\"), cached {sql['exit_codes']['cached']}; cached answer "
+          f"replayed in {sql['cached_hits']} of {sql['runs']} timed runs")
+    for key in ("adx", "sql", "cached"):
+        print(f"     {key + ':':<8}{sql['commands'][key]}")
+    with_sql, adx = sql["with_sql_importtime"], sql["adx_only_imports"]
+    glot = with_sql["watched"]["sqlglot"]
+    print(f"\n   the SQL path's imports: the cold check with the SQL output imports {with_sql['module_count']} modules in "
+          f"{with_sql['total_us'] / 1000:.1f} ms, the ADX-only one {adx['module_count']} in "
+          f"{adx['total_us'] / 1000:.1f} ms (section 2's profile): {with_sql['module_count'] - adx['module_count']:+d} "
+          f"modules, {(with_sql['total_us'] - adx['total_us']) / 1000:+.1f} ms; sqlglot alone "
+          + (f"{glot['cumulative_us'] / 1000:.1f} ms" if glot["cumulative_us"] is not None else "n/a"))
+    found = [f"{root} ({len(modules)} modules)" for root, modules in adx["sql_modules"].items() if modules]
+    verdict = "met" if sql["adx_only_free_of_sql_path"] else "NOT MET"
+    print(f"   a job without SQL outputs imports neither sqlglot nor schemacheck.sql: {verdict}"
+          + (f" (imported: {', '.join(found)})" if found else " (the ADX-only cold check imports neither)"))
+    print("   the cached check of the job with the SQL output imports sqlglot: "
+          + ("YES -- the replay analyses" if sql["cached_imports_sqlglot"] else "no (the result cache replays)"))
+    print("   schemacheck.sql modules of the cold check with the SQL output: "
+          + (", ".join(with_sql["watched"]["schemacheck.sql"]["modules"]) or "none"))
+    print_imports(with_sql, "cold check with the SQL output")
+    print_imports(sql["cached_importtime"], "cached check with the SQL output")
 
 
 def summary_rows(results: dict) -> list[tuple[str, str, str, str, str, str]]:
@@ -1666,25 +1905,25 @@ def summary_rows(results: dict) -> list[tuple[str, str, str, str, str, str]]:
         return "—" if ok is None else "yes" if ok else "**no**"
 
     cold, check = results["cold_start"], results["check_cold"]
-    rows.append(("`schemacheck infer --no-cache` on the sample, cold", fmt_time(cold["infer_s"]),
+    rows.append(("`schemacheck infer --no-cache` on the sample (ADX outputs only), cold", fmt_time(cold["infer_s"]),
                  f"`python -c pass` {fmt_time(cold['baseline_s'])}", fmt_ratio(cold["ratio"]),
                  f"≤ {COLD_TARGET_RATIO:g}x", meets(cold["ratio"] <= COLD_TARGET_RATIO)))
-    rows.append(("`schemacheck check --no-cache` on the sample, cold", fmt_time(check["check_s"]),
+    rows.append(("`schemacheck check --no-cache` on the sample (ADX outputs only), cold", fmt_time(check["check_s"]),
                  f"`python -c pass` {fmt_time(check['baseline_s'])}", fmt_ratio(check["ratio"]),
                  f"≤ {CHECK_TARGET_RATIO:g}x", meets(check["ratio"] <= CHECK_TARGET_RATIO)))
-    rows.append((f"`schemacheck check` on the sample, cached (replayed {check['cached_hits']}/{check['runs']})",
+    rows.append((f"`schemacheck check` on the sample (ADX outputs only), cached (replayed {check['cached_hits']}/{check['runs']})",
                  fmt_time(check["cached_s"]), f"`python -c pass` {fmt_time(check['baseline_s'])}",
                  fmt_ratio(check["cached_ratio"]), f"≤ {CACHED_TARGET_RATIO:g}x",
                  meets(check["cached_ratio"] <= CACHED_TARGET_RATIO and check["cached_hits"] > 0)))
     fluff = results["sqlfluff"]
     if "skipped" not in fluff:
-        rows.append(("cold check vs `sqlfluff lint --dialect tsql` on the sample", fmt_time(fluff["check_s"]),
+        rows.append(("cold check vs `sqlfluff lint --dialect tsql` on the sample (ADX outputs only)", fmt_time(fluff["check_s"]),
                      f"sqlfluff {fluff['version']} {fmt_time(fluff['sqlfluff_s'])}", f"{fluff['speedup']:.1f}x faster",
                      f"≥ {SQLFLUFF_TARGET_SPEEDUP:g}x faster", meets(fluff["speedup"] >= SQLFLUFF_TARGET_SPEEDUP)))
     glot = results["sqlglot"]
     if "skipped" not in glot:
         for row in glot["rows"]:
-            what = "the sample" if row["key"] == "sample" else "a simplified T-SQL variant"
+            what = "the sample (ADX outputs only)" if row["key"] == "sample" else "a simplified T-SQL variant"
             parses = row["parses"].split(" (")[0]
             rows.append((f"cold check vs `sqlglot.parse(read='tsql')` of {what} (parses: {parses})",
                          fmt_time(glot["check_s"]), f"sqlglot {glot['version']} {fmt_time(row['median_s'])}",
@@ -1738,7 +1977,7 @@ def summary_rows(results: dict) -> list[tuple[str, str, str, str, str, str]]:
                  f"1 → {many['middle']} files: {fmt_time(many['marginal_small_s'])}", fmt_ratio(many["marginal_ratio"]),
                  f"≤ {SUPERLINEAR_RATIO:g}x (linear)", meets(many["marginal_ratio"] <= SUPERLINEAR_RATIO)))
     base_rss = check["baseline_rss"]
-    for label, value, base in (("peak RSS, cold check of the sample", check["check_rss"], base_rss),
+    for label, value, base in (("peak RSS, cold check of the sample (ADX outputs only)", check["check_rss"], base_rss),
                                (f"peak RSS, check of the {big['size_kb']:.0f} KB query", big["check_rss"],
                                 big["baseline_rss"]),
                                (f"peak RSS, check of {n:,} files, `--jobs 1`", many["rss"][f"{n} files, --jobs 1"],
@@ -1747,6 +1986,26 @@ def summary_rows(results: dict) -> list[tuple[str, str, str, str, str, str]]:
                                 many["rss"][f"{n} files, default jobs"], many["rss"]["python -c pass"])):
         rows.append((label, fmt_mb(value), f"`python -c pass` {fmt_mb(base)}",
                      fmt_ratio(value / base) if value and base else "n/a", "—", "—"))
+    sql = results["sql_outputs"]
+    rows.append(("`schemacheck check --no-cache` on the sample with its SQL output, cold", fmt_time(sql["with_sql_s"]),
+                 f"ADX-only sample {fmt_time(sql['adx_only_s'])}", fmt_ratio(sql["sql_over_adx_only"]), "—", "—"))
+    rows.append(("the same against `python -c pass`", fmt_time(sql["with_sql_s"]),
+                 f"`python -c pass` {fmt_time(sql['baseline_s'])}", fmt_ratio(sql["with_sql_ratio"]), "—", "—"))
+    rows.append((f"`schemacheck check` on the sample with its SQL output, cached (replayed "
+                 f"{sql['cached_hits']}/{sql['runs']})", fmt_time(sql["cached_s"]),
+                 f"`python -c pass` {fmt_time(sql['baseline_s'])}", fmt_ratio(sql["cached_ratio"]),
+                 f"≤ {CACHED_TARGET_RATIO:g}x", meets(sql["cached_ratio"] <= CACHED_TARGET_RATIO and sql["cached_hits"] > 0)))
+    found = [root for root, modules in sql["adx_only_imports"]["sql_modules"].items() if modules]
+    glot = sql["with_sql_importtime"]["watched"]["sqlglot"]
+    rows.append(("a job without SQL outputs imports neither sqlglot nor schemacheck.sql (cold check, ADX-only sample)",
+                 "imported: " + ", ".join(found) if found else "neither imported",
+                 "with its SQL output: sqlglot " + (f"{glot['cumulative_us'] / 1000:.0f} ms" if glot["imported"]
+                                                    and glot["cumulative_us"] is not None else "not imported"),
+                 "—", "neither imported", meets(sql["adx_only_free_of_sql_path"])))
+    rows.append(("the cached check of the sample with its SQL output imports no sqlglot",
+                 "sqlglot imported" if sql["cached_imports_sqlglot"] else "not imported",
+                 "cold: " + ("imported" if glot["imported"] else "not imported"), "—", "not imported",
+                 meets(not sql["cached_imports_sqlglot"])))
     return rows
 
 
@@ -1839,6 +2098,9 @@ def main(argv=None) -> int:
     sqlfluff_dir = venv_dir.with_name(venv_dir.name + "-sqlfluff") if args.keep_venv else work / "sqlfluff-venv"
     try:
         venv = setup_venv(venv_dir, work, log)
+        log("copying the sample, and without its SQL output ...")
+        copies = copy_samples(work)
+        adx_only_summary = verify_adx_only_sample(venv, copies.adx_only, work)
         results = {"meta": {
             "date": time.strftime("%Y-%m-%d %H:%M"),
             "python_version": platform.python_version(),
@@ -1848,40 +2110,46 @@ def main(argv=None) -> int:
             "package_dir": venv.package_dir,
             "lark_version": venv.lark_version,
             "pydantic_core_version": venv.pydantic_core_version,
+            "sample": str(SAMPLE.relative_to(REPO)),
+            "adx_only_sample": str(copies.adx_only),
+            "adx_only_summary": adx_only_summary,
+            "with_sql_sample": str(copies.with_sql),
             "runs": args.runs,
             "cold_runs": args.cold_runs,
             "sqlfluff_runs": args.sqlfluff_runs,
         }}
         log(f"cold start, {args.cold_runs} runs x 2 commands ...")
-        results["cold_start"] = measure_cold_start(venv, args.cold_runs, work)
+        results["cold_start"] = measure_cold_start(venv, args.cold_runs, work, copies.adx_only)
         log("import times ...")
-        results["importtime"] = measure_importtime(venv, work, min(IMPORTTIME_RUNS, args.cold_runs))
+        results["importtime"] = measure_importtime(venv, work, min(IMPORTTIME_RUNS, args.cold_runs), copies.adx_only)
         log(f"check command, {args.cold_runs} runs x 3 commands ...")
-        results["check_cold"] = measure_check_cold(venv, args.cold_runs, work)
+        results["check_cold"] = measure_check_cold(venv, args.cold_runs, work, copies.adx_only)
         sqlfluff, sqlglot = setup_comparisons(sqlfluff_dir, work, log, not args.no_sqlfluff, not args.no_sqlglot)
         if "skipped" not in sqlfluff:
             log(f"sqlfluff comparison, {args.sqlfluff_runs} runs x 2 commands ...")
-        results["sqlfluff"] = measure_sqlfluff(venv, sqlfluff, args.sqlfluff_runs, work)
+        results["sqlfluff"] = measure_sqlfluff(venv, sqlfluff, args.sqlfluff_runs, work, copies.adx_only)
         results["meta"]["sqlfluff_version"] = sqlfluff.get("version")
         if "skipped" not in sqlglot:
             log(f"sqlglot comparison, {args.cold_runs // 2} runs ...")
-        results["sqlglot"] = measure_sqlglot(venv, sqlglot, max(1, args.cold_runs // 2), work)
+        results["sqlglot"] = measure_sqlglot(venv, sqlglot, max(1, args.cold_runs // 2), work, copies.adx_only)
         results["meta"]["sqlglot_version"] = sqlglot.get("version")
         log("import times of the check command ...")
         results["check_importtime"] = measure_importtime(venv, work, min(IMPORTTIME_RUNS, args.cold_runs),
-                                                         "check", CHECK_WATCH)
+                                                         copies.adx_only, "check", CHECK_WATCH)
         log("import times of the cached check ...")
         cache_dir = work / "cache-importtime"
         cache_dir.mkdir()
         results["cached_importtime"] = measure_importtime(venv, work, min(IMPORTTIME_RUNS, args.cold_runs),
-                                                          "check", CACHED_WATCH, cache_dir=cache_dir)
+                                                          copies.adx_only, "check", CACHED_WATCH, cache_dir=cache_dir)
+        log(f"SQL outputs, {args.cold_runs} runs x 4 commands, and their import times ...")
+        results["sql_outputs"] = measure_sql_outputs(venv, args.cold_runs, work, copies, results["check_importtime"])
         log(f"grammar loading, {args.runs} runs ...")
         results["grammar_loading"] = measure_grammar_loading(venv, args.runs, work, log)
         results.update(measure_throughput_and_scaling(venv, args.runs, args.size, work, log))
         results["shapes"] = measure_shapes(venv, args.runs, heavy_runs(args.runs), work, log)
         results["big_check"] = measure_big_check(venv, heavy_runs(args.runs), work,
                                                  work / "generated-large.asaql", log)
-        results["many_files"] = measure_many_files(venv, heavy_runs(args.runs), work, log)
+        results["many_files"] = measure_many_files(venv, heavy_runs(args.runs), work, copies.adx_only, log)
         # The cache audit: no command that should run cold wrote a cached answer.
         written = sorted(str(p.relative_to(_DEFAULT_CACHE_DIR)) for p in _DEFAULT_CACHE_DIR.rglob("*") if p.is_file())
         results["meta"]["cache_audit"] = {"folder": str(_DEFAULT_CACHE_DIR), "entries_written": len(written)}
