@@ -14,11 +14,19 @@ tests/fuzzing.py's, with a plain random chooser instead of hypothesis; the kinds
     schema-bytes a well-formed schema file mutated as bytes -> the same
     job          a project or ARM template (ours, the sample, the job fixtures) with 1-3
                  files mutated -> `schemacheck check|infer|suggest PATH --format F [options] --debug`
+    ddl          SQL DDL: CREATE/ALTER/DROP TABLE scripts in T-SQL or PostgreSQL from a small
+                 grammar, mutated as text and bytes, in schemas/ beside a lone query with a SQL
+                 output -> `schemacheck check|suggest q.asaql --schema S --target out=KIND:TABLE
+                 --debug`; a refusal must be one stderr line naming the DDL file at a place in it
 
 The property: the target returns or raises a SchemacheckError, within --time-limit
 seconds, and no message shows a grammar-internal name (tests/fuzzing.py, check_outcome).
 Anything else is a crash: its input is written to fuzz/crashes/<signature>/ (the first few
-of each signature, the first one also shrunk where the input is one file) and the run goes on.
+of each signature, the first one also shrunk where the input is one file, or its largest
+DDL file) and the run goes on. A crash of a bug already known (tests/fuzzing.py KNOWN_BUGS,
+each held by an xfail test) has the signature KIND:known:NAME; the run ends with exit code 1
+only for new ones (--no-known: every crash as what it raises). Each signature is listed with
+the command that replays its first input.
 """
 
 from __future__ import annotations
@@ -44,7 +52,7 @@ sys.path.insert(0, str(ROOT))
 
 import fuzzing as F  # noqa: E402
 
-KINDS = {"query": 0.55, "query-bytes": 0.08, "schema": 0.17, "schema-bytes": 0.05, "job": 0.15}
+KINDS = {"query": 0.50, "query-bytes": 0.08, "schema": 0.15, "schema-bytes": 0.05, "job": 0.14, "ddl": 0.08}
 LEVELS = ("1.2", "1.2", "1.1", "1.0")
 KEEP_PER_SIGNATURE = 3
 SENTENCES = 400   # grammar sentences made at start
@@ -53,7 +61,7 @@ SENTENCES = 400   # grammar sentences made at start
 class Generator:
     """Makes input `index` of a run and runs it; everything it needs is built once."""
 
-    def __init__(self, seed: int, kinds: dict[str, float], scratch: Path) -> None:
+    def __init__(self, seed: int, kinds: dict[str, float], scratch: Path, known: bool = True) -> None:
         self.seed = seed
         self.kinds = list(kinds)
         self.weights = [kinds[k] for k in self.kinds]
@@ -62,6 +70,7 @@ class Generator:
         self.jobs = F.job_seeds()
         self.grammar = None
         self.sentences: list[str] = []
+        self.known = F.KNOWN_BUGS if known else ()   # known bugs: signatures KIND:known:NAME
         if "query" in kinds or "query-bytes" in kinds:
             self.grammar = _grammar_words()
             ch = self.chooser(-1)
@@ -102,6 +111,10 @@ class Generator:
             name, text = F.schema_file(ch)
             data = F.bytes_of(ch, text)
             return kind, (lambda: F.run_schema_file(folder, name, data)), F.sources_of(name, data), {name: data}, {}
+        if kind == "ddl":
+            files, argv = F.ddl_input(ch)
+            return kind, (lambda: F.run_ddl(folder, files, argv, self.known)), F.sources_of(files, argv), files, \
+                {"argv": argv}
         files, argv = F.job_input(ch, self.jobs)
         return kind, (lambda: F.run_job(folder, files, argv)), F.sources_of(files, argv), files, {"argv": argv}
 
@@ -131,6 +144,10 @@ def signature(kind: str, error: BaseException) -> str:
     if isinstance(error, AssertionError) and error.args and isinstance(error.args[0], tuple):
         leaks = error.args[0][0]
         return f"{kind}:leak:{','.join(sorted(set(map(str, leaks))))}"
+    if isinstance(error, F.BadAnswer):
+        return f"{kind}:bad-answer:{error.reason}"
+    if isinstance(error, F.KnownBug):
+        return f"{kind}:known:{error.name}"
     frames = [f for f in traceback.extract_tb(error.__traceback__) if "/schemacheck/" in f.filename]
     where = f"{Path(frames[-1].filename).name}:{frames[-1].name}" if frames else "harness"
     return f"{kind}:{type(error).__name__}:{where}"
@@ -176,19 +193,19 @@ def shrink(data, still_fails, budget: int = 400):
 # ---- the run ---------------------------------------------------------------------------------
 
 def worker(args) -> dict:
-    seed, first, last, step, kinds, time_limit, crashes, progress = args
+    seed, first, last, step, kinds, time_limit, crashes, progress, known = args
     F.TIME_LIMIT = time_limit
     scratch = Path(os.environ.get("FUZZ_SCRATCH", "/dev/shm" if os.path.isdir("/dev/shm") else "/tmp")) / \
         f"schemacheck-fuzz-{os.getpid()}"
     scratch.mkdir(parents=True, exist_ok=True)
     try:
-        return _work(seed, first, last, step, kinds, crashes, progress, scratch)
+        return _work(seed, first, last, step, kinds, crashes, progress, scratch, known)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
 
 
-def _work(seed, first, last, step, kinds, crashes, progress, scratch: Path) -> dict:
-    generator = Generator(seed, kinds, scratch)
+def _work(seed, first, last, step, kinds, crashes, progress, scratch: Path, known: bool = True) -> dict:
+    generator = Generator(seed, kinds, scratch, known)
     tried: dict[str, int] = {k: 0 for k in kinds}
     outcomes: dict[str, int] = {}
     found: dict[str, dict] = {}
@@ -199,8 +216,8 @@ def _work(seed, first, last, step, kinds, crashes, progress, scratch: Path) -> d
         tried[kind] += 1
         began = time.perf_counter()
         try:
-            outcome, _messages = F.check_outcome(run, sources)
-            if kind == "job" and F.LAST_EXIT_CODE == 2:
+            outcome, _messages = F.check_outcome(run, sources, generator.known)
+            if kind in ("job", "ddl") and F.LAST_EXIT_CODE == 2:
                 outcome = "error"   # the command line printed our error (exit code 2)
             outcomes[f"{kind}:{outcome}"] = outcomes.get(f"{kind}:{outcome}", 0) + 1
         except (Exception, F.Hang) as error:   # a crash: anything but our own errors, a hang, a leak
@@ -227,11 +244,18 @@ def _work(seed, first, last, step, kinds, crashes, progress, scratch: Path) -> d
 
 
 def _save_shrunk(generator: Generator, kind: str, files: dict, extra: dict, sig: str, folder: Path) -> None:
-    """Shrink a one-file input to a smaller one with the same signature; save it beside."""
-    (name, data), = files.items()
+    """Shrink a one-file input to a smaller one with the same signature; save it beside.
+    Of a DDL input, the largest DDL file is shrunk, the other files kept."""
+    if kind == "ddl":
+        name = max((n for n in files if n.endswith(".sql")), key=lambda n: len(files[n]))
+        data = files[name]
+    else:
+        (name, data), = files.items()
     folder_in = generator.scratch / "shrink"
 
     def run(candidate):
+        if kind == "ddl":
+            return F.run_ddl(folder_in, {**files, name: candidate}, extra["argv"], generator.known)
         if kind == "query":
             return F.run_query(candidate, extra["level"])
         if kind == "query-bytes":
@@ -240,25 +264,25 @@ def _save_shrunk(generator: Generator, kind: str, files: dict, extra: dict, sig:
 
     def still_fails(candidate) -> bool:
         try:
-            F.check_outcome(lambda: run(candidate), F.sources_of(candidate))
+            F.check_outcome(lambda: run(candidate), F.sources_of(candidate, extra.get("argv", ())), generator.known)
         except (Exception, F.Hang) as error:
             return signature(kind, error) == sig
         return False
 
     small = shrink(data, still_fails)
-    path = folder / ("shrunk-" + name)
+    path = folder / ("shrunk-" + name.replace("/", "-"))
     path.write_bytes(small if isinstance(small, bytes) else small.encode("utf-8", "surrogatepass"))
 
 
-def replay(seed: int, index: int, kinds: dict) -> None:
+def replay(seed: int, index: int, kinds: dict, known: bool = True) -> None:
     scratch = Path("/tmp") / f"schemacheck-fuzz-replay-{os.getpid()}"
-    generator = Generator(seed, kinds, scratch)
+    generator = Generator(seed, kinds, scratch, known)
     kind, run, sources, files, extra = generator.make(index)
     print(f"input {index}: {kind} {extra}")
     for name, data in files.items():
         print(f"--- {name}\n{data[:2000]!r}")
     try:
-        print(F.check_outcome(run, sources))
+        print(F.check_outcome(run, sources, generator.known))
     except BaseException:
         traceback.print_exc()
     finally:
@@ -273,17 +297,21 @@ def main(argv=None) -> int:
     parser.add_argument("--kinds", default=",".join(KINDS), help="comma-separated: " + ", ".join(KINDS))
     parser.add_argument("--time-limit", type=float, default=F.TIME_LIMIT, help="seconds per input")
     parser.add_argument("--crashes", default=str(HERE / "crashes"))
-    parser.add_argument("--replay", type=int, help="run input INDEX of the seed and show what happens")
+    parser.add_argument("--replay", type=int, help="run input INDEX of the seed and show what happens "
+                        "(with the same --kinds as the run: the kinds' shares choose each input's kind)")
+    parser.add_argument("--no-known", dest="known", action="store_false",
+                        help="report the known bugs (tests/fuzzing.py KNOWN_BUGS) as what they raise, "
+                        "not as KIND:known:NAME")
     options = parser.parse_args(argv)
     kinds = {k: KINDS[k] for k in options.kinds.split(",")}
     if options.replay is not None:
-        replay(options.seed, options.replay, kinds)
+        replay(options.seed, options.replay, kinds, options.known)
         return 0
     crashes = Path(options.crashes)
     crashes.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
-    jobs = [(options.seed, w, options.inputs, options.workers, kinds, options.time_limit, crashes, w == 0)
-            for w in range(options.workers)]
+    jobs = [(options.seed, w, options.inputs, options.workers, kinds, options.time_limit, crashes, w == 0,
+             options.known) for w in range(options.workers)]
     if options.workers == 1:
         results = [worker(jobs[0])]
     else:
@@ -310,10 +338,16 @@ def main(argv=None) -> int:
     slow = sorted((s for r in results for s in r["slow"]), reverse=True)[:5]
     if slow:
         print("slowest inputs (s, kind, index): " + ", ".join(map(str, slow)))
-    print(f"crash signatures: {len(crashes_found)}")
+    tests = {name: test for name, _pattern, test in F.KNOWN_BUGS}
+    new = [sig for sig in crashes_found if ":known:" not in sig]
+    print(f"crash signatures: {len(crashes_found)} ({len(new)} new, {len(crashes_found) - len(new)} known)")
+    replay_kinds = "" if options.kinds == ",".join(KINDS) else f" --kinds {options.kinds}"
     for sig, entry in sorted(crashes_found.items()):
-        print(f"  {sig}: {entry['count']} inputs, first {entry['first_index']}, saved {entry['saved'][:1]}")
-    return 1 if crashes_found else 0
+        known = tests.get(sig.rsplit(":known:", 1)[-1]) if ":known:" in sig else None
+        print(f"  {sig}: {entry['count']} inputs, first {entry['first_index']}, saved {entry['saved'][:1]}"
+              + (f" (known: tests/test_bad_inputs.py::{known}, xfail)" if known else ""))
+        print(f"      replay: python fuzz/run.py --seed {options.seed}{replay_kinds} --replay {entry['first_index']}")
+    return 1 if new else 0
 
 
 if __name__ == "__main__":

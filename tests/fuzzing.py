@@ -16,17 +16,26 @@ They make:
   and v2 responses, CSV exports, CSL text and `.kql` scripts of .create / .create-merge /
   .alter / .alter-merge / .alter column / .drop / .rename commands among others;
 - job inputs: a VS Code or Visual Studio project or an ARM template (our own small
-  seeds, the sample, the job fixtures) with some of its files mutated, and a command line.
+  seeds, the sample, the job fixtures) with some of its files mutated, and a command line;
+- SQL DDL inputs: CREATE/ALTER/DROP TABLE scripts in T-SQL or PostgreSQL from a small
+  grammar (with the statements around them that define no table), mutated as text (GO
+  lines, comments, quotes, brackets, keywords, types) and as bytes, beside a lone query
+  with a SQL output, and a command line with `--target out=KIND:TABLE`.
 
 The targets run the library in-process and return the messages a user would read:
 `run_query` (analyze), `run_query_file` (read_query + analyze), `run_schema_file`
 (load_schemas + the comparator), `run_job` (the command line, `--debug` so that a bug
-raises instead of printing "internal error"). The property, checked by `check_outcome`:
+raises instead of printing "internal error"), `run_ddl` (run_job, and a refusal must be
+one stderr line naming the DDL file at a place inside it: `check_ddl_refusal`, else
+BadAnswer; KNOWN_BUGS are the product's bugs it found that are not fixed yet, each
+an xfail test of test_bad_inputs.py). The property, checked by `check_outcome`:
 a target returns, or raises a SchemacheckError (InputError, UsageError); anything else
 is a crash; it answers within `TIME_LIMIT` seconds (`time_limit`, SIGALRM in the main
 thread); and no message names a grammar-internal terminal or rule, or shows a Python
 exception (`internal_leaks` of test_properties, extended to the Kusto grammar and rule
-names), unless the input itself holds that word (a message may quote the user's text).
+names, and Python's own exception texts such as "index out of range" or sqlglot's
+"<class 'sqlglot...'>"), unless the input itself holds that word (a message may quote the
+user's text).
 """
 
 from __future__ import annotations
@@ -911,12 +920,22 @@ DOMAIN_PHRASES = ("UserAssigned or None",      # ARM's identity types
                   "NAME=TYPE")                     # a command-line option's metavar
 
 
+# Python's own exception texts (an exception's message passed on without its type name),
+# and sqlglot's internals (its module paths, token types), which the SQL DDL reader must
+# not pass on either.
+_PYTHON_TEXTS = re.compile(
+    r"index out of range|has no attribute|NoneType|not subscriptable|unhashable type|unsupported operand"
+    r"|invalid literal for|positional argument|object is not|maximum recursion depth|<class '|values to unpack"
+    r"|division by zero|codec can't|\bsqlglot\.\w|TokenType\.|\bexp\.[A-Z]"
+)
+
+
 def message_leaks(message: str, sources=()) -> list[str]:
     """Grammar-internal names or Python leaks in `message` that are not the user's own text
     (a word that occurs in one of `sources`, the input, may be quoted from it)."""
     for phrase in DOMAIN_PHRASES:
         message = message.replace(phrase, "")
-    found = internal_leaks(message) + _EXTRA_INTERNAL.findall(message)
+    found = internal_leaks(message) + _EXTRA_INTERNAL.findall(message) + _PYTHON_TEXTS.findall(message)
     return [word for word in found if not any(word in source for source in sources)]
 
 
@@ -992,6 +1011,7 @@ def run_schema_file(folder: Path, name: str, data: bytes) -> list[str]:
 
 
 LAST_EXIT_CODE = None   # of the last run_job
+LAST_STDERR = ""        # and what it wrote on stderr
 
 
 def run_job(folder: Path, files: dict[str, bytes], argv: list[str]) -> list[str]:
@@ -1008,8 +1028,8 @@ def run_job(folder: Path, files: dict[str, bytes], argv: list[str]) -> list[str]
         code = cli.main(argv, out, err)
     finally:
         os.chdir(cwd)
-    global LAST_EXIT_CODE
-    LAST_EXIT_CODE = code
+    global LAST_EXIT_CODE, LAST_STDERR
+    LAST_EXIT_CODE, LAST_STDERR = code, err.getvalue()
     assert code in (0, 1, 2), (code, err.getvalue())
     messages = [line for line in err.getvalue().splitlines() if line]
     if "--format" in argv and argv[argv.index("--format") + 1] == "json" and out.getvalue():
@@ -1033,10 +1053,11 @@ def _json_messages(document) -> list[str]:
     return found
 
 
-def check_outcome(run, sources) -> tuple[str, list[str]]:
+def check_outcome(run, sources, known=None) -> tuple[str, list[str]]:
     """Run a target under the time limit: ("ok", messages) or ("error", [message]) for a
     SchemacheckError; any other exception propagates (a crash), as does Hang. Asserts that
-    no message shows an internal name."""
+    no message shows an internal name, unless a pattern of `known` (KNOWN_BUGS by default)
+    tells it for a known bug: KnownBug, then."""
     try:
         with time_limit():
             messages = run()
@@ -1045,6 +1066,10 @@ def check_outcome(run, sources) -> tuple[str, list[str]]:
         outcome, messages = "error", [error.message]
     for message in messages:
         leaks = message_leaks(message, sources)
+        if leaks:
+            for name, pattern, _test in (KNOWN_BUGS if known is None else known):
+                if pattern is not None and pattern.search(message):
+                    raise KnownBug(name)
         assert not leaks, (leaks, message)
     return outcome, messages
 
@@ -1071,3 +1096,411 @@ def query_seeds() -> tuple[str, ...]:
     """The corpus queries (read in place when ../shared exists) and test_properties' own."""
     return SEEDS
 
+
+
+# ---- SQL DDL (CREATE TABLE / ALTER TABLE scripts for SQL outputs) ----------------------------
+#
+# `ddl_input(ch)` makes the files and command line of a lone query with a SQL output
+# (`--target out=sql:dbo.T`, `synapse:...`, `postgresql:public.t`) and its DDL under
+# schemas/: well-formed statements of a small grammar in T-SQL or PostgreSQL (CREATE TABLE,
+# ALTER TABLE, DROP TABLE, and statements around them that define no table), then mutated
+# as text (DDL_WORDS: GO lines, comments, quotes, brackets, keywords, types) and as bytes.
+# The query writes some of the table's columns, some not, in types that may or may not fit.
+# `run_ddl` runs `schemacheck check|suggest` on it (run_job) and asserts what a user sees
+# on a refusal: exit code 2 and one stderr line naming the DDL file, at a line and column
+# that are in the file.
+
+SQL_KINDS = {"tsql": ("sql", "synapse"), "postgres": ("postgresql",)}
+
+TSQL_TYPES = (
+    "bigint", "int", "nvarchar(50)", "nvarchar(max)", "float", "datetime2", "bit", "smallint", "tinyint", "real",
+    "float(24)", "float(53)", "decimal(18, 2)", "numeric(10)", "decimal", "money", "NVARCHAR(MAX)", "varchar(100)",
+    "char(10)", "nchar", "national character varying(20)", "datetime", "datetime2(7)", "datetimeoffset", "date",
+    "time(3)", "uniqueidentifier", "varbinary(max)", "xml", "sql_variant", "rowversion", "timestamp", "geography",
+    "hierarchyid", "[nvarchar](64)", "[dbo].[PhoneType]", "text", "ntext", "sysname")
+POSTGRES_TYPES = (
+    "bigint", "integer", "text", "double precision", "timestamp with time zone", "boolean", "int", "int4",
+    "smallint", "serial", "bigserial", "real", "float8", "numeric(10, 2)", "numeric", "decimal(5)",
+    "varchar(50)", "character varying(20)", "character varying", "char(3)", "bool", "date", "timestamp",
+    "timestamp(3) with time zone", "timestamptz", "time without time zone", "uuid", "jsonb", "json", "bytea",
+    "text[]", "integer[][]", "interval", "bit varying(8)", "my_enum", '"Weird Type"', "public.my_domain")
+
+# Column options, {c} the column, {o} another column of the table.
+TSQL_OPTIONS = (
+    "", " NULL", " NOT NULL", " NOT NULL DEFAULT (0)", " DEFAULT ((0))", " DEFAULT (getdate())", " DEFAULT N'x'",
+    " CONSTRAINT [DF_T_{c}] DEFAULT (1)", " IDENTITY(1,1) NOT NULL", " IDENTITY", " PRIMARY KEY",
+    " NOT NULL PRIMARY KEY CLUSTERED", " UNIQUE", " CHECK ([{c}] > 0)", " SPARSE NULL",
+    " COLLATE Latin1_General_CI_AS NULL", " ROWGUIDCOL DEFAULT NEWID()", " MASKED WITH (FUNCTION = 'default()') NULL",
+    " NOT NULL REFERENCES dbo.Other (Id) ON DELETE CASCADE", " NOT NULL INDEX IX_{c} NONCLUSTERED",
+    " GENERATED ALWAYS AS ROW START")
+POSTGRES_OPTIONS = (
+    "", " NULL", " NOT NULL", " NOT NULL DEFAULT 0", " DEFAULT now()", " DEFAULT 'x'::text",
+    " GENERATED ALWAYS AS IDENTITY", " GENERATED BY DEFAULT AS IDENTITY (START WITH 10)", " PRIMARY KEY",
+    " UNIQUE", " CHECK ({c} > 0)", " REFERENCES other (id) ON DELETE CASCADE", " GENERATED ALWAYS AS ({o} * 2) STORED",
+    ' COLLATE "C"', " CONSTRAINT {c}_nn NOT NULL", " COMPRESSION lz4", " STORAGE EXTERNAL")
+TSQL_TAILS = ("", " ON [PRIMARY]", " ON [PRIMARY] TEXTIMAGE_ON [PRIMARY]",
+              " WITH (DISTRIBUTION = HASH([{c}]), CLUSTERED COLUMNSTORE INDEX)",
+              " WITH (DISTRIBUTION = ROUND_ROBIN, HEAP)",
+              " AS NODE", " WITH (SYSTEM_VERSIONING = ON)")
+POSTGRES_TAILS = ("", " INHERITS (parent)", " PARTITION BY RANGE ({c})", " WITH (fillfactor = 70)", " TABLESPACE fast")
+DDL_COLUMN_NAMES = ("DeviceId", "Reading", "EventTime", "a", "b", "Temp_C", "Status", "id", "x1", "Count", "Order",
+                    "Site Code", "é", "Name", "type", "Key")
+DDL_TABLE_NAMES = ("Readings", "T", "Alerts", "events", "Order Lines", "dbo_T", "VehicleStatus")
+DDL_SCHEMAS = {"tsql": (None, "dbo", "mart", "Sales"), "postgres": (None, "public", "app")}
+
+DDL_WORDS = (
+    "\nGO\n", "\ngo 3\n", "GO", "\n:r other.sql\n", "\n:setvar x 1\n", "--", "-- c\n", "/*", "*/", "/* c */", "'",
+    "N'", "''", '"', "[", "]", "]]", "(", ")", "((", "))", ",", ";", ".", "..", "#", "##", "@", "$$", "$body$",
+    "::", "CREATE", "TABLE", "CREATE TABLE", "ALTER TABLE", "DROP TABLE", "CREATE TABLE IF NOT EXISTS", "ADD",
+    "DROP", "COLUMN", "ALTER COLUMN", "DROP COLUMN", "CONSTRAINT", "DEFAULT", "IDENTITY", "IDENTITY(1,1)",
+    "PRIMARY KEY", "PRIMARY KEY (", "NOT NULL", "NULL", "AS", "AS (", "GENERATED ALWAYS AS", "STORED", "PERSISTED",
+    "INHERITS (", "LIKE", "IF NOT EXISTS", "IF EXISTS", "RENAME", "RENAME COLUMN", "TO", "TYPE", "USING", "SET",
+    "SET SCHEMA", "FOR", "ON", "WITH", "REFERENCES", "CHECK", "COLLATE", "SPARSE", "MASKED WITH (FUNCTION = 'x')",
+    "CREATE PROCEDURE p AS", "CREATE FUNCTION f() RETURNS int AS $$", "BEGIN", "BEGIN ATOMIC", "END", "CASE",
+    "bigint", "nvarchar(max)", "varchar(99999999999999999999)", "decimal(38, 40)", "float(100)", "int[]", "ARRAY",
+    "double precision", "timestamp with time zone", "national character varying", "xml(CONTENT x)", "0", "-1",
+    "1e309", "0x1F", "0b", "x", "dbo.", "[dbo].", '"public".', "a.b.c.d.", "L_PAREN", "VAR", "IDENTIFIER",
+    "__ANON_0", "\n", "\r\n", "\r", "\t", " ", "\x00", "\ufeff", "é", "😀", "\u2028", "\\", "`", "{", "}", "?", "&",
+)
+
+
+def _sql_name(ch, name: str, dialect: str) -> tuple[str, str]:
+    """(name as written in the DDL, the name the dialect reads): plain where it can be,
+    else in brackets (T-SQL) or double quotes."""
+    plain = re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name) is not None and name.lower() not in (
+        "order", "key", "count", "type", "name", "status")
+    if plain and ch.coin(0.8):
+        return name, (name.lower() if dialect == "postgres" else name)
+    if dialect == "tsql" and ch.coin(0.85):
+        return "[" + name.replace("]", "]]") + "]", name
+    return '"' + name.replace('"', '""') + '"', name
+
+
+def _sql_column(ch, dialect: str, name: str, other: str, valid: bool) -> tuple[str, bool]:
+    """A column definition; whether it is computed (T-SQL AS expr: no type of its own)."""
+    written, _ = _sql_name(ch, name, dialect)
+    if dialect == "tsql" and not valid and ch.coin(0.05):
+        persisted = ch.pick(("", " PERSISTED", " PERSISTED NOT NULL"))
+        return f"{written} AS ({_sql_name(ch, other, dialect)[0]} + 1){persisted}", True
+    types = TSQL_TYPES if dialect == "tsql" else POSTGRES_TYPES
+    options = TSQL_OPTIONS if dialect == "tsql" else POSTGRES_OPTIONS
+    kind = ch.pick(types[:8] if valid else types)
+    option = ch.pick(options[:4] if valid else options).format(c=name.replace(" ", "_"),
+                                                                   o=_sql_name(ch, other, dialect)[0])
+    return f"{written} {kind}{option}", False
+
+
+def _sql_table_name(ch, dialect: str, schema: str | None, name: str) -> str:
+    written = _sql_name(ch, name, dialect)[0]
+    if schema is None:
+        return written
+    return _sql_name(ch, schema, dialect)[0] + "." + written
+
+
+def _create_table(ch, dialect: str, spec: dict, valid: bool) -> str:
+    definitions = []
+    names = spec["columns"]
+    for name in names:
+        definitions.append(_sql_column(ch, dialect, name, ch.pick(names), valid)[0])
+    if not valid and names and ch.coin(0.3):
+        key = _sql_name(ch, ch.pick(names), dialect)[0]
+        definitions.append(ch.pick((f"CONSTRAINT PK_T PRIMARY KEY ({key})", f"PRIMARY KEY ({key})",
+                                    f"UNIQUE ({key})", f"CHECK ({key} IS NOT NULL)",
+                                    f"FOREIGN KEY ({key}) REFERENCES other (id)")))
+    head = "CREATE TABLE"
+    if not valid and dialect == "postgres":
+        head = ch.pick(("CREATE TABLE", "CREATE TABLE IF NOT EXISTS", "CREATE UNLOGGED TABLE", "CREATE TABLE"))
+    tail = "" if valid else ch.pick(TSQL_TAILS if dialect == "tsql" else POSTGRES_TAILS).format(
+        c=names[0] if names else "a")
+    separator = ch.pick((",\n    ", ", ", ",\n\t"))
+    return f"{head} {_sql_table_name(ch, dialect, spec['schema'], spec['name'])} (\n    " \
+           f"{separator.join(definitions)}\n){tail}"
+
+
+def _alter_table(ch, dialect: str, spec: dict) -> str:
+    table = _sql_table_name(ch, dialect, spec["schema"], spec["name"])
+    column = _sql_name(ch, ch.pick(spec["columns"]) if spec["columns"] else "a", dialect)[0]
+    new_name = ch.pick(DDL_COLUMN_NAMES)
+    added = _sql_column(ch, dialect, new_name, ch.pick(spec["columns"] or ["a"]), False)[0]
+    types = TSQL_TYPES if dialect == "tsql" else POSTGRES_TYPES
+    if dialect == "tsql":
+        action = ch.pick((
+            f"ADD {added}", f"ADD {added}, {_sql_column(ch, dialect, 'extra', 'a', False)[0]}",
+            f"ALTER COLUMN {column} {ch.pick(types)}{ch.pick(('', ' NULL', ' NOT NULL'))}", f"DROP COLUMN {column}",
+            f"ADD CONSTRAINT [DF_x] DEFAULT (0) FOR {column}", "DROP CONSTRAINT [DF_x]",
+            f"WITH CHECK ADD CONSTRAINT FK_x FOREIGN KEY ({column}) REFERENCES dbo.Other (Id)",
+            f"ADD CONSTRAINT PK_x PRIMARY KEY CLUSTERED ({column})", f"DROP COLUMN {column}, {column}",
+            f"ALTER COLUMN {column} ADD ROWGUIDCOL", "NOCHECK CONSTRAINT ALL"))
+    else:
+        type_name = ch.pick(types)
+        actions = (
+            f"ADD COLUMN {added}", f"ADD COLUMN IF NOT EXISTS {added}", f"ADD {added}",
+            f"ALTER COLUMN {column} TYPE {type_name} USING {column}::{type_name}",
+            f"ALTER COLUMN {column} SET DATA TYPE {type_name}", f"ALTER COLUMN {column} SET NOT NULL",
+            f"ALTER COLUMN {column} DROP NOT NULL", f"ALTER COLUMN {column} SET DEFAULT 0",
+            f"ALTER COLUMN {column} DROP DEFAULT", f"ALTER COLUMN {column} ADD GENERATED ALWAYS AS IDENTITY",
+            f"ALTER COLUMN {column} DROP IDENTITY", f"ALTER COLUMN {column} DROP EXPRESSION",
+            f"RENAME COLUMN {column} TO {_sql_name(ch, new_name, dialect)[0]}", "RENAME TO renamed",
+            "SET SCHEMA app", f"DROP COLUMN IF EXISTS {column}", f"ADD PRIMARY KEY ({column})", f"DROP {column}")
+        action = ", ".join(ch.pick(actions) for _ in range(ch.int(1, 2)))
+        table = ch.pick(("", "", "IF EXISTS ", "ONLY ")) + table
+    return f"ALTER TABLE {table} {action}"
+
+
+_TSQL_AROUND = (
+    "SET ANSI_NULLS ON", "SET QUOTED_IDENTIFIER ON", "PRINT N'Creating the tables...'",
+    "CREATE TABLE #scratch (a int)", ":setvar DatabaseName Fleet", ":r .\\Tables\\other.sql",
+    "CREATE PROCEDURE dbo.usp_Fill AS\nBEGIN\n    CREATE TABLE #t (a int)\n    SELECT 1 AS x\nEND",
+    "CREATE INDEX IX_T ON dbo.T (a)", "IF OBJECT_ID(N'dbo.T') IS NULL\nBEGIN\n    PRINT 'x'\nEND",
+    "EXEC sp_rename 'dbo.T.a', 'b', 'COLUMN'", "CREATE VIEW dbo.V AS SELECT 1 AS x",
+    "DROP TABLE IF EXISTS dbo.Old", "CREATE TABLE dbo.Copy WITH (DISTRIBUTION = ROUND_ROBIN) AS SELECT * FROM dbo.T",
+    "CREATE TYPE dbo.PhoneType FROM nvarchar(20) NOT NULL",
+    "CREATE EXTERNAL TABLE dbo.Ext (a int) WITH (LOCATION = '/x')")
+_POSTGRES_AROUND = (
+    "SET search_path = public", "CREATE TEMP TABLE scratch (a int)", "CREATE INDEX ix_t ON t (a)",
+    "COMMENT ON TABLE t IS 'the table; with a semicolon'", "CREATE TYPE my_enum AS ENUM ('a', 'b')",
+    "CREATE FUNCTION f() RETURNS trigger AS $$\nBEGIN\n    CREATE TABLE inner_t (a int);\n    RETURN NEW;\nEND\n"
+    "$$ LANGUAGE plpgsql", "CREATE TABLE copy (LIKE t INCLUDING ALL)", "CREATE TABLE copy2 AS SELECT * FROM t",
+    "CREATE TABLE part1 PARTITION OF t FOR VALUES FROM (1) TO (10)", "DROP TABLE IF EXISTS old, older",
+    "CREATE TABLE parent (pid bigint NOT NULL)", "CREATE DOMAIN my_domain AS text CHECK (VALUE <> '')",
+    "CREATE FUNCTION g(a int) RETURNS int LANGUAGE sql BEGIN ATOMIC SELECT CASE WHEN a > 0 THEN 1 END; END",
+    "CREATE EXTENSION IF NOT EXISTS pgcrypto")
+
+
+def ddl_spec(ch, dialect: str, valid: bool = False) -> dict:
+    """A table: its schema, name and (distinct) column names."""
+    names = [ch.pick(DDL_COLUMN_NAMES[:10] if valid else DDL_COLUMN_NAMES) for _ in range(ch.int(1, 6))]
+    if dialect == "postgres":   # unquoted PostgreSQL names are folded: keep one spelling per folded name
+        names = list({n.lower(): n for n in names}.values()) if valid else names
+    columns = list(dict.fromkeys(n.lower() if valid and dialect == "postgres" else n for n in names))
+    if dialect == "tsql":   # T-SQL names match in any case
+        columns = list({c.lower(): c for c in columns}.values())
+    name = ch.pick(DDL_TABLE_NAMES[:4] if valid else DDL_TABLE_NAMES)
+    return {"dialect": dialect, "schema": ch.pick(DDL_SCHEMAS[dialect]),
+            "name": name.lower() if valid and dialect == "postgres" else name, "columns": columns}
+
+
+def ddl_script(ch, spec: dict, valid: bool = False) -> list[str]:
+    """The statements of a DDL script that defines the spec's table (a `valid` script
+    defines exactly it, with the statements around it defining no other table)."""
+    dialect = spec["dialect"]
+    around = _TSQL_AROUND if dialect == "tsql" else _POSTGRES_AROUND
+    statements = [_create_table(ch, dialect, spec, valid)]
+    for _ in range(ch.int(0, 3)):
+        if valid:
+            # Not a T-SQL procedure: without GO after it, its body runs to the end of the batch.
+            # Not PRINT either: sqlglot reads the rest of the batch up to a ';' as its text, so
+            # that a CREATE TABLE after it without ';' or GO is not seen (test_bad_inputs,
+            # test_a_create_table_after_print_without_a_semicolon_is_read).
+            harmless = [s for s in around[:8] if not s.startswith((":r", "CREATE PROCEDURE", "PRINT"))]
+            statements.insert(ch.int(0, len(statements)), ch.pick(harmless))
+            continue
+        what = ch.below(10)
+        if what < 4:
+            statements.append(_alter_table(ch, dialect, spec))
+        elif what < 7:
+            statements.insert(ch.int(0, len(statements)), ch.pick(around))
+        elif what < 8:
+            other = ddl_spec(ch, dialect)
+            statements.insert(ch.int(0, len(statements)), _create_table(ch, dialect, other, False))
+        elif what < 9:
+            statements.append(f"DROP TABLE {_sql_table_name(ch, dialect, spec['schema'], spec['name'])}")
+        else:
+            statements.append(_create_table(ch, dialect, dict(spec, columns=spec["columns"][::-1]), False))
+    return statements
+
+
+def ddl_text(ch, statements: list[str], dialect: str) -> str:
+    if dialect == "tsql":
+        separator = ch.pick(("\nGO\n", ";\nGO\n\n", "\n", ";\n", "\r\nGO\r\n"))
+    else:
+        separator = ch.pick((";\n", ";\n\n", ";\r\n"))
+    header = ch.pick(("", "-- the tables of the job\n", "/* generated */\n"))
+    end = ch.pick(("", "\n", separator)) if dialect == "tsql" else ch.pick((";\n", ";", ""))
+    text = header + separator.join(statements) + end
+    return text.replace("\n", "\r\n").replace("\r\r\n", "\r\n") if ch.coin(0.1) else text
+
+
+def valid_ddl_file(ch, dialect: str) -> tuple[str, dict]:
+    """(text, spec) of a script that defines exactly the spec's table, nothing else."""
+    spec = ddl_spec(ch, dialect, valid=True)
+    return ddl_text(ch, ddl_script(ch, spec, valid=True), dialect), spec
+
+
+_ASA_CASTS = ("bigint", "float", "nvarchar(max)", "datetime", "bit", "record", "array")
+
+
+def ddl_query(ch, spec: dict) -> str:
+    """A lone query that writes INTO out some of the table's columns (a name's case may
+    differ), some it does not have, in types that may or may not fit."""
+    if ch.coin(0.05):
+        return "SELECT * INTO out FROM hub\n"
+    items = []
+    names = list(spec["columns"]) or ["a"]
+    for _ in range(ch.int(1, 5)):
+        name = ch.pick(names) if ch.coin(0.8) else ch.pick(DDL_COLUMN_NAMES)
+        if ch.coin(0.1):
+            name = ch.pick((name.upper(), name.lower(), name + "x"))
+        alias = name if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name) else "[" + name.replace("]", "]]") + "]"
+        value = ch.pick(("CAST(v AS {t})", "CAST(v AS {t})", "v", "1", "'text'", "2.5", "NULL",
+                         "System.Timestamp()")).format(t=ch.pick(_ASA_CASTS))
+        items.append(f"{value} AS {alias}")
+    return "SELECT " + ",\n       ".join(items) + "\nINTO [out]\nFROM hub\n"
+
+
+def ddl_target(ch, spec: dict) -> str:
+    """`out=KIND:TABLE`: usually the spec's dialect and table, now and then another dialect
+    (T-SQL read as PostgreSQL, and the reverse), a case or a name that differs."""
+    dialect = spec["dialect"] if ch.coin(0.85) else ch.pick(tuple(SQL_KINDS))
+    kind = ch.pick(SQL_KINDS[dialect])
+    name = spec["name"]
+    schema = spec["schema"]
+    how = ch.below(10)
+    if how == 0:
+        name = ch.pick((name.upper(), name.lower(), "Nope", name + "s"))
+    if spec["dialect"] == "postgres" and ch.coin(0.7):
+        name = name.lower()
+    if how == 1:
+        table = f"[{schema or 'dbo'}].[{name}]" if dialect == "tsql" else f'"{schema or "public"}"."{name}"'
+    elif how == 2:
+        table = f"Fleet.{schema or 'dbo'}.{name}"
+    else:
+        table = f"{schema}.{name}" if schema and ch.coin(0.7) else name
+    return f"out={kind}:{table}"
+
+
+def ddl_input(ch) -> tuple[dict[str, bytes], list[str]]:
+    """(files of a folder: q.asaql and schemas/*.sql, the command-line arguments)."""
+    dialect = ch.pick(("tsql", "postgres"))
+    spec = ddl_spec(ch, dialect)
+    statements = ddl_script(ch, spec)
+    files: dict[str, object] = {}
+    if len(statements) > 1 and ch.coin(0.2):   # numbered migrations: the CREATE in one, the rest in the next
+        cut = ch.int(1, len(statements) - 1)
+        files["schemas/001_create.sql"] = ddl_text(ch, statements[:cut], dialect)
+        files["schemas/002_alter.sql"] = ddl_text(ch, statements[cut:], dialect)
+    else:
+        files["schemas/tables.sql"] = ddl_text(ch, statements, dialect)
+    how = ch.below(10)   # 2 in 10 as generated, 5 mutated as text, 3 as bytes (half of them mutated as text first)
+    if 2 <= how < 7 or (how >= 7 and ch.coin()):
+        name = ch.pick(sorted(files))
+        files[name] = mutate_text_times(ch, files[name], DDL_WORDS + KUSTO_WORDS[:12], 3)
+    if how >= 7:   # encodings, byte order marks, bytes that are not UTF-8, NUL, flips
+        name = ch.pick(sorted(files))
+        files[name] = bytes_of(ch, files[name])
+    files["q.asaql"] = ddl_query(ch, spec)
+    schema = "schemas" if len(files) > 2 or ch.coin(0.3) else "schemas/tables.sql"
+    command = ch.pick(("check", "check", "check", "check", "suggest"))
+    fmt = ch.pick(("json", "json", "text", "sarif")) if command == "check" else "json"
+    argv = [command, "q.asaql", "--schema", schema, "--target", ddl_target(ch, spec), "--format", fmt]
+    encoded = {name: (data if isinstance(data, bytes) else data.encode("utf-8", "surrogatepass"))
+               for name, data in files.items()}
+    return encoded, argv + ["--no-cache", "--debug"]
+
+
+class BadAnswer(AssertionError):
+    """A refusal that is not what a user should see (more than one line, no file named,
+    a position outside the file); `reason` tells kinds apart in the long run's signatures."""
+
+    def __init__(self, reason: str, detail: str) -> None:
+        super().__init__(f"{reason}: {detail}")
+        self.reason = reason
+
+
+_ERROR_LINE = re.compile(r"schemacheck: error: (schemas/[^:\n]+?)(?::(\d+)(?::(\d+))?)?: \S")
+
+
+def check_ddl_refusal(files: dict[str, bytes], err: str) -> None:
+    """Exit code 2 on a DDL input: one stderr line `schemacheck: error: schemas/F[:L[:C]]: ...`
+    naming one of the DDL files, at a line and column inside that file."""
+    from schemacheck.errors import InputError
+    from schemacheck.files import decode
+
+    if err.count("\n") != 1 or not err.endswith("\n"):
+        raise BadAnswer("not-one-line", repr(err[:500]))
+    match = _ERROR_LINE.match(err)
+    if match is None:
+        raise BadAnswer("no-file-named", repr(err[:500]))
+    name, line, column = match.group(1), match.group(2), match.group(3)
+    if name not in files:
+        raise BadAnswer("another-file-named", repr(err[:500]))
+    if line is None:
+        return
+    try:
+        lines = decode(files[name], name, "DDL script").split("\n")
+    except InputError:   # not text: the position is in bytes
+        lines = files[name].split(b"\n")
+    line, column = int(line), int(column or 1)
+    if not (1 <= line <= len(lines) and 1 <= column <= len(lines[line - 1]) + 1):
+        raise BadAnswer("position-outside-the-file", f"{line}:{column} in {len(lines)} lines; {err[:300]!r}")
+
+
+# Bugs of the product that the fuzzing found and that are not fixed yet: (name, how to
+# tell one: a pattern of the message, or None for those `_known_bug` tells by other signs,
+# the xfail test of tests/test_bad_inputs.py that holds it). check_outcome and
+# `run_ddl(known=...)` raise KnownBug for an input that hits one of them, so that the short
+# fuzzing can go on looking for others; the long run lists them apart. Remove an entry
+# with its fix.
+KNOWN_BUGS = (
+    ("python-words-in-ddl-error",
+     re.compile(r"cannot be read as (?:T-SQL|PostgreSQL) \((?:string index out of range|[^()]*?Error\b[^()]*)\)"
+                r"|cannot parse this column definition of table .*? as (?:T-SQL|PostgreSQL): "
+                r"(?:[A-Z]\w*(?:Error|Exception): |.*?<class 'sqlglot\.|.*?<Token token_type: )", re.DOTALL),
+     "test_what_sqlglot_fails_on_is_said_without_python_words"),
+    ("bracketed-type-in-fix", None, "test_a_not_null_column_whose_type_is_in_brackets_and_not_written"),
+    ("line-break-in-a-quoted-name", None, "test_a_name_with_a_line_break_in_an_error_keeps_it_to_one_line"),
+    ("python-type-in-a-schema-row", re.compile(r"the schema \(row \d+\) should be a JSON string, not \w+"),
+     "test_a_schema_row_whose_schema_is_not_text_names_its_json_type"),
+)
+
+
+class KnownBug(Exception):
+    """An input that hits one of KNOWN_BUGS (`name`); not a crash of its own."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(name)
+        self.name = name
+
+
+def _known_bug(files: dict[str, bytes], err: str, error: BaseException | None, known) -> str | None:
+    import traceback
+
+    names = {name for name, _pattern, _test in known}
+    if error is not None:
+        frames = [f for f in traceback.extract_tb(error.__traceback__) if "/schemacheck/" in f.filename]
+        if "bracketed-type-in-fix" in names and frames and frames[-1].name == "_data_type" \
+                and type(error).__name__ == "ParseError":
+            return "bracketed-type-in-fix"
+        return None
+    for name, pattern, _test in known:
+        if pattern is not None and pattern.search(err):
+            return name
+    if "line-break-in-a-quoted-name" in names and err.count("\n") > 1:
+        # Our messages hold no line break: each one but the last is the DDL's own, in a name
+        # (or a piece of the text) the message quotes; the character before or after it is the
+        # DDL's too.
+        texts = sources_of(*(data for name, data in files.items() if name.endswith(".sql")))
+        inner = [m.start() for m in re.finditer("\n", err[:-1])]
+        if all(any(err[at - 1:at + 1] in text or err[at:at + 2] in text for text in texts) for at in inner):
+            return "line-break-in-a-quoted-name"
+    return None
+
+
+def run_ddl(folder: Path, files: dict[str, bytes], argv: list[str], known=()) -> list[str]:
+    """run_job on a DDL input, then check_ddl_refusal when it exits with code 2. With
+    `known` (KNOWN_BUGS), an input that hits one of those bugs raises KnownBug."""
+    try:
+        messages = run_job(folder, files, argv)
+    except Exception as error:
+        bug = _known_bug(files, "", error, known) if known else None
+        if bug:
+            raise KnownBug(bug) from error
+        raise
+    bug = _known_bug(files, LAST_STDERR, None, known) if known else None
+    if bug:
+        raise KnownBug(bug)
+    if LAST_EXIT_CODE == 2:
+        check_ddl_refusal(files, LAST_STDERR)
+    elif LAST_STDERR:
+        raise BadAnswer("stderr-without-error", repr(LAST_STDERR[:500]))
+    return messages
