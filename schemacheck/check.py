@@ -183,12 +183,12 @@ class SqlCatalogs:
         key = (paths or self.paths, dialect)
         if key not in self.loaded:
             from schemacheck.errors import InputError
-            from schemacheck.sql.ddl import load_ddl
+            from schemacheck.sql.ddl import DdlError, load_ddl
             from schemacheck.sql.schema import DIALECT_NAMES
 
             try:
                 self.loaded[key] = load_ddl(list(key[0]), dialect)
-            except InputError as error:
+            except DdlError as error:
                 # The likeliest cause besides a typo: DDL of the other dialect in the same folder.
                 users = "PostgreSQL outputs" if dialect == "postgres" else "Azure SQL Database and Synapse outputs"
                 raise InputError(f"{error.message} ({DIALECT_NAMES[dialect]} is read for {users}: keep each "

@@ -171,6 +171,12 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def one_line(message: str) -> str:
+    """An error message on one line: a line break the user's text brought in (a quoted name
+    that holds one) is shown escaped, so that every error stays one line."""
+    return message.replace("\r", "\\r").replace("\n", "\\n")
+
+
 def _positive(text: str) -> int:
     if not text.isdigit() or int(text) < 1:
         raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got {text!r}")
@@ -201,7 +207,7 @@ def _find_jobs(options, err):
              if not _excluded(entry)]
     for entry in found:
         if isinstance(entry, Unreadable):
-            err.write(f"schemacheck: error: {entry}\n")
+            err.write(f"schemacheck: error: {one_line(str(entry))}\n")
     if options.parameters and not any(getattr(e, "parameters", None) for e in found) and not any(
             isinstance(e, Unreadable) and e.file == options.parameters for e in found):
         err.write(f"schemacheck: warning: --parameters {options.parameters}: no ARM template among the paths uses it\n")
@@ -740,7 +746,7 @@ def main(argv: Sequence[str] | None = None, out=None, err=None) -> int:
         try:
             return _replay(answer, out, err, os.environ)
         except SchemacheckError as error:
-            err.write(f"schemacheck: error: {error}\n")
+            err.write(f"schemacheck: error: {one_line(str(error))}\n")
             return error.exit_code
         except BrokenPipeError:
             return EXIT_OK
@@ -764,7 +770,7 @@ def _main(arguments: list[str], out, err) -> int:
                    "rules": _run_rules, "suggest": _run_suggest}
         return runners[options.command](options, out, err)
     except SchemacheckError as error:
-        err.write(f"schemacheck: error: {error}\n")
+        err.write(f"schemacheck: error: {one_line(str(error))}\n")
         return error.exit_code
     except KeyboardInterrupt:
         err.write("schemacheck: interrupted\n")

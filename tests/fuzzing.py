@@ -1441,16 +1441,7 @@ def check_ddl_refusal(files: dict[str, bytes], err: str) -> None:
 # `run_ddl(known=...)` raise KnownBug for an input that hits one of them, so that the short
 # fuzzing can go on looking for others; the long run lists them apart. Remove an entry
 # with its fix.
-KNOWN_BUGS = (
-    ("python-words-in-ddl-error",
-     re.compile(r"cannot be read as (?:T-SQL|PostgreSQL) \((?:string index out of range|[^()]*?Error\b[^()]*)\)"
-                r"|cannot parse this column definition of table .*? as (?:T-SQL|PostgreSQL): "
-                r"(?:[A-Z]\w*(?:Error|Exception): |.*?<class 'sqlglot\.|.*?<Token token_type: )", re.DOTALL),
-     "test_what_sqlglot_fails_on_is_said_without_python_words"),
-    ("bracketed-type-in-fix", None, "test_a_not_null_column_whose_type_is_in_brackets_and_not_written"),
-    ("line-break-in-a-quoted-name", None, "test_a_name_with_a_line_break_in_an_error_keeps_it_to_one_line"),
-    ("python-type-in-a-schema-row", re.compile(r"the schema \(row \d+\) should be a JSON string, not \w+"),
-     "test_a_schema_row_whose_schema_is_not_text_names_its_json_type"),
+KNOWN_BUGS: tuple = (
 )
 
 

@@ -96,6 +96,17 @@ RESULT_ROW = Shape(lambda cs: cs.typed_dict_schema({
 }, extra_behavior="allow"))
 
 
+def _json_type(value) -> str:
+    """What JSON calls the type of a parsed value."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true or false"
+    if isinstance(value, (int, float)):
+        return "a number"
+    return {dict: "an object", list: "an array", str: "a string"}.get(type(value), "another value")
+
+
 def load_schemas(paths: list[str]) -> TableCatalog:
     """Every table in the given files and directories. The same table defined twice with
     different columns is an InputError naming both places."""
@@ -252,7 +263,7 @@ def tables_from_rows(rows: list[dict], path: str) -> list[TableSchema]:
 
 def _inner_json(text: object, path: str, what: str) -> object:
     if not isinstance(text, str):
-        raise InputError(f"the schema{what} should be a JSON string, not {type(text).__name__}", path)
+        raise InputError(f"the schema{what} should be a JSON string, not {_json_type(text)}", path)
     try:
         return json.loads(text)
     except (ValueError, RecursionError) as error:

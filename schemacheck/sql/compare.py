@@ -50,8 +50,24 @@ def _alter(table: SqlTable, action) -> str:
 
 def _data_type(text: str, dialect: str):
     from sqlglot import exp
+    from sqlglot.errors import ParseError
 
-    return exp.DataType.build(text, dialect=dialect)
+    try:
+        return exp.DataType.build(text, dialect=dialect)
+    except ParseError:   # a user-defined type (dbo.PhoneNumber): written as it is named
+        return exp.DataType.build(text, dialect=dialect, udt=True)
+
+
+def _declared_type(column: SqlColumn) -> str:
+    """The column's type from its parts (`nvarchar(64)`, `decimal(5,2)`): the written text
+    may carry brackets ([nvarchar](64)) that are no type sqlglot can build."""
+    if column.length is not None:
+        return f"{column.type}({column.length})"
+    if column.precision is not None:
+        return f"{column.type}({column.precision},{column.scale or 0})"
+    if column.type in ("nvarchar", "varchar", "varbinary") and "max" in column.written_type.lower():
+        return f"{column.type}(max)"
+    return column.type
 
 
 def add_column_command(table: SqlTable, name: str, column_type: str) -> str:
@@ -80,7 +96,7 @@ def allow_null_command(table: SqlTable, column: SqlColumn) -> str:
     if table.dialect == POSTGRES:
         return _alter(table, exp.AlterColumn(this=_identifier(column.name), drop=True, allow_null=True))
     command = _alter(table, exp.AlterColumn(this=_identifier(column.name),
-                                            dtype=_data_type(column.written_type, TSQL)))
+                                            dtype=_data_type(_declared_type(column), TSQL)))
     return command[:-1] + " NULL;"
 
 

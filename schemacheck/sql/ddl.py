@@ -94,6 +94,7 @@ _MENTIONS_TABLE = re.compile(rf"(?<![.\w])(?:create|alter|drop){_SEPARATOR}(?:{_
                              re.IGNORECASE | re.DOTALL)
 _GO_LINE = re.compile(r"^[ \t]*go(?:[ \t]+\d+)?[ \t]*(?:--[^\r\n]*)?\r?$", re.IGNORECASE | re.MULTILINE)
 _SQLCMD_LINE = re.compile(r"^[ \t]*:[^\r\n]*", re.MULTILINE)
+_PRINT_LINE = re.compile(r"^[ \t]*print\b[^\r\n]*", re.MULTILINE | re.IGNORECASE)
 _CASE_SENSITIVE_COLLATION = re.compile(r"_CS(?:_|$)", re.IGNORECASE)
 _ASCII_LOWER = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
 
@@ -262,7 +263,8 @@ def _default_collation(project: str) -> str | None:
 def _read(file: str) -> str:
     """The file's text; "" for an empty (or blank) file, which defines nothing."""
     try:
-        return read_text_file(file, _WHAT)
+        # Lines end at CR, LF or CRLF, as the query reader counts them (CR -> LF keeps offsets).
+        return read_text_file(file, _WHAT).replace("\r\n", " \n").replace("\r", "\n")
     except InputError as error:
         if error.message == f"is empty: there is no {_WHAT} in it":
             return ""
@@ -378,13 +380,19 @@ def _batches(text: str, dialect: str) -> tuple[str, list[tuple[int, int]]]:
     def blank(match) -> str:
         return " " * len(match.group())
 
-    masked = _SQLCMD_LINE.sub(blank, text)
+    # sqlglot's T-SQL tokenizer reads PRINT as a command running to the next ';', which may be
+    # after a CREATE TABLE: a PRINT line is blanked, it defines nothing.
+    masked = _PRINT_LINE.sub(blank, _SQLCMD_LINE.sub(blank, text))
     batches, start = [], 0
     for go in _GO_LINE.finditer(masked):
         batches.append((start, go.start()))
         start = go.end()
     batches.append((start, len(masked)))
     return _GO_LINE.sub(blank, masked), batches
+
+
+class DdlError(InputError):
+    """DDL that cannot be read in the dialect asked for (not a file that cannot be read)."""
 
 
 class _Source:
@@ -400,8 +408,8 @@ class _Source:
 
     def error(self, message: str, offset: int | None) -> InputError:
         if offset is None:
-            return InputError(message, self.file)
-        return InputError(message, self.file, *self.position(offset))
+            return DdlError(message, self.file)
+        return DdlError(message, self.file, *self.position(offset))
 
 
 # --- statements ----------------------------------------------------------------------------
@@ -431,9 +439,12 @@ class _Script:
             offset = start + failed_at if isinstance(failed_at, int) else None
             # "Missing ' from 4:50": sqlglot's position is a line and an offset, not a column.
             cause = re.sub(r" from \d+:\d+$", "", str(error.__cause__ or error))
+            # Only sqlglot's own plain sentences are quoted; Python's texts ("string index out
+            # of range") and reprs say nothing to the user.
+            plain = cause if re.fullmatch(r"Missing [^\s] ?|Unterminated [\w ]+", cause) else ""
             raise self.source.error(
-                f"cannot be read as {DIALECT_NAMES[self.dialect]} ({cause}); look for a string, quoted name or "
-                f"comment that is not closed", offset) from None
+                f"cannot be read as {DIALECT_NAMES[self.dialect]}{f' ({plain})' if plain else ''}; look for a "
+                f"string, quoted name or comment that is not closed", offset) from None
         return _lexemes(tokens, batch, start)
 
     # Lexeme helpers: a position outside the batch reads as "".
@@ -837,8 +848,10 @@ class _Script:
             tree = sqlglot.parse_one(snippet, read=self.dialect, error_level=sqlglot.ErrorLevel.RAISE)
         except ParseError as error:
             return None, self.parse_error(error, snippet, start)
-        except Exception as error:  # sqlglot fails in other ways too (RecursionError on deep nesting, ...)
-            return None, f"{type(error).__name__}: {error}"
+        except RecursionError:
+            return None, "it nests too deeply for sqlglot to read (simplify its DEFAULT or computed expression)"
+        except Exception:  # sqlglot fails in other ways too; its exception texts mean nothing to users
+            return None, "sqlglot cannot read it"
         schema = tree.this if isinstance(tree, exp.Create) else None
         if not isinstance(schema, exp.Schema):
             return None, "sqlglot took it for a statement it does not model"
@@ -853,7 +866,9 @@ class _Script:
     def parse_error(self, error, snippet: str, start: int) -> str:
         """sqlglot's first complaint, with where it is in the file."""
         details = error.errors[0] if error.errors else {}
-        description = details.get("description") or str(error)
+        description = details.get("description") or "not valid here"
+        if "<" in description:   # a repr of sqlglot's internals (<class ...>, <Token ...>)
+            description = "not valid here"
         highlight, line, column = details.get("highlight"), details.get("line"), details.get("col")
         if not highlight:
             return description
