@@ -1427,7 +1427,8 @@ def check_ddl_refusal(files: dict[str, bytes], err: str) -> None:
     if line is None:
         return
     try:
-        lines = decode(files[name], name, "DDL script").split("\n")
+        # Lines end at CRLF, CR or LF, as the readers count them.
+        lines = re.split(r"\r\n|\r|\n", decode(files[name], name, "DDL script"))
     except InputError:   # not text: the position is in bytes
         lines = files[name].split(b"\n")
     line, column = int(line), int(column or 1)
