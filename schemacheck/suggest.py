@@ -290,11 +290,7 @@ class _Builder:
                 else:
                     self.note([d.code], d.fix or d.message)
             elif d.code in ("SC201", "SC202"):
-                step = self.query_step(d.edit, [d.code]) if d.edit is not None else None
-                if d.command is not None:
-                    alters.append((d, step))
-                elif step is None:
-                    self.note([d.code], f"{d.message}: {d.fix}" if d.fix else d.message)
+                self.type_finding(d, alters)
             elif d.code == "SC301":
                 self.note([d.code], "ASA's ADX output matches columns by name, so the order stops no row; to "
                           f"align it anyway, {d.fix or 'reorder the select list'} (by hand)")
@@ -332,6 +328,15 @@ class _Builder:
         return OutputSuggestion(self.check.file, self.output.output, where.line, where.column, self.database,
                                 self.table_name, missing_table is None, tuple(self.kql), tuple(self.query),
                                 tuple(self.notes))
+
+    def type_finding(self, d: D.Diagnostic, alters: list) -> None:
+        """A type finding: its CAST as a rewrite, its column change kept for later in `alters`
+        (with the rewrite, which the command's text names as the other way)."""
+        step = self.query_step(d.edit, [d.code]) if d.edit is not None else None
+        if d.command is not None:
+            alters.append((d, step))
+        elif step is None:
+            self.note([d.code], f"{d.message}: {d.fix}" if d.fix else d.message)
 
     def common(self, d: D.Diagnostic) -> None:
         """The findings both kinds of output answer alike: a CAST for an unknown type, an
@@ -375,11 +380,7 @@ class _Builder:
                 else:
                     self.note([d.code], f"{d.message}: {d.fix}" if d.fix else d.message)
             elif d.code in ("SC201", "SC202"):
-                step = self.query_step(d.edit, [d.code]) if d.edit is not None else None
-                if d.command is not None:
-                    alters.append((d, step))
-                elif step is None:
-                    self.note([d.code], f"{d.message}: {d.fix}" if d.fix else d.message)
+                self.type_finding(d, alters)
             elif d.code == "SC107":
                 self.kql.append(KqlStep(d.command, (d.code,), False,
                                         f"the statement never writes {d.table_column}, which is NOT NULL without a "
