@@ -296,11 +296,7 @@ class _Builder:
                           f"align it anyway, {d.fix or 'reorder the select list'} (by hand)")
             else:
                 self.common(d)
-        for d in self.found:
-            if d.code == "SC103" and d.table_column not in filled:
-                self.note([d.code], f"table column {d.table_column} is never written by this statement: if a "
-                          f"query column should fill it, alias that column AS {d.table_column}; otherwise its "
-                          "rows leave it empty (nothing to run)")
+        self.unwritten(filled, "leave it empty")
         missing_table = next((d for d in self.found if d.code == "SC501"), None)
         if missing_table is not None:
             self.create_table(missing_table)
@@ -328,6 +324,14 @@ class _Builder:
         return OutputSuggestion(self.check.file, self.output.output, where.line, where.column, self.database,
                                 self.table_name, missing_table is None, tuple(self.kql), tuple(self.query),
                                 tuple(self.notes))
+
+    def unwritten(self, filled: set, what_rows_do: str) -> None:
+        """SC103 notes for the table columns no rewrite makes the statement write."""
+        for d in self.found:
+            if d.code == "SC103" and d.table_column not in filled:
+                self.note([d.code], f"table column {d.table_column} is never written by this statement: if a "
+                          f"query column should fill it, alias that column AS {d.table_column}; otherwise its "
+                          f"rows {what_rows_do} (nothing to run)")
 
     def type_finding(self, d: D.Diagnostic, alters: list) -> None:
         """A type finding: its CAST as a rewrite, its column change kept for later in `alters`
@@ -396,11 +400,7 @@ class _Builder:
                 self.note([d.code], f"{d.message}: write the table's name in the output as the DDL does")
             else:
                 self.common(d)
-        for d in self.found:
-            if d.code == "SC103" and d.table_column not in filled:
-                self.note([d.code], f"table column {d.table_column} is never written by this statement: if a "
-                          f"query column should fill it, alias that column AS {d.table_column}; otherwise its "
-                          "rows hold NULL (nothing to run)")
+        self.unwritten(filled, "hold NULL")
         for d, step in alters:
             instead = (f"; or, instead, rewrite the query at {_where(step)} (below): apply one of the two"
                        if step is not None else "")
