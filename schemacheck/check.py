@@ -145,13 +145,18 @@ def destination(alias: str, targets: Mapping[str, Target], config: Config, clust
     return Destination(alias, cluster=cluster or configured_cluster)
 
 
+def _stated_kind(target: Target | None, settings, defined_kind: str | None) -> str | None:
+    """An output's kind as --target, then the configuration, then the job say it."""
+    said = (target.kind if target is not None else None, settings.kind if settings is not None else None,
+            defined_kind)
+    return next((k for k in said if k is not None), None)
+
+
 def _sql_destination(alias: str, target: Target | None, settings, defined: JobOutput | None, config: Config,
                      job: Job | None) -> Destination | None:
     """The destination of an output whose kind, first said by --target, the configuration
     or the job, is a SQL one; None for any other output."""
-    said = [(target.kind if target is not None else None), (settings.kind if settings is not None else None),
-            (defined.kind if defined is not None else None)]
-    kind = next((k for k in said if k is not None), None)
+    kind = _stated_kind(target, settings, defined.kind if defined is not None else None)
     if kind not in SQL_DIALECTS:
         return None
     from_job = defined if defined is not None and defined.kind == kind else None
@@ -208,9 +213,7 @@ def sql_dialects(plan: JobPlan, targets: Mapping[str, Target]) -> list[tuple[str
     wanted = set()
     for alias in aliases:
         target, settings = targets.get(alias), config.output(alias)
-        said = [target.kind if target is not None else None, settings.kind if settings is not None else None,
-                defined.get(alias.lower())]
-        kind = next((k for k in said if k is not None), None)
+        kind = _stated_kind(target, settings, defined.get(alias.lower()))
         if kind in SQL_DIALECTS:
             wanted.add((SQL_DIALECTS[kind], settings.schemas if settings is not None else None))
     return sorted(wanted, key=lambda pair: (pair[0], pair[1] or ()))   # the same first error every run

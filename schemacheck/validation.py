@@ -181,3 +181,21 @@ def _seek(text: str, path: tuple) -> tuple[int, bool]:
         else:
             return index, False
     return index, True
+
+
+def json_kind(value: object, other: str = "another value") -> str:
+    """What JSON calls the type of a parsed value ("null", "a number", "an object", ...);
+    `other` for a value that is none of them."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, list):
+        return "an array"
+    if isinstance(value, dict):
+        return "an object"
+    return other

@@ -32,6 +32,7 @@ import re
 
 from schemacheck.jobs.jsonfile import key as _lookup   # ARM names match without regard to case
 from schemacheck.records import record
+from schemacheck.validation import json_kind
 
 
 @record
@@ -434,19 +435,7 @@ def _indirect(context: Context, cache_key: tuple, label: str, written: object) -
 # ---- functions --------------------------------------------------------------------------
 
 def _kind(value: object) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, (int, float)):
-        return "a number"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, list):
-        return "an array"
-    if isinstance(value, dict):
-        return "an object"
-    return "an unresolved value"
+    return json_kind(value, "an unresolved value")
 
 
 def _unresolved_in(value: object) -> Unresolved | None:

@@ -28,7 +28,7 @@ from schemacheck.errors import InputError
 from schemacheck.files import files_under, read_text_file
 from schemacheck.kusto.schema import Column, TableCatalog, TableSchema
 from schemacheck.kusto.types import canonical_type, type_suggestion
-from schemacheck.validation import Shape, json_item_lines, json_position, validate
+from schemacheck.validation import Shape, json_item_lines, json_kind, json_position, validate
 
 SCHEMA_SUFFIXES = (".json", ".csv", ".kql", ".csl", ".cslschema")
 _LEADING_COMMENTS = re.compile(r"\A(?:\s|//[^\n]*)*")
@@ -94,17 +94,6 @@ RESULT_ROW = Shape(lambda cs: cs.typed_dict_schema({
     "Folder": _optional(cs, cs.str_schema()),
     "DocString": _optional(cs, cs.str_schema()),
 }, extra_behavior="allow"))
-
-
-def _json_type(value) -> str:
-    """What JSON calls the type of a parsed value."""
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "true or false"
-    if isinstance(value, (int, float)):
-        return "a number"
-    return {dict: "an object", list: "an array", str: "a string"}.get(type(value), "another value")
 
 
 def load_schemas(paths: list[str]) -> TableCatalog:
@@ -263,7 +252,7 @@ def tables_from_rows(rows: list[dict], path: str) -> list[TableSchema]:
 
 def _inner_json(text: object, path: str, what: str) -> object:
     if not isinstance(text, str):
-        raise InputError(f"the schema{what} should be a JSON string, not {_json_type(text)}", path)
+        raise InputError(f"the schema{what} should be a JSON string, not {json_kind(text)}", path)
     try:
         return json.loads(text)
     except (ValueError, RecursionError) as error:
