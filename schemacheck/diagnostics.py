@@ -69,6 +69,11 @@ RULES: dict[str, Rule] = {
              "above, `-- schemacheck: ignore-file[CODE]` anywhere in the query) that no finding "
              "matches, or that names a code schemacheck does not have. Remove it, so that it cannot "
              "hide a later finding nobody looked at."),
+        Rule("SC011", "undocumented-syntax", WARNING, "A form the ASA reference does not document, accepted.",
+             "The query uses syntax or a function name that Microsoft's articles show or that real jobs "
+             "run, but that the ASA query language reference does not document (a CROSS JOIN, "
+             "GetElements for GetArrayElements, ...). schemacheck reads it as the message says; ASA "
+             "may change or refuse it without notice. Prefer the documented form the message names."),
         Rule("SC101", "column-not-in-table", ERROR, "An output column that the table does not have.",
              "ASA's ADX output raises an error for a query column with no column of that name in the "
              "table (names are compared case-sensitively), and with the default Retry error policy the "
@@ -155,6 +160,15 @@ RULES: dict[str, Rule] = {
         Rule("SC405", "table-by-name", INFO, "The output was matched to the table of the same name.",
              "No --target or configuration maps the output, and a loaded table has exactly the "
              "output's name, so that table is used. Map it explicitly to silence this."),
+        Rule("SC406", "nothing-compared", WARNING, "No output of the run could be compared with a table.",
+             "Every output that may write to a table was left without one, usually because no table "
+             "schema is loaded: a run that compares nothing must not look like success. Pass --schema "
+             "FILE|DIR, set schemas = [...] in schemacheck.toml, keep the tables in the project's "
+             "schemas/ folder, or use --live."),
+        Rule("SC407", "mapping-without-output", WARNING, "--target or [outputs.ALIAS] names an output no statement writes.",
+             "The mapping is never used, so the output it was meant for is checked without it (or not "
+             "at all). Output aliases match without regard to case; the message names the nearest "
+             "alias the query writes. Fix the alias, or remove the mapping."),
         Rule("SC501", "table-not-found", ERROR, "The mapped table does not exist in the loaded schemas.",
              "ASA does not create the table: the output fails until it exists. Table names are "
              "case-sensitive; the message names the nearest existing table. For a SQL output the "
@@ -163,6 +177,11 @@ RULES: dict[str, Rule] = {
              "The ASA documentation for the SQL output says the table name is case-sensitive, while "
              "SQL Server under its default collation finds the table whatever the case. The table is "
              "compared; write its name in the output as the DDL does."),
+        Rule("SC503", "ddl-statement-skipped", INFO, "A statement of a DDL file that was not read.",
+             "schemacheck reads CREATE TABLE and ALTER TABLE (also inside IF ... BEGIN ... END blocks) "
+             "and skips procedures, views, functions and other statements. When a statement that might "
+             "define or change a table is skipped (dynamic SQL, sp_rename, a statement the reader does "
+             "not understand), it says so, so that a table is never lost in silence."),
         Rule("SC601", "output-not-defined", ERROR, "INTO names an output the job does not define.",
              "ASA refuses to start a job whose query writes INTO an alias that is not one of the job's "
              "outputs (aliases match without regard to case). Add the output to the project "
