@@ -205,6 +205,110 @@ def test_outputs_are_listed_per_statement_in_source_order():
         ("out-1", 1), ("output", None), ("out-1", 3)]
 
 
+# ---- forms the reference does not document (SC011) ----------------------------------
+
+def findings(analysis) -> list[tuple[str, str, int, int]]:
+    return [(d.code, d.severity, d.line, d.column) for d in analysis.diagnostics]
+
+
+def test_a_field_of_a_parenthesised_value_is_typed_like_a_record_field():
+    text = ("WITH scored AS (SELECT AnomalyDetection_ChangePoint(CAST(v AS float), 80, 60) "
+            "OVER (LIMIT DURATION(minute, 30)) AS cp, m.body AS body FROM msgs m)\n"
+            "SELECT (scored.cp).IsAnomaly AS flag, (GetRecordPropertyValue(scored, 'cp')).Score AS score,\n"
+            "(System.Window()).Id AS win, (GetRecordPropertyValue(scored.body, 'meta')).origin AS origin,\n"
+            "(udf.decode(scored.body)).unitId AS unit, (scored.body).header.kind AS kind,\n"
+            "CAST((scored.body).level AS float) * 2 AS doubled\n"
+            "INTO out FROM scored GROUP BY TumblingWindow(minute, 1)")
+    analysis = analyze(text)
+    output = analysis.outputs[0]
+    assert [(c.name, c.type) for c in output.columns] == [
+        ("flag", "bigint"), ("score", "float"), ("win", "nvarchar(max)"), ("origin", None), ("unit", None),
+        ("kind", None), ("doubled", "float")]
+    origin, unit, kind = output.columns[3:6]
+    assert "not known from the query" in origin.reason and origin.cause is None
+    assert unit.cause is None   # a field of a UDF's result: declaring the UDF's type would not tell it
+    assert kind.cause == "input"  # like the path scored.body.header.kind: a field of an input field
+    assert analysis.diagnostics == ()
+
+
+def test_an_unaliased_field_of_a_parenthesised_value_has_no_documented_name():
+    analysis = analyze("SELECT (udf.decode(raw)).unitId FROM msgs")
+    assert [c.name for c in analysis.outputs[0].columns] == [None]
+    (finding,) = analysis.diagnostics
+    assert finding.code == "SC105" and finding.fix == "add an alias: `AS unitId`"
+
+
+def test_a_union_branch_written_without_select_reads_as_select_star():
+    text = ("WITH left_side AS (SELECT CAST(k AS bigint) AS SensorKey, CAST(v AS float) AS v FROM feedA "
+            "PARTITION BY k INTO 4),\n"
+            "right_side AS (SELECT CAST(k AS bigint) AS SensorKey, CAST(w AS float) AS v FROM feedB "
+            "PARTITION BY k INTO 4)\n"
+            "SELECT * INTO merged FROM left_side PARTITION BY SensorKey\n"
+            "UNION right_side PARTITION BY SensorKey")
+    analysis = analyze(text)
+    output = analysis.outputs[0]
+    assert output.output == "merged" and output.complete
+    assert [(c.name, c.type) for c in output.columns] == [("SensorKey", "bigint"), ("v", "float")]
+    assert findings(analysis) == [("SC011", "warning", 4, 7)]
+    (finding,) = analysis.diagnostics
+    assert "`UNION right_side`" in finding.message and "UNION SELECT * FROM right_side" in finding.message
+    assert finding.fix == "write UNION SELECT * FROM right_side" and finding.output == "merged"
+    # a branch over a step of other columns is compared as SELECT * over it would be
+    mismatch = analyze("WITH a AS (SELECT 1 AS x FROM i), b AS (SELECT 1 AS x, 2 AS y FROM j)\n"
+                       "SELECT * INTO o FROM a UNION b")
+    assert [d.code for d in mismatch.diagnostics] == ["SC009", "SC011"]
+
+
+def test_the_repartition_articles_step_shapes():
+    repartitioned = analyze(
+        "WITH Shuffled AS (SELECT * FROM feed PARTITION BY SensorKey INTO 8)\n"
+        "SELECT SensorKey, AVG(CAST(level AS float)) AS meanLevel, COUNT(*) AS n INTO stats\n"
+        "FROM Shuffled PARTITION BY SensorKey GROUP BY SensorKey, TumblingWindow(minute, 1)")
+    assert [(c.name, c.type) for c in repartitioned.outputs[0].columns] == [
+        ("SensorKey", None), ("meanLevel", "float"), ("n", "bigint")]
+    assert [d.code for d in repartitioned.diagnostics] == ["SC403"]   # the step's * over an undeclared input
+    both = analyze("CREATE TABLE feedA (SensorKey bigint, level float);\nCREATE TABLE feedB (SensorKey bigint, "
+                   "level float);\nSELECT * INTO copy FROM feedA PARTITION BY PartitionId\n"
+                   "UNION SELECT * FROM feedB PARTITION BY PartitionId")
+    assert [(c.name, c.type) for c in both.outputs[0].columns] == [("SensorKey", "bigint"), ("level", "float")]
+    assert both.diagnostics == ()
+
+
+def test_cross_join_joins_every_reference_row_with_the_columns_of_both_sides():
+    text = ("CREATE TABLE limits (maxLevel float, label nvarchar(max));\n"
+            "WITH ev AS (SELECT CAST(level AS float) AS level, unit FROM feed)\n"
+            "SELECT ev.level, ev.unit, lim.maxLevel, lim.label, ev.level - lim.maxLevel AS excess INTO alerts\n"
+            "FROM ev CROSS JOIN limits lim WHERE ev.level > lim.maxLevel")
+    analysis = analyze(text)
+    assert [(c.name, c.type) for c in analysis.outputs[0].columns] == [
+        ("level", "float"), ("unit", None), ("maxLevel", "float"), ("label", "nvarchar(max)"), ("excess", "float")]
+    assert findings(analysis) == [("SC011", "warning", 4, 9)]
+    message = analysis.diagnostics[0].message
+    assert "CROSS JOIN is not in the ASA reference" in message and "INNER and LEFT OUTER JOIN" in message
+    assert "every row of limits (reference data) to each event" in message and "both sides" in message
+    assert not analysis.has_errors
+    # SELECT * stays refused with any JOIN, a CROSS JOIN too (the JOIN reference)
+    assert [c for c, _, _ in codes("SELECT * FROM ev CROSS JOIN limits")] == ["SC007", "SC403", "SC011"]
+
+
+def test_getelements_is_read_as_getarrayelements_with_a_warning():
+    text = ("WITH s AS (SELECT TRY_CAST(items AS array) AS items, unit FROM feed)\n"
+            "SELECT s.unit, e.ArrayIndex, e.ArrayValue, o.ArrayIndex AS pos INTO flat FROM s\n"
+            "CROSS APPLY GetElements(s.items) AS e OUTER APPLY getelements(s.items) o")
+    analysis = analyze(text)
+    assert [(c.name, c.type) for c in analysis.outputs[0].columns] == [
+        ("unit", None), ("ArrayIndex", "bigint"), ("ArrayValue", None), ("pos", "bigint")]
+    assert findings(analysis) == [("SC011", "warning", 3, 13), ("SC011", "warning", 3, 51)]
+    first = analysis.diagnostics[0]
+    assert first.message.startswith("GetElements is not in the ASA reference")
+    assert "reads it as GetArrayElements" in first.message and first.fix == "write GetArrayElements"
+    assert not analysis.has_errors
+    # outside APPLY it is no value, as GetArrayElements is not: still a warning, never SC006
+    outside = analyze("SELECT GetElements(items) AS x FROM feed")
+    assert [(d.code, d.severity) for d in outside.diagnostics] == [("SC011", "warning")]
+    assert outside.outputs[0].columns[0].type is None
+
+
 # ---- UDFs ---------------------------------------------------------------------------
 
 def test_udf_types_come_from_the_mapping_passed_in():

@@ -98,6 +98,49 @@ def test_union_is_flattened_and_parenthesised_operands_are_accepted():
     assert len(union.branches) == 3 and union.all_flags == (False, True)
 
 
+def test_a_union_branch_may_be_only_an_input_or_step_as_the_repartition_article_writes_it():
+    # The repartition article: `SELECT * INTO output FROM step1 PARTITION BY DeviceID
+    # UNION step2 PARTITION BY DeviceID`; read as `UNION SELECT * FROM step2 ...`.
+    script = parse_query(
+        "WITH left_side AS (SELECT * FROM feedA PARTITION BY SensorKey INTO 6),\n"
+        "right_side AS (SELECT * FROM feedB PARTITION BY SensorKey INTO 6)\n"
+        "SELECT * INTO merged FROM left_side PARTITION BY SensorKey\n"
+        "UNION right_side PARTITION BY SensorKey INTO 6\n"
+        "UNION ALL [third side] t TIMESTAMP BY at\n"
+        "SELECT x INTO other FROM feedA")
+    union = script.statements[0].query
+    assert isinstance(union, A.UnionQuery) and union.all_flags == (False, True)
+    first, second, third = union.branches
+    assert not first.source_only and first.from_.source.partition_by[0].parts[0].text == "SensorKey"
+    assert second.source_only and isinstance(second, A.Select)
+    assert isinstance(second.items[0], A.Star) and second.items[0].qualifier == ()
+    source = second.from_.source
+    assert source.relation.text == "right_side" and source.shard_count == 6
+    assert [k.parts[0].text for k in source.partition_by] == ["SensorKey"]
+    assert second.span == A.Span(4, 7, 4, 47) and second.into is None
+    assert third.source_only and third.from_.source.relation.text == "third side"
+    assert third.from_.source.alias.text == "t" and third.from_.source.timestamp_by is not None
+    assert script.statements[1].query.into.text == "other"
+    # the same inside a step, and a step read again with PARTITION BY (the article's other shapes)
+    nested = parse_query(
+        "WITH byKey AS (SELECT * FROM feedA PARTITION BY SensorKey INTO 4 UNION feedB PARTITION BY SensorKey INTO 4)\n"
+        "SELECT SensorKey, COUNT(*) AS n INTO counts FROM byKey PARTITION BY SensorKey\n"
+        "GROUP BY SensorKey, TumblingWindow(minute, 5)\n"
+        "SELECT * INTO copy FROM feedA PARTITION BY PartitionId UNION SELECT * FROM feedB PARTITION BY PartitionId")
+    step_query = nested.statements[0].steps[0].query
+    assert [b.source_only for b in step_query.branches] == [False, True]
+    assert nested.statements[0].query.from_.source.partition_by
+    assert [b.source_only for b in nested.statements[1].query.branches] == [False, False]
+
+
+def test_cross_join_has_no_condition():
+    select = only_select("SELECT ev.v, lim.maxV FROM events ev CROSS JOIN limits lim JOIN other o ON ev.k = o.k")
+    cross, inner = select.from_.joins
+    assert (cross.kind, cross.condition, cross.source.alias.text) == ("cross", None, "lim")
+    assert cross.span == A.Span(1, 38, 1, 59)
+    assert inner.kind == "inner" and inner.condition is not None
+
+
 def test_match_recognize():
     select = only_select(
         "SELECT * FROM input TIMESTAMP BY time MATCH_RECOGNIZE (\n"
@@ -154,6 +197,27 @@ def test_calls_over_clauses_casts_and_member_access():
     assert isinstance(window_id, A.MemberAccess) and window_id.member.text == "Id"
     assert isinstance(timestamp, A.ColumnRef) and [p.text for p in timestamp.parts] == ["System", "Timestamp"]
     assert udf.lowered_name == "udf.f" and left.lowered_name == "left"
+
+
+def test_member_access_on_a_parenthesised_expression():
+    items = only_select(
+        "SELECT (GetRecordPropertyValue(m.body, 'meta')).origin AS o, (udf.decode(m.raw)).unitId AS u,"
+        " (m.envelope).header.kind AS k, 2 * (udf.decode(m.raw)).level + 1 AS l,"
+        " LEN((m.envelope).tag) AS n FROM msgs m WHERE (udf.decode(m.raw)).unitId IS NOT NULL").items
+    record_field, udf_field, chained, in_arithmetic, in_call = (i.expr for i in items)
+    assert isinstance(record_field, A.MemberAccess) and record_field.member.text == "origin"
+    assert isinstance(record_field.target, A.Paren)
+    assert record_field.target.expr.lowered_name == "getrecordpropertyvalue"
+    assert udf_field.target.expr.lowered_name == "udf.decode" and udf_field.member.text == "unitId"
+    assert chained.member.text == "kind" and chained.target.member.text == "header"
+    assert isinstance(chained.target.target, A.Paren)
+    assert [p.text for p in chained.target.target.expr.parts] == ["m", "envelope"]
+    assert chained.span == A.Span(1, 95, 1, 119)
+    assert in_arithmetic.op == "+" and isinstance(in_arithmetic.left.right, A.MemberAccess)
+    assert isinstance(in_call.args[0], A.MemberAccess)
+    # a parenthesised expression without a member is still just itself
+    paren = only_select("SELECT (a + b) AS s FROM i").items[0].expr
+    assert isinstance(paren, A.Paren) and isinstance(paren.expr, A.BinaryOp)
 
 
 def test_identifier_forms_keep_their_spelling():
@@ -229,6 +293,26 @@ def test_doc_defect_unbalanced_parentheses():
     error = syntax_error("SELECT\n  CONCAT(REPLICATE('0', 4 - LEN(ProductLine), [ProductLine]) AS x\nFROM Input")
     assert (error.line, error.column) == (2, 62)
     assert "expected ')' to close the '(' at line 2, column 9" in error.message
+
+
+def test_misspelled_select_after_union_all_is_pointed_at():
+    # A name after UNION may start a branch written without SELECT (`UNION step2`), so
+    # the parser only fails further on; the message still points at the misspelling.
+    error = syntax_error("SELECT a FROM x\nUNION ALL SELCT a, b FROM y")
+    assert (error.line, error.column, error.end_column) == (2, 11, 16)
+    assert error.message == "expected SELECT after UNION, found 'SELCT'; did you mean SELECT?"
+
+
+def test_a_union_branch_without_select_takes_no_where():
+    error = syntax_error("SELECT a FROM x\nUNION [step two] PARTITION BY k WHERE a > 1")
+    assert (error.line, error.column) == (2, 33)
+    assert "write UNION SELECT * FROM [step two] ... WHERE ..." in error.message
+
+
+def test_cross_join_takes_no_on():
+    error = syntax_error("SELECT a FROM x CROSS JOIN r ON x.k = r.k")
+    assert (error.line, error.column) == (1, 30)
+    assert "CROSS JOIN takes no ON" in error.message
 
 
 def test_missing_from_is_said_in_words():

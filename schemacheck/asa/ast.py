@@ -91,7 +91,8 @@ class FunctionCall:
 
 @record
 class MemberAccess:
-    """A field of a call's result: `System.Window().Id`."""
+    """A field of a call's result or of a parenthesised value: `System.Window().Id`,
+    `(udf.parse(e.payload)).deviceId`, `(expr).a.b` (`target` is then a `Paren`)."""
 
     target: Expr
     member: Identifier
@@ -272,11 +273,12 @@ class Source:
 
 @record
 class Join:
-    """`kind` is "inner" or "left"."""
+    """`kind` is "inner", "left" or "cross"; a CROSS JOIN (not in the ASA reference) has
+    no `condition`."""
 
     kind: str
     source: Source
-    condition: Expr
+    condition: Expr | None
     span: Span
 
 
@@ -347,6 +349,10 @@ class Select:
     group_by: GroupBy | None
     having: Expr | None
     span: Span
+    # A UNION branch written as only an input or step, `... UNION step2 PARTITION BY k`
+    # (the repartition article's form, not in the UNION reference): the parser reads it
+    # as `SELECT * FROM step2 PARTITION BY k`, and sets this so that it can be reported.
+    source_only: bool = False
 
 
 @record

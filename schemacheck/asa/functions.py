@@ -171,6 +171,11 @@ FUNCTIONS: dict[str, Function] = {
 }
 del _
 
+# Names the ASA reference does not document but Microsoft's own articles use, -> the
+# documented function they are read as (reported as SC011). GetElements: the Application
+# Insights export walkthrough's `CROSS/OUTER APPLY GetElements(A.[event]) AS flat`.
+UNDOCUMENTED_ALIASES = {"getelements": "GetArrayElements"}
+
 # Window function names (GROUP BY) -> window kind.
 WINDOW_KINDS = {
     "tumblingwindow": "tumbling", "tumbling": "tumbling",

@@ -293,6 +293,8 @@ class _Inferrer:
             where = "a WITH step" if context == "step" else "a subquery"
             self.report("SC002", f"INTO {select.into.text} inside {where}: ASA allows INTO only in the "
                         f"outermost SELECT of a statement", select.into.span)
+        if select.source_only:
+            self.report_source_only(select)
         scope = yield self.from_scope(select.from_)
         columns: list[_Col] = []
         gaps: list[Gap] = []
@@ -325,6 +327,13 @@ class _Inferrer:
                     seen[name.lower()] = column
             columns.append(column)
         return _Relation(context, label, tuple(columns), tuple(gaps))
+
+    def report_source_only(self, select: A.Select) -> None:
+        source = select.from_.source
+        written = _written(source.relation) if isinstance(source.relation, A.Identifier) else "..."
+        self.report("SC011", f"UNION followed by an input or step without SELECT (`UNION {written}`) is not in the "
+                    f"ASA UNION reference (Microsoft's repartition article writes it); schemacheck reads it as "
+                    f"`UNION SELECT * FROM {written}`", select.span, fix=f"write UNION SELECT * FROM {written}")
 
     def expand_star(self, star: A.Star, select: A.Select, scope: list[_Binding], columns: list[_Col],
                     gaps: list[Gap], seen: dict[str, _Col]) -> None:
@@ -373,12 +382,23 @@ class _Inferrer:
         for part in from_.joins:
             if isinstance(part, A.Join):
                 scope.append((yield self.source_binding(part.source)))
-                yield part.condition, scope
+                if part.condition is not None:
+                    yield part.condition, scope
+                else:
+                    self.report_cross_join(part)
             else:
                 scope.append((yield self.apply_binding(part, scope)))
         if from_.match_recognize is not None:
             scope = [(yield self.match_binding(from_.match_recognize, scope))]
         return scope
+
+    def report_cross_join(self, join: A.Join) -> None:
+        source = join.source
+        written = _written(source.relation) if isinstance(source.relation, A.Identifier) else "the subquery"
+        self.report("SC011", f"CROSS JOIN is not in the ASA reference, which documents only INNER and LEFT OUTER "
+                    f"JOIN (with ON); schemacheck reads it as joining every row of {written} (reference data) "
+                    f"to each event, with the columns of both sides", join.span,
+                    fix="write JOIN ... ON with the condition that matches the rows")
 
     def source_binding(self, source: A.Source) -> _Binding:
         relation_node = source.relation
@@ -423,6 +443,10 @@ class _Inferrer:
 
     def apply_binding(self, apply: A.Apply, scope: list[_Binding]) -> _Binding:
         function = apply.function.lowered_name
+        documented = F.UNDOCUMENTED_ALIASES.get(function)
+        if documented is not None:
+            self.report_alias(apply.function, documented)
+            function = documented.lower()
         argument = (yield apply.function.args[0], scope) if apply.function.args else T.unknown("no argument")
         if function == "getarrayelements":
             element = argument.element or T.unknown("the array's elements are not typed by the query")
@@ -439,6 +463,13 @@ class _Inferrer:
         relation = _Relation("apply", apply.alias.text, columns,
                              (Gap(0, "what * yields for an APPLY source is not documented", apply.span),))
         return _Binding(apply.alias.text.lower(), apply.alias, relation)
+
+    def report_alias(self, call: A.FunctionCall, documented: str) -> None:
+        written = ".".join(p.text for p in call.name)
+        what = " (columns ArrayIndex and ArrayValue)" if documented == "GetArrayElements" else ""
+        self.report("SC011", f"{written} is not in the ASA reference; Microsoft's articles use it for "
+                    f"{documented}, and schemacheck reads it as {documented}{what}", call.span,
+                    fix=f"write {documented}")
 
     def match_binding(self, match: A.MatchRecognize, scope: list[_Binding]) -> _Binding:
         source = scope[0]
@@ -601,7 +632,9 @@ class _Inferrer:
         field = target.field(expr.member.text)
         if field is not None:
             return field
-        return T.unknown(f"the field {expr.member.text} of this value is not known from the query")
+        # A field of an undeclared input field is itself one (as for the path `e.body.x`).
+        cause = target.cause if target.cause == "input" else None
+        return T.unknown(f"the field {expr.member.text} of this value is not known from the query", cause)
 
     def type_Cast(self, expr: A.Cast, scope) -> Ty:
         yield expr.operand, scope
@@ -690,6 +723,10 @@ class _Inferrer:
             for arg in call.args:
                 yield arg, scope
             return self.udf_type(call)
+        documented = F.UNDOCUMENTED_ALIASES.get(name)
+        if documented is not None:
+            self.report_alias(call, documented)
+            name = documented.lower()
         spec = F.FUNCTIONS.get(name)
         if spec is None:
             for arg in call.args:
@@ -879,6 +916,8 @@ def _suggest_alias(expr: A.Expr) -> str | None:
         expr = expr.operand if isinstance(expr, A.Cast) else expr.expr
     if isinstance(expr, A.ColumnRef):
         return expr.parts[-1].text if _FIELD_LIKE.match(expr.parts[-1].text) else None
+    if isinstance(expr, A.MemberAccess):
+        return expr.member.text if expr.member.text.isidentifier() else None
     if not isinstance(expr, A.FunctionCall):
         return None
     function = expr.name[-1].text.lower()
@@ -895,6 +934,15 @@ def _suggest_alias(expr: A.Expr) -> str | None:
 
 def _bracketed(name: str) -> str:
     return "[" + name.replace("]", "]]") + "]"
+
+
+def _written(name: A.Identifier) -> str:
+    """A name as it was written, quotes included."""
+    if name.quote == "[":
+        return _bracketed(name.text)
+    if name.quote == '"':
+        return '"' + name.text.replace('"', '""') + '"'
+    return name.text
 
 
 def _is_system_timestamp(expr: A.ColumnRef) -> bool:

@@ -133,6 +133,10 @@ class _Builder:
 
     def union(self, ch, s, e):
         left, right = ch[0], _query(ch[-1])
+        if type(right) is A.Source:  # `UNION step2 ...`: read as `UNION SELECT * FROM step2 ...`
+            span = right.span
+            right = A.Select((A.Star((), span),), None, A.FromClause(right, (), None, span), None, None, None,
+                             span, True)
         is_all = len(ch) == 4
         if type(left) is _UnionDraft:
             left.branches.append(right)
@@ -208,6 +212,8 @@ class _Builder:
                 partition_by, shards = child.value, child.extra
         return A.Source(relation, alias, timestamp_by, partition_by, shards, self.span(s, e))
 
+    bare_source = source
+
     def timestamp_by(self, ch, s, e):
         over = ch[4] if len(ch) == 5 else ()
         return A.TimestampBy(ch[2], over, self.span(s, e))
@@ -222,6 +228,9 @@ class _Builder:
     def join(self, ch, s, e):
         kind = "left" if ch[0].type == "LEFT" else "inner"
         return A.Join(kind, ch[-3], ch[-1], self.span(s, e))
+
+    def cross_join(self, ch, s, e):
+        return A.Join("cross", ch[-1], None, self.span(s, e))
 
     def apply(self, ch, s, e):
         return A.Apply(ch[0].type.lower(), ch[2], ch[-1], self.span(s, e))
@@ -506,6 +515,9 @@ _WORDS = {
 _NAMES = frozenset({"NAME", "BRACKET_ID", "DQ_ID"})
 _EXPRESSION_STARTS = frozenset({"NAME", "NUMBER", "STRING", "LPAR", "CASE", "CAST", "NULL"})
 _EXPRESSION_EXTRAS = frozenset({"BRACKET_ID", "DQ_ID", "MINUS", "PLUS", "TILDE", "LEFT", "TRY_CAST", "NOT"})
+# Clauses that may follow the source of a SELECT but not a UNION branch written without SELECT.
+_CLAUSES_AFTER_SOURCE = frozenset({"WHERE", "GROUP", "HAVING", "JOIN", "INNER", "LEFT", "CROSS", "OUTER", "FROM",
+                                   "MATCH_RECOGNIZE"})
 _OPERATORS = frozenset({"PLUS", "MINUS", "STAR", "SLASH", "PERCENT", "BIT_OP", "COMP_OP", "EQ"})
 # Keywords worth naming when they are among many possibilities, most telling first.
 _CLAUSE_ORDER = ("FROM", "INTO", "AS", "BY", "ON", "THEN", "END", "AND", "OR", "BETWEEN", "LIKE",
@@ -579,6 +591,60 @@ def _open_token(values: list, kind: str) -> lalr.Token | None:
     return None
 
 
+def _bare_union_branch(values: list, lines: lalr.LineMap) -> tuple[A.Identifier | lalr.Token, int, int] | None:
+    """The input or step name that opens a UNION branch written without SELECT
+    (`UNION step2 ...`), with its line and column, when the parser is inside one."""
+    for index in range(len(values) - 1, -1, -1):
+        value = values[index]
+        if isinstance(value, lalr.Token) and value.type == "UNION":
+            break
+    else:
+        return None
+    after = values[index + 1:]
+    if after and isinstance(after[0], lalr.Token) and after[0].type == "ALL":
+        after = after[1:]
+    if not after:
+        return None
+    word = after[0]
+    if isinstance(word, lalr.Token) and word.type in _NAMES:
+        line, column = lines.position(word.start)
+        return word, line, column
+    if isinstance(word, A.Source) and isinstance(word.relation, A.Identifier):
+        word = word.relation
+    if isinstance(word, A.Identifier):
+        return word, word.span.line, word.span.column
+    return None
+
+
+def _as_written(name: A.Identifier | lalr.Token) -> str:
+    if isinstance(name, lalr.Token) or not name.quote:
+        return name.text
+    if name.quote == "[":
+        return "[" + name.text.replace("]", "]]") + "]"
+    return '"' + name.text.replace('"', '""') + '"'
+
+
+def _after_cross_join(values: list) -> bool:
+    """Whether the parser is in the source of a CROSS JOIN."""
+    for index in range(len(values) - 1, 0, -1):
+        value = values[index]
+        if isinstance(value, lalr.Token) and value.type == "JOIN":
+            previous = values[index - 1]
+            return isinstance(previous, lalr.Token) and previous.type == "CROSS"
+    return False
+
+
+def _misspelled_select(word: A.Identifier | lalr.Token) -> bool:
+    """A plain name that looks like a misspelled SELECT."""
+    from difflib import get_close_matches
+
+    if isinstance(word, A.Identifier) and word.quote or isinstance(word, lalr.Token) and word.type != "NAME":
+        return False
+    lowered = word.text.lower()
+    return lowered != "select" and abs(len(lowered) - 6) <= 1 and bool(get_close_matches(lowered, ["select"],
+                                                                                         cutoff=0.75))
+
+
 def _suggest_keyword(word: str, expected: frozenset[str]) -> str | None:
     from difflib import get_close_matches
 
@@ -602,6 +668,14 @@ def _parse_error(failure: lalr.ParseFailure, text: str, lines: lalr.LineMap) -> 
         opener_line, opener_column = lines.position(opener.start)
         return f"line {opener_line}, column {opener_column}"
 
+    bare = _bare_union_branch(values, lines)
+    if bare is not None and _misspelled_select(bare[0]):
+        # `UNION SELET a FROM i`: SELET reads as the input of a branch written without
+        # SELECT (`UNION step2`), and the error only shows further on; point at it.
+        word, line, column = bare[0].text, bare[1], bare[2]
+        return QuerySyntaxError(f"expected SELECT after UNION, found '{word}'; did you mean SELECT?",
+                                line, column, column + len(word), f"'{word}'", ("SELECT", "'('", "a name"),
+                                lines.line_text(line))
     if previous is not None and previous.type == "NAME" and len(failure.states) > 1:
         # `SELECT a FRM i`: the misspelled keyword was taken as an alias and the error
         # only shows at the next word; point at the misspelling instead.
@@ -643,6 +717,11 @@ def _parse_error(failure: lalr.ParseFailure, text: str, lines: lalr.LineMap) -> 
         message = f"the query ends too early: expected {_join_words(_expected_words(expected)[:6])}"
     else:
         message = f"expected {_join_words(_expected_words(expected)[:6])}, found {found}"
+    if not hint and bare is not None and open_paren is None and token.type in _CLAUSES_AFTER_SOURCE:
+        hint = (f"; a UNION branch without SELECT is only an input or step name: write "
+                f"UNION SELECT * FROM {_as_written(bare[0])} ... {word} ...")
+    if not hint and token.type == "ON" and _after_cross_join(values):
+        hint = "; CROSS JOIN takes no ON: to join on a condition write JOIN ... ON ..."
     if not hint and token.type == "NAME":
         suggestion = _suggest_keyword(token.text, expected)
         if suggestion is not None:
