@@ -68,16 +68,24 @@ def plan_job(found: Found, config: Config, cli_level: str | None = None,
 
         notes.append(Note("SC609", f"compatibility level {stated!r} is not one ASA documents (1.0, 1.1, 1.2); "
                           f"checked as {level}", job.compat_level.where or Where(job.source)))
-    udf_types = None
+    # The job's functions: name -> declared return type. One whose files could not be read
+    # (`unread`) is still defined, of unknown type, unless one of the same name (any case) was
+    # read; one whose name is not known at all leaves them incomplete, so no call is SC610.
+    udf_types, functions_complete = None, job.functions is not None
     if job.functions is not None:
-        udf_types = {f.name: f.output_type for f in job.functions}
+        udf_types = {}
+        for function in sorted(job.functions, key=lambda f: f.unread):   # the read ones first
+            if not function.name:
+                functions_complete = False
+            elif not function.unread or all(name.lower() != function.name.lower() for name in udf_types):
+                udf_types[function.name] = function.output_type
     if cli_udf_types:
         udf_types = {**(udf_types or {}), **cli_udf_types}
     shapes, sample_notes = input_shapes(job, level)
     notes.extend(sample_notes)
     schemas = tuple(cli_schemas) or _job_schemas(job, config)
     return JobPlan(found, config, level, origin, cli_level is not None or stated is not None
-                   or config.compat_level is not None, udf_types, job.functions is not None, shapes,
+                   or config.compat_level is not None, udf_types, functions_complete, shapes,
                    tuple(notes), schemas)
 
 

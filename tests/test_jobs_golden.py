@@ -1,4 +1,4 @@
-"""Golden cases for whole jobs: tests/fixtures/jobs/cases/<case>/ is a VS Code project, a
+"""Golden cases for whole jobs: tests/fixtures/jobs/{cases,functions}/<case>/ is a VS Code project, a
 Visual Studio project or an ARM template with its parameters, each with its saved schemas
 in schemas/. `schemacheck check <case>` with no other flag -> <case>/expected.json: the
 exit code, each output's mapping ([output, status, table]) and every diagnostic as
@@ -18,7 +18,9 @@ import pytest
 
 from conftest import FIXTURES, assert_golden, rules_fired, run_cli
 
-CASES = sorted(p for p in (FIXTURES / "jobs" / "cases").iterdir() if p.is_dir())
+# cases/ holds whole jobs of every kind (tests/test_jobs_cli.py runs that folder as one); functions/
+# the projects whose UDFs and UDAs the tools register in each of their ways, some unreadable.
+CASES = sorted(p for folder in ("cases", "functions") for p in (FIXTURES / "jobs" / folder).iterdir() if p.is_dir())
 
 
 def summarize(case: Path) -> dict:

@@ -82,12 +82,19 @@ class Sample:
 @record
 class Function:
     """A UDF (or UDA when `aggregate`) and its declared return type as written
-    ("bigint", "nvarchar(max)", "any", ...; None when the file does not declare one)."""
+    ("bigint", "nvarchar(max)", "any", ...; None when the file does not declare one).
+
+    `unread`: the job lists the function, but its files could not be read (a definition
+    missing or not JSON, a subType not understood); an SC609 note says why. It is still
+    defined, so a call of it is no SC610: `name` is the definition's Name when that could
+    be read, else the file's stem (Visual Studio and VS Code name a function after its
+    file), and "" when not even that is known, and the return type is unknown."""
 
     name: str
     output_type: str | None
     aggregate: bool = False
     where: Where | None = None
+    unread: bool = False
 
 
 @record

@@ -16,6 +16,14 @@ Contract:
   an entry or value not understood, a sample not readable) is an SC609 Note and the job
   still loads. Notes about a listed file start with its subType ("Output file X ...") so a
   caller can tell which findings they explain (an INTO alias whose Output file is missing).
+- Functions: JSFunction, CSharpFunction and MLFunction entries (VS Code), JSFunctionConfig and
+  CSharpFunction items (Visual Studio; a JavaScript function's .js is a <Script>, not a query) and
+  the other spellings of FUNCTION_KINDS, each with or without "Config". A UDA is one whose subType
+  or definition `Type` says Aggregate. A function entry that cannot be read (file missing, not
+  JSON, no file named), and an entry of an unknown subType that seems to define a function (its
+  subType, Functions/ folder, .js name or ScriptType says so), gives one note and a Function with
+  `unread` set, named by its definition's Name if that can be read, else after its file: it is
+  still defined, so a call of it is no SC610.
 - `inputs`, `functions` are tuples (empty when none is configured); `outputs` too, except
   that a project listing no Output file at all (a local-run project) has `outputs` None: its
   deployed outputs are not known, so no INTO is reported as undefined.
@@ -56,11 +64,33 @@ SUBTYPES = {
     "output": ("Output", "the output it defines (by its file name, '{stem}') is unknown and not checked"),
     "jobconfig": ("JobConfig", "the job's compatibility level, data locale, output error policy and "
                                "identity are unknown"),
-    "jsfunction": ("JSFunction", "the function it defines (by its file name, '{stem}') and its return "
-                                 "type are unknown"),
-    "csharpfunction": ("CSharpFunction", "the function it defines (by its file name, '{stem}') and its "
-                                         "return type are unknown"),
 }
+
+# The subTypes of a function's entry -> (kind, UDA). Seen in projects: JSFunction (VS Code: a
+# JavaScript UDF or UDA, whose .js.json says Type Scalar or Aggregate), JSFunctionConfig (Visual
+# Studio: a JavaScript UDF's or UDA's .json definition; its .js is a <Script> item), CSharpFunction
+# (both tools) and MLFunction (the ScriptType of an Azure ML function's definition). Each is also
+# taken with "Config" added or removed, and so are the other names below for the same kinds, so
+# that a spelling not met yet still reads as the function it is. An Azure ML function's
+# definition declares no OutputType: its return type is unknown.
+FUNCTION_KINDS = {
+    "JSFunction": ("js", False), "JavaScriptFunction": ("js", False), "JSUDF": ("js", False),
+    "JavaScriptUDF": ("js", False), "JSUDA": ("js", True), "JavaScriptUDA": ("js", True),
+    "JSAggregate": ("js", True), "JavaScriptAggregate": ("js", True), "JSUDAFunction": ("js", True),
+    "CSharpFunction": ("csharp", False), "CSFunction": ("csharp", False), "CSharpUDF": ("csharp", False),
+    "CLRFunction": ("csharp", False), "CLRUDF": ("csharp", False), "DotNetFunction": ("csharp", False),
+    "MLFunction": ("ml", False), "AzureMLFunction": ("ml", False), "MLServiceFunction": ("ml", False),
+    "AzureMLServiceFunction": ("ml", False), "MachineLearningFunction": ("ml", False),
+}
+# Normalised subType -> (its spelling, kind, UDA).
+FUNCTION_SUBTYPES = {(spelling + config).lower(): (spelling + config, kind, aggregate)
+                     for spelling, (kind, aggregate) in FUNCTION_KINDS.items() for config in ("", "Config")}
+FUNCTION_LOSS = ("the function {name} it defines (named after its file) is taken as defined, with an "
+                 "unknown return type")
+# Words in an unknown subType that say its entry may define a function (so that function counts).
+FUNCTION_HINTS = ("function", "udf", "uda", "aggregate")
+# A definition's `Type` (normalised) that makes the function a UDA.
+AGGREGATE_TYPES = ("aggregate", "uda", "javascriptuda")
 
 # Input `Type` (normalised) -> stream (True) or reference data (False).
 INPUT_STREAM = {"datastream": True, "stream": True, "referencedata": False, "reference": False}
@@ -151,8 +181,11 @@ def read_vs_project(path: str) -> Job:
     root = _root_of(path)
     name = properties.get("Name") or os.path.splitext(os.path.basename(path))[0]
     reader = _ProjectReader(path, root, name)
+    # <Script> items are the query and, in projects with JavaScript functions, their .js code
+    # (`<Script Include="Functions\hex2Int.js" />`), which is read through its definition.
     scripts = [element.get("Include") for element in elements
-               if _local_name(element.tag) == "Script" and element.get("Include")]
+               if _local_name(element.tag) == "Script" and element.get("Include")
+               and not _is_function_code(element.get("Include"))]
     includes = _IncludePositions(path, searchable)
 
     if "StartFile" in properties:
@@ -286,40 +319,53 @@ class _ProjectReader:
 
     def read_entry(self, written: object, subtype: object, where: Where, subtype_where: Where) -> None:
         """Read one configured file (an asaproj.json entry or a <Configure> item)."""
+        normalised = _normalised(subtype) if isinstance(subtype, str) else ""
+        function = FUNCTION_SUBTYPES.get(normalised)
         if not isinstance(written, str) or not written.strip():
             said = f" (subType {shown_value(subtype)})" if subtype is not None else ""
             self.note(f"a configuration entry{said} names no file; it is ignored", where)
+            if function is not None:    # a function whose name nothing tells
+                self.unread_function("", function[2], where)
             return
         shown = _shown(written)
-        normalised = _normalised(subtype) if isinstance(subtype, str) else ""
-        if normalised not in SUBTYPES:
-            known = ", ".join(spelling for spelling, _ in SUBTYPES.values())
-            said = f"subType '{_shown(subtype)}'" if isinstance(subtype, str) and subtype else "no subType"
-            self.note(f"the entry for {shown} has {said}, which is none of {known}; the file is "
-                      "not read", subtype_where)
+        stem = _function_stem(written)
+        if normalised not in SUBTYPES and function is None:
+            self.read_unknown_entry(written, subtype, normalised, subtype_where)
             return
-        spelling, loss = SUBTYPES[normalised]
-        self.listed.add(normalised)
-        lost = loss.format(stem=_shown(_function_stem(written)))
+        if function is not None:
+            spelling, kind, aggregate = function
+            lost = FUNCTION_LOSS.format(name=_shown(stem))
+        else:
+            spelling, loss = SUBTYPES[normalised]
+            kind, aggregate = None, False
+            lost = loss.format(stem=_shown(stem))
+        self.listed.add("function" if function is not None else normalised)
         resolved = self.resolve(written)
         if resolved is not None:
             self.refuse_outside(resolved, f"the {spelling} entry {shown}", where)
-        if normalised == "jsfunction" and resolved is not None and resolved.lower().endswith(".js"):
-            self.read_js_code_entry(written, resolved, where)
+        if kind == "js" and resolved is not None and resolved.lower().endswith(".js"):
+            self.read_js_code_entry(written, resolved, where, spelling, aggregate)
             return
+        document, problem = None, None
         if resolved is None:
-            self.note(f"{spelling} file {shown} is not a usable file name; {lost}", where)
+            problem = f"{spelling} file {shown} is not a usable file name"
+        elif not os.path.isfile(resolved):
+            problem = f"{spelling} file {shown} {_absence(resolved)}"
+        else:
+            try:
+                document = load_json(resolved, f"{spelling} file")
+            except InputError as error:
+                problem = f"{spelling} file {shown} cannot be read ({_problem(error)})"
+            else:
+                if not isinstance(document.data, dict):
+                    problem = f"{spelling} file {shown} is not a JSON object"
+        if problem is not None:
+            self.note(f"{problem}; {lost}", where)
+            if function is not None:
+                self.unread_function(stem, aggregate, where)
             return
-        if not os.path.isfile(resolved):
-            self.note(f"{spelling} file {shown} {_absence(resolved)}; {lost}", where)
-            return
-        try:
-            document = load_json(resolved, f"{spelling} file")
-        except InputError as error:
-            self.note(f"{spelling} file {shown} cannot be read ({_problem(error)}); {lost}", where)
-            return
-        if not isinstance(document.data, dict):
-            self.note(f"{spelling} file {shown} is not a JSON object; {lost}", where)
+        if function is not None:
+            self.read_function(document, written, aggregate)
             return
         if normalised == "jobconfig" and self.config_read:
             self.note(f"JobConfig file {shown} is a second job configuration; only the first is read",
@@ -327,31 +373,89 @@ class _ProjectReader:
             return
         getattr(self, "read_" + normalised)(document, spelling, written)
 
-    def read_js_code_entry(self, written: str, code: str, where: Where) -> None:
-        """A JSFunction entry naming the .js file: its definition is the `.js.json` beside it."""
-        definition = code + ".json"
+    def read_unknown_entry(self, written: str, subtype: object, normalised: str, where: Where) -> None:
+        """An entry whose subType is not understood: a note, and when it may define a function
+        (its subType, folder, file name or ScriptType says so), that function, unread."""
+        known = ", ".join([spelling for spelling, _ in SUBTYPES.values()]
+                          + ["JSFunction", "JSFunctionConfig", "CSharpFunction", "MLFunction"])
+        said = f"subType '{_shown(subtype)}'" if isinstance(subtype, str) and subtype else "no subType"
+        message = f"the entry for {_shown(written)} has {said}, which is none of {known}; the file is not read"
+        name, aggregate = self.function_it_may_define(written, normalised)
+        if name is not None:
+            message += (f", but the function {_shown(name)} it seems to define is taken as defined, with an "
+                        "unknown return type")
+            self.unread_function(name, aggregate, where)
+        self.note(message, where)
+
+    def function_it_may_define(self, written: str, normalised: str) -> tuple[str | None, bool]:
+        """(name, UDA) of the function an entry of an unknown subType may define; name None when
+        nothing says it defines one. The name is the file's Name when it has one, else its stem."""
+        aggregate = "uda" in normalised or "aggregate" in normalised
+        parts = [part.lower() for part in re.split(r"[\\/]+", written.strip()) if part]
+        hinted = (any(hint in normalised for hint in FUNCTION_HINTS) or "functions" in parts[:-1]
+                  or written.strip().lower().endswith(".js") or written.strip().lower().endswith(".js.json"))
+        name = None
+        resolved = self.resolve(written)
+        if resolved is not None and os.path.isfile(resolved) and not self.outside(resolved):
+            try:
+                data = load_json(resolved, "file").data
+            except InputError:
+                data = None
+            if isinstance(data, dict):
+                script_type = _normalised(_text(data, "ScriptType") or "")
+                hinted = hinted or "function" in script_type or key(data, "FunctionInputs") is not None
+                aggregate = aggregate or _normalised(_text(data, "Type") or "") in AGGREGATE_TYPES
+                written_name = _text(data, "Name")
+                name = written_name.strip() if written_name and written_name.strip() else None
+        if not hinted:
+            return None, False
+        return name or _function_stem(written), aggregate
+
+    def unread_function(self, name: str, aggregate: bool, where: Where) -> None:
+        """A function the job lists whose files could not be read (see Function.unread)."""
+        self.add_function(Function(name, None, aggregate, where, unread=True))
+
+    def add_function(self, function: Function) -> None:
+        """Add a function; of two with one name (any case), one that was read wins over one that
+        was not, and a second unread one adds nothing."""
+        same = [index for index, known in enumerate(self.functions)
+                if function.name and known.name.lower() == function.name.lower()]
+        if same and function.unread:
+            return
+        unread = [index for index in same if self.functions[index].unread]
+        if unread:
+            self.functions[unread[0]] = function
+            return
+        self.functions.append(function)
+
+    def read_js_code_entry(self, written: str, code: str, where: Where, spelling: str, aggregate: bool) -> None:
+        """A JavaScript function's entry naming its .js file: its definition is the `.js.json`
+        beside it (VS Code), or the `.json` of the same name (Visual Studio)."""
+        candidates = (code + ".json", code[:-len(".js")] + ".json")
+        definition = next((path for path in candidates if os.path.isfile(path)), candidates[0])
         shown = _shown(written)
         stem = _function_stem(written)
+        call = _shown(_call(stem, aggregate))
         if os.path.isfile(definition):
             try:
-                document = load_json(definition, "JSFunction definition")
+                document = load_json(definition, f"{spelling} definition")
             except InputError as error:
                 document = None
                 problem = f"cannot be read ({_problem(error)})"
             else:
                 problem = "is not a JSON object"
             if document is not None and isinstance(document.data, dict):
-                self.read_jsfunction(document, "JSFunction", written)
+                self.read_function(document, written, aggregate)
                 return
         elif os.path.isfile(code):
             problem = "does not exist"
         else:
-            self.note(f"JSFunction file {shown} does not exist; the function it defines (by its file "
-                      f"name, '{_shown(stem)}') and its return type are unknown", where)
+            self.note(f"{spelling} file {shown} does not exist; {FUNCTION_LOSS.format(name=_shown(stem))}", where)
+            self.unread_function(stem, aggregate, where)
             return
-        self.functions.append(Function(stem, None, False, where))
-        self.note(f"JSFunction file {shown}: its definition {_shown(os.path.basename(definition))} "
-                  f"{problem}; the return type of udf.{_shown(stem)} is unknown", where)
+        self.unread_function(stem, aggregate, where)
+        self.note(f"{spelling} file {shown}: its definition {_shown(os.path.basename(definition))} "
+                  f"{problem}; the return type of {call} is unknown", where)
 
     def read_input(self, document: JsonFile, spelling: str, written: str) -> None:
         data = document.data
@@ -464,7 +568,9 @@ class _ProjectReader:
             self.settings[name] = Setting(value, document.where((actual,)))
         self.identity = _identity(document)
 
-    def read_jsfunction(self, document: JsonFile, spelling: str, written: str) -> None:
+    def read_function(self, document: JsonFile, written: str, aggregate: bool = False) -> None:
+        """A function's definition (JavaScript, C# or Azure ML): its Name (else the file's stem),
+        OutputType (Azure ML ones declare none: unknown) and Type (Aggregate: a UDA)."""
         data = document.data
         name_key = key(data, "Name")
         name = text_value(data.get(name_key)) if name_key else None
@@ -472,12 +578,10 @@ class _ProjectReader:
         output_type = _text(data, "OutputType")
         if output_type is not None and not output_type.strip():
             output_type = None
-        aggregate = _normalised(_text(data, "Type") or "") in ("aggregate", "uda", "javascriptuda")
+        aggregate = aggregate or _normalised(_text(data, "Type") or "") in AGGREGATE_TYPES
         where_key = name_key or key(data, "OutputType")
         where = document.where((where_key,)) if where_key else document.where()
-        self.functions.append(Function(name, output_type, aggregate, where))
-
-    read_csharpfunction = read_jsfunction
+        self.add_function(Function(name, output_type, aggregate, where))
 
     def alias(self, document: JsonFile, names: tuple, spelling: str, written: str,
               lost: str) -> tuple[str | None, Where | None]:
@@ -608,7 +712,9 @@ def _listed_files(project: str) -> tuple[str | None, list[str]] | None:
         if project.lower().endswith(VS_PROJECT_SUFFIX):
             text = _without_comments(read_text_file(project, "Visual Studio ASA project (.asaproj)"))
             start = re.search(r"<(?:[\w.-]+:)?StartFile\b[^>]*>\s*([^<]*?)\s*<", text)
-            scripts = re.findall(r"<(?:[\w.-]+:)?Script\s[^>]*\bInclude\s*=\s*[\"']([^\"']*)", text)
+            scripts = [script for script in
+                       re.findall(r"<(?:[\w.-]+:)?Script\s[^>]*\bInclude\s*=\s*[\"']([^\"']*)", text)
+                       if not _is_function_code(_xml_unescape(script))]
             configured = re.findall(r"<(?:[\w.-]+:)?Configure\s[^>]*\bInclude\s*=\s*[\"']([^\"']*)", text)
             start_file = start.group(1) if start else scripts[0] if len(scripts) == 1 else None
             return _xml_unescape(start_file) if start_file else None, [_xml_unescape(c) for c in configured]
@@ -709,6 +815,16 @@ def _text(obj: object, *names: str) -> str | None:
 
 def _normalised(text: str) -> str:
     return re.sub(r"[\s_\-]+", "", text).lower()
+
+
+def _is_function_code(written: str) -> bool:
+    """Whether a <Script> item is a JavaScript function's code rather than a query."""
+    return written.strip().lower().endswith(".js")
+
+
+def _call(name: str, aggregate: bool) -> str:
+    """How the query calls a function: udf.NAME, or uda.NAME for an aggregate."""
+    return ("uda." if aggregate else "udf.") + name
 
 
 def _function_stem(written: str) -> str:
