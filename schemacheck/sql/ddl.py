@@ -1,6 +1,6 @@
 """SQL tables from DDL scripts: CREATE TABLE, then ALTER TABLE and DROP TABLE in file order.
 
-    load_ddl(paths, dialect) -> SqlCatalog
+    load_ddl(paths, dialect) -> SqlCatalog   (its tables, and its notes: DdlNote, rule SC503)
 
 `paths` are the job's schema paths, shared with the Kusto schema files: .sql files, and
 directories (scanned recursively, in sorted path order, for *.sql in any case; folders
@@ -9,8 +9,13 @@ left alone; a path with no .sql file adds no table (the caller says when none is
 sequence. `dialect` is "tsql" (Azure SQL Database, Synapse dedicated pools, SSDT
 projects) or "postgres". The catalog holds every table as it stands after the last file.
 
-How: each file is tokenized by sqlglot and walked statement by statement (only
-statements at the top level count). Of each CREATE TABLE only the column list is given to
+How: each file is tokenized by sqlglot (every word a token: sqlglot's "commands", which
+swallow the rest of a statement as one string, are turned off, see `_tokenizer`) and walked
+statement by statement: a statement is found by its first word outside parentheses, so one
+inside a guard or block is read like one at the top (T-SQL `IF [NOT] EXISTS (...)`, `IF
+OBJECT_ID(...) IS NULL`, `IF ... ELSE ...`, nested BEGIN ... END, BEGIN TRY/CATCH, BEGIN
+TRANSACTION ... COMMIT, any number in a batch, with or without `;`; the PL/pgSQL body of a
+PostgreSQL `DO $$ ... $$` block). Of each CREATE TABLE only the column list is given to
 sqlglot's parser: what follows it (`ON [PRIMARY] TEXTIMAGE_ON ...`, Synapse `WITH
 (DISTRIBUTION = HASH(x), ...)`) does not change the columns and is beyond sqlglot.
 Options that do not change what a column holds and that sqlglot cannot parse (T-SQL
@@ -40,13 +45,23 @@ Not read, without an error (say so when it matters):
 - temporary tables (`#t`, `[#t]`, CREATE TEMP TABLE), CREATE TABLE ... [(names)] [WITH
   (...)] AS SELECT, PARTITION OF, OF type, (LIKE ...), INHERITS from a table not defined,
   CREATE EXTERNAL/FOREIGN TABLE, AS FILETABLE: no columns are invented, the table stays
-  undefined;
+  undefined (noted, but for temporary, external and foreign tables);
 - Kusto commands (`.create table`) in a file given by name;
 - everything inside T-SQL CREATE/ALTER PROCEDURE, FUNCTION, TRIGGER and VIEW (to the end
   of the batch) and PostgreSQL function bodies;
-- other ALTER TABLE actions (CHECK/NOCHECK, SWITCH, SET (...), ENABLE TRIGGER, ...),
-  sp_rename, dynamic SQL (EXEC('...')), CREATE TYPE and domains (a column of a user type
-  keeps the type's name); IF conditions: statements apply as if every branch ran.
+- other ALTER TABLE actions (CHECK/NOCHECK, SWITCH, SET (...), ENABLE TRIGGER, OWNER TO,
+  ...), CREATE TYPE and domains (a column of a user type keeps the type's name); IF
+  conditions: statements apply as if every branch ran.
+
+Noted (SqlCatalog.notes, one DdlNote each, in file order), because they might define or
+change a table that the check then does not know: dynamic SQL (T-SQL EXEC (...) and
+sp_executesql, PL/pgSQL EXECUTE in a DO block; not when its text is written out in strings
+and creates no table, e.g. EXEC('CREATE VIEW ...')), sp_rename, SELECT ... INTO a table that
+is not temporary (not in PL/pgSQL, where INTO sets variables), a CREATE TABLE not read
+(AS SELECT, PARTITION OF, OF type, LIKE, INHERITS from a table not defined, AS FILETABLE),
+an ALTER TABLE action not known (not one of the harmless ones above), a DO block in
+another language or that cannot be tokenized. Temporary tables, external and foreign
+tables, routines, views, indexes and other statements are skipped without a note.
 
 Names: T-SQL names keep their spelling (brackets and quotes removed); PostgreSQL names
 not in double quotes are folded to lower case. A three-part name's database is dropped.
@@ -82,19 +97,41 @@ from schemacheck.errors import InputError
 from schemacheck.files import display_path, line_offsets, read_text_file
 from schemacheck.records import record
 from schemacheck.sql.schema import (ALWAYS, BY_DEFAULT, DEFAULT_SCHEMA, DIALECT_NAMES, POSTGRES, TSQL,
-                                    SqlCatalog, SqlColumn, SqlTable)
+                                    DdlNote, SqlCatalog, SqlColumn, SqlTable)
 
 DDL_SUFFIXES = (".sql",)
 _WHAT = "DDL script"
 _SKIPPED_FOLDERS = frozenset({"bin", "obj"})
 
-_SEPARATOR = r"(?:\s|/\*.*?\*/|--[^\n]*)+"
+# Blanks and comments, each matched one way only (a comment to its end), so that a pattern
+# with it cannot backtrack without end on a line of dashes or an unclosed /*.
+_SEPARATOR = r"(?:\s|/\*(?:[^*]|\*(?!/))*\*/|--[^\n]*(?=\n|\Z))+"
+# After a _SEPARATOR: a name that is not a temporary table's (nor a variable's).
+_NOT_TEMPORARY = r"(?![#@\s]|\[#|--|/\*)"
 _MODIFIER = r"(?:or|replace|global|local|temp|temporary|unlogged)"
 _MENTIONS_TABLE = re.compile(rf"(?<![.\w])(?:create|alter|drop){_SEPARATOR}(?:{_MODIFIER}{_SEPARATOR})*table\b",
                              re.IGNORECASE | re.DOTALL)
+# What a batch must hold to be worth tokenizing: a statement that may define or change a
+# table, or a skipped one that might (noted): dynamic SQL, sp_rename, SELECT ... INTO.
+_MAY_CHANGE_TABLES = {
+    TSQL: re.compile(rf"{_MENTIONS_TABLE.pattern}|\bsp_rename\b|\bsp_executesql\b"
+                     rf"|(?<![.\w@])exec(?:ute)?(?:{_SEPARATOR})?\(", re.IGNORECASE | re.DOTALL),
+    POSTGRES: re.compile(rf"{_MENTIONS_TABLE.pattern}|(?<![.\w])execute\b", re.IGNORECASE | re.DOTALL),
+}
+_INTO = re.compile(r"(?<![.\w@#])into\b", re.IGNORECASE)
+_WORD_BEFORE = re.compile(r"(\w+)\s*$")
+# A T-SQL batch that is a routine (CREATE PROCEDURE, ... must come first in its batch): nothing in it runs.
+_ROUTINE_BATCH = re.compile(rf"(?:{_SEPARATOR})?(?:create|alter)(?:{_SEPARATOR}or{_SEPARATOR}alter)?{_SEPARATOR}"
+                            r"(?:proc|procedure|function|trigger|view)\b", re.IGNORECASE | re.DOTALL)
+# Dynamic SQL whose text is known: it is noted when it may define or change a table.
+_DYNAMIC_ROUTINE = re.compile(rf"(?:{_SEPARATOR})?(?:create|alter)(?:{_SEPARATOR}or{_SEPARATOR}(?:alter|replace))?"
+                              rf"{_SEPARATOR}(?:proc|procedure|function|trigger|view)\b", re.IGNORECASE | re.DOTALL)
+_DYNAMIC_TABLE = re.compile(rf"(?<![.\w])(?:create|alter|drop){_SEPARATOR}(?:{_MODIFIER}{_SEPARATOR})*table"
+                            rf"{_SEPARATOR}{_NOT_TEMPORARY}|\bsp_rename\b"
+                            rf"|(?<![.\w])select\b[^;]*?\binto{_SEPARATOR}{_NOT_TEMPORARY}",
+                            re.IGNORECASE | re.DOTALL)
 _GO_LINE = re.compile(r"^[ \t]*go(?:[ \t]+\d+)?[ \t]*(?:--[^\r\n]*)?\r?$", re.IGNORECASE | re.MULTILINE)
 _SQLCMD_LINE = re.compile(r"^[ \t]*:[^\r\n]*", re.MULTILINE)
-_PRINT_LINE = re.compile(r"^[ \t]*print\b[^\r\n]*", re.MULTILINE | re.IGNORECASE)
 _CASE_SENSITIVE_COLLATION = re.compile(r"_CS(?:_|$)", re.IGNORECASE)
 _ASCII_LOWER = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
 
@@ -177,6 +214,12 @@ _TABLE_CONSTRAINTS = {
     POSTGRES: frozenset({"CONSTRAINT", "PRIMARY", "UNIQUE", "CHECK", "FOREIGN", "EXCLUDE"}),
 }
 _TSQL_ROUTINES = frozenset({"PROCEDURE", "PROC", "FUNCTION", "TRIGGER", "VIEW"})
+# ALTER TABLE actions that change nothing the checker tracks (others not read are noted).
+_HARMLESS_ALTER_ACTIONS = {
+    TSQL: frozenset({"CHECK", "NOCHECK", "SWITCH", "SET", "REBUILD", "ENABLE", "DISABLE", "LOCK"}),
+    POSTGRES: frozenset({"OWNER", "ENABLE", "DISABLE", "FORCE", "NO", "REPLICA", "CLUSTER", "SET", "RESET",
+                         "VALIDATE", "ATTACH", "DETACH", "INHERIT", "OF", "NOT"}),
+}
 _POSTGRES_ROUTINES = frozenset({"FUNCTION", "PROCEDURE"})
 _TABLE_MODIFIERS = frozenset({"GLOBAL", "LOCAL", "UNLOGGED"})
 _TEMPORARY = frozenset({"TEMP", "TEMPORARY"})
@@ -186,6 +229,8 @@ _TSQL_STATEMENTS = frozenset({
     "DECLARE", "USE", "GRANT", "REVOKE", "DENY", "MERGE", "TRUNCATE", "RAISERROR", "THROW", "WHILE", "RETURN",
     "GOTO", "COMMIT", "ROLLBACK",
 })
+# Words after which a SELECT's INTO cannot come any more.
+_SELECT_LIST_ENDS = frozenset({"FROM", "WHERE", "UNION", "EXCEPT", "INTERSECT", "SELECT", "CREATE", "ALTER", "DROP"})
 _PUNCTUATION = {"L_PAREN": "(", "R_PAREN": ")", "COMMA": ",", "SEMICOLON": ";", "DOT": ".",
                 "L_BRACKET": "[", "R_BRACKET": "]", "HASH": "#", "STAR": "*"}
 _PREFIX = "CREATE TABLE t ("
@@ -210,7 +255,8 @@ def load_ddl(paths: list[str], dialect: str) -> SqlCatalog:
         logger.setLevel(level)
     shown = ", ".join(display_path(p) + ("/" if os.path.isdir(p) and not p.endswith(("/", os.sep)) else "")
                       for p in paths)
-    return SqlCatalog(loader.catalog_tables(), source=f"DDL in {shown} ({DIALECT_NAMES[dialect]})", dialect=dialect)
+    return SqlCatalog(loader.catalog_tables(), source=f"DDL in {shown} ({DIALECT_NAMES[dialect]})", dialect=dialect,
+                      notes=tuple(loader.notes))
 
 
 # --- files -------------------------------------------------------------------------------
@@ -280,7 +326,7 @@ class _Lexeme:
     as written (without quotes when `kind` is "name"), or the punctuation; `start`/`end`
     are offsets in the file's text, `end` exclusive."""
 
-    kind: str  # "word", "name" (quoted), "punct" or "other" (strings, numbers, ...)
+    kind: str  # "word", "name" (quoted), "punct", "string" (its text unescaped) or "other" (numbers, ...)
     word: str
     text: str
     start: int
@@ -296,6 +342,8 @@ def _lexemes(tokens, batch: str, base: int) -> list[_Lexeme]:
             result.append(_Lexeme("punct", "", _PUNCTUATION[kind], start, end))
         elif kind == "IDENTIFIER":
             result.append(_Lexeme("name", "", token.text, start, end))
+        elif kind.endswith("STRING"):  # STRING, NATIONAL_STRING, HEREDOC_STRING ($$...$$), ...
+            result.append(_Lexeme("string", "", token.text, start, end))
         else:
             text = token.text
             written = batch[token.start:token.end + 1]
@@ -350,6 +398,12 @@ class _Loader:
     def __init__(self, dialect: str) -> None:
         self.dialect = dialect
         self.tables: dict[tuple[str, str], _Table] = {}
+        self.notes: list[DdlNote] = []
+
+    def note(self, source: _Source, offset: int, what: str, why: str) -> None:
+        """Note a statement skipped that might define or change a table: `what` is at `offset`."""
+        line, column = source.position(offset)
+        self.notes.append(DdlNote(source.file, line, column, f"{what} is not read: {why}"))
 
     def catalog_tables(self) -> tuple[SqlTable, ...]:
         return tuple(table.record(self.dialect) for table in self.tables.values())
@@ -362,13 +416,26 @@ class _Loader:
 
     def load_file(self, file: str, case_sensitive: bool) -> None:
         text = _read(file)
-        if not _MENTIONS_TABLE.search(text):
+        if not _worth_reading(text, 0, len(text), self.dialect):
             return
         masked, batches = _batches(text, self.dialect)
         source = _Source(file, text, masked)
         for start, end in batches:
-            if _MENTIONS_TABLE.search(masked, start, end):
+            if self.dialect == TSQL and _ROUTINE_BATCH.match(masked, start, end):
+                continue  # CREATE PROCEDURE, VIEW, ...: the rest of the batch is its body, which does not run here
+            if _worth_reading(masked, start, end, self.dialect):
                 _Script(self, source, start, end, case_sensitive).run()
+
+
+def _worth_reading(text: str, start: int, end: int, dialect: str) -> bool:
+    """Whether [start, end) may hold a statement read or noted (a cheap test before tokenizing)."""
+    if _MAY_CHANGE_TABLES[dialect].search(text, start, end):
+        return True
+    for into in _INTO.finditer(text, start, end):  # SELECT ... INTO, not INSERT INTO
+        before = _WORD_BEFORE.search(text, max(start, into.start() - 40), into.start())
+        if before is None or before.group(1).lower() not in ("insert", "merge"):
+            return True
+    return False
 
 
 def _batches(text: str, dialect: str) -> tuple[str, list[tuple[int, int]]]:
@@ -380,9 +447,7 @@ def _batches(text: str, dialect: str) -> tuple[str, list[tuple[int, int]]]:
     def blank(match) -> str:
         return " " * len(match.group())
 
-    # sqlglot's T-SQL tokenizer reads PRINT as a command running to the next ';', which may be
-    # after a CREATE TABLE: a PRINT line is blanked, it defines nothing.
-    masked = _PRINT_LINE.sub(blank, _SQLCMD_LINE.sub(blank, text))
+    masked = _SQLCMD_LINE.sub(blank, text)
     batches, start = [], 0
     for go in _GO_LINE.finditer(masked):
         batches.append((start, go.start()))
@@ -414,21 +479,46 @@ class _Source:
 
 # --- statements ----------------------------------------------------------------------------
 
-class _Script:
-    """One batch's statements, applied to the loader's tables."""
+_TOKENIZERS: dict = {}
 
-    def __init__(self, loader: _Loader, source: _Source, start: int, end: int, case_sensitive: bool) -> None:
+
+def _tokenizer(dialect: str):
+    """sqlglot's tokenizer of the dialect, without its "commands".
+
+    sqlglot reads what follows a command word (T-SQL EXEC, PRINT, and END after `;` or
+    BEGIN; PostgreSQL DO, DECLARE, EXECUTE, ...) up to the next `;` as one string, to keep
+    statements it does not model whole. In a script that string hides statements: after
+    `IF ... BEGIN CREATE TABLE a (...); END`, the END took the rest of the batch, and every
+    CREATE TABLE in it with it. Here every word is a token; statements are told apart by
+    `_Script` itself."""
+    if dialect not in _TOKENIZERS:
+        from sqlglot.dialects.dialect import Dialect
+
+        found = Dialect.get_or_raise(dialect)
+
+        class _Tokenizer(found.tokenizer_class):
+            COMMANDS: set = set()
+
+        _TOKENIZERS[dialect] = (_Tokenizer, found)
+    tokenizer_class, found = _TOKENIZERS[dialect]
+    return tokenizer_class(dialect=found)
+
+
+class _Script:
+    """One batch's statements, applied to the loader's tables; `plpgsql`: the body of a
+    PostgreSQL DO block (its EXECUTE runs dynamic SQL, its SELECT ... INTO sets variables)."""
+
+    def __init__(self, loader: _Loader, source: _Source, start: int, end: int, case_sensitive: bool,
+                 plpgsql: bool = False) -> None:
         self.loader, self.source, self.dialect = loader, source, loader.dialect
-        self.case_sensitive = case_sensitive
+        self.case_sensitive, self.plpgsql = case_sensitive, plpgsql
         self.named_defaults: dict[str, str] = {}  # constraint name -> column, of the definitions parsed last
         self.lexemes = self._tokenize(start, end)
         self.count = len(self.lexemes)
 
     def _tokenize(self, start: int, end: int) -> list[_Lexeme]:
-        from sqlglot.dialects.dialect import Dialect
-
         batch = self.source.masked[start:end]
-        tokenizer = Dialect.get_or_raise(self.dialect).tokenizer()
+        tokenizer = _tokenizer(self.dialect)
         try:
             tokens = tokenizer.tokenize(batch)
         except Exception as error:  # TokenError, and whatever else sqlglot's scanner may raise
@@ -525,18 +615,165 @@ class _Script:
     def label(self, schema: str | None, name: str) -> str:
         return f"{schema}.{name}" if schema else name
 
+    def note(self, index: int, what: str, why: str) -> None:
+        self.loader.note(self.source, self.lexemes[index].start, what, why)
+
+    def text_is(self, index: int, text: str) -> bool:
+        return 0 <= index < self.count and self.lexemes[index].text == text and self.lexemes[index].kind != "string"
+
     def run(self) -> None:
+        """Every statement of the batch, in order. Statements are found by their first word
+        outside parentheses, wherever they are: guards (IF ... [ELSE ...]), BEGIN ... END,
+        TRY/CATCH, transactions and PL/pgSQL blocks run as if every branch ran."""
         index, depth = 0, 0
         while index < self.count:
+            word = self.word(index)
             if self.punct(index, "("):
                 depth += 1
             elif self.punct(index, ")"):
                 depth = max(0, depth - 1)
-            elif depth == 0 and self.word(index) in ("CREATE", "ALTER", "DROP") and not self.punct(index - 1, "."):
-                # (".create table" is a Kusto command, in a schema file given by name)
+            elif depth > 0 or self.punct(index - 1, "."):
+                pass  # (".create table" is a Kusto command, in a schema file given by name)
+            elif word in ("CREATE", "ALTER", "DROP"):
                 index = self.statement(index)
                 continue
+            elif self.dialect == TSQL and word in ("EXEC", "EXECUTE"):
+                index = self.execute(index, index + 1)
+                continue
+            elif self.dialect == TSQL and index == 0 and self.system_procedure(index):
+                index = self.execute(index, index)  # called first in its batch, without EXEC
+                continue
+            elif self.plpgsql and word == "EXECUTE":
+                index = self.dynamic_sql(index, index + 1, self.argument_end(index + 1, ("INTO", "USING")))
+                continue
+            elif self.dialect == POSTGRES and word == "DO":
+                index = self.do_block(index)
+                continue
+            elif word == "SELECT" and not self.plpgsql:
+                self.select_into(index)
             index += 1
+
+    # --- statements skipped, noted when they might define or change a table
+
+    def execute(self, index: int, at: int) -> int:
+        """T-SQL EXEC at `index` of what is at `at`: dynamic SQL (`EXEC (...)`, sp_executesql)
+        and sp_rename are noted; a procedure call is not read (its body is not either)."""
+        if self.punct(at, "("):
+            close = self.closing(at)
+            end = close if close is not None else self.statement_end(at + 1)
+            self.dynamic_sql(index, at + 1, end)
+            return end + 1 if close is not None else end
+        if self.text_is(at, "@"):  # EXEC @status = procedure ...
+            if not self.text_is(at + 2, "="):
+                return at + 1  # EXEC @procedure_name: not known here
+            at += 3
+        named = self.qualified_name(at)
+        if named is None:
+            return max(at, index + 1)
+        procedure, after = named[1].lower(), named[3]
+        if procedure == "sp_rename":
+            self.note(index, "sp_rename", "the check still knows the table or column it renames by its old name")
+        elif procedure == "sp_executesql":
+            if self.text_is(after, "@") and self.text_is(after + 2, "="):  # @stmt = N'...'
+                after += 3
+            return self.dynamic_sql(index, after, self.argument_end(after, ()))
+        return after
+
+    def system_procedure(self, index: int) -> bool:
+        """Whether a procedure the reader notes (sp_rename, sp_executesql) is named at `index`."""
+        named = self.qualified_name(index)
+        return named is not None and named[1].lower() in ("sp_rename", "sp_executesql")
+
+    def argument_end(self, index: int, stops: tuple[str, ...]) -> int:
+        """The end of an argument starting at `index`: a `,` outside parentheses, a word of
+        `stops`, or the statement's end."""
+        end, depth = self.statement_end(index), 0
+        for k in range(index, end):
+            if self.punct(k, "("):
+                depth += 1
+            elif self.punct(k, ")"):
+                depth -= 1
+            elif depth <= 0 and (self.punct(k, ",") or self.word(k) in stops):
+                return k
+        return end
+
+    def dynamic_sql(self, index: int, lo: int, hi: int) -> int:
+        """Dynamic SQL run by the statement at `index`, its text given by [lo, hi): noted
+        unless it is written out in strings and defines or changes no table."""
+        pieces = [self.lexemes[k] for k in range(lo, hi)]
+        strings = [p.text for p in pieces if p.kind == "string"]
+        literal = bool(strings) and all(p.kind == "string" or p.text in ("+", "||", "(", ")") for p in pieces)
+        text = "".join(strings)
+        if not literal or (not _DYNAMIC_ROUTINE.match(text) and _DYNAMIC_TABLE.search(text)):
+            verb = self.word(index) if self.word(index) in ("EXEC", "EXECUTE") else self.lexemes[index].text
+            self.note(index, f"{verb} of dynamic SQL",
+                      "a table it creates or changes is not known to the check")
+        return max(hi, index + 1)
+
+    def select_into(self, index: int) -> None:
+        """Note SELECT ... INTO a new table (not a temporary one): its columns come from the query.
+        INTO comes before FROM, in the select list's statement."""
+        depth, cases = 0, 0
+        for k in range(index + 1, self.count):
+            word = self.word(k)
+            if self.punct(k, "("):
+                depth += 1
+            elif self.punct(k, ")"):
+                depth -= 1
+                if depth < 0:
+                    return
+            elif depth > 0:
+                continue
+            elif word == "CASE":
+                cases += 1
+            elif word == "END" and cases:
+                cases -= 1
+            elif self.punct(k, ";") or word in _SELECT_LIST_ENDS or (self.dialect == TSQL and word in _TSQL_STATEMENTS):
+                return
+            elif word == "INTO":
+                at = k + 1
+                if self.word(at) in _TEMPORARY:
+                    return
+                while self.word(at) in ("UNLOGGED", "TABLE"):
+                    at += 1
+                named = self.qualified_name(at)
+                if named is not None and not named[2]:
+                    self.note(index, f"SELECT ... INTO {self.label(named[0], named[1])}",
+                              "the table it creates takes its columns from the query, so the check does not know it")
+                return
+
+    def do_block(self, index: int) -> int:
+        """A PostgreSQL DO block: its PL/pgSQL body read as a script (CREATE TABLE inside an IF,
+        an exception block, ...); one in another language, or that cannot be read, is noted
+        when it may define or change a table."""
+        at, language = index + 1, "plpgsql"
+        if self.word(at) == "LANGUAGE" and at + 1 < self.count:
+            language, at = self.lexemes[at + 1].text, at + 2
+        if at >= self.count or self.lexemes[at].kind != "string":
+            return at  # ON CONFLICT ... DO NOTHING, a rule's DO INSTEAD, ...
+        body, at = self.lexemes[at], at + 1
+        if self.word(at) == "LANGUAGE" and at + 1 < self.count:
+            language, at = self.lexemes[at + 1].text, at + 2
+        raw = self.source.masked[body.start:body.end]
+        tag = raw[:raw.find("$", 1) + 1] if raw.startswith("$") else ""
+        why = "a table it creates or changes is not known to the check"
+        if language.lower() != "plpgsql":
+            if _MENTIONS_TABLE.search(body.text):
+                self.note(index, f"DO block in {language}", why)
+            return at
+        if not tag or not raw.endswith(tag) or len(raw) < 2 * len(tag):
+            if _MENTIONS_TABLE.search(body.text):  # a body in '...' (its quotes doubled): rare
+                self.note(index, "DO block written as a quoted string", why)
+            return at
+        try:
+            script = _Script(self.loader, self.source, body.start + len(tag), body.end - len(tag),
+                             self.case_sensitive, plpgsql=True)
+        except InputError:
+            if _MENTIONS_TABLE.search(body.text):
+                self.note(index, "DO block", f"it cannot be read as PL/pgSQL; {why}")
+            return at
+        script.run()
+        return at
 
     def statement(self, index: int) -> int:
         """Apply the statement at `index`; the index to go on from."""
@@ -550,6 +787,8 @@ class _Script:
                 at += 1
             if self.word(at) == "TABLE":
                 return self.create_table(index, at + 1, temporary)
+            if self.word(at) in ("EXTERNAL", "FOREIGN") and self.word(at + 1) == "TABLE":
+                return at + 2  # data kept elsewhere, not a table a job writes to
             if self.dialect == TSQL and self.word(at) in _TSQL_ROUTINES:
                 return self.count  # the body runs to the end of the batch; its CREATE TABLE #t is not ours
             if self.dialect == POSTGRES and self.word(at) in _POSTGRES_ROUTINES:
@@ -590,8 +829,9 @@ class _Script:
 
     def statement_end(self, index: int) -> int:
         """Where the statement going on at `index` ends: `;`, the next CREATE/ALTER/DROP TABLE,
-        or (T-SQL, which needs no `;`) the next statement's first word."""
-        depth, cases = 0, 0
+        or (T-SQL, which needs no `;`) the next statement's first word (SET too, but where
+        the statement goes on: ALTER TABLE t SET (...), and after ON DELETE / ON UPDATE)."""
+        depth, cases, start = 0, 0, index
         while index < self.count:
             word = self.word(index)
             if self.punct(index, "("):
@@ -609,6 +849,9 @@ class _Script:
                     cases -= 1
                 elif (self.dialect == TSQL and not cases and word in _TSQL_STATEMENTS
                       and self.word(index - 1) != "ON"):  # ON DELETE / ON UPDATE of a foreign key
+                    return index
+                elif (self.dialect == TSQL and word == "SET" and index != start
+                      and self.word(index - 1) not in ("DELETE", "UPDATE")):
                     return index
             index += 1
         return index
@@ -628,23 +871,30 @@ class _Script:
                                         "is the file written for another database?", self.lexemes[index].start)
             return index
         schema, name, hashed, index = named
-        if temporary or hashed or not self.punct(index, "("):
-            return index  # a temporary table, CREATE TABLE AS SELECT, PARTITION OF, OF type, AS FileTable
+        if temporary or hashed:
+            return index
         label = self.label(schema, name)
+        if not self.punct(index, "("):
+            # CREATE TABLE AS SELECT, PARTITION OF, OF type, AS FileTable, AS CLONE OF
+            self.not_read(create, label, self.without_columns(index))
+            return index
         close = self.closing(index)
         if close is None:
             raise self.source.error(f"the column list of table {label} has no closing ')'; close it",
                                     self.lexemes[index].start)
         after = close + 1
         if self.filled_by_query(after):
+            self.not_read(create, label, "its columns come from a query")
             return after  # CREATE TABLE t (a, b) [WITH (...)] AS SELECT: names without types
         columns = self.column_list(index + 1, close, label)
         if columns is None:
+            self.not_read(create, label, "its columns are copied from another table (LIKE)")
             return after
         if self.word(after) == "INHERITS" and self.punct(after + 1, "("):
             parents_close = self.closing(after + 1) or after + 1
             inherited = self.inherited_columns(after + 2, parents_close)
             if inherited is None:
+                self.not_read(create, label, "it inherits from a table not defined before it")
                 return parents_close + 1
             own = {c.name for c in columns}
             columns = [c for c in inherited if c.name not in own] + columns
@@ -657,6 +907,23 @@ class _Script:
         self.loader.tables.pop(key, None)
         self.loader.tables[key] = table
         return after
+
+    def not_read(self, create: int, label: str, why: str) -> None:
+        self.note(create, f"CREATE TABLE {label}", f"{why}, so the check does not know the table")
+
+    def without_columns(self, index: int) -> str:
+        """Why a CREATE TABLE without a column list (going on at `index`) defines no columns here."""
+        if self.words(index, "PARTITION", "OF"):
+            return "a partition of another table"
+        if self.word(index) == "OF":
+            return "its columns come from a type"
+        if self.words(index, "AS", "FILETABLE"):
+            return "a FileTable"
+        if self.words(index, "AS", "CLONE"):
+            return "a clone of another table"
+        if self.filled_by_query(index):
+            return "its columns come from a query"
+        return "it has no column list"
 
     def filled_by_query(self, index: int) -> bool:
         """Whether the statement goes on (from `index`) with AS and a query; T-SQL's AS NODE
@@ -1047,6 +1314,9 @@ class _Script:
             return self.add(table, lo, hi, label)
         if self.dialect == TSQL and previous.startswith("DROP "):
             return self.drop(table, lo, hi, previous[5:])
+        if action not in _HARMLESS_ALTER_ACTIONS[self.dialect]:
+            what = action or "action"
+            self.note(lo, f"ALTER TABLE {label} ... {what}", "what it changes is not known to the check")
         return ""
 
     def add(self, table: _Table, lo: int, hi: int, label: str) -> str:

@@ -89,6 +89,16 @@ class SqlTable:
         return None
 
 
+@record
+class DdlNote:
+    """A statement of a DDL file that was skipped, and why (reported as rule SC503, info)."""
+
+    file: str
+    line: int
+    column: int
+    message: str
+
+
 def split_name(text: str) -> tuple[str | None, str]:
     """(schema, table) of a table name as an ASA output or a --target names it:
     `Readings`, `dbo.Readings`, `[dbo].[Readings]`, `"public"."readings"`; a database
@@ -129,12 +139,16 @@ class SqlCatalog:
 
     `find` matches exactly first; a table whose name differs only by case is found by
     `find_ignoring_case` (the caller says so: the ASA docs call the SQL output's table
-    name case-sensitive)."""
+    name case-sensitive). `notes` are the statements that were skipped although they might
+    define or change a table (dynamic SQL, sp_rename, SELECT ... INTO, a CREATE TABLE whose
+    columns are not written), in file order."""
 
-    def __init__(self, tables: tuple[SqlTable, ...] = (), source: str = "DDL files", dialect: str = TSQL) -> None:
+    def __init__(self, tables: tuple[SqlTable, ...] = (), source: str = "DDL files", dialect: str = TSQL,
+                 notes: tuple[DdlNote, ...] = ()) -> None:
         self.tables = tables
         self.source = source
         self.dialect = dialect
+        self.notes = notes
 
     def __len__(self) -> int:
         return len(self.tables)
