@@ -71,6 +71,14 @@ def parse_target(text: str) -> Target:
     return Target(alias.strip(), table, database or None, ADX if colon else None)
 
 
+def target_for(targets: Mapping[str, Target], alias: str) -> Target | None:
+    """The --target of output `alias`; aliases match without regard to case, as ASA's do."""
+    if alias in targets:
+        return targets[alias]
+    lowered = alias.lower()
+    return next((t for name, t in targets.items() if name.lower() == lowered), None)
+
+
 @record
 class OutputCheck:
     """One statement's output and what it was compared with."""
@@ -121,7 +129,7 @@ def destination(alias: str, targets: Mapping[str, Target], config: Config, clust
     """`--target` first, then the configuration's `[outputs.ALIAS]`, then the job's own
     output definition. The cluster: `cluster` (--cluster), the output's in the
     configuration, the job's, the configuration's `[live] cluster`."""
-    target = targets.get(alias)
+    target = target_for(targets, alias)
     settings = config.output(alias)
     defined = _job_output(job, alias)
     sql = _sql_destination(alias, target, settings, defined, config, job)
@@ -183,6 +191,20 @@ class SqlCatalogs:
     def __init__(self, paths: tuple[str, ...]) -> None:
         self.paths = paths
         self.loaded: dict = {}
+        self._has_ddl: bool | None = None
+
+    def has_ddl(self) -> bool:
+        """Whether the schema paths hold any .sql file (a look at names only: no DDL is read)."""
+        if self._has_ddl is None:
+            import os
+
+            def sql_files(path: str) -> bool:
+                if os.path.isdir(path):
+                    return any(name.lower().endswith(".sql") for _, _, names in os.walk(path) for name in names)
+                return path.lower().endswith(".sql") and os.path.isfile(path)
+
+            self._has_ddl = any(sql_files(path) for path in self.paths)
+        return self._has_ddl
 
     def __call__(self, dialect: str, paths: tuple[str, ...] | None = None):
         key = (paths or self.paths, dialect)
@@ -212,7 +234,7 @@ def sql_dialects(plan: JobPlan, targets: Mapping[str, Target]) -> list[tuple[str
     aliases = {o.alias for o in plan.found.job.outputs or ()} | set(targets) | set(config.outputs or {})
     wanted = set()
     for alias in aliases:
-        target, settings = targets.get(alias), config.output(alias)
+        target, settings = target_for(targets, alias), config.output(alias)
         kind = _stated_kind(target, settings, defined.get(alias.lower()))
         if kind in SQL_DIALECTS:
             wanted.add((SQL_DIALECTS[kind], settings.schemas if settings is not None else None))
@@ -264,6 +286,32 @@ def _job_output(job: Job | None, alias: str) -> JobOutput | None:
     return next((o for o in job.outputs if o.alias.lower() == lowered), None)
 
 
+def _sql_tables_named(sql_catalogs, name: str) -> list:
+    """The SQL tables of the job's DDL named `name` (in any schema, exact case), read in
+    each dialect the DDL can be read in: for an output nothing maps, whose kind is not known."""
+    if sql_catalogs is None or not sql_catalogs.has_ddl():
+        return []
+    from schemacheck.errors import InputError
+    from schemacheck.sql.schema import POSTGRES, TSQL
+
+    found: list = []
+    for dialect in (TSQL, POSTGRES):
+        try:
+            catalog = sql_catalogs(dialect)
+        except InputError:   # DDL of the other dialect
+            continue
+        found.extend(t for t in catalog.tables if t.name == name)
+        if found:
+            break
+    return found
+
+
+def _sql_kind_of(table) -> str:
+    from schemacheck.sql.schema import POSTGRES
+
+    return "postgresql" if table.dialect == POSTGRES else "sql"
+
+
 def _table_for(output: OutputSchema, catalog: TableCatalog, where_to: Destination, report, sql_catalogs=None
                ) -> tuple[str, TableSchema | None, str | None]:
     alias = output.output
@@ -281,6 +329,19 @@ def _table_for(output: OutputSchema, catalog: TableCatalog, where_to: Destinatio
             report("SC405", f"output {alias} is compared with table {table.qualified_name} ({table.file}), "
                    f"the loaded table of the same name", where)
             return COMPARED, table, ADX
+        sql_tables = [] if catalog.candidates(alias) else _sql_tables_named(sql_catalogs, alias)
+        if len(sql_tables) == 1:
+            table = sql_tables[0]
+            kind = _sql_kind_of(table)
+            report("SC405", f"output {alias} is compared with SQL table {table.qualified_name} ({table.file}), the "
+                   f"loaded table of the same name, as {_SQL_LABELS[kind]}: map it with --target "
+                   f"{alias}={kind}:{table.qualified_name} (or synapse:) to say so", where)
+            return COMPARED, table, kind
+        if len(sql_tables) > 1:
+            names = ", ".join(t.qualified_name for t in sql_tables)
+            report("SC402", f"output {alias}: SQL tables of that name are loaded from several schemas ({names}); "
+                   f"map it with --target {alias}=sql:SCHEMA.{alias}", where)
+            return NO_TABLE, None, None
         if len(catalog.candidates(alias)) > 1:
             report("SC402", f"output {alias}: tables of that name are loaded from several databases; name "
                    f"one with --target {alias}=DATABASE/{alias}", where)
@@ -300,6 +361,11 @@ def _table_for(output: OutputSchema, catalog: TableCatalog, where_to: Destinatio
         near = catalog.near_misses(name, database)
         hint = f"; did you mean {', '.join(near)}?" if near else ""
         loaded = " (no schema is loaded: pass --schema)" if not len(catalog) else ""
+        sql_tables = _sql_tables_named(sql_catalogs, name) if not len(catalog) else []
+        if sql_tables:
+            table = sql_tables[0]
+            loaded = (f" (no Kusto table schema is loaded; {table.file} holds SQL table {table.qualified_name}: "
+                      f"map it with --target {alias}={_sql_kind_of(table)}:{table.qualified_name})")
         report("SC501", f"output {alias} writes to table {qualified} ({origin}), which is not in the "
                f"{catalog.source}{loaded}{hint}", where)
         return TABLE_MISSING, None, ADX
@@ -323,7 +389,7 @@ def check_text(text: str, file: str, catalog: TableCatalog, targets: Mapping[str
 
         where_to = destination(output.output, targets, config, cluster, job)
         status, table, kind = _table_for(output, catalog, where_to, report, sql_catalogs)
-        if table is not None and where_to.sql is not None:
+        if table is not None and kind in SQL_DIALECTS:
             from schemacheck.sql.compare import compare_sql
 
             found.extend(compare_sql(output, table, level, file, text))
@@ -333,8 +399,45 @@ def check_text(text: str, file: str, catalog: TableCatalog, targets: Mapping[str
     # "The columns cannot be known" says nothing about an output that is not checked.
     unchecked = {c.output.output for c in checks if c.status == NOT_ADX}
     found = [d for d in found if not (d.code == "SC403" and d.output in unchecked)]
+    found.extend(_nothing_compared(checks, catalog, sql_catalogs, file))
+    if sql_catalogs is not None and any(c.kind in SQL_DIALECTS for c in checks):
+        found.extend(_ddl_notes(sql_catalogs))
     found.extend(compare_statements(list(analysis.outputs), file))
     return FileCheck(file, analysis, tuple(checks), tuple(sorted(found, key=D.sort_key)))
+
+
+def _ddl_notes(sql_catalogs) -> list[D.Diagnostic]:
+    """SC503 for each statement of the DDL read for this job that was skipped although it
+    might define or change a table (schemacheck.sql.ddl notes them)."""
+    seen: set = set()
+    found = []
+    for loaded in sql_catalogs.loaded.values():
+        for note in loaded.notes:
+            if note not in seen:
+                seen.add(note)
+                found.append(D.Diagnostic("SC503", D.RULES["SC503"].severity, note.message, note.file, note.line,
+                                          note.column))
+    return found
+
+
+def _nothing_compared(checks: list[OutputCheck], catalog: TableCatalog, sql_catalogs, file: str
+                      ) -> list[D.Diagnostic]:
+    """SC406 when outputs that write to tables were compared with none: a check that
+    compared nothing must not read as a pass."""
+    checkable = [c for c in checks if c.status != NOT_ADX]
+    # A table that is not found is already an error (SC501): the run does not pass.
+    if not checkable or any(c.status in (COMPARED, TABLE_MISSING) for c in checks):
+        return []
+    first = next(c.output for c in checks if c.status != NOT_ADX)
+    sql_tables = sum(len(c) for c in sql_catalogs.loaded.values()) if sql_catalogs is not None else 0
+    if not len(catalog) and not sql_tables:
+        why = ("no table schema loaded; pass --schema FILE|DIR, set schemas = [...] in schemacheck.toml, or keep "
+               "the tables in the project's schemas/ folder")
+    else:
+        why = f"none maps to a table of the {catalog.source}"
+    total = len(dict.fromkeys(c.output.output for c in checks))
+    return [D.make("SC406", f"0 of {total} output{'' if total == 1 else 's'} compared: {why}",
+                   first.output_span or first.span, file, output=first.output)]
 
 
 def live_catalog(destinations: list[Destination], connect) -> TableCatalog:
@@ -408,3 +511,74 @@ def check_job(plan: JobPlan, analysis: QueryAnalysis, catalog: TableCatalog, tar
     outputs = tuple(c._replace(output=o) for c, o in zip(checked.outputs, moved.outputs))
     return checked._replace(analysis=moved, outputs=outputs, diagnostics=diagnostics, job=plan.found,
                             level=plan.level, level_origin=plan.level_origin)
+
+
+def unused_mappings(checked: list[tuple[FileCheck, Config]], targets: Mapping[str, Target]
+                    ) -> list[list[D.Diagnostic]]:
+    """SC407 for each mapping that names an output no statement of the run writes: every
+    --target, and an `[outputs.ALIAS]` of a configuration when a job using it writes an
+    output of a near name (a typo; an alias of a job not checked in this run, as when the
+    hook checks one changed job, is no finding). One list per entry, in order."""
+    from difflib import get_close_matches
+
+    added: list[list[D.Diagnostic]] = [[] for _ in checked]
+    written: dict[str, tuple[int, OutputSchema]] = {}
+    for index, (entry, _) in enumerate(checked):
+        for check in entry.outputs:
+            written.setdefault(check.output.output.lower(), (index, check.output))
+
+    def near(alias: str, among: dict) -> tuple[int, OutputSchema] | None:
+        names = {o.output: (i, o) for i, o in among.values()}
+        match = get_close_matches(alias, list(names), n=1, cutoff=0.6) or get_close_matches(
+            alias.lower(), [n.lower() for n in names], n=1, cutoff=0.6)
+        if not match:
+            return None
+        return names.get(match[0]) or next(v for k, v in names.items() if k.lower() == match[0])
+
+    for alias in targets:
+        if alias.lower() in written or not checked:
+            continue
+        nearest = near(alias, written)
+        index, output = nearest if nearest is not None else (0, None)
+        entry = checked[index][0]
+        hint = f"; did you mean {output.output}?" if output is not None else ""
+        span = (output.output_span or output.span) if output is not None else None
+        added[index].append(D.Diagnostic(
+            "SC407", D.RULES["SC407"].severity, f"--target {alias}=...: no statement of this run writes INTO "
+            f"{alias}{hint}", entry.file, span.line if span else 1, span.column if span else 1,
+            span.end_line if span else None, span.end_column if span else None, output=alias))
+    reported: set[tuple[str, str]] = set()
+    for index, (entry, config) in enumerate(checked):
+        if config.path is None:
+            continue
+        users = {k: v for k, v in written.items() if checked[v[0]][1].path == config.path}
+        for alias in config.outputs or {}:
+            if alias.lower() in written or (config.path, alias) in reported:
+                continue
+            nearest = near(alias, users)
+            if nearest is None:
+                continue
+            reported.add((config.path, alias))
+            line = _config_output_line(config.path, alias)
+            added[nearest[0]].append(D.Diagnostic(
+                "SC407", D.RULES["SC407"].severity, f"[outputs.{alias}] in {config.path}: no job checked in this "
+                f"run writes INTO {alias}; did you mean {nearest[1].output}?", config.path, line, 1, output=alias))
+    return added
+
+
+def _config_output_line(path: str, alias: str) -> int:
+    """The line of the `[outputs.ALIAS]` table (any quoting, under [tool.schemacheck] too) in
+    a configuration file; 1 when it cannot be found."""
+    import re
+
+    from schemacheck.errors import InputError
+    from schemacheck.files import read_text_file
+
+    try:
+        text = read_text_file(path, "configuration")
+    except InputError:   # it was read before: only an edit in between gets here
+        return 1
+    pattern = re.compile(r"^[ \t]*\[\s*(?:tool\s*\.\s*schemacheck\s*\.\s*)?outputs\s*\.\s*[\"']?" + re.escape(alias)
+                         + r"[\"']?\s*\]", re.MULTILINE)
+    match = pattern.search(text)
+    return text.count("\n", 0, match.start()) + 1 if match else 1

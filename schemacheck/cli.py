@@ -107,8 +107,24 @@ def _parser() -> argparse.ArgumentParser:
                        "fail-on, else error)")
     check.add_argument("--live", action="store_true",
                        help="read the tables from the cluster instead of schema files (read-only .show commands)")
+    check.add_argument("--exit-zero", action="store_true",
+                       help="exit 0 even when findings reach --fail-on (2 still means the run could not read something)")
+    check.add_argument("--quiet", "-q", action="store_true",
+                       help="text: print the findings only (no headings, outputs, summaries or notes)")
+    check.add_argument("--statistics", action="store_true",
+                       help="print how many findings each rule made instead of the findings (text or json)")
+    check.add_argument("--hook", action="store_true",
+                       help="run as the pre-commit hook does: PATHs are the changed files; a file that belongs to "
+                       "no job is skipped quietly")
     check.add_argument("--jobs", type=_positive, default=None, metavar="N",
                        help="check the jobs in N forked processes (Linux; default 1: see the README's Speed section)")
+    fixing = check.add_mutually_exclusive_group()
+    fixing.add_argument("--fix", action="store_true",
+                        help="apply the query rewrites findings carry (aliases, CAST/TRY_CAST) in the files that "
+                        "hold the queries, then report what is left")
+    fixing.add_argument("--diff", action="store_true",
+                        help="print what --fix would change as a unified diff and write nothing; exit 1 when "
+                        "there is something to fix")
     _live_options(check)
 
     suggest = commands.add_parser("suggest", help="print the Kusto commands and query rewrites that would make "
@@ -117,7 +133,7 @@ def _parser() -> argparse.ArgumentParser:
                                   "the KQL for the table side (.create-merge table, .alter column, .create table; "
                                   "those that touch existing data are marked) and the exact rewrite of each select "
                                   "item for the query side. Nothing is executed.")
-    _common(suggest)
+    _common(suggest, ("text", "json", "kql", "sql"))   # kql, sql: one script of the table-side commands
     suggest.add_argument("--schema", action="append", default=[], metavar="FILE|DIR",
                          help="saved table schemas (as for check)")
     suggest.add_argument("--target", action="append", default=[], metavar="ALIAS=TABLE",
@@ -203,7 +219,8 @@ def _find_jobs(options, err):
     from schemacheck.files import Unreadable
     from schemacheck.jobs.discover import find_jobs
 
-    found = [entry for entry in find_jobs(list(options.paths), getattr(options, "parameters", None))
+    found = [entry for entry in find_jobs(list(options.paths), getattr(options, "parameters", None),
+                                          getattr(options, "hook", False), tuple(getattr(options, "schema", ())))
              if not _excluded(entry)]
     for entry in found:
         if isinstance(entry, Unreadable):
@@ -217,9 +234,9 @@ def _find_jobs(options, err):
 def _excluded(entry) -> bool:
     """Whether the configuration nearest the entry's query (or file) excludes it."""
     from schemacheck.config import find_config
-    from schemacheck.files import Unreadable
+    from schemacheck.files import Skipped, Unreadable
 
-    if isinstance(entry, Unreadable):
+    if isinstance(entry, (Unreadable, Skipped)):
         path = entry.file
     else:
         job = entry.job
@@ -252,10 +269,10 @@ def _plans(options, found, udf_types=None):
     """(entry, plan or None) for each job found: Unreadable entries pass through."""
     from schemacheck.plan import plan_job
     from schemacheck.config import find_config
-    from schemacheck.files import Unreadable
+    from schemacheck.files import Skipped, Unreadable
 
     for entry in found:
-        if isinstance(entry, Unreadable):
+        if isinstance(entry, (Unreadable, Skipped)):
             yield entry, None
             continue
         job = entry.job
@@ -364,10 +381,15 @@ def _report(options, out, entries: list, document, render) -> list:
 
 
 def _run_infer(options, out, err) -> int:
+    from schemacheck.files import Skipped
     from schemacheck.plan import infer_job
 
     udf_types = _udf_types(options.udf_type)
     found, failed = _find_jobs(options, err)
+    for entry in found:
+        if isinstance(entry, Skipped):
+            err.write(f"schemacheck: note: {one_line(entry.file + ' ' + entry.message)}\n")
+    found = [entry for entry in found if not isinstance(entry, Skipped)]
     entries = [entry if plan is None else infer_job(plan) for entry, plan in _plans(options, found, udf_types)]
     from schemacheck.report.json import infer_document
     from schemacheck.report.text import render_infer
@@ -382,6 +404,8 @@ def _checks(options, err):
     """Every job the paths stand for, checked: (entries, whether an input failed, the
     fail-on severity of each entry by id)."""
     from schemacheck.check import SqlCatalogs, check_job, job_destinations, live_catalog, parse_target, sql_dialects
+    from schemacheck.config import find_config
+    from schemacheck.files import Skipped, Unreadable
     from schemacheck.kusto.files import load_schemas
     from schemacheck.parallel import fork_map
     from schemacheck.plan import analyze_job
@@ -428,13 +452,88 @@ def _checks(options, err):
         # 1.39x of one process in two runs on 1,000 sample-sized files (discovery and
         # reporting stay in this process, and the results travel back pickled).
         entries = fork_map(check, planned, getattr(options, "jobs", None) or 1)
+    entries = [_skipped_check(e) if isinstance(e, Skipped) else e for e in entries]
+    entries = _with_unused_mappings(entries, planned, targets, err)
     for entry, (_, plan) in zip(entries, planned):
         if plan is not None:
             fail_on[id(entry)] = getattr(options, "fail_on", None) or plan.config.fail_on or "error"
-    written = {o.output.output for e in entries if hasattr(e, "outputs") for o in e.outputs}
-    for alias in sorted(set(targets) - written):
-        err.write(f"schemacheck: warning: --target {alias}=...: no statement writes INTO {alias}\n")
+        elif not isinstance(entry, Unreadable):
+            config = find_config(entry.file, _CONFIGS)
+            fail_on[id(entry)] = getattr(options, "fail_on", None) or config.fail_on or "error"
     return entries, failed, fail_on
+
+
+def _with_unused_mappings(entries: list, planned: list, targets: dict, err) -> list:
+    """The entries with SC407 for mappings that name no output of the run (at the severity
+    each job's configuration gives it); with nothing checked, --target's on stderr."""
+    from schemacheck.check import FileCheck, unused_mappings
+    from schemacheck.plan import query_first
+    from schemacheck.policy import with_severities
+
+    checked = [(i, e, plan.config) for i, (e, (_, plan)) in enumerate(zip(entries, planned))
+               if plan is not None and isinstance(e, FileCheck)]
+    if not checked:
+        for alias in sorted(targets):
+            err.write(f"schemacheck: warning: --target {alias}=...: no statement writes INTO {alias}\n")
+        return entries
+    added = unused_mappings([(e, config) for _, e, config in checked], targets)
+    result = list(entries)
+    for (index, entry, config), found in zip(checked, added):
+        if found:
+            kept = with_severities(found, config.severity)
+            result[index] = entry._replace(diagnostics=tuple(sorted(entry.diagnostics + tuple(kept),
+                                                                    key=query_first(entry.file))))
+    return result
+
+
+def _skipped_check(entry):
+    """A job-like file a directory scan did not read, as a check holding one SC611 finding
+    (so that every format lists it), at the severity its configuration gives SC611."""
+    from schemacheck import diagnostics as D
+    from schemacheck.check import FileCheck
+    from schemacheck.config import find_config
+    from schemacheck.policy import with_severities
+
+    finding = D.Diagnostic("SC611", D.RULES["SC611"].severity, f"not read: the file {entry.message}", entry.file, 1, 1)
+    kept = with_severities([finding], find_config(entry.file, _CONFIGS).severity)
+    return FileCheck(entry.file, None, (), tuple(kept))
+
+
+def _fixes(options, err):
+    """The passes of --fix and --diff (schemacheck.fixes): the re-checks' warnings are not
+    printed again."""
+    import io
+
+    from schemacheck.fixes import run_fixes
+
+    return run_fixes(lambda first: _checks(options, err if first else io.StringIO()))
+
+
+def _run_fix(options, err):
+    """check --fix: the rewrites the findings carry applied and written; returns the check
+    of the fixed files, as _checks returns it, for the report of what is left."""
+    fixes = _fixes(options, err)
+    for path in fixes.write():
+        err.write(f"schemacheck: warning: {one_line(path)} changed on disk while it was being fixed: not written\n")
+    for note in fixes.notes():
+        err.write(f"schemacheck: warning: {one_line(note)}\n")
+    if fixes.summary():
+        err.write(f"schemacheck: {fixes.summary()}\n")
+    return fixes.last
+
+
+def _run_diff(options, out, err) -> int:
+    """check --diff: what --fix would write, as a unified diff; writes no file. Exit 1 when
+    there is something to fix, else 0 (2 when an input could not be read)."""
+    fixes = _fixes(options, err)
+    _write(options, out, fixes.diff())
+    for note in fixes.notes():
+        err.write(f"schemacheck: warning: {one_line(note)}\n")
+    if fixes.summary(done=False):
+        err.write(f"schemacheck: {fixes.summary(done=False)}\n")
+    if fixes.last[1]:
+        return EXIT_ERROR
+    return EXIT_FINDINGS if fixes.changed else EXIT_OK
 
 
 def _run_check(options, out, err) -> int:
@@ -444,14 +543,28 @@ def _run_check(options, out, err) -> int:
     from schemacheck.files import Unreadable
     from schemacheck.report.formats import choose_format, render
 
-    entries, failed, fail_on = _checks(options, err)
+    chosen, color = choose_format(options.format, os.environ, _is_terminal(out) and not options.output)
+    if options.statistics and chosen not in ("text", "json"):
+        raise UsageError(f"--statistics prints text or json, not {chosen}")
+    if options.diff:
+        return _run_diff(options, out, err)
+    entries, failed, fail_on = _run_fix(options, err) if options.fix else _checks(options, err)
     checks = [e for e in entries if not isinstance(e, Unreadable)]
     failing = any(SEVERITY_RANK[d.severity] >= SEVERITY_RANK[fail_on[id(c)]] for c in checks for d in c.diagnostics)
-    chosen, color = choose_format(options.format, os.environ, _is_terminal(out) and not options.output)
     shown = entries if chosen != "text" else checks
-    if chosen != "text" or shown or options.output:
+    if options.statistics:
+        from schemacheck.report.text import render_statistics
+
+        if chosen == "json":
+            from schemacheck.report.json import dumps, statistics_document
+
+            _write(options, out, dumps(statistics_document(checks)))
+        else:
+            _write(options, out, render_statistics(checks))
+    elif chosen != "text" or shown or options.output:
         _write(options, out, render(chosen, shown, sources=_Sources(), version=__version__,
-                                    failed=failed or failing, color=color))
+                                    failed=(failed or failing) and not options.exit_zero, color=color,
+                                    quiet=options.quiet))
     summary = os.environ.get("GITHUB_STEP_SUMMARY")
     if chosen == "github" and summary:
         from schemacheck.report.github import render_step_summary
@@ -459,7 +572,7 @@ def _run_check(options, out, err) -> int:
         _append_summary(summary, render_step_summary(entries), err)
     if failed:
         return EXIT_ERROR
-    return EXIT_FINDINGS if failing else EXIT_OK
+    return EXIT_FINDINGS if failing and not options.exit_zero else EXIT_OK
 
 
 def _append_summary(path: str, text: str, err) -> None:
@@ -487,6 +600,10 @@ def _run_suggest(options, out, err) -> int:
         from schemacheck.report.json import dumps
 
         _write(options, out, dumps(suggest_document(suggestions)))
+    elif options.format in ("kql", "sql"):   # one script to paste whole: commands and comments only
+        from schemacheck.report.suggest import render_suggest_script
+
+        _write(options, out, render_suggest_script(suggestions, options.format, sources))
     else:
         _write(options, out, render_suggest_text(suggestions, sources))
     return EXIT_ERROR if failed else EXIT_OK
@@ -514,6 +631,8 @@ def _tables_to_read(options, err) -> list:
         raise UsageError("a query, project or template could not be read (see above)")
     wanted = []
     for _entry, plan in _plans(options, found):
+        if plan is None:   # a job-like file that is not read (Skipped)
+            continue
         analysis = analyze_job(plan)
         for output, where_to in zip(analysis.outputs, job_destinations(plan, analysis, targets, options.cluster)):
             if where_to.kind is not None or where_to.sql is not None:   # only ADX tables live on a cluster
@@ -681,9 +800,12 @@ CACHED_COMMANDS = ("check", "infer", "suggest")
 
 def _cache_directory(arguments: list[str], environ) -> str | None:
     """Where this run's answer is cached, or None when it is not: only offline check, infer
-    and suggest, without --no-cache (and not for --help)."""
+    and suggest, without --no-cache (and not for --help, nor for check --fix or --diff, which
+    read files as they are and --fix changes them: argparse also takes --fi and --di for them)."""
     command = next((a for a in arguments if not a.startswith("-")), None)
     if command not in CACHED_COMMANDS or any(a in ("--no-cache", "--live", "-h", "--help") for a in arguments):
+        return None
+    if any(len(a) >= 4 and ("--fix".startswith(a) or "--diff".startswith(a)) for a in arguments):
         return None
     from schemacheck.cache import default_directory
 

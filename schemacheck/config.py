@@ -87,7 +87,12 @@ class Config:
     live: LiveConfig = LiveConfig()
 
     def output(self, alias: str) -> OutputConfig | None:
-        return (self.outputs or {}).get(alias)
+        """`[outputs.ALIAS]`; aliases match without regard to case, as ASA's do."""
+        outputs = self.outputs or {}
+        if alias in outputs:
+            return outputs[alias]
+        lowered = alias.lower()
+        return next((settings for name, settings in outputs.items() if name.lower() == lowered), None)
 
     def severity(self, code: str, default: str) -> str:
         """The severity of rule `code` here ("off" to drop its findings)."""

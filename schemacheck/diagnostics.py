@@ -224,6 +224,10 @@ RULES: dict[str, Rule] = {
              "ASA refuses a job whose query calls udf.NAME or uda.NAME that is not one of the job's "
              "functions. Add the function (Functions/ and asaproj.json, or the template's "
              "functions) or fix the name."),
+        Rule("SC611", "job-file-not-read", INFO, "A file that may define a job, found by a directory scan and not read.",
+             "The scan found a file that looks like it defines a streaming job (Terraform, Bicep, a "
+             "job as the REST API returns it) in a form schemacheck does not read, so that job is not "
+             "checked. The message says what the file is and how to get it checked."),
     )
 }
 
@@ -244,8 +248,8 @@ class Edit:
 @record
 class Diagnostic:
     """One finding at a place in a file. `severity` is "error", "warning" or "info".
-    `edit` is the query-side fix as a replacement, `command` the table-side fix as a Kusto
-    command; both are suggestions, never applied by schemacheck."""
+    `edit` is the query-side fix as a replacement (applied by `check --fix`), `command` the
+    table-side fix as a Kusto or SQL command (printed by `suggest`, never run)."""
 
     code: str
     severity: str

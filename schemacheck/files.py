@@ -35,14 +35,51 @@ class Unreadable:
         return f"{where}: {self.message}"
 
 
+@record
+class Skipped:
+    """A file a directory scan found that may define a job but is not read, and why
+    (reported as rule SC611, info)."""
+
+    file: str
+    message: str
+
+
 def _position(data: bytes, offset: int) -> tuple[int, int]:
     line = data.count(b"\n", 0, offset) + 1
     start = data.rfind(b"\n", 0, offset) + 1
     return line, offset - start + 1
 
 
+class overlaid:
+    """Within `with overlaid({real path: text}):`, every file of the mapping is read as the
+    text given instead of what is on disk: the passes of `check --fix` re-check edited texts
+    before anything is written (schemacheck.fixes)."""
+
+    texts: dict | None = None
+
+    def __init__(self, texts: dict) -> None:
+        self.texts_given = texts
+
+    def __enter__(self) -> None:
+        self.previous, overlaid.texts = overlaid.texts, self.texts_given
+
+    def __exit__(self, *exc) -> None:
+        overlaid.texts = self.previous
+
+
 def decode(data: bytes, file: str, what: str = "query") -> str:
-    """Bytes of a text file -> str (BOM removed), or InputError."""
+    """Bytes of a text file -> str (BOM removed), or InputError; the overlay's text for a
+    file under `overlaid`."""
+    texts = overlaid.texts
+    if texts and file:
+        text = texts.get(os.path.realpath(file))
+        if text is not None:
+            return text
+    return decode_bytes(data, file, what)
+
+
+def decode_bytes(data: bytes, file: str, what: str = "query") -> str:
+    """Bytes of a text file -> str (BOM removed), or InputError; never the overlay's."""
     for bom, encoding in ((codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be")):
         if data.startswith(bom) and not data.startswith(codecs.BOM_UTF32_LE):
             try:

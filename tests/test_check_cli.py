@@ -37,14 +37,15 @@ def test_the_sample_in_text(monkeypatch):
     assert " 31 |     CAST(r.VehicleId AS nvarchar(max)) AS VehicleId,\n    |     ^^^^" in out
     assert "  = fix: `TRY_CAST(s.ArrayValue.reading AS bigint)` in the query" in out
     assert "error[SC107]: SQL table dbo.VehicleStatus column DepotId (INT) is NOT NULL without a default" in out
-    assert out.rstrip().endswith("samples/fleet-telemetry/FleetTelemetry.asaql: 4 errors, 4 warnings, 3 infos")
+    assert out.rstrip().endswith("samples/fleet-telemetry/FleetTelemetry.asaql: 4 errors, 4 warnings, 3 infos; "
+                                 "3 of 4 outputs compared")
 
 
 def test_the_sample_in_json():
     code, out, _ = run_cli("check", str(SAMPLE), "--format", "json")
     assert code == 1
     document = json.loads(out)
-    assert document["summary"] == {"errors": 4, "warnings": 4, "infos": 3}
+    assert document["summary"] == {"errors": 4, "warnings": 4, "infos": 3, "outputs": 4, "outputs_compared": 3}
     (entry,) = document["files"]
     outputs = {o["output"]: o for o in entry["outputs"]}
     assert outputs["adx-readings"]["table"] == "VehicleReadings" and outputs["adx-readings"]["status"] == "compared"
@@ -162,7 +163,7 @@ def test_several_files_get_one_summary(tmp_path):
     second = write(tmp_path, "b.asaql", "SELECT 'x' AS Id INTO Other FROM i")
     code, out, _ = run_cli("check", first, second, "--schema", schemas)
     assert code == 1
-    assert out.rstrip().endswith("2 files: 1 error, 0 warnings, 2 infos")
+    assert out.rstrip().endswith("2 files: 1 error, 0 warnings, 2 infos; 2 of 2 outputs compared")
 
 
 @pytest.mark.parametrize("with_sql", [False, True], ids=["adx-only job", "job with a SQL output"])
@@ -189,8 +190,12 @@ def test_the_offline_check_imports_neither_sqlglot_nor_azure_nor_lark(tmp_path, 
 def test_a_target_for_an_output_no_statement_writes_is_a_warning(tmp_path):
     write(tmp_path, "schemas/t.kql", TABLES)
     query = write(tmp_path, "q.asaql", "SELECT CAST(i AS bigint) AS Id INTO Other FROM i")
-    code, _, err = run_cli("check", query, "--schema", str(tmp_path / "schemas"), "--target", "Othre=Other")
-    assert code == 0 and err == "schemacheck: warning: --target Othre=...: no statement writes INTO Othre\n"
+    code, out, err = run_cli("check", query, "--schema", str(tmp_path / "schemas"), "--target", "Othre=Other",
+                             "--format", "json")
+    assert code == 0 and err == ""
+    (typo,) = [d for d in json.loads(out)["files"][0]["diagnostics"] if d["code"] == "SC407"]
+    assert typo["severity"] == "warning" and (typo["line"], typo["column"]) == (1, 37)
+    assert typo["message"] == "--target Othre=...: no statement of this run writes INTO Othre; did you mean Other?"
 
 
 def test_a_table_name_in_several_databases_needs_the_database(tmp_path):
@@ -200,15 +205,17 @@ def test_a_table_name_in_several_databases_needs_the_database(tmp_path):
     query = write(tmp_path, "q.asaql", "SELECT CAST(i AS bigint) AS Id INTO out FROM i")
     schemas = str(tmp_path / "schemas")
     code, out, _ = run_cli("check", query, "--schema", schemas, "--target", "out=T", "--format", "json")
-    (finding,) = json.loads(out)["files"][0]["diagnostics"]
+    finding, nothing = json.loads(out)["files"][0]["diagnostics"]
     assert finding["code"] == "SC402" and "loaded from several databases (dev, prod)" in finding["message"]
+    assert nothing["code"] == "SC406" and nothing["message"] == ("0 of 1 output compared: none maps to a table of "
+                                                                "the loaded schemas")
     code, out, _ = run_cli("check", query, "--schema", schemas, "--target", "out=PROD/T", "--format", "json")
     assert code == 0 and json.loads(out)["files"][0]["outputs"][0]["database"] == "prod"
 
 
 def test_the_readme_shows_what_the_quick_start_prints(monkeypatch):
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    command = "pip install -e '.[test]' && schemacheck check samples/fleet-telemetry\n"
+    command = "pip install . && schemacheck check samples/fleet-telemetry\n"
     assert command in readme
     shown = readme.split("The first command prints (and exits 1):\n\n```\n", 1)[1].split("\n```", 1)[0]
     monkeypatch.chdir(ROOT)

@@ -4,7 +4,8 @@ Each workflow file is parsed as YAML; every step that runs schemacheck is run in
 copy of the sample project laid out as a repository, with the variables the CI system sets
 (GITHUB_ACTIONS and GITHUB_STEP_SUMMARY, or TF_BUILD and the Common.TestResultsDirectory macro).
 What the CI system reads back (workflow commands, the step summary, SARIF, logging commands,
-JUnit) is then parsed the way that system would.
+JUnit) is then parsed the way that system would. The install step is the README's pip command,
+which tests/test_packaging.py runs as written.
 """
 
 from __future__ import annotations
@@ -62,6 +63,32 @@ def test_the_workflow_files_are_what_the_readme_shows():
     for name in ("github-actions.yml", "azure-pipelines.yml"):
         text = (EXAMPLES / name).read_text(encoding="utf-8")
         assert f"```yaml\n{text}```" in readme, f"README.md does not show examples/ci/{name} as it is"
+
+
+def test_the_install_step_is_the_readmes_tested_install_command():
+    """Each snippet installs schemacheck with the README's pip command, which
+    tests/test_packaging.py runs as written (from a tagged clone in place of the remote)."""
+    from test_packaging import REMOTE, TAG, command, section
+
+    recipe = command(section("Install"), 'pip install "schemacheck @ git+')
+    assert recipe == f'pip install "schemacheck @ git+{REMOTE}@{TAG}"'
+    for name, key in (("github-actions.yml", "run"), ("azure-pipelines.yml", "script")):
+        loaded = yaml.safe_load((EXAMPLES / name).read_text(encoding="utf-8"))
+        installs = [step[key] for step in steps(loaded) if step.get(key, "").startswith("pip install")]
+        assert installs == [recipe], name
+
+
+def test_the_github_workflow_uses_current_actions_and_an_upload_that_cannot_fail_the_check():
+    text = (EXAMPLES / "github-actions.yml").read_text(encoding="utf-8")
+    loaded = yaml.safe_load(text)
+    uses = [step["uses"] for step in steps(loaded) if "uses" in step]
+    assert uses == ["actions/checkout@v5", "actions/setup-python@v6", "github/codeql-action/upload-sarif@v4"]
+    (upload,) = [step for step in steps(loaded) if step.get("uses", "").startswith("github/codeql-action/upload-sarif")]
+    # A fork's pull request gets a read-only token, and code scanning may be off: the upload fails
+    # then, and the check must not turn red for it. The snippet says why, next to the setting.
+    assert upload["continue-on-error"] is True and upload["if"] == "always()"
+    comment = text.split("- name: Upload to code scanning\n", 1)[1].split("continue-on-error:", 1)[0]
+    assert "fork" in comment and "read-only token" in comment and "code scanning may be off" in comment
 
 
 def test_github_actions_run(repository, tmp_path, monkeypatch):

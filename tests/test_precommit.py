@@ -1,19 +1,31 @@
-"""The pre-commit hook, run by the real pre-commit framework on a repository of queries.
+"""The pre-commit hook, run by the real pre-commit framework on repositories of queries.
 
-pre-commit installs this project into its own environment from the package index, so
-the test is marked `network` (deselect with `-m "not network"` when offline).
+Two parts, each with its own fixtures:
+
+- The hook's behaviour: `pre-commit try-repo` of this checkout (uncommitted changes included) on
+  a repository of queries (`repository`, `_try_repo`).
+- The README's recipes as written: its `.pre-commit-config.yaml` blocks and its `pre-commit
+  try-repo` command, with the remote's URL replaced by a local clone of this checkout tagged
+  with the tag they name (`tagged_clone`; see tests/test_packaging.py), on a repository laid out
+  as the README's examples are (`jobs_repository`).
+
+pre-commit installs this project into its own environment from the package index, so the
+tests are marked `network` (deselect with `-m "not network"` when offline).
 """
 
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
 from conftest import FIXTURES, ROOT
+from test_packaging import at_local_remote, git_env, make_tagged_clone, readme, shell_commands
 
 pytestmark = pytest.mark.network
 
@@ -26,25 +38,49 @@ def _run(args, cwd, env):
     return subprocess.run(args, cwd=cwd, env=env, capture_output=True, text=True)
 
 
+def _output(result) -> str:
+    return f"exit code {result.returncode}\n--- stdout\n{result.stdout}\n--- stderr\n{result.stderr}"
+
+
 @pytest.fixture(scope="module")
-def repository(tmp_path_factory):
+def env(tmp_path_factory):
+    """The environment pre-commit and git run in: the module's own pre-commit home (so the hook's
+    environments are built once per module, never taken from the user's), a git identity, and
+    this interpreter's scripts (pre-commit) first on the PATH."""
     if shutil.which("git") is None:
         pytest.skip("git is not installed")
+    scripts = Path(sys.executable).parent
+    return {**git_env(), "PRE_COMMIT_HOME": str(tmp_path_factory.mktemp("pre-commit-home")),
+            "PATH": f"{scripts}{os.pathsep}{os.environ.get('PATH', '')}"}
+
+
+def _git_repository(root: Path, env: dict[str, str], files: dict[str, str] | None = None) -> Path:
+    """A git repository at `root` holding `files` (path -> text) and whatever `root` already
+    holds, all committed."""
+    for name, text in (files or {}).items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text, encoding="utf-8")
+    for args in (["git", "init", "-q"], ["git", "add", "."], ["git", "commit", "-q", "-m", "queries"]):
+        subprocess.run(args, cwd=root, env=env, check=True)
+    return root
+
+
+# The hook's behaviour, from this checkout.
+
+
+@pytest.fixture(scope="module")
+def repository(tmp_path_factory, env):
     repo = tmp_path_factory.mktemp("queries")
-    (repo / "schemas").mkdir()
-    (repo / "schemas" / "tables.kql").write_text(TABLE)
-    (repo / "schemacheck.toml").write_text('schemas = ["schemas"]\n')
-    (repo / "good.asaql").write_text(GOOD)
-    (repo / "bad.asaql").write_text(BAD)
-    (repo / "README.md").write_text("Queries of the team.\n")
     # A VS Code project whose JobConfig.json sets compatibility level 1.0 and whose output
     # file names the table: a changed query alone must be checked with both.
     shutil.copytree(FIXTURES / "jobs" / "cases" / "vscode-level-1-0", repo / "meters")
-    env = {**os.environ, "PRE_COMMIT_HOME": str(tmp_path_factory.mktemp("pre-commit-home")),
-           "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.com",
-           "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.com"}
-    for args in (["git", "init", "-q"], ["git", "add", "."], ["git", "commit", "-q", "-m", "queries"]):
-        subprocess.run(args, cwd=repo, env=env, check=True)
+    _git_repository(repo, env, {
+        "schemas/tables.kql": TABLE,
+        "schemacheck.toml": 'schemas = ["schemas"]\n',
+        "good.asaql": GOOD,
+        "bad.asaql": BAD,
+        "README.md": "Queries of the team.\n",
+    })
     return repo, env
 
 
@@ -80,3 +116,92 @@ def test_a_changed_project_file_runs_the_hook_and_other_files_do_not(repository)
     assert result.stdout.count("job meter-readings") == 1
     result = _try_repo(repository, "README.md")
     assert result.returncode == 0 and "no files to check" in result.stdout
+
+
+# The README's recipes, as written, from a tagged clone in place of the remote.
+
+# The job the README's try-repo command names: a VS Code project whose query fits its table.
+JOB = {
+    "streaming/fleet/asaproj.json": '{"name": "fleet", "startFile": "Fleet.asaql", "configurations": []}\n',
+    "streaming/fleet/schemas/Readings.kql": TABLE,
+    "streaming/fleet/Fleet.asaql": GOOD,
+}
+QUERY = "streaming/fleet/Fleet.asaql"
+# Beside the jobs, files the hook's own pattern matches: a draft query that does not parse, and
+# an Azure Functions app's functions/ folder.
+ELSEWHERE = {
+    "sandbox/draft.asaql": "SELECT FROM\n",
+    "functions/Http/function.json": '{"bindings": []}\n',
+}
+
+
+@pytest.fixture(scope="module")
+def tagged_clone(tmp_path_factory):
+    return make_tagged_clone(tmp_path_factory.mktemp("remote") / "schemacheck")
+
+
+@pytest.fixture
+def jobs_repository(tmp_path, env):
+    """A repository holding the job JOB only."""
+    return _git_repository(tmp_path / "jobs", env, JOB)
+
+
+def _change(repo: Path, env: dict[str, str], files: dict[str, str]) -> None:
+    for name, text in files.items():
+        (repo / name).parent.mkdir(parents=True, exist_ok=True)
+        (repo / name).write_text(text, encoding="utf-8")
+    subprocess.run(["git", "add", "."], cwd=repo, env=env, check=True)
+
+
+def _readme_configurations() -> dict[str, str]:
+    """The README's .pre-commit-config.yaml examples: "plain" and "narrowed" (with files:)."""
+    blocks = [b for b in re.findall(r"```yaml\n(.*?)```", readme(), re.S) if b.startswith("# .pre-commit-config.yaml")]
+    found = {("narrowed" if "files:" in block else "plain"): block for block in blocks}
+    assert len(found) == len(blocks) == 2, blocks
+    return found
+
+
+def _try_repo_command() -> str:
+    (line,) = [line for line in shell_commands(readme()) if line.startswith("pre-commit try-repo ")]
+    return line
+
+
+def _pre_commit_run(repo: Path, env: dict[str, str], configuration: str, tagged_clone: Path):
+    _change(repo, env, {".pre-commit-config.yaml": at_local_remote(configuration, tagged_clone)})
+    return _run(["pre-commit", "run", "--all-files"], repo, env)
+
+
+@pytest.mark.parametrize("files", ["as written", "--all-files"])
+def test_the_readmes_try_repo_passes_a_clean_job_and_fails_a_broken_one(files, jobs_repository, env, tagged_clone):
+    line = at_local_remote(_try_repo_command(), tagged_clone)
+    assert line.endswith(f" --files {QUERY}"), line
+    if files == "--all-files":  # the README's other choice
+        line = line.removesuffix(f" --files {QUERY}") + " --all-files"
+    result = _run(["bash", "-c", line], jobs_repository, env)
+    assert result.returncode == 0 and "Passed" in result.stdout, _output(result)
+    _change(jobs_repository, env, {QUERY: BAD})
+    result = _run(["bash", "-c", line], jobs_repository, env)
+    assert result.returncode == 1 and "Failed" in result.stdout, _output(result)
+    assert "SC102" in result.stdout and f"{QUERY}:1:8" in result.stdout, _output(result)
+
+
+def test_the_readmes_configuration_checks_queries_in_any_folder(jobs_repository, env, tagged_clone):
+    plain = _readme_configurations()["plain"]
+    result = _pre_commit_run(jobs_repository, env, plain, tagged_clone)
+    assert result.returncode == 0 and "Passed" in result.stdout, _output(result)
+    _change(jobs_repository, env, ELSEWHERE)
+    result = _run(["pre-commit", "run", "--all-files"], jobs_repository, env)
+    assert result.returncode != 0 and "Failed" in result.stdout, _output(result)
+    assert "sandbox/draft.asaql" in result.stdout and "SC001" in result.stdout, _output(result)
+
+
+def test_the_readmes_narrowed_configuration_checks_only_the_jobs_folder(jobs_repository, env, tagged_clone):
+    narrowed = _readme_configurations()["narrowed"]
+    assert "        files: ^streaming/\n" in narrowed and QUERY.startswith("streaming/")
+    _change(jobs_repository, env, ELSEWHERE)
+    result = _pre_commit_run(jobs_repository, env, narrowed, tagged_clone)
+    assert result.returncode == 0 and "Passed" in result.stdout, _output(result)
+    _change(jobs_repository, env, {QUERY: BAD})
+    result = _run(["pre-commit", "run", "--all-files"], jobs_repository, env)
+    assert result.returncode == 1 and "Failed" in result.stdout, _output(result)
+    assert f"{QUERY}:1:8" in result.stdout and "sandbox/draft.asaql" not in result.stdout, _output(result)

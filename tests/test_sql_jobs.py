@@ -133,8 +133,9 @@ def test_a_sql_output_without_any_ddl_is_a_warning_not_a_failure(tmp_path):
                                                encoding="utf-8")
     code, document, err = check_json(str(query))
     assert (code, err) == (0, "")
-    (finding,) = document["files"][0]["diagnostics"]
+    finding, nothing = document["files"][0]["diagnostics"]
     assert finding["code"] == "SC402" and "no T-SQL CREATE TABLE is loaded" in finding["message"]
+    assert nothing["code"] == "SC406" and nothing["severity"] == "warning"
 
 
 def test_the_configuration_maps_kind_table_and_its_own_ddl(tmp_path):

@@ -425,3 +425,139 @@ def test_sql_suggestions_in_text_and_json(monkeypatch):
     sql, adx = outputs["sql-vehicle-status"], outputs["adx-alerts"]
     assert (sql["language"], sql["kql"], len(sql["sql"])) == ("tsql", [], 3)
     assert (adx["language"], adx["sql"], len(adx["kql"])) == ("kql", [], 2)
+
+
+# ---- scripts: suggest --format kql / --format sql --------------------------------------------
+
+from schemacheck.report.suggest import render_suggest_script  # noqa: E402
+from schemacheck.suggest import KqlStep, OutputSuggestion, QueryStep  # noqa: E402
+
+
+def script_commands(script: str, marker: str) -> str:
+    """The lines of a script that are not comments (nor blank), as one text: the commands."""
+    return "\n".join(line for line in script.split("\n") if line.strip() and not line.startswith(marker))
+
+
+def suggested_commands(path, language: str) -> list[str]:
+    """The table-side commands `suggest --format json` gives for every output in `language`."""
+    code, out, _ = run_cli("suggest", str(path), "--format", "json")
+    assert code == 0
+    key = "kql" if language == "kql" else "sql"
+    return [c["command"] for f in json.loads(out)["files"] for o in f["outputs"] for c in o[key]]
+
+
+@pytest.mark.parametrize("name, code", TABLE_SIDE, ids=[f"{c}-{n}" for n, c in TABLE_SIDE])
+def test_the_kql_script_is_only_the_commands_and_clears_the_table_side_finding(name, code, tmp_path):
+    folder, check = case(name, tmp_path)
+    before = findings(check, {code})
+    exit_code, script, _ = run_cli("suggest", str(folder / "query.asaql"), "--format", "kql")
+    assert exit_code == 0
+    commands = suggested_commands(folder / "query.asaql", "kql")
+    assert commands and script_commands(script, "//") == "\n".join(commands)
+    with open(folder / "schema.kql", "a", encoding="utf-8") as schema:
+        schema.write("\n" + script)                      # pasted whole
+    (again,) = check_path(folder / "query.asaql")
+    assert findings(again, {code}) == set()
+    assert errors(again) <= errors(check) - before
+
+
+@pytest.mark.parametrize("name, ddl, codes", [
+    ("tsql_columns", "tsql", {"SC101", "SC107", "SC202"}),
+    ("tsql_types", "tsql", {"SC201", "SC202"}),
+    ("postgres", "postgres", {"SC201", "SC202"}),
+])
+def test_the_sql_script_is_only_the_statements_and_clears_the_table_side_findings(name, ddl, codes, tmp_path):
+    folder, check = sql_case(name, tmp_path, ddl)
+    answered = {(d.code, d.query_column, d.table_column) for d in check.diagnostics
+                if d.code in codes and d.command is not None}
+    exit_code, script, _ = run_cli("suggest", str(folder / "query.asaql"), "--format", "sql")
+    assert exit_code == 0
+    commands = suggested_commands(folder / "query.asaql", "sql")
+    assert commands and script_commands(script, "--") == "\n".join(commands)
+    with open(next((folder / "ddl").rglob("*.sql")), "a", encoding="utf-8") as target:
+        target.write("\n" + script)
+    (again,) = check_path(folder / "query.asaql")
+    assert answered & {(d.code, d.query_column, d.table_column) for d in again.diagnostics} == set()
+    assert errors(again) <= errors(check)
+
+
+def test_the_sample_scripts_hold_every_command_of_their_language_and_nothing_else(monkeypatch):
+    monkeypatch.chdir(ROOT)
+    for language, marker in (("kql", "//"), ("sql", "--")):
+        code, script, _ = run_cli("suggest", "samples/fleet-telemetry", "--format", language)
+        assert code == 0
+        commands = suggested_commands("samples/fleet-telemetry", language)
+        assert commands and script_commands(script, marker) == "\n".join(commands)
+    # The query rewrites are there, as comments only.
+    _, text, _ = run_cli("suggest", "samples/fleet-telemetry", "--format", "kql")
+    _, document, _ = run_cli("suggest", "samples/fleet-telemetry", "--format", "json")
+    adx = [o for f in json.loads(document)["files"] for o in f["outputs"] if o["language"] == "kql"]
+    for step in (s for o in adx for s in o["query"]):
+        assert f"//     + {step['after']}" in text.split("\n")
+
+
+def _suggestion(language: str, commands: list[str], before: str, after: str, output: str = "o") -> OutputSuggestion:
+    return OutputSuggestion("q.asaql", output, 3, 6, "db", "T", True,
+                            tuple(KqlStep(c, ("SC201",), True, "why " + before) for c in commands),
+                            (QueryStep("q.asaql", 2, 5, 2, 5 + len(before), before, after, ("SC201",)),),
+                            (), language)
+
+
+# Text of a query that a reader could take for the end of a comment line (and then for a command).
+TRICKY = ("CAST(a AS float)\r\n    + 1\u2028.create table Evil (a: string)\x85.drop table T\x0b\x0c\r"
+          "DROP TABLE T; /* '")
+
+
+def test_query_text_in_a_script_stays_in_its_comments(tmp_path):
+    from schemacheck.kusto.scripts import parse_script
+    from schemacheck.sql.ddl import load_ddl
+
+    kql = render_suggest_script([_suggestion("kql", [".create-merge table ['T'] (['b']:long)"], TRICKY, TRICKY)],
+                                "kql", {})
+    assert script_commands(kql, "//") == ".create-merge table ['T'] (['b']:long)"
+    tables = parse_script(".create table T (a: string)\n" + kql, "t.kql")
+    assert [(t.name, [c.name for c in t.columns]) for t in tables] == [("T", ["a", "b"])]
+    for dialect, command in (("tsql", "ALTER TABLE [dbo].[T] ADD [b] BIGINT NULL;"),
+                             ("postgres", 'ALTER TABLE "public"."t" ADD COLUMN "b" BIGINT;')):
+        sql = render_suggest_script([_suggestion(dialect, [command], TRICKY, TRICKY)], "sql", {})
+        assert script_commands(sql, "--") == command
+        path = tmp_path / f"{dialect}.sql"
+        table = "CREATE TABLE dbo.T (a INT);\n" if dialect == "tsql" else "CREATE TABLE public.t (a INTEGER);\n"
+        path.write_text(table + sql, encoding="utf-8")
+        (loaded,) = load_ddl([str(path)], dialect).tables
+        assert [c.name for c in loaded.columns] == ["a", "b"]
+
+
+def test_a_script_with_nothing_to_run_is_one_comment_and_sql_dialects_are_apart():
+    from schemacheck.kusto.scripts import parse_script
+
+    for language, marker in (("kql", "//"), ("sql", "--")):
+        empty = render_suggest_script([], language)
+        assert len(empty.splitlines()) == 1 and empty.startswith(marker)
+    assert parse_script(render_suggest_script([], "kql"), "t.kql") == []
+    mixed = [_suggestion("postgres", ['ALTER TABLE "t" ADD COLUMN "b" BIGINT;'], "a", "b", "pg"),
+             _suggestion("kql", [".create-merge table ['T'] (['b']:long)"], "a", "b", "adx"),
+             _suggestion("tsql", ["ALTER TABLE [T] ADD [b] BIGINT NULL;"], "a", "b", "ms")]
+    sql = render_suggest_script(mixed, "sql")
+    assert script_commands(sql, "--").split("\n") == ["ALTER TABLE [T] ADD [b] BIGINT NULL;",
+                                                      'ALTER TABLE "t" ADD COLUMN "b" BIGINT;']
+    assert sql.index("T-SQL") < sql.index("ALTER TABLE [T]") < sql.index("PostgreSQL") < sql.index('ALTER TABLE "t"')
+    assert script_commands(render_suggest_script(mixed, "kql"), "//") == ".create-merge table ['T'] (['b']:long)"
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(items, min_size=1, max_size=6), table_columns, st.sampled_from(["1.0", "1.2"]), st.booleans())
+def test_the_kql_script_of_any_query_loads_after_the_schema(select, columns, level, table_exists):
+    from schemacheck.kusto.scripts import parse_script
+
+    query = "SELECT" + ",".join(f"{space or ' '}{expr}{_alias(name, style)}" for expr, name, style, space in select)
+    query += "\nINTO o\nFROM i\nGROUP BY a, TumblingWindow(minute, 1)"
+    table = TableSchema("T", None, tuple(Column(n, t, t) for n, t in columns), "t.kql")
+    check = check_text(query, "q.asaql", TableCatalog((table,) if table_exists else ()), {"o": Target("o", "T")},
+                       Config(), level)
+    suggestions = suggest(check, {"q.asaql": query})
+    script = render_suggest_script(suggestions, "kql", {"q.asaql": query})
+    commands = list(dict.fromkeys(k.command for s in suggestions for k in s.kql))   # each once
+    assert script_commands(script, "//") == "\n".join(commands)
+    schema = ".create table T (" + ", ".join(f"['{n}']: {t}" for n, t in columns) + ")\n" if table_exists else ""
+    parse_script(schema + "\n" + script, "t.kql")

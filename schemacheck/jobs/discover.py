@@ -10,9 +10,18 @@ a directory, which is searched for all of these.
   start file; else it is a lone query.
 - A template that deploys the same query with the same outputs as a project found in the
   same run is that project's job (`Found.also`), not a second one.
-- A file that belongs to no job (a schema file of a folder with schemacheck.toml) stands
-  for the queries of that folder.
-- `.bicep` files are not read: the error says to compile them with `bicep build`.
+- A file of a folder with schemacheck.toml that the configuration reads (the file itself,
+  a file under its `schemas`, or under a --schema path) stands for the queries of that
+  folder: it is covered when they are checked in this run, whichever path came first.
+- A file of another kind (Terraform, Bicep, SQL DDL or a table schema given as PATH, a
+  REST export of a job) is an `Unreadable` saying what it is and where it belongs
+  (schemacheck.jobs.recognise); a directory scan lists the job-like files it does not
+  read as `Skipped`, with why.
+- With `hook` (the pre-commit hook passes every changed file that matches its pattern),
+  a file that belongs to no job is skipped quietly.
+
+Paths are kept as given, normalised (`./jobs/a.asaql` is `jobs/a.asaql`), so every report
+shows one form of each path.
 
 Every path yields its jobs or an `Unreadable` naming the file and the problem; one bad
 project never hides the others.
@@ -23,7 +32,7 @@ from __future__ import annotations
 import os
 
 from schemacheck.errors import InputError
-from schemacheck.files import QUERY_SUFFIXES, Unreadable, display_path, folder_names, listed_once
+from schemacheck.files import QUERY_SUFFIXES, Skipped, Unreadable, display_path, folder_names, listed_once
 from schemacheck.jobs.model import Job, Query
 from schemacheck.records import record
 
@@ -45,10 +54,9 @@ class Found:
     start_file: str | None = None   # set when the query is not its project's start file (this one)
 
 
-def bicep_error(path: str) -> InputError:
-    return InputError("a Bicep file is not read directly: compile it with `bicep build "
-                      f"{display_path(path)}` (or `az bicep build --file {display_path(path)}`) and check "
-                      "the .json template it writes", path)
+def normalised(path: str) -> str:
+    """`path` without `./` and doubled separators (`.` stays `.`); URLs as given."""
+    return path if "://" in path else os.path.normpath(path)
 
 
 def lone_query(path: str) -> Job:
@@ -122,9 +130,11 @@ def _template_text(path: str) -> bool:
 
 
 class _Finder:
-    def __init__(self, parameters: str | None) -> None:
+    def __init__(self, parameters: str | None, hook: bool = False, schemas: tuple[str, ...] = ()) -> None:
         self.parameters = parameters
-        self.results: list[Found | Unreadable] = []
+        self.hook = hook
+        self.schemas = tuple(os.path.abspath(p) for p in schemas)   # --schema paths
+        self.results: list[Found | Unreadable | Skipped] = []
         self.seen: set[tuple] = set()
         self.claimed_queries: set[str] = set()
 
@@ -206,13 +216,16 @@ class _Finder:
 
     # ---- paths ----------------------------------------------------------------
     def path(self, path: str) -> None:
+        from schemacheck.jobs.recognise import BICEP, BICEP_PARAMETERS, TERRAFORM, TERRAFORM_VARIABLES, recognise
+
+        path = normalised(path)
         lowered = path.lower()
         if os.path.isdir(path):
             self.directory(path)
         elif not os.path.exists(path):
             self.results.append(Unreadable(path, "no such file"))
-        elif lowered.endswith(".bicep") or lowered.endswith(".bicepparam"):
-            self.results.append(Unreadable.of(bicep_error(path)))
+        elif recognise(path) in (BICEP, BICEP_PARAMETERS, TERRAFORM, TERRAFORM_VARIABLES):
+            self.not_read(path, recognise(path))
         elif os.path.basename(lowered) == PROJECT_FILE or lowered.endswith(VS_PROJECT_SUFFIX):
             self.project(path)
         elif lowered.endswith(QUERY_SUFFIXES):
@@ -222,10 +235,19 @@ class _Finder:
         else:
             self.other_file(path)
 
+    def not_read(self, path: str, kind: str) -> None:
+        """A file of a kind schemacheck does not read as PATH: say what it is and where it
+        belongs (the hook skips it quietly: it belongs to no job schemacheck reads)."""
+        from schemacheck.jobs.recognise import misplaced
+
+        if not self.hook:
+            self.results.append(Unreadable(path, misplaced(kind, path, "PATH")))
+
     def other_file(self, path: str) -> None:
-        """A file of a project, a template's parameters, a schema file, or (explicitly given)
-        a query with another suffix."""
+        """A file of a project, a template's parameters, a file the configuration reads, or
+        (explicitly given) a query with another suffix."""
         from schemacheck.jobs.project import find_project_for
+        from schemacheck.jobs.recognise import KUSTO_SCHEMA, OTHER, QUERY, REST_JOB, SQL_DDL, recognise
 
         project = find_project_for(path)
         if project is not None:
@@ -240,26 +262,62 @@ class _Finder:
         if enclosing is not None:
             self.project(enclosing)
             return
-        owner = _config_folder(path)
-        if owner is not None:
-            before = len(self.results)
-            self.directory(owner, quiet=True)
-            if len(self.results) > before:
-                return
-        if path.lower().endswith((".json", ".kql", ".csl", ".csv", ".toml")):
-            self.results.append(Unreadable(path, "is not a query, an ASA project or a template, and no job uses "
-                                                 "it; give the query, project or template to check"))
+        owner = self._owner(path)
+        if owner is not None and self.directory(owner, quiet=True):
+            return   # covered: the jobs that read this file are checked in this run
+        if self.hook:
+            return   # a changed file that belongs to no job
+        lowered = path.lower()
+        if not lowered.endswith((".json", ".kql", ".csl", ".cslschema", ".csv", ".toml", ".sql")):
+            self.query(path, alone=True)
             return
-        self.query(path, alone=True)
+        try:
+            from schemacheck.files import read_text_file
 
-    def directory(self, root: str, quiet: bool = False) -> None:
-        projects, queries, templates = [], [], []
+            kind = recognise(path, read_text_file(path, "file"))
+        except InputError as error:
+            self.results.append(Unreadable.of(error))
+            return
+        if kind == QUERY:
+            self.query(path, alone=True)
+        elif kind in (SQL_DDL, KUSTO_SCHEMA, REST_JOB):
+            from schemacheck.jobs.recognise import misplaced
+
+            self.results.append(Unreadable(path, misplaced(kind, path, "PATH")))
+        else:
+            self.results.append(Unreadable(path, "is not a query, an ASA project or a template, and no job uses "
+                                                 "it; give the query, project or template to check"
+                                           if kind == OTHER or not lowered.endswith(".toml") else
+                                           "is a configuration, but no query, project or template lies below its "
+                                           "folder"))
+
+    def _owner(self, path: str) -> str | None:
+        """The folder whose jobs read `path`: the nearest configuration's folder when the file
+        is that configuration or lies under its schemas (its outputs' too) or a --schema
+        path; the working directory for a --schema path without a configuration."""
+        from schemacheck.config import find_config
+
+        config = find_config(path)
+        real = os.path.abspath(path)
+        config_dir = (os.path.dirname(config.path) or ".") if config.path else None
+        read = list(config.schemas) + [p for o in (config.outputs or {}).values() for p in (o.schemas or ())]
+        if config.path is not None and (real == os.path.abspath(config.path) or _under_any(real, read)):
+            return config_dir
+        if _under_any(real, self.schemas):
+            return config_dir or "."
+        return None
+
+    def directory(self, root: str, quiet: bool = False) -> int:
+        """Every job below `root`; returns how many (found now or earlier in this run)."""
+        from schemacheck.jobs.recognise import job_like
+
+        projects, queries, templates, unread = [], [], [], []
         unlisted: list[OSError] = []    # folders that cannot be listed: reported, never skipped in silence
         for directory, subdirectories, names in os.walk(root, onerror=unlisted.append):
             subdirectories[:] = sorted(d for d in subdirectories
                                        if not d.startswith(".") and d not in SKIPPED_DIRECTORIES)
             for name in sorted(names):
-                path = os.path.join(directory, name)
+                path = normalised(os.path.join(directory, name))
                 lowered = name.lower()
                 if lowered == PROJECT_FILE or lowered.endswith(VS_PROJECT_SUFFIX):
                     projects.append(path)
@@ -267,17 +325,20 @@ class _Finder:
                     queries.append(path)
                 elif lowered.endswith(".json") and not _is_parameters_file(name) and _template_text(path):
                     templates.append(path)
+                elif not quiet and job_like(path):
+                    unread.append(path)
         if not quiet:
             for error in unlisted:
                 why = ("permission denied" if isinstance(error, PermissionError) else
                        error.strerror or type(error).__name__)
                 self.results.append(Unreadable(error.filename or root, f"{why}: the folder cannot be listed, so "
                                                                        "what it holds is not checked"))
+            self.skipped(unread)
         if not (projects or queries or templates):
-            if not quiet and not unlisted:
+            if not quiet and not unlisted and not unread:
                 self.results.append(Unreadable(root, "no .asaql query, ASA project (asaproj.json, .asaproj) or ARM "
                                                      "template of a streaming job in this directory"))
-            return
+            return 0
         # asaproj.json before a Visual Studio .asaproj of the same folder: the current format wins.
         projects.sort(key=lambda p: (os.path.dirname(p), os.path.basename(p).lower() != PROJECT_FILE))
         for path in projects:
@@ -287,6 +348,16 @@ class _Finder:
         for path in queries:
             if os.path.realpath(path) not in self.claimed_queries:
                 self.query(path)
+        return len(projects) + len(templates) + len(queries)
+
+    def skipped(self, paths: list[str]) -> None:
+        """Job-like files a directory scan found and does not read, each listed once with why."""
+        from schemacheck.jobs.recognise import misplaced, recognise
+
+        for path in paths:
+            if self._once(("skipped", os.path.realpath(path))):
+                kind = recognise(path, "" if not path.lower().endswith(".json") else _head(path))
+                self.results.append(Skipped(path, misplaced(kind, path, "PATH")))
 
     # ---- the same job reached as a project and as a template ------------------
     def merged(self) -> list[Found | Unreadable]:
@@ -348,9 +419,29 @@ def _config_folder(path: str) -> str | None:
     return os.path.dirname(config.path) or "." if config.path else None
 
 
-def find_jobs(paths: list[str], parameters: str | None = None) -> list[Found | Unreadable]:
-    """The jobs the paths stand for, each once, in the order found (see the module doc)."""
-    finder = _Finder(parameters)
+def _under_any(path: str, folders) -> bool:
+    """Whether the absolute `path` is one of `folders` or lies below one."""
+    for folder in folders:
+        folder = os.path.abspath(folder)
+        if path == folder or path.startswith(folder.rstrip(os.sep) + os.sep):
+            return True
+    return False
+
+
+def _head(path: str) -> str:
+    try:
+        with open(path, "rb") as handle:
+            return handle.read(1 << 20).decode("utf-8", errors="replace")
+    except OSError:
+        return ""
+
+
+def find_jobs(paths: list[str], parameters: str | None = None, hook: bool = False,
+              schemas: tuple[str, ...] = ()) -> list[Found | Unreadable | Skipped]:
+    """The jobs the paths stand for, each once, in the order found (see the module doc).
+    `hook`: files that belong to no job are skipped quietly; `schemas`: the --schema paths
+    (a changed file under one stands for the jobs that read it)."""
+    finder = _Finder(parameters, hook, schemas)
     with listed_once():
         for path in paths:
             finder.path(path)

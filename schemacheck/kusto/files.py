@@ -123,6 +123,11 @@ def load_path(path: str) -> list[TableSchema]:
         return [table for file in found if not file.lower().endswith(_DDL_SUFFIXES) for table in load_file(file)]
     if path.lower().endswith(_DDL_SUFFIXES):
         return []
+    from schemacheck.jobs.recognise import KUSTO_SCHEMA, OTHER, misplaced, recognise
+
+    kind = recognise(path)
+    if kind not in (KUSTO_SCHEMA, OTHER):   # a query, project, Terraform, Bicep or configuration file
+        raise InputError(misplaced(kind, path, "--schema"), path)
     return load_file(path)
 
 
@@ -174,6 +179,11 @@ def _load_json(text: str, path: str) -> list[TableSchema]:
         if all("FrameType" in item for item in data):
             return tables_from_rows(_v2_rows(data, path), path)
         return tables_from_rows(data, path)
+    from schemacheck.jobs.recognise import KUSTO_SCHEMA, OTHER, misplaced, recognise
+
+    kind = recognise(path, text)
+    if kind not in (KUSTO_SCHEMA, OTHER):   # a template, parameters file or REST export among the schemas
+        raise InputError(misplaced(kind, path, "--schema"), path)
     raise InputError("not a Kusto table schema: expected the JSON of `.show table T schema as json` "
                      "({\"Name\", \"OrderedColumns\"}), its result rows ({\"TableName\", \"Schema\"}), or "
                      "`.show database D schema as json` ({\"Databases\": ...})", path, 1, 1)

@@ -117,7 +117,8 @@ def _import_sdk():
         from azure.kusto.data import exceptions as kusto_exceptions
     except ModuleNotFoundError as error:
         raise UsageError(f"live mode needs azure-kusto-data and azure-identity ({error.name} is not installed): "
-                         f"pip install 'schemacheck[live]'") from None
+                         "`pip install 'schemacheck[live]'` in the environment schemacheck is installed in, or, "
+                         "if pipx installed it, `pipx inject schemacheck azure-kusto-data azure-identity`") from None
     return kusto_data, kusto_exceptions
 
 

@@ -57,7 +57,7 @@ def choose_format(requested: str, env: Mapping[str, str], is_terminal: bool) -> 
 
 
 def render(format: str, entries, *, sources: Mapping[str, str | None], version: str, failed: bool,
-           color: bool = False) -> str:
+           color: bool = False, quiet: bool = False) -> str:
     """The entries in `format` (already resolved: not "auto"). `sources` gives file texts
     for text snippets, `version` the tool version SARIF names, `failed` whether the run
     fails (Azure's task result). Text leaves out Unreadable entries: the command line
@@ -68,7 +68,7 @@ def render(format: str, entries, *, sources: Mapping[str, str | None], version: 
         from schemacheck.report.text import render_check
 
         readable = [e for e in entries if not isinstance(e, Unreadable)]
-        return render_check(readable, sources, color=color) if readable else ""
+        return render_check(readable, sources, color=color, quiet=quiet) if readable else ""
     if format == "json":
         from schemacheck.report.json import check_document, dumps
 
@@ -110,13 +110,46 @@ def tally(found: dict[str, int], skip_zero: bool = False) -> str:
                      if n or not skip_zero)
 
 
+def rule_counts(checks) -> list[tuple[str, str, int]]:
+    """(code, severity, findings) per rule that found something, most findings first."""
+    found: dict[tuple[str, str], int] = {}
+    for check in checks:
+        for diagnostic in check.diagnostics:
+            key = (diagnostic.code, diagnostic.severity)
+            found[key] = found.get(key, 0) + 1
+    return [(code, severity, n) for (code, severity), n in sorted(found.items(), key=lambda i: (-i[1], i[0]))]
+
+
+def outputs_compared(entries) -> tuple[int, int]:
+    """(outputs compared with their table, outputs) over the checked entries; an output
+    that several statements of one job write counts once, compared if any of them was."""
+    compared = total = 0
+    for entry in entries:
+        status: dict[str, bool] = {}
+        for check in getattr(entry, "outputs", ()):
+            name = check.output.output
+            status[name] = status.get(name, False) or check.status == "compared"
+        total += len(status)
+        compared += sum(status.values())
+    return compared, total
+
+
+def compared_text(entries) -> str:
+    """"2 of 3 outputs compared" ("" when no output was found)."""
+    compared, total = outputs_compared(entries)
+    return f"{compared} of {total} output{'' if total == 1 else 's'} compared" if total else ""
+
+
 def totals(entries) -> str:
-    """The run in one line: "3 errors, 2 warnings, 0 infos in 2 files; 1 file could not be read"."""
+    """The run in one line: "3 errors, 2 warnings, 0 infos in 2 files; 2 of 3 outputs
+    compared; 1 file could not be read"."""
     from schemacheck.files import Unreadable
 
     readable = [e for e in entries if not isinstance(e, Unreadable)]
     text = tally(counts(d for e in readable for d in e.diagnostics))
     text += f" in {len(readable)} file{'' if len(readable) == 1 else 's'}"
+    if compared_text(readable):
+        text += f"; {compared_text(readable)}"
     unreadable = len(entries) - len(readable)
     if unreadable:
         text += f"; {unreadable} file{' could' if unreadable == 1 else 's could'} not be read"

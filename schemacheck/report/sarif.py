@@ -148,6 +148,7 @@ def _result(diagnostic: D.Diagnostic, file: str, indexes: dict, seen: dict) -> d
 
 def sarif_document(entries, tool_version: str) -> dict:
     """The SARIF log as a dict (see the module doc)."""
+    entries = list(entries)
     rules = _rules()
     indexes = {rule["id"]: index for index, rule in enumerate(rules)}
     results, notifications, seen = [], [], {}
@@ -167,6 +168,9 @@ def sarif_document(entries, tool_version: str) -> dict:
     invocation: dict = {"executionSuccessful": not notifications}
     if notifications:
         invocation["toolExecutionNotifications"] = notifications
+    from schemacheck.report.formats import outputs_compared
+
+    compared, outputs = outputs_compared(e for e in entries if not isinstance(e, Unreadable))
     return {
         "$schema": SCHEMA_URI,
         "version": "2.1.0",
@@ -176,6 +180,7 @@ def sarif_document(entries, tool_version: str) -> dict:
             "invocations": [invocation],
             "columnKind": "unicodeCodePoints",
             "results": results,
+            "properties": {"outputs": outputs, "outputsCompared": compared},
         }],
     }
 

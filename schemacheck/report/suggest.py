@@ -28,6 +28,17 @@ def _target(suggestion: OutputSuggestion) -> str:
     return f"{suggestion.database}/{suggestion.table}" if suggestion.database else suggestion.table
 
 
+# What some reader of a script (str.splitlines, editors, sqlglot) may take for a line break,
+# which would end a comment early: shown escaped in comments.
+_BREAKS = str.maketrans({c: f"\\u{ord(c):04x}" for c in "\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"})
+
+
+def _commented(marker: str, text: str) -> list[str]:
+    """`text` as comment lines, one per line of it (a "\\r\\n" ends a line too); any other
+    character a reader may take for a line break is escaped."""
+    return [f"{marker}{line.removesuffix(chr(13)).translate(_BREAKS)}".rstrip() for line in text.split("\n")]
+
+
 def kql_script(suggestion: OutputSuggestion) -> str:
     """The suggestion's commands as a script to paste into the Kusto query window (and
     that schemacheck's .kql loader reads): each command a paragraph of its own, after
@@ -36,13 +47,74 @@ def kql_script(suggestion: OutputSuggestion) -> str:
         return ""
     comment = LANGUAGES[suggestion.language][1] + " "
     database = f"database {suggestion.database}" if suggestion.database else "the table's database"
-    out = [f"{comment}{suggestion.output} -> {_target(suggestion)}: run in {database}, one command at a time"]
+    out = _commented(comment, f"{suggestion.output} -> {_target(suggestion)}: run in {database}, one command at a "
+                     "time")
     for step in suggestion.kql:
         out.append("")
         mark = f" -- {TOUCHES}" if step.touches_existing_data else ""
-        out.extend(textwrap.wrap(f"{', '.join(step.codes)}{mark}: {step.why}", WIDTH, initial_indent=comment,
-                                 subsequent_indent=comment, break_long_words=False, break_on_hyphens=False))
+        for line in textwrap.wrap(f"{', '.join(step.codes)}{mark}: {step.why}", WIDTH, initial_indent=comment,
+                                  subsequent_indent=comment, break_long_words=False, break_on_hyphens=False):
+            out.extend(_commented("", line))
         out.append(step.command)
+    return "\n".join(out) + "\n"
+
+
+SCRIPT_LANGUAGES = {"kql": ("kql",), "sql": ("tsql", "postgres")}
+_DIALECT_NAMES = {"kql": "Kusto", "tsql": "T-SQL (Azure SQL Database, Synapse)", "postgres": "PostgreSQL"}
+
+
+def render_suggest_script(suggestions: Iterable[OutputSuggestion], language: str,
+                          sources: Mapping[str, str | None] | None = None) -> str:
+    """`suggest --format kql` or `--format sql`: the table-side commands of every output in
+    that language as one script (see the module doc), grouped by dialect (T-SQL before
+    PostgreSQL), then by file. Outputs with no command are left out, and a command already
+    given for the same database; with none at all the script is one comment saying so."""
+    marker = "//" if language == "kql" else "--"
+    dialects = SCRIPT_LANGUAGES[language]
+    chosen = []
+    seen = set()
+    for suggestion in sorted((s for s in suggestions if s.language in dialects),
+                             key=lambda s: dialects.index(s.language)):   # stable: files and outputs keep their order
+        # A command given twice for one database (two statements, or two columns, asking for
+        # the same change) is run once: a second .rename column would fail.
+        steps = []
+        for step in suggestion.kql:
+            if (suggestion.language, suggestion.database, step.command) not in seen:
+                seen.add((suggestion.language, suggestion.database, step.command))
+                steps.append(step)
+        if steps:
+            chosen.append(suggestion._replace(kql=tuple(steps)))
+    if not chosen:
+        what = "Azure Data Explorer" if language == "kql" else "SQL"
+        return f"{marker} schemacheck suggest: nothing to run: no {what} output needs a change to its table\n"
+    commands = sum(len(s.kql) for s in chosen)
+    touching = sum(k.touches_existing_data for s in chosen for k in s.kql)
+    outputs = len(chosen)
+    noun = "command" if language == "kql" else "statement"
+    heading = (f"schemacheck suggest: {commands} {noun}{'s' if commands != 1 else ''} for {outputs} "
+               f"output{'s' if outputs != 1 else ''}" + (f", {touching} of them marked {TOUCHES}" if touching else "")
+               + ". Nothing here has been run: run each in the database its paragraph names, one at a time. "
+               "Query rewrites are comments: apply them to the query (or run `schemacheck check --fix`); a type "
+               "finding is answered on either side: run its command or rewrite the query, not both.")
+    out = [line for line in textwrap.wrap(heading, WIDTH, initial_indent=marker + " ", subsequent_indent=marker + " ",
+                                          break_long_words=False, break_on_hyphens=False)]
+    dialect = file = None
+    for suggestion in chosen:
+        if suggestion.language != dialect and len({s.language for s in chosen}) > 1:
+            out.extend(["", *_commented(marker + " ", f"==== {_DIALECT_NAMES[suggestion.language]}: run these in "
+                                        "that database, not with the other dialect's statements ====")])
+            file = None
+        dialect = suggestion.language
+        if suggestion.file != file:
+            out.extend(["", *_commented(marker + " ", f"==== {suggestion.file}")])
+            file = suggestion.file
+        out.append("")
+        out.extend(kql_script(suggestion).rstrip("\n").split("\n"))
+        if suggestion.query:
+            out.append("")
+            out.extend(_commented(marker + " ", f"query rewrites for {suggestion.output} (not run here):"))
+            for line in (line for step in suggestion.query for line in _rewrite(step, sources or {})):
+                out.extend(_commented(marker + " ", line[2:]))
     return "\n".join(out) + "\n"
 
 

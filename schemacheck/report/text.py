@@ -8,6 +8,7 @@ from collections.abc import Iterable, Mapping
 from schemacheck import diagnostics as D
 from schemacheck.asa.analysis import QueryAnalysis
 from schemacheck.files import display_path, source_lines
+from schemacheck.report.formats import compared_text, rule_counts
 
 UNKNOWN_TYPE = "?"
 
@@ -45,8 +46,9 @@ def _paint(text: str, style: str, color: bool) -> str:
     return f"{style}{text}{_RESET}" if color and text else text
 
 
-def render_diagnostic(diagnostic: D.Diagnostic, source: str | None, color: bool = False) -> str:
-    """`severity[CODE]: message`, the place, the source line with a caret, and the fix."""
+def render_diagnostic(diagnostic: D.Diagnostic, source: str | None, color: bool = False, hint: bool = False) -> str:
+    """`severity[CODE]: message`, the place, the source line with a caret, the fix, and
+    with `hint` where the rule is explained (shown at a rule's first finding in a report)."""
     tint = _SEVERITY_COLORS.get(diagnostic.severity, "")
     out = [f"{_paint(diagnostic.severity, _BOLD + tint, color)}[{_paint(diagnostic.code, _BOLD, color)}]: "
            f"{diagnostic.message}"]
@@ -65,6 +67,9 @@ def render_diagnostic(diagnostic: D.Diagnostic, source: str | None, color: bool 
         out.append(f" {gutter} | {' ' * (column - 1)}{_paint('^' * width, _BOLD + tint, color)}")
     if diagnostic.fix:
         out.append(_paint(f"  = fix: {diagnostic.fix}", _DIM, color))
+    if hint and diagnostic.code in D.RULES:
+        out.append(_paint(f"  = help: `schemacheck rules {diagnostic.code}` explains "
+                          f"{D.RULES[diagnostic.code].name}", _DIM, color))
     return "\n".join(out)
 
 
@@ -169,10 +174,16 @@ def _job_line(check) -> str:
     return f" ({'; '.join(parts)})" if parts else ""
 
 
-def render_check(checks, sources: Mapping[str, str], color: bool = False) -> str:
-    """Per file: each output and its table, the diagnostics, and a one-line summary."""
+def render_check(checks, sources: Mapping[str, str], color: bool = False, quiet: bool = False) -> str:
+    """Per file: each output and its table, the diagnostics, and a one-line summary; with
+    `quiet`, the diagnostics alone (no file headings, outputs, summaries or rule help)."""
+    checks = list(checks)
+    if quiet:
+        return "".join(render_diagnostic(d, sources.get(d.file), color) + "\n\n"
+                       for check in checks for d in check.diagnostics)
     blocks = []
     total: list[D.Diagnostic] = []
+    explained: set[str] = set()
     for check in checks:
         by_output = _by_output(check.diagnostics, check.file)
         not_outputs = {d.output for d in check.diagnostics if d.code == "SC601"}
@@ -180,15 +191,27 @@ def render_check(checks, sources: Mapping[str, str], color: bool = False) -> str
                                                    for c in check.outputs]
         for diagnostic in check.diagnostics:
             block.append("")
-            block.append(render_diagnostic(diagnostic, sources.get(diagnostic.file), color))
+            block.append(render_diagnostic(diagnostic, sources.get(diagnostic.file), color,
+                                           hint=diagnostic.code not in explained))
+            explained.add(diagnostic.code)
         block.append("")
-        block.append(f"{check.file}: {summary(check.diagnostics)}")
+        compared = compared_text([check])
+        block.append(f"{check.file}: {summary(check.diagnostics)}" + (f"; {compared}" if compared else ""))
         blocks.append("\n".join(block))
         total.extend(check.diagnostics)
     text = "\n\n".join(blocks) + "\n"
     if len(blocks) > 1:
-        text += f"\n{len(blocks)} files: {summary(total)}\n"
+        compared = compared_text(checks)
+        text += f"\n{len(blocks)} files: {summary(total)}" + (f"; {compared}" if compared else "") + "\n"
     return text
+
+
+def render_statistics(checks) -> str:
+    """One line per rule that found something: count, code, name, severity; most first."""
+    rows = rule_counts(checks)
+    width = max((len(str(n)) for *_, n in rows), default=1)
+    return "".join(f"{n:>{width}}  {code}  {D.RULES[code].name if code in D.RULES else ''}  [{severity}]\n"
+                   for code, severity, n in rows)
 
 
 def render_infer(analyses: Iterable[QueryAnalysis], sources: Mapping[str, str], color: bool = False) -> str:

@@ -1,0 +1,152 @@
+"""What a file is, told from its name and a cheap look at its text, and where it belongs
+on the command line.
+
+A team's repository holds ASA queries next to Terraform, Bicep, ARM templates, REST
+exports of jobs, SQL DDL and Kusto scripts. A file given in the wrong place (a DDL file
+as PATH, a query as --schema, a Terraform file anywhere) gets one line saying what the
+file is and how to pass it, instead of a parse error in a language it is not written in.
+
+    recognise(path, text=None) -> kind     one of the constants below
+    misplaced(kind, path, as_what) -> str   the message for a file given where it does not belong
+
+The look at the text is a few substring tests (no parsing), so a directory scan pays
+nearly nothing for it.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+
+QUERY = "query"
+VSCODE_PROJECT = "vscode-project"
+VS_PROJECT = "vs-project"
+ARM_TEMPLATE = "arm-template"
+ARM_PARAMETERS = "arm-parameters"
+REST_JOB = "rest-job"
+TERRAFORM = "terraform"
+TERRAFORM_VARIABLES = "terraform-variables"
+BICEP = "bicep"
+BICEP_PARAMETERS = "bicep-parameters"
+SQL_DDL = "sql-ddl"
+KUSTO_SCHEMA = "kusto-schema"
+CONFIG = "config"
+OTHER = "other"
+
+# What each kind is called in messages.
+NAMES = {
+    QUERY: "an ASA query",
+    VSCODE_PROJECT: "an ASA project (VS Code)",
+    VS_PROJECT: "an ASA project (Visual Studio)",
+    ARM_TEMPLATE: "an ARM template of a streaming job",
+    ARM_PARAMETERS: "an ARM parameters file",
+    REST_JOB: "a streaming job as the Azure REST API returns it (az stream-analytics job show)",
+    TERRAFORM: "a Terraform file",
+    TERRAFORM_VARIABLES: "a Terraform variables file",
+    BICEP: "a Bicep file",
+    BICEP_PARAMETERS: "a Bicep parameters file",
+    SQL_DDL: "SQL DDL (CREATE TABLE)",
+    KUSTO_SCHEMA: "a Kusto table schema",
+    CONFIG: "a schemacheck configuration",
+}
+
+_DDL = re.compile(r"\b(?:create|alter)\s+table\b", re.IGNORECASE)
+_ASA_STATEMENT = re.compile(r"\bselect\b[\s\S]*\bfrom\b", re.IGNORECASE)
+_SQL_ONLY = re.compile(r"^\s*go\s*$|\[dbo\]|\bdbo\.|\bprimary\s+key\b|\bnot\s+null\b|\bif\s+not\s+exists\b"
+                       r"|\bcreate\s+(?:procedure|proc|view|schema|index)\b", re.IGNORECASE | re.MULTILINE)
+
+
+def recognise(path: str, text: str | None = None) -> str:
+    """The kind of file `path` is; `text` (its content, when already read) refines a .json
+    or .sql file, which the name alone does not tell."""
+    name = os.path.basename(path).lower()
+    if name.endswith(".asaql"):
+        return QUERY
+    if name == "asaproj.json":
+        return VSCODE_PROJECT
+    if name.endswith(".asaproj"):
+        return VS_PROJECT
+    if name.endswith((".tfvars", ".tfvars.json")):
+        return TERRAFORM_VARIABLES
+    if name.endswith((".tf", ".tf.json")):
+        return TERRAFORM
+    if name.endswith(".bicepparam"):
+        return BICEP_PARAMETERS
+    if name.endswith(".bicep"):
+        return BICEP
+    if name in ("schemacheck.toml",):
+        return CONFIG
+    if name.endswith((".kql", ".csl", ".cslschema")):
+        return KUSTO_SCHEMA
+    if name.endswith(".sql"):
+        return _sql_kind(text) if text is not None else SQL_DDL
+    if name.endswith(".json") and text is not None:
+        return _json_kind(text)
+    return OTHER
+
+
+def _sql_kind(text: str) -> str:
+    """DDL, or an ASA query kept in a .sql file (its CREATE TABLE declares an input, and
+    T-SQL's batch separators, schemas and constraints do not occur in it)."""
+    if _DDL.search(text) and (_SQL_ONLY.search(text) or not _ASA_STATEMENT.search(text)):
+        return SQL_DDL
+    return QUERY if _ASA_STATEMENT.search(text) else SQL_DDL if _DDL.search(text) else OTHER
+
+
+def _json_kind(text: str) -> str:
+    lowered = text.lower()
+    if '"resources"' in lowered and "deploymenttemplate" in lowered:
+        return ARM_TEMPLATE if "streamingjobs" in lowered else OTHER
+    if "deploymentparameters" in lowered:
+        return ARM_PARAMETERS
+    if "microsoft.streamanalytics/streamingjobs" in lowered and '"properties"' in lowered and \
+            '"resources"' not in lowered:
+        return REST_JOB
+    if '"orderedcolumns"' in lowered or '"databases"' in lowered or '"tablename"' in lowered:
+        return KUSTO_SCHEMA
+    return OTHER
+
+
+def misplaced(kind: str, path: str, given_as: str) -> str:
+    """What to say about a file of `kind` given as `given_as` ("PATH" or "--schema"), where
+    it does not belong: what it is and how to pass it."""
+    from schemacheck.files import display_path
+
+    shown = display_path(path)
+    what = NAMES.get(kind, "not a file schemacheck reads here")
+    if kind in (QUERY, VSCODE_PROJECT, VS_PROJECT, ARM_TEMPLATE) and given_as == "--schema":
+        return f"is {what}, not a table schema: pass it as PATH (schemacheck check {shown} --schema TABLES)"
+    if kind == ARM_PARAMETERS and given_as == "--schema":
+        return f"is {what}: pass it with --parameters beside its template"
+    if kind in (SQL_DDL, KUSTO_SCHEMA) and given_as == "PATH":
+        how = " and map SQL outputs with --target ALIAS=sql:SCHEMA.TABLE" if kind == SQL_DDL else ""
+        return (f"holds {what}, not a query: pass it with --schema {shown}{how} (or list it in schemas = [...] "
+                "in schemacheck.toml)")
+    if kind in (TERRAFORM, TERRAFORM_VARIABLES):
+        return (f"is {what}: schemacheck does not read Terraform; check the job's ASA project or ARM template, "
+                "or its query with --target and --schema")
+    if kind in (BICEP, BICEP_PARAMETERS):
+        return (f"is {what}: schemacheck does not read Bicep; compile it with `bicep build {shown}` (or "
+                f"`az bicep build --file {shown}`) and check the .json template it writes")
+    if kind == REST_JOB:
+        return (f"is {what}: schemacheck reads ARM templates and ASA projects; export the job's template "
+                "(portal: Export template, or az group export) and check that")
+    if kind == CONFIG and given_as == "--schema":
+        return f"is {what}: it is read for the queries below its folder; do not pass it as --schema"
+    return f"is {what}"
+
+
+def job_like(path: str) -> bool:
+    """Whether a file a directory scan does not read may define a streaming job (Terraform,
+    Bicep, a REST export): such files are listed as not read, with why."""
+    name = path.lower()
+    if not name.endswith((".tf", ".tf.json", ".bicep", ".json")):
+        return False
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(1 << 20).decode("utf-8", errors="replace").lower()
+    except OSError:
+        return False
+    if name.endswith(".json"):
+        return _json_kind(head) == REST_JOB
+    return "azurerm_stream_analytics_job" in head or "microsoft.streamanalytics/streamingjobs" in head
