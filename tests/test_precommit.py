@@ -205,3 +205,67 @@ def test_the_readmes_narrowed_configuration_checks_only_the_jobs_folder(jobs_rep
     result = _run(["pre-commit", "run", "--all-files"], jobs_repository, env)
     assert result.returncode == 1 and "Failed" in result.stdout, _output(result)
     assert f"{QUERY}:1:8" in result.stdout and "sandbox/draft.asaql" not in result.stdout, _output(result)
+
+
+# A first day under the real pre-commit framework, with real commits: a fresh repository of loose
+# queries beside a root schemacheck.toml and schemas/, the hook installed from the README's plain
+# configuration (the remote replaced by a tagged clone of this checkout).
+
+LOOSE = {
+    "schemacheck.toml": 'schemas = ["schemas"]\n',
+    "schemas/tables.kql": TABLE + ".create table Alerts (DeviceId: string, Level: long)\n",
+    "jobs/readings.asaql": GOOD,
+    "jobs/alerts.asaql": "SELECT CAST(d AS nvarchar(max)) AS DeviceId, CAST(l AS bigint) AS Level INTO Alerts FROM input\n",
+    "README.md": "Queries of the team.\n",
+}
+
+
+@pytest.fixture
+def hooked_repository(tmp_path, env, tagged_clone):
+    """A repository with nothing committed yet and the hook installed as a git pre-commit hook."""
+    repo = tmp_path / "team"
+    repo.mkdir()
+    subprocess.run(["git", "init", "-q"], cwd=repo, env=env, check=True)
+    plain = at_local_remote(_readme_configurations()["plain"], tagged_clone)
+    (repo / ".pre-commit-config.yaml").write_text(plain, encoding="utf-8")
+    result = _run(["pre-commit", "install"], repo, env)
+    assert result.returncode == 0, _output(result)
+    return repo
+
+
+def _commit(repo: Path, env: dict[str, str], files: dict[str, str], message: str):
+    _change(repo, env, files)
+    return _run(["git", "commit", "-m", message], repo, env)
+
+
+def _head(repo: Path, env: dict[str, str]) -> str:
+    return _run(["git", "log", "--format=%s", "-1"], repo, env).stdout.strip()
+
+
+def test_commits_of_a_first_day_pass_when_clean_and_fail_only_on_real_findings(hooked_repository, env):
+    repo = hooked_repository
+    # The first commit of everything: configuration, schemas, queries, the hook's configuration.
+    result = _commit(repo, env, LOOSE, "first")
+    assert result.returncode == 0 and _head(repo, env) == "first", _output(result)
+    # git prints what its pre-commit hook says on stderr.
+    assert re.search(r"^schemacheck\.+Passed$", result.stderr, re.M), _output(result)
+    # A query changed together with its table's schema.
+    result = _commit(repo, env, {
+        "schemas/tables.kql": TABLE.replace("Temp: real", "Temp: real, Site: string"),
+        "jobs/readings.asaql": GOOD.replace(" INTO", ", CAST(s AS nvarchar(max)) AS Site INTO"),
+    }, "query and its table")
+    assert result.returncode == 0 and _head(repo, env) == "query and its table", _output(result)
+    # A file of another tool in a folder the hook's pattern matches.
+    result = _commit(repo, env, {"api/schemas/user.json": '{"type": "object"}\n'}, "api schema")
+    assert result.returncode == 0 and _head(repo, env) == "api schema", _output(result)
+    assert re.search(r"^schemacheck\.+Passed$", result.stderr, re.M), _output(result)   # it ran, quietly
+    # A schema change alone re-checks the queries that read it.
+    result = _commit(repo, env, {"schemas/tables.kql": TABLE.replace("Temp: real", "Temp: real, Site: string")
+                                 + ".create table Alerts (DeviceId: string, Level: long, Note: string)\n"},
+                     "schema only")
+    assert result.returncode == 0 and _head(repo, env) == "schema only", _output(result)
+    # A real finding: the commit is refused and says why.
+    result = _commit(repo, env, {"jobs/alerts.asaql": BAD.replace("Readings", "Alerts")}, "case slip")
+    assert result.returncode != 0 and _head(repo, env) == "schema only", _output(result)
+    assert re.search(r"^schemacheck\.+Failed$", result.stderr, re.M), _output(result)
+    assert "SC102" in result.stderr and "jobs/alerts.asaql:1:8" in result.stderr, _output(result)
