@@ -190,7 +190,7 @@ def _parser() -> argparse.ArgumentParser:
 def one_line(message: str) -> str:
     """An error message on one line: a line break the user's text brought in (a quoted name
     that holds one) is shown escaped, so that every error stays one line."""
-    return message.replace("\r", "\\r").replace("\n", "\\n")
+    return encodable(message.replace("\r", "\\r").replace("\n", "\\n"))
 
 
 def _positive(text: str) -> int:
@@ -327,8 +327,19 @@ def _is_terminal(stream) -> bool:
 _ANSWER: dict = {}    # what this run wrote besides standard output and error, for the result cache
 
 
+def encodable(text: str) -> str:
+    """`text` with what UTF-8 cannot encode (a lone surrogate a JSON file's escape brought
+    in, as `"\\ud800"`) shown as a backslash escape, so that no report fails to print."""
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
 def _write(options, out, text: str) -> None:
     """The report to --output FILE (written whole, then moved into place) or to `out`."""
+    text = encodable(text)
     path = getattr(options, "output", None)
     if not path:
         out.write(text)

@@ -1109,3 +1109,20 @@ def test_a_create_table_after_print_without_a_semicolon_is_read(tmp_path, before
     code, out, err, _ = sql_check(tmp_path, before + TSQL_TABLE + "GO\n")
     assert_clean(out, err)
     assert err == "" and sql_findings(out) == [("compared", "t.sql"), ("SC202", 1, 32, "b")]
+
+
+@pytest.mark.parametrize("to_file", [False, True])
+def test_a_lone_surrogate_from_a_json_escape_is_printed_escaped(tmp_path, to_file):
+    # json.loads turns "\ud800" into a lone surrogate, which UTF-8 cannot encode: the report
+    # shows it as an escape instead of failing (stdout of a real process, or --output).
+    schema = write(tmp_path / "schemas" / "t.json", '{"Name": "T", "OrderedColumns": [{"Name": "a\\ud800", '
+                                                    '"CslType": "string"}]}')
+    query = write(tmp_path / "q.asaql", "SELECT CAST(x AS nvarchar(max)) AS b INTO T FROM i\n")
+    report = tmp_path / "report.json"
+    args = ["check", query, "--schema", schema, "--format", "json"] + (["--output", str(report)] if to_file else [])
+    code, out, err = run_process(*args)
+    assert_clean(out, err)
+    assert code == 1, err   # b is not a column of T (SC101)
+    text = report.read_text(encoding="utf-8") if to_file else out
+    assert "a\\\\ud800" in text   # the JSON string holds the escape, backslash escaped
+    assert json.loads(text)["files"][0]["diagnostics"]
