@@ -38,19 +38,12 @@ from __future__ import annotations
 import os
 import re
 
+from schemacheck import kinds
 from schemacheck.errors import InputError
 from schemacheck.records import record
 from schemacheck.validation import Shape, field_path
 
 CONFIG_FILES = ("schemacheck.toml", "pyproject.toml")
-
-# Output kinds (ASA output types). "adx" is Azure Data Explorer; the SQL kinds are
-# compared with DDL in their dialect (SQL_DIALECTS); every other is not checked.
-ADX = "adx"
-SQL_DIALECTS = {"sql": "tsql", "synapse": "tsql", "postgresql": "postgres"}
-OUTPUT_KINDS = (ADX, "blob", "adls-gen1", "sql", "synapse", "postgresql", "cosmosdb", "eventhub",
-                "servicebus-queue", "servicebus-topic", "table-storage", "powerbi", "functions",
-                "fabric-lakehouse", "gateway", "raw")
 
 
 @record
@@ -122,7 +115,8 @@ def _shape(cs):
         "table": cs.typed_dict_field(text, required=False),
         "database": cs.typed_dict_field(text, required=False),
         "cluster": cs.typed_dict_field(text, required=False),
-        "kind": cs.typed_dict_field(cs.literal_schema(list(OUTPUT_KINDS)), required=False),
+        # Checked against the kinds registered at the time the file is read (below).
+        "kind": cs.typed_dict_field(text, required=False),
         "schemas": cs.typed_dict_field(cs.list_schema(text), required=False),
     }, extra_behavior="forbid")
     from schemacheck.diagnostics import RULES
@@ -169,7 +163,7 @@ def _load_toml(text: str, path: str) -> dict:
         raise InputError("arrays or inline tables nest too deeply to be read; a configuration needs no more "
                          "than a few levels", path, line, column) from None
     except ValueError:  # an integer past Python's digit limit
-        from schemacheck.jobs.jsonfile import too_many_digits
+        from schemacheck.validation import too_many_digits
 
         raise too_many_digits(text, path, "TOML") from None
 
@@ -257,7 +251,14 @@ def load_config(path: str) -> Config:
         if line is None and pyproject and not loc:
             line = _line_matching(text, _SCHEMACHECK_TABLE)
         raise InputError(message, path, line) from None
+    for alias, values in data.get("outputs", {}).items():
+        if "kind" in values and values["kind"] not in kinds.output_kinds():
+            names = [f"'{k}'" for k in kinds.output_kinds()]
+            key = ".".join(p for p in ("tool.schemacheck" if pyproject else "", f"outputs.{alias}.kind") if p)
+            raise InputError(f"{key}: input should be {', '.join(names[:-1])} or {names[-1]}", path,
+                             _key_line(text, ("outputs", alias, "kind"), pyproject))
     base = os.path.dirname(path)
+
     def paths(values):
         return tuple(os.path.normpath(os.path.join(base, p)) for p in values)
 

@@ -200,16 +200,16 @@ def read_query(path: str) -> str:
     return read_text_file(path, "query")
 
 
-def files_under(directory: str, suffixes: tuple[str, ...], what: str) -> list[str]:
+def files_under(directory: str, suffixes: tuple[str, ...], what: str | None = None) -> list[str]:
     """The files below `directory` whose names end with one of `suffixes` (any case), sorted;
-    an InputError naming `what` when there is none."""
+    an InputError naming `what` when there is none (an empty list when `what` is None)."""
     found = sorted(
         os.path.join(root, name)
         for root, _dirs, names in os.walk(directory)
         for name in names
         if name.lower().endswith(suffixes)
     )
-    if not found:
+    if not found and what is not None:
         raise InputError(f"no {what} in this directory", directory)
     return found
 

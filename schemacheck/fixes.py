@@ -2,7 +2,7 @@
 (`Diagnostic.edit`: a select item with an alias in the table's spelling, or CAST /
 TRY_CAST to the column's type) applied to the files that hold them: `.asaql` queries,
 and ARM templates (or parameters files) holding the query as a JSON string, where
-schemacheck.plan.relocate has already placed the edit in the file and escaped its text as
+schemacheck.check.positions.relocate has already placed the edit in the file and escaped its text as
 the string holds it. A finding whose fix is table-side only (a `command`: .create-merge,
 .alter column, SQL statements) is left alone: `schemacheck suggest` prints those.
 
@@ -14,14 +14,14 @@ the string holds it. A finding whose fix is table-side only (a `command`: .creat
     apply_edits(text, edits) -> str               edits given as (Edit, ...) applied to a text
 
 `checks(first)` is the whole check of the command line (the CLI's, with its paths and
-options), returning (entries, failed, fail_on); `first` is False for the re-checks, whose
-warnings the caller may keep quiet.
+options), returning a schemacheck.check.run.Run; `first` is False for the re-checks,
+whose warnings the caller may keep quiet.
 
 Rules:
 - Positions are 1-based (line, column) in the file's text as schemacheck.files decodes
   it (byte order mark removed), lines ending at "\\n" (a "\\r" before it belongs to the
-  line) and columns counting characters (code points): as the query lexer, compare's
-  `_offset` and jobs.positions.StringPositions count them.
+  line) and columns counting characters (code points): as the query lexer,
+  schemacheck.edits and jobs.positions.StringPositions count them.
 - A pass applies no two overlapping edits, nor two insertions at one place: in file order,
   an edit that overlaps one already chosen waits; the same edit asked for by several
   findings is applied once (and fixes each of them). An edit that changes nothing is
@@ -347,13 +347,13 @@ def run_fixes(checks: Callable[[bool], tuple], max_passes: int = MAX_PASSES) -> 
 
     fixes = Fixes()
     result = checks(True)
-    health = _health(result[0])
+    health = _health(result.entries)
     frozen: set[str] = set()
     seen_states = {_state(fixes)}
     for _ in range(max_passes):
         previous: dict[str, str] = {}
         counted: dict[str, int] = {}
-        for key, edits in _edits(result[0]).items():
+        for key, edits in _edits(result.entries).items():
             if key in frozen:
                 continue
             if key not in fixes.sources:
@@ -375,8 +375,8 @@ def run_fixes(checks: Callable[[bool], tuple], max_passes: int = MAX_PASSES) -> 
         fixes.passes += 1
         with overlay(fixes.texts):
             again = checks(False)
-            _verify(again[0], fixes.texts)
-        after = _health(again[0])
+            _verify(again.entries, fixes.texts)
+        after = _health(again.entries)
         broken = [key for key in previous if _broken(health, after, key)]
         if broken:
             for key in broken:
@@ -385,8 +385,8 @@ def run_fixes(checks: Callable[[bool], tuple], max_passes: int = MAX_PASSES) -> 
                 fixes.undone.append(key)
             with overlay(fixes.texts):
                 again = checks(False)
-                _verify(again[0], fixes.texts)
-            after = _health(again[0])
+                _verify(again.entries, fixes.texts)
+            after = _health(again.entries)
         for key in previous:
             fixes.fixed[key] = fixes.fixed.get(key, 0) + counted[key]
         result, health = again, after
@@ -399,7 +399,7 @@ def run_fixes(checks: Callable[[bool], tuple], max_passes: int = MAX_PASSES) -> 
         # Every pass applied edits: whether anything is left to apply decides "settled".
         fixes.converged = not any(
             key not in fixes.sources or choose(fixes.texts.get(key, fixes.sources[key].text), edits)
-            for key, edits in _edits(result[0]).items() if key not in frozen)
+            for key, edits in _edits(result.entries).items() if key not in frozen)
     fixes.last = result
     return fixes
 

@@ -1,43 +1,22 @@
-"""`schemacheck suggest`: from a check, the changes that would make each ADX or SQL
-output fit its table. Pure: nothing is run against a cluster or database and no file is
-written.
+"""`schemacheck suggest`: from a check, the changes that would make each checked output fit
+its table. Pure: nothing is run against a cluster or database and no file is written.
 
-    suggest(check, sources=None) -> [OutputSuggestion]   one per ADX or SQL output with findings
+    suggest(check, sources=None) -> [OutputSuggestion]   one per output with findings to answer
 
-For a SQL output (Azure SQL Database, Synapse, PostgreSQL) the table-side commands are
-the dialect's (`language` "tsql" or "postgres"): ALTER TABLE ... ADD for a missing
-column, ALTER COLUMN for a type (it converts the stored values and fails if one does not
-convert: it touches existing data), NULL allowed for a required column the query never
-writes, CREATE TABLE for a missing table; the query side is the same as for ADX.
+Each suggestion holds two kinds of change, built from the findings' fields (`command`,
+`edit`, `suggested_name`, `reason`, `new_type`, `near`; never from their text) and, for
+SC105, from the analysed columns:
 
-Each suggestion holds two kinds of change, built from the findings' `command` and
-`edit` (schemacheck.compare) and, for SC105, from the analysed columns:
-
-- `kql`: Kusto commands for the table, to run in its database. Several columns missing
-  from one table become one `.create-merge table`; a missing table one `.create table`
-  with every column the statement writes. A command that changes how data already in the
-  table is read (`.alter column`, `.rename column`) says so (`touches_existing_data`).
+- `commands`: the table-side commands in the destination kind's language (Kusto commands
+  for ADX, T-SQL or PostgreSQL statements for SQL outputs), to run in the table's
+  database; each kind builds its own (schemacheck.kusto.commands, schemacheck.sql.commands).
+  A command that changes data already in the table says so (`touches_existing_data`).
 - `query`: rewrites of select items, each an exact replacement of the item's text.
 
 Some findings can be fixed on either side (a type: CAST in the query, or change the
 column): both are listed, and the command's `why` says to apply one of them. What no
 tool can decide (duplicate names, column order, columns a `*` hides, a name ASA
 lower-cases at level 1.0) is listed in `notes` with the reason.
-
-Facts the commands rely on (the Kusto management command reference):
-- `.create table` makes a new empty table; if a table of that (case-sensitive) name
-  exists, it returns success and leaves that table unchanged.
-- `.create-merge table` adds the columns the table lacks at the end of its schema,
-  removes none, and fails when a listed column exists with another type.
-- `.alter column` changes a column's type; the values already in the column read as
-  null afterwards, for good (changing the type back does not restore them). Keeping
-  them takes a copy of the table with the new type swapped in with `.rename tables`.
-- `.rename column T.Old to New` renames the column and keeps its data; whatever names
-  the old column (queries, functions, policies, mappings) no longer finds it.
-
-A column whose ASA type is unknown is given the Kusto type `dynamic`: every ASA type
-goes into dynamic intact (schemacheck.typemap), where `string` would turn numbers and
-booleans into text; CAST it in the query to get a typed column.
 """
 
 from __future__ import annotations
@@ -48,25 +27,16 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Mapping
 
 from schemacheck import diagnostics as D
-from schemacheck.check import COMPARED, TABLE_MISSING, FileCheck, OutputCheck
-from schemacheck.config import ADX, SQL_DIALECTS
-from schemacheck.compare import alias_edit, create_command, kusto_type
+from schemacheck import kinds
+from schemacheck.check.results import COMPARED, TABLE_MISSING, FileCheck, OutputCheck
+from schemacheck.edits import alias_edit
 from schemacheck.files import line_starts
-from schemacheck.kusto.names import is_valid_name
 from schemacheck.records import record
 
-# The findings a suggestion answers or explains; an output with none of them is clean.
-_HANDLED = frozenset({"SC101", "SC102", "SC103", "SC104", "SC105", "SC201", "SC202", "SC203", "SC301",
-                      "SC401", "SC403", "SC501"})
-_SQL_HANDLED = _HANDLED | {"SC106", "SC107", "SC108", "SC109", "SC502"}
-_ALIAS_FIX = re.compile(r"alias the column `AS (?P<name>.+)`$")
-_SUGGESTED_ALIAS = re.compile(r"`AS (?P<name>[^`]+)`")
-
-
 @record
-class KqlStep:
-    """A Kusto command for the output's table, the findings it answers, and whether it
-    changes how data already in the table is read."""
+class CommandStep:
+    """A table-side command, the findings it answers, and whether it changes data already
+    in the table (or how it is read)."""
 
     command: str
     codes: tuple[str, ...]
@@ -102,8 +72,8 @@ class Note:
 @record
 class OutputSuggestion:
     """What would make one statement's output fit its table. `line`/`column` are the
-    statement's INTO; `table_exists` is False for a table to create (SC501). `kql` holds
-    the table-side commands in `language`: "kql" for ADX, "tsql" or "postgres" for SQL."""
+    statement's INTO; `table_exists` is False for a table to create (SC501). `commands`
+    are in `language` ("kql" for ADX, "tsql" or "postgres" for SQL), for the output's `kind`."""
 
     file: str
     output: str
@@ -112,28 +82,30 @@ class OutputSuggestion:
     database: str | None
     table: str
     table_exists: bool
-    kql: tuple[KqlStep, ...]
+    commands: tuple[CommandStep, ...]
     query: tuple[QueryStep, ...]
     notes: tuple[Note, ...]
     language: str = "kql"
+    kind: str | None = None   # the destination kind; None: the first kind of that language
 
 
 def suggest(check: FileCheck, sources: Mapping[str, str | None] | None = None) -> list[OutputSuggestion]:
-    """One suggestion per statement whose ADX or SQL output has findings, in statement order.
+    """One suggestion per statement whose checked output has findings its kind answers, in
+    statement order.
 
     `sources` maps file names to their text, for the `before` of query rewrites and for
     the aliases SC105 asks for; without it the query's own text is used when the query is
     a file of its own (not a string in a template)."""
     texts = _texts(check, sources)
     result = []
-    for output_check, found in zip(check.outputs, _assign(check)):
-        if output_check.status not in (COMPARED, TABLE_MISSING):
+    for output_check in check.outputs:
+        if output_check.status not in (COMPARED, TABLE_MISSING) or not kinds.checked(output_check.kind):
             continue
-        if output_check.kind in SQL_DIALECTS:
-            if any(d.code in _SQL_HANDLED for d in found):
-                result.append(_Builder(check, output_check, found, texts).build_sql())
-        elif output_check.kind == ADX and any(d.code in _HANDLED for d in found):
-            result.append(_Builder(check, output_check, found, texts).build())
+        kind = kinds.get(output_check.kind)
+        # The statement's own findings in the query's file (those of other files belong to the job).
+        found = [d for d in output_check.findings if d.file == check.file]
+        if any(d.code in kind.handled for d in found):
+            result.append(kind.suggestion(Builder(check, output_check, found, texts, kind)))
     return result
 
 
@@ -144,44 +116,6 @@ def _texts(check: FileCheck, sources: Mapping[str, str | None] | None):
     if query is not None and query.json_string_at is None and query.at is None:
         return {query.file: query.text}
     return {}
-
-
-def _inside(diagnostic: D.Diagnostic, span) -> bool:
-    end = (span.end_line or span.line, span.end_column or span.column)
-    return (span.line, span.column) <= (diagnostic.line, diagnostic.column) <= end
-
-
-def _assign(check: FileCheck) -> list[list[D.Diagnostic]]:
-    """The diagnostics of each statement: its output's, within the statement's text (the
-    first statement that holds one takes it)."""
-    assigned: list[list[D.Diagnostic]] = [[] for _ in check.outputs]
-    # Per output name, its statements' indices, starts and ends: in source order both
-    # ascend, and the first statement holding a position is then found by bisection
-    # (a search through every statement for each finding is quadratic in a long query).
-    statements: dict[str, tuple[list, list, list]] = {}
-    for index, output_check in enumerate(check.outputs):
-        span = output_check.output.span
-        indices, starts, ends = statements.setdefault(output_check.output.output, ([], [], []))
-        indices.append(index)
-        starts.append((span.line, span.column))
-        ends.append((span.end_line or span.line, span.end_column or span.column))
-    ordered = {name: starts == sorted(starts) and ends == sorted(ends)
-               for name, (_, starts, ends) in statements.items()}
-    for diagnostic in check.diagnostics:
-        if diagnostic.file != check.file or diagnostic.output is None or diagnostic.output not in statements:
-            continue
-        indices, starts, ends = statements[diagnostic.output]
-        if ordered[diagnostic.output]:
-            position = (diagnostic.line, diagnostic.column)
-            first = bisect_left(ends, position)
-            if first < len(starts) and starts[first] <= position:
-                assigned[indices[first]].append(diagnostic)
-            continue
-        for index in indices:
-            if _inside(diagnostic, check.outputs[index].output.span):
-                assigned[index].append(diagnostic)
-                break
-    return assigned
 
 
 def text_between(text: str | None, line: int, column: int, end_line: int, end_column: int) -> str | None:
@@ -195,24 +129,22 @@ def text_between(text: str | None, line: int, column: int, end_line: int, end_co
     return text[start:end] if 0 <= start <= end <= len(text) else None
 
 
-def _where(step: QueryStep) -> str:
-    return f"{step.file}:{step.line}:{step.column}"
-
-
-def _listed(names: list[str]) -> str:
+def listed(names: list[str]) -> str:
     return ", ".join(names[:-1]) + (" and " if len(names) > 1 else "") + names[-1]
 
 
-class _Builder:
+class Builder:
     """The suggestion for one statement, built from its findings."""
 
-    def __init__(self, check: FileCheck, output_check: OutputCheck, found: list[D.Diagnostic], texts) -> None:
+    def __init__(self, check: FileCheck, output_check: OutputCheck, found: list[D.Diagnostic], texts,
+                 kind=None) -> None:
         self.check = check
+        self.kind = kind
         self.output_check = output_check
         self.output = output_check.output
         self.found = found
         self.texts = texts
-        self.kql: list[KqlStep] = []
+        self.commands: list[CommandStep] = []
         self.query: list[QueryStep] = []
         # For query_step, per file: the rewrites' (start, end, index in self.query), sorted
         # (they never overlap, so their ends ascend too), and each rewrite by its place and text.
@@ -229,6 +161,19 @@ class _Builder:
         self.positions_lost = query is not None and query.at is not None
 
     # ---- steps ------------------------------------------------------------------
+    @staticmethod
+    def where(step: QueryStep) -> str:
+        return f"{step.file}:{step.line}:{step.column}"
+
+    def finish(self, table_exists: bool) -> OutputSuggestion:
+        """The suggestion, once the kind has added its commands."""
+        self.query.sort(key=lambda s: (s.file, s.line, s.column))
+        where = self.output.output_span or self.output.span
+        return OutputSuggestion(self.check.file, self.output.output, where.line, where.column, self.database,
+                                self.table_name, table_exists, tuple(self.commands), tuple(self.query),
+                                tuple(self.notes), self.kind.language if self.kind else "kql",
+                                self.kind.name if self.kind else "adx")
+
     def note(self, codes, reason: str) -> None:
         self.notes.append(Note(tuple(codes), reason))
 
@@ -263,68 +208,6 @@ class _Builder:
         return step
 
     # ---- findings -----------------------------------------------------------------
-    def build(self) -> OutputSuggestion:
-        missing: list[tuple[str, str, D.Diagnostic]] = []   # SC101 columns to add
-        renames, alters = [], []
-        filled = set()       # table columns a query rewrite makes the statement write
-        for d in self.found:
-            fixed_alias = _ALIAS_FIX.match(d.fix or "")
-            if d.code == "SC101":
-                if d.edit is not None:
-                    if self.query_step(d.edit, ["SC101"]) is not None and fixed_alias:
-                        filled.add(fixed_alias.group("name"))
-                        self.alternative_column(d, fixed_alias.group("name"))
-                elif d.command is not None:
-                    missing.append((d.query_column, kusto_type(d.actual_type), d))
-                else:
-                    self.note([d.code], f"output column {d.query_column} is not in the table and is not a valid "
-                              "Kusto column name (letters, digits, '_', ' ', '.', '-'): alias it, then add the column")
-            elif d.code == "SC102":
-                if d.command is not None:
-                    renames.append(d)
-                    self.note([d.code], f"no alias can fix {d.query_column} in the query: ASA writes the name in "
-                              f"lower case here. Besides renaming the table column, raising the job's compatibility "
-                              f"level to 1.2 keeps names as written (then alias the column AS {d.table_column})")
-                elif d.edit is not None and self.query_step(d.edit, ["SC102"]) is not None:
-                    filled.add(d.table_column)
-                else:
-                    self.note([d.code], d.fix or d.message)
-            elif d.code in ("SC201", "SC202"):
-                self.type_finding(d, alters)
-            elif d.code == "SC301":
-                self.note([d.code], "ASA's ADX output matches columns by name, so the order stops no row; to "
-                          f"align it anyway, {d.fix or 'reorder the select list'} (by hand)")
-            else:
-                self.common(d)
-        self.unwritten(filled, "leave it empty")
-        missing_table = next((d for d in self.found if d.code == "SC501"), None)
-        if missing_table is not None:
-            self.create_table(missing_table)
-        if missing:
-            self.add_columns(missing)
-        for d in renames:
-            self.kql.append(KqlStep(d.command, (d.code,), True,
-                                    f"ASA writes the column as {d.query_column}, which never matches the "
-                                    f"table's {d.table_column} (names are case-sensitive in ADX). Renaming keeps the "
-                                    f"column's data, but queries, functions, policies and ingestion mappings that "
-                                    f"name {d.table_column} no longer find it"))
-        for d, step in alters:
-            instead = (f"; or, instead, rewrite the query at {_where(step)} (below): apply one of the two"
-                       if step is not None else "")
-            kind = d.command.rsplit("=", 1)[-1]
-            reason = d.message.split(": ", 1)[-1]
-            self.kql.append(KqlStep(d.command, (d.code,), True,
-                                    f"the query writes {d.query_column} as {d.actual_type} into a "
-                                    f"{d.expected_type} column ({reason}); this makes it {kind}. The values already "
-                                    f"in {d.table_column} then read as null, for good (changing the type back does "
-                                    f"not restore them); to keep them, copy the table with the new type and swap it "
-                                    f"in with .rename tables{instead}"))
-        self.query.sort(key=lambda s: (s.file, s.line, s.column))
-        where = self.output.output_span or self.output.span
-        return OutputSuggestion(self.check.file, self.output.output, where.line, where.column, self.database,
-                                self.table_name, missing_table is None, tuple(self.kql), tuple(self.query),
-                                tuple(self.notes))
-
     def unwritten(self, filled: set, what_rows_do: str) -> None:
         """SC103 notes for the table columns no rewrite makes the statement write."""
         for d in self.found:
@@ -361,155 +244,13 @@ class _Builder:
             self.note([d.code], f"{d.message}: every statement into one output fills the same table; make "
                       "their select lists agree")
 
-    def build_sql(self) -> OutputSuggestion:
-        """The suggestion for a SQL output: commands in its dialect (see the module doc)."""
-        from schemacheck.sql.compare import create_table_command
-        from schemacheck.sql.types import column_type_for
-
-        dialect = SQL_DIALECTS[self.output_check.kind]
-        table = self.output_check.table
-        if table is not None:
-            self.table_name = table.qualified_name
-        alters, filled = [], set()
-        for d in self.found:
-            alias = _ALIAS_FIX.match(d.fix or "")
-            if d.code in ("SC101", "SC102", "SC106", "SC109"):
-                if d.edit is not None and self.query_step(d.edit, [d.code]) is not None:
-                    filled.add(alias.group("name") if alias else d.table_column)
-                elif d.command is not None:
-                    self.kql.append(KqlStep(d.command, (d.code,), False,
-                                            f"the query writes {d.query_column}, which the table does not have. "
-                                            "This adds it at the end, allowing NULL (rows already stored hold "
-                                            "NULL); no existing column changes"))
-                else:
-                    self.note([d.code], f"{d.message}: {d.fix}" if d.fix else d.message)
-            elif d.code in ("SC201", "SC202"):
-                self.type_finding(d, alters)
-            elif d.code == "SC107":
-                self.kql.append(KqlStep(d.command, (d.code,), False,
-                                        f"the statement never writes {d.table_column}, which is NOT NULL without a "
-                                        "default, so every insert fails. This allows NULL in it; instead, write the "
-                                        "column in the query, or give it a DEFAULT"))
-            elif d.code == "SC108":
-                self.note([d.code], f"{d.message}: leave {d.query_column} out of the select list (by hand)")
-            elif d.code == "SC301":
-                self.note([d.code], "the SQL output's documentation asks for a table that matches the output "
-                          f"without saying whether order counts; to align it, {d.fix or 'reorder the select list'} "
-                          "(by hand)")
-            elif d.code == "SC502":
-                self.note([d.code], f"{d.message}: write the table's name in the output as the DDL does")
-            else:
-                self.common(d)
-        self.unwritten(filled, "hold NULL")
-        for d, step in alters:
-            instead = (f"; or, instead, rewrite the query at {_where(step)} (below): apply one of the two"
-                       if step is not None else "")
-            reason = d.message.split("): ", 1)[-1]
-            indexed = (" SQL Server refuses a (MAX) type in an index key: if the column is indexed, widen it to "
-                       "a length instead" if dialect == "tsql" and "(MAX)" in d.command else "")
-            self.kql.append(KqlStep(d.command, (d.code,), True,
-                                    f"the query writes {d.query_column} as {d.actual_type} into {d.table_column} "
-                                    f"({reason}). This changes the column's type: the database converts the "
-                                    f"values stored, and the command fails if one does not convert.{indexed}"
-                                    f"{instead}"))
-        missing_table = next((d for d in self.found if d.code == "SC501"), None)
-        if missing_table is not None and self.table_name:
-            columns, left_out = [], []
-            for column in self.output.columns:
-                kind = column_type_for(column.type, dialect, self.check.level or "1.2")
-                if column.name is None or column.name.lower() in {n.lower() for n, _ in columns}:
-                    continue
-                if kind is None:
-                    left_out.append(column.name)
-                    continue
-                columns.append((column.name, kind))
-            if columns:
-                self.kql.append(KqlStep(create_table_command(self.table_name, columns, dialect), ("SC501",), False,
-                                        f"ASA does not create the table; this creates {self.table_name}, empty, "
-                                        "with the columns the statement writes in its order, each allowing NULL"))
-            if left_out:
-                self.note(["SC501"], f"{_listed(left_out)} cannot be given a column type: CAST "
-                          f"{'them' if len(left_out) > 1 else 'it'} in the query (PostgreSQL takes no record or "
-                          "array) and run this again")
-        self.query.sort(key=lambda s: (s.file, s.line, s.column))
-        where = self.output.output_span or self.output.span
-        return OutputSuggestion(self.check.file, self.output.output, where.line, where.column, self.database,
-                                self.table_name, missing_table is None, tuple(self.kql), tuple(self.query),
-                                tuple(self.notes), dialect)
-
-    def alternative_column(self, d: D.Diagnostic, near: str) -> None:
-        command = create_command(self.table_name, [(d.query_column, kusto_type(d.actual_type))], merge=True)
-        if command is not None:
-            self.note([d.code], f"{d.query_column} is taken for a slip of {near}; if it is a new column "
-                      f"instead, leave the query as it is and add the column: {command}")
-
-    def add_columns(self, missing) -> None:
-        columns = []
-        for name, kind, _ in missing:
-            if name not in [c for c, _ in columns]:
-                columns.append((name, kind))
-        command = create_command(self.table_name, columns, merge=True)
-        if command is None:
-            self.note(["SC101"], f"table {self.table_name} is not a valid Kusto table name: add the columns "
-                      f"{_listed([n for n, _ in columns])} by hand")
-            return
-        unknown = [name for name, _, d in missing if d.actual_type is None]
-        them = "them" if len(columns) > 1 else "it"
-        typed = (f"; the query does not tell the type of {_listed(unknown)}, so it is dynamic (any value fits; "
-                 "CAST it in the query for a typed column)") if unknown else ""
-        self.kql.append(KqlStep(command, ("SC101",), False,
-                                f"the query writes {_listed([n for n, _ in columns])}, which the table does not "
-                                f"have. The command adds {them} at the end of the table's columns and changes no "
-                                f"existing column; rows already stored have {them} empty{typed}"))
-
-    def create_table(self, d: D.Diagnostic) -> None:
-        columns: list[tuple[str, str]] = []
-        seen = set()
-        unknown = []
-        for column in self.output.columns:
-            name = column.name
-            if name is None:
-                name = self.sc105_names.get((column.span.line, column.span.column))
-                if name is None:
-                    continue   # its SC105 note says to name it
-            if name.lower() in seen:
-                continue       # SC104: ASA keeps one column per name
-            seen.add(name.lower())
-            if not is_valid_name(name):
-                self.note(["SC501"], f"output column {name} is not a valid Kusto column name (letters, digits, '_', "
-                          "' ', '.', '-'): it is left out of .create table; alias it in the query")
-                continue
-            columns.append((name, kusto_type(column.type)))
-            if column.type is None:
-                unknown.append(name)
-        command = create_command(self.table_name, columns) if self.table_name else None
-        if command is None:
-            self.note(["SC501"], f"table {self.table_name} cannot be created from the query's columns: "
-                      f"{d.message}")
-            return
-        typed = (f"; the query does not tell the type of {_listed(unknown)}, so it is dynamic (any value fits; "
-                 "CAST it in the query for a typed column)") if unknown else ""
-        where = f" in database {self.database}" if self.database else ""
-        self.kql.append(KqlStep(command, ("SC501",), False,
-                                f"ASA does not create the table; this creates {self.table_name}{where}, "
-                                f"empty, with the columns the statement writes in its order{typed}. If a table of "
-                                f"that name exists after all, Kusto leaves it unchanged"))
-        near = re.search(r"did you mean (?P<names>.+)\?$", d.message)
-        if near:
-            self.note(["SC501"], f"tables with a similar name exist ({near.group('names')}): if the output is "
-                      "mapped to the wrong table, fix the mapping instead of creating this one")
-        if not self.output.complete:
-            self.note(["SC403", "SC501"], "the * in the statement adds columns the query does not declare: they "
-                      "are not in .create table; declare the input with CREATE TABLE and run this again")
-
     # ---- SC105 ----------------------------------------------------------------------
     def unnamed(self, d: D.Diagnostic) -> None:
         """An alias for an expression ASA names no documented way: the table's column of
         the same name as infer suggests (ignoring case and '_'), else that suggestion."""
         column = next((c for c in self.output.columns if c.name is None
                        and (c.span.line, c.span.column) == (d.line, d.column)), None)
-        suggested = _SUGGESTED_ALIAS.search(d.fix or "")
-        name = suggested.group("name") if suggested and suggested.group("name") != "<name>" else None
+        name = d.suggested_name
         taken = {c.name for c in self.output.columns if c.name} | set(self.sc105_names.values())
         table = self.output_check.table
         if table is not None:

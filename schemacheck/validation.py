@@ -199,3 +199,17 @@ def json_kind(value: object, other: str = "another value") -> str:
     if isinstance(value, dict):
         return "an object"
     return other
+
+
+def too_many_digits(text: str, path: str, what: str) -> InputError:
+    """The InputError for JSON (or TOML) text holding an integer too long to convert, placed at it."""
+    import sys
+
+    limit = sys.get_int_max_str_digits()
+    number = re.search(r"(?:^|(?<=[\s\[:,]))-?(\d{%d,})(?![\d.eE])" % (limit + 1), text)
+    if number is None:
+        return InputError(f"holds a number too long to read as {what}", path)
+    line = text.count("\n", 0, number.start()) + 1
+    column = number.start() - (text.rfind("\n", 0, number.start()) + 1) + 1
+    return InputError(f"holds a number of {len(number.group(1))} digits, more than the {limit} that can be read "
+                      f"as {what}", path, line, column)

@@ -998,7 +998,7 @@ _PROBE_QUERY = ("SELECT CAST(a AS bigint) AS a, b, CAST(c AS float) AS c, CAST(d
 def run_schema_file(folder: Path, name: str, data: bytes) -> list[str]:
     """load_schemas on one schema file, then each table it holds compared with a query
     that writes every ASA type (the comparator on whatever the loader let through)."""
-    from schemacheck.check import Target, check_text
+    from schemacheck.check import Tables, Target, check_text
     from schemacheck.config import Config
     from schemacheck.kusto.files import load_schemas
 
@@ -1007,7 +1007,7 @@ def run_schema_file(folder: Path, name: str, data: bytes) -> list[str]:
     messages = []
     for table in catalog.tables[:3]:
         targets = {"out": Target("out", table.name, table.database)}
-        result = check_text(_PROBE_QUERY, "probe.asaql", catalog, targets, Config(), "1.2")
+        result = check_text(_PROBE_QUERY, "probe.asaql", Tables((), {"adx": catalog}), targets, Config(), "1.2")
         messages.extend(d.message for d in result.diagnostics)
     return messages
 

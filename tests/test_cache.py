@@ -35,7 +35,7 @@ def entries(directory=None) -> list[str]:
 
 def analyses(monkeypatch) -> list:
     """Counts the analyses run in this process (the check's first step)."""
-    import schemacheck.plan as plan
+    import schemacheck.check.plan as plan
 
     calls = []
     real = plan.analyze_job
@@ -53,7 +53,7 @@ def test_a_repeated_run_is_answered_from_the_cache(job, monkeypatch):
 
 def test_a_cached_run_imports_nothing_the_check_needs(job):
     program = ("import sys; from schemacheck.cli import main; code = main(['check', '.']); "
-               "heavy = [m for m in ('schemacheck.asa.parser', 'schemacheck.plan', 'schemacheck.check', "
+               "heavy = [m for m in ('schemacheck.asa.parser', 'schemacheck.check.plan', 'schemacheck.check', "
                "'pydantic_core', 'schemacheck.kusto.files', 'hashlib', 'json', 'sqlglot') if m in sys.modules]; "
                "print(code, heavy, file=sys.stderr)")
     runs = [subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, timeout=120)

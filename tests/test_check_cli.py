@@ -49,7 +49,7 @@ def test_the_sample_in_json():
     (entry,) = document["files"]
     outputs = {o["output"]: o for o in entry["outputs"]}
     assert outputs["adx-readings"]["table"] == "VehicleReadings" and outputs["adx-readings"]["status"] == "compared"
-    assert outputs["raw-archive"]["table"] is None and outputs["raw-archive"]["status"] == "not-adx"
+    assert outputs["raw-archive"]["table"] is None and outputs["raw-archive"]["status"] == "not-checked"
     assert (outputs["sql-vehicle-status"]["kind"], outputs["sql-vehicle-status"]["table"]) == ("sql", "VehicleStatus")
     slip = next(d for d in entry["diagnostics"] if d["code"] == "SC201")
     assert {k: slip[k] for k in ("severity", "line", "column", "output", "query_column", "table_column",

@@ -5,9 +5,10 @@ from __future__ import annotations
 import pytest
 
 from schemacheck import diagnostics as D
-from schemacheck import typemap
+from schemacheck.kusto import typemap
 from schemacheck.asa.analysis import analyze
-from schemacheck.compare import compare, compare_statements
+from schemacheck.check.run import compare_statements
+from schemacheck.kusto.compare import compare
 from schemacheck.kusto.scripts import parse_csl_schema
 
 

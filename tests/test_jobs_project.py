@@ -992,7 +992,7 @@ def test_a_function_read_wins_over_an_unread_one_of_the_same_name(tmp_path, orde
 def test_plan_defines_unread_functions_and_needs_every_name_to_be_complete(tmp_path):
     from schemacheck.config import Config
     from schemacheck.jobs.discover import Found
-    from schemacheck.plan import plan_job
+    from schemacheck.check.plan import plan_job
 
     def plan(*functions):
         job = Job("j", "vscode", str(tmp_path / "asaproj.json"), str(tmp_path), None, functions=functions)

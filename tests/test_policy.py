@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from conftest import FIXTURES, run_cli
-from schemacheck.policy import directives
+from schemacheck.check.suppressions import directives
 
 TABLE = ".create table Readings (DeviceId: string, Temp: real, At: datetime)\n"
 QUERY = """SELECT

@@ -41,13 +41,12 @@ ANSI = re.compile("\x1b\\[[0-9;]*m")
 
 
 def build_entries() -> list:
-    """The check's entries for PATHS, as schemacheck.cli._run_check makes them (offline),
+    """The check's entries for PATHS, as schemacheck.check.run.check_paths makes them (offline),
     with the hand-made entry of HAND_MADE before the unreadable one."""
-    from schemacheck.check import SqlCatalogs, check_job
+    from schemacheck.check import Tables, check_job
     from schemacheck.config import find_config
     from schemacheck.jobs.discover import find_jobs
-    from schemacheck.kusto.files import load_schemas
-    from schemacheck.plan import analyze_job, plan_job
+    from schemacheck.check.plan import analyze_job, plan_job
 
     entries, configs, catalogs = [], {}, {}
     for found in find_jobs(list(PATHS), None):
@@ -59,8 +58,8 @@ def build_entries() -> list:
         plan = plan_job(found, config, None, None, ())
         analysis = analyze_job(plan)
         if plan.schemas not in catalogs:
-            catalogs[plan.schemas] = load_schemas(list(plan.schemas))
-        entries.append(check_job(plan, analysis, catalogs[plan.schemas], {}, None, SqlCatalogs(plan.schemas)))
+            catalogs[plan.schemas] = Tables(plan.schemas)
+        entries.append(check_job(plan, analysis, catalogs[plan.schemas], {}, None))
     return entries[:-1] + [hand_made()] + entries[-1:]
 
 
@@ -632,7 +631,7 @@ def test_junit_escapes_and_drops_control_characters():
 
 
 def doctor_reports():
-    from schemacheck.doctor import DoctorReport, Item
+    from schemacheck.kusto.doctor import DoctorReport, Item
 
     diagnostic = D.Diagnostic("SC101", "error", "output column X has no column of that name", "q.asaql", 4, 5)
     return [DoctorReport("adx-out", "https://c.kusto.windows.net", "db", "Events", (

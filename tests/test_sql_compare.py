@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from schemacheck.asa.analysis import analyze
-from schemacheck.sql import types as sqltypes
+from schemacheck.sql import typemap as sqltypes
 from schemacheck.sql.compare import compare_sql
 from schemacheck.sql.schema import ALWAYS, BY_DEFAULT, POSTGRES, TSQL, SqlColumn, SqlTable, split_name
 

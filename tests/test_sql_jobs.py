@@ -165,7 +165,8 @@ def test_a_bad_schemas_value_in_an_output_is_a_config_error(tmp_path):
 
 def test_live_mode_reads_only_the_adx_tables_and_the_sql_table_from_ddl(tmp_path):
     """`snapshot` and --live never send a SQL output's table to a Kusto cluster."""
-    from schemacheck.check import Destination, live_catalog
+    from schemacheck.check import Destination
+    from schemacheck.kusto.live import live_catalog
 
     asked = []
 
@@ -177,7 +178,7 @@ def test_live_mode_reads_only_the_adx_tables_and_the_sql_table_from_ddl(tmp_path
         def table_names(self, database):
             return []
 
-    destinations = [Destination("a", "T", "db", "https://c.kusto.windows.net"),
-                    Destination("s", "dbo.T", "db", "srv.database.windows.net", sql="sql")]
+    destinations = [Destination("a", "T", "db", "https://c.kusto.windows.net", kind="adx"),
+                    Destination("s", "dbo.T", "db", "srv.database.windows.net", kind="sql")]
     live_catalog(destinations, lambda url: Cluster())
     assert asked == [("db", ("T",))]

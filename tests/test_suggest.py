@@ -26,12 +26,12 @@ from hypothesis import strategies as st
 from conftest import FIXTURES, ROOT, run_cli
 from schemacheck import diagnostics as D
 from schemacheck.asa.analysis import analyze
-from schemacheck.check import SqlCatalogs, Target, check_job, check_text
+from schemacheck.check import Tables, Target, check_job, check_text
 from schemacheck.config import Config, find_config
 from schemacheck.jobs.discover import find_jobs
 from schemacheck.kusto.files import load_schemas
 from schemacheck.kusto.schema import Column, TableCatalog, TableSchema
-from schemacheck.plan import analyze_job, plan_job
+from schemacheck.check.plan import analyze_job, plan_job
 from schemacheck.report.suggest import kql_script, render_suggest_text, suggest_document
 from schemacheck.suggest import suggest
 
@@ -41,14 +41,13 @@ SUGGEST = FIXTURES / "suggest"
 # ---- helpers -------------------------------------------------------------------------
 
 def check_path(path) -> list:
-    """The checks of the jobs at `path`, assembled as `schemacheck check` does (cli._run_check)."""
+    """The checks of the jobs at `path`, assembled as `schemacheck check` does (check.run.check_paths)."""
     checks = []
     for entry in find_jobs([str(path)]):
         job = entry.job
         config = find_config(job.source if job.form == "query" else job.root, {})
         plan = plan_job(entry, config)
-        checks.append(check_job(plan, analyze_job(plan), load_schemas(list(plan.schemas)), {}, None,
-                                SqlCatalogs(plan.schemas)))
+        checks.append(check_job(plan, analyze_job(plan), Tables(plan.schemas), {}, None))
     return checks
 
 
@@ -106,7 +105,7 @@ def test_running_the_kql_clears_the_table_side_finding(name, code, tmp_path):
     before = findings(check, {code})
     assert before, f"{name} should report {code}"
     suggestion = only(check)
-    answering = [s for s in suggestion.kql if code in s.codes]
+    answering = [s for s in suggestion.commands if code in s.codes]
     assert answering, f"no command answers {code}"
     with open(folder / "schema.kql", "a", encoding="utf-8") as schema:
         schema.write("\n" + kql_script(suggestion))     # comments and all, as pasted into the query window
@@ -118,7 +117,7 @@ def test_running_the_kql_clears_the_table_side_finding(name, code, tmp_path):
 def test_missing_columns_become_one_create_merge_with_their_types(tmp_path):
     _, check = case("missing_columns", tmp_path)
     assert len(findings(check, {"SC101"})) == 3
-    (step,) = only(check).kql
+    (step,) = only(check).commands
     assert step.command == (".create-merge table ['Telemetry'] (['SpeedKmh']:real, ['Firmware']:dynamic, "
                             "['Source']:string)")
     assert (step.codes, step.touches_existing_data) == (("SC101",), False)
@@ -128,18 +127,18 @@ def test_missing_columns_become_one_create_merge_with_their_types(tmp_path):
 def test_level_1_0_renames_the_table_columns_and_says_it_touches_data(tmp_path):
     _, check = case("level_1_0", tmp_path)
     suggestion = only(check)
-    assert [s.command for s in suggestion.kql] == [".rename column ['Telemetry'].['DeviceId'] to ['deviceid']",
+    assert [s.command for s in suggestion.commands] == [".rename column ['Telemetry'].['DeviceId'] to ['deviceid']",
                                                    ".rename column ['Telemetry'].['Ts'] to ['ts']"]
-    assert all(s.touches_existing_data for s in suggestion.kql)
+    assert all(s.touches_existing_data for s in suggestion.commands)
     assert suggestion.query == ()   # no alias can help at level 1.0: a note says so
     assert all("compatibility level to 1.2" in n.reason for n in suggestion.notes if n.codes == ("SC102",))
-    assert {d.command for d in check.diagnostics if d.code == "SC102"} == {s.command for s in suggestion.kql}
+    assert {d.command for d in check.diagnostics if d.code == "SC102"} == {s.command for s in suggestion.commands}
 
 
 def test_type_changes_touch_existing_data_and_name_the_query_alternative(tmp_path):
     _, check = case("types", tmp_path)
     suggestion = only(check)
-    commands = {s.command: s for s in suggestion.kql}
+    commands = {s.command: s for s in suggestion.commands}
     reading = commands[".alter column ['Readings'].['Reading'] type=real"]
     assert reading.touches_existing_data and "null" in reading.why
     assert ":4:5" in reading.why                      # or the CAST in the query, at the select item
@@ -150,7 +149,7 @@ def test_a_missing_table_is_created_with_every_column(tmp_path):
     _, check = case("missing_table", tmp_path)
     suggestion = only(check)
     assert (suggestion.table, suggestion.database, suggestion.table_exists) == ("Summary", "fleet", False)
-    (step,) = suggestion.kql
+    (step,) = suggestion.commands
     assert step.command == (".create table ['Summary'] (['DeviceId']:string, ['WindowEnd']:datetime, "
                             "['Readings']:long, ['AvgTemp']:real, ['Flag']:dynamic)")
     assert not step.touches_existing_data
@@ -212,7 +211,7 @@ def test_names_rewrites(tmp_path):
         ("COUNT(reading)", "COUNT(reading) AS CountReading", ("SC105",)),
     ]
     # A near name is fixed in the query; adding the column instead is only a note.
-    assert suggestion.kql == ()
+    assert suggestion.commands == ()
     assert any(".create-merge table ['Summary'] (['Temperatur']:real)" in n.reason for n in suggestion.notes)
 
 
@@ -248,7 +247,7 @@ def test_duplicates_order_and_incomplete_columns_are_notes():
              "SELECT *, CAST(a AS bigint) AS a INTO p FROM j")
     table = TableSchema("T", None, (Column("a", "long", "long"), Column("b", "long", "long")), "t.kql")
     targets = {"o": Target("o", "T"), "p": Target("p", "T")}
-    check = check_text(query, "q.asaql", TableCatalog((table,)), targets, Config(), "1.2")
+    check = check_text(query, "q.asaql", Tables((), {"adx": TableCatalog((table,))}), targets, Config(), "1.2")
     notes = {code for s in suggest(check, {"q.asaql": query}) for n in s.notes for code in n.codes}
     assert {"SC104", "SC301", "SC403"} <= notes
 
@@ -258,16 +257,16 @@ def test_a_clean_output_and_an_output_that_is_not_adx_get_no_suggestion():
     table = TableSchema("T", None, (Column("a", "long", "long"),), "t.kql")
     config = Config(outputs={"blob": __import__("schemacheck.config", fromlist=["OutputConfig"]).OutputConfig(
         kind="blob")})
-    check = check_text(query, "q.asaql", TableCatalog((table,)), {"o": Target("o", "T")}, config, "1.2")
+    check = check_text(query, "q.asaql", Tables((), {"adx": TableCatalog((table,))}), {"o": Target("o", "T")}, config, "1.2")
     assert suggest(check, {"q.asaql": query}) == []
     assert render_suggest_text([], {}).startswith("nothing to suggest")
 
 
 def test_an_unnamed_column_of_a_missing_table_gets_the_suggested_alias_in_both_steps():
     query = "SELECT CAST(a AS bigint) AS a, AVG(CAST(temp AS float)) INTO o FROM i GROUP BY a, TumblingWindow(minute, 1)"
-    check = check_text(query, "q.asaql", TableCatalog(), {"o": Target("o", "New")}, Config(), "1.2")
+    check = check_text(query, "q.asaql", Tables((), {"adx": TableCatalog()}), {"o": Target("o", "New")}, Config(), "1.2")
     (suggestion,) = suggest(check, {"q.asaql": query})
-    (step,) = suggestion.kql
+    (step,) = suggestion.commands
     assert step.command == ".create table ['New'] (['a']:long, ['avg']:real)"
     assert [s.after for s in suggestion.query] == ["AVG(CAST(temp AS float)) AS avg"]
 
@@ -313,7 +312,7 @@ KUSTO_TYPES = ["long", "int", "real", "string", "datetime", "bool", "dynamic", "
 
 
 def _alias(name: str, style: str) -> str:
-    from schemacheck.compare import asa_name
+    from schemacheck.edits import asa_name
 
     if style == "none":
         return ""
@@ -335,7 +334,7 @@ def test_applying_every_rewrite_never_breaks_the_query(select, columns, level, t
     query += "\nINTO o\nFROM i\nGROUP BY a, TumblingWindow(minute, 1)"
     table = TableSchema("T", None, tuple(Column(n, t, t) for n, t in columns), "t.kql")
     catalog = TableCatalog((table,) if table_exists else ())
-    check = check_text(query, "q.asaql", catalog, {"o": Target("o", "T")}, Config(), level)
+    check = check_text(query, "q.asaql", Tables((), {"adx": catalog}), {"o": Target("o", "T")}, Config(), level)
     if any(d.code == "SC001" for d in check.diagnostics):
         return   # a generated query ASA would not take either (e.g. a keyword as a bare alias)
     steps = [s for suggestion in suggest(check, {"q.asaql": query}) for s in suggestion.query]
@@ -403,7 +402,7 @@ def test_a_missing_sql_table_is_created_with_the_statements_columns(tmp_path):
     (check,) = check_path(folder / "query.asaql")
     assert [d.code for d in check.diagnostics] == ["SC501"]
     (suggestion,) = suggest(check)
-    (step,) = suggestion.kql
+    (step,) = suggestion.commands
     assert step.command == ("CREATE TABLE [ops].[Device Status] (\n  [Device] NVARCHAR(MAX) NULL,\n"
                             "  [Readings] BIGINT NULL,\n  [Read At] DATETIME2 NULL,\n  [ok] BIT NULL,\n"
                             "  [ratio] FLOAT NULL\n);")
@@ -430,7 +429,7 @@ def test_sql_suggestions_in_text_and_json(monkeypatch):
 # ---- scripts: suggest --format kql / --format sql --------------------------------------------
 
 from schemacheck.report.suggest import render_suggest_script  # noqa: E402
-from schemacheck.suggest import KqlStep, OutputSuggestion, QueryStep  # noqa: E402
+from schemacheck.suggest import CommandStep, OutputSuggestion, QueryStep  # noqa: E402
 
 
 def script_commands(script: str, marker: str) -> str:
@@ -498,7 +497,7 @@ def test_the_sample_scripts_hold_every_command_of_their_language_and_nothing_els
 
 def _suggestion(language: str, commands: list[str], before: str, after: str, output: str = "o") -> OutputSuggestion:
     return OutputSuggestion("q.asaql", output, 3, 6, "db", "T", True,
-                            tuple(KqlStep(c, ("SC201",), True, "why " + before) for c in commands),
+                            tuple(CommandStep(c, ("SC201",), True, "why " + before) for c in commands),
                             (QueryStep("q.asaql", 2, 5, 2, 5 + len(before), before, after, ("SC201",)),),
                             (), language)
 
@@ -553,11 +552,11 @@ def test_the_kql_script_of_any_query_loads_after_the_schema(select, columns, lev
     query = "SELECT" + ",".join(f"{space or ' '}{expr}{_alias(name, style)}" for expr, name, style, space in select)
     query += "\nINTO o\nFROM i\nGROUP BY a, TumblingWindow(minute, 1)"
     table = TableSchema("T", None, tuple(Column(n, t, t) for n, t in columns), "t.kql")
-    check = check_text(query, "q.asaql", TableCatalog((table,) if table_exists else ()), {"o": Target("o", "T")},
+    check = check_text(query, "q.asaql", Tables((), {"adx": TableCatalog((table,) if table_exists else ())}), {"o": Target("o", "T")},
                        Config(), level)
     suggestions = suggest(check, {"q.asaql": query})
     script = render_suggest_script(suggestions, "kql", {"q.asaql": query})
-    commands = list(dict.fromkeys(k.command for s in suggestions for k in s.kql))   # each once
+    commands = list(dict.fromkeys(k.command for s in suggestions for k in s.commands))   # each once
     assert script_commands(script, "//") == "\n".join(commands)
     schema = ".create table T (" + ", ".join(f"['{n}']: {t}" for n, t in columns) + ")\n" if table_exists else ""
     parse_script(schema + "\n" + script, "t.kql")

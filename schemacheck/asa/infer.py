@@ -314,7 +314,7 @@ class _Inferrer:
                 alias = _suggest_alias(item.expr)
                 fix = f"add an alias: `AS {alias}`" if alias else "add an alias: `AS <name>`"
                 self.report("SC105", "ASA does not document the output name of an expression without an alias; "
-                            "add AS <name>", item.span, fix=fix)
+                            "add AS <name>", item.span, fix=fix, suggested_name=alias or None)
             column = _Col(name, written, ty, item.span, item.expr.span)
             if name is not None and names_matter:
                 previous = seen.get(name.lower())

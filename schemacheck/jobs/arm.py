@@ -36,7 +36,8 @@ import json
 import os
 import re
 
-from schemacheck.config import ADX, SQL_DIALECTS
+from schemacheck.jobs.kinds import SQL_KINDS
+from schemacheck.kinds import ADX
 from schemacheck.errors import InputError
 from schemacheck.jobs import armexpr
 from schemacheck.jobs.armexpr import Unresolved
@@ -821,7 +822,7 @@ class _Reader:
             return Output(alias, None, where=where)
         datasource_type = self.text(type_node, f"the datasource type of {label}", notes)
         kind = arm_output_kind(datasource_type)
-        if kind != ADX and kind not in SQL_DIALECTS:
+        if kind != ADX and kind not in SQL_KINDS:
             return Output(alias, kind, datasource_type, where=where)
         settings = self.child(datasource, "properties")
         if self.unresolved(settings, f"the datasource properties of {label}", notes):

@@ -66,22 +66,10 @@ def load_json(path: str, what: str) -> JsonFile:
         raise InputError(f"arrays or objects nest too deeply to read as the {what}", path,
                          *json_deepest(text)) from None
     except ValueError:  # an integer past Python's digit limit (sys.get_int_max_str_digits())
+        from schemacheck.validation import too_many_digits
+
         raise too_many_digits(text, path, f"the {what}") from None
     return JsonFile(path, text, data)
-
-
-def too_many_digits(text: str, path: str, what: str) -> InputError:
-    """The InputError for JSON (or TOML) text holding an integer too long to convert, placed at it."""
-    import sys
-
-    limit = sys.get_int_max_str_digits()
-    number = re.search(r"(?:^|(?<=[\s\[:,]))-?(\d{%d,})(?![\d.eE])" % (limit + 1), text)
-    if number is None:
-        return InputError(f"holds a number too long to read as {what}", path)
-    line = text.count("\n", 0, number.start()) + 1
-    column = number.start() - (text.rfind("\n", 0, number.start()) + 1) + 1
-    return InputError(f"holds a number of {len(number.group(1))} digits, more than the {limit} that can be read "
-                      f"as {what}", path, line, column)
 
 
 def key(obj: object, *names: str) -> str | None:

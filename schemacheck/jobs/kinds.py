@@ -14,7 +14,10 @@ from __future__ import annotations
 
 import re
 
-from schemacheck.config import ADX
+from schemacheck.kinds import ADX
+
+# Output kinds whose datasource names a server, a database and a table (SQL outputs).
+SQL_KINDS = ("sql", "synapse", "postgresql")
 
 # ARM `properties.datasource.type` of an output -> kind (schemacheck.config.OUTPUT_KINDS).
 ARM_OUTPUT_KINDS = {

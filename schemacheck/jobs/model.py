@@ -21,6 +21,15 @@ class Where:
     column: int | None = None
 
 
+def where_text(where: Where | None, fallback: str) -> str:
+    """`file:line` of a place (the file as the working directory sees it), else `fallback`."""
+    from schemacheck.files import display_path
+
+    if where is None:
+        return display_path(fallback)
+    return display_path(where.file) + (f":{where.line}" if where.line else "")
+
+
 @record
 class Note:
     """A finding about the job's files (not its query), under a rule code of

@@ -43,7 +43,7 @@ from __future__ import annotations
 import os
 import re
 
-from schemacheck.config import SQL_DIALECTS
+from schemacheck.jobs.kinds import SQL_KINDS
 from schemacheck.errors import InputError
 from schemacheck.files import folder_names, read_query, read_text_file
 from schemacheck.jobs.jsonfile import JsonFile, get, key, load_json, shown_value, text_value
@@ -483,7 +483,7 @@ class _ProjectReader:
             database = _text(properties, *ADX_DATABASE_KEYS)
             table = _text(properties, *ADX_TABLE_KEYS)
             authentication = _text(properties, "AuthenticationMode", "AuthMode", "Authentication")
-        elif kind in SQL_DIALECTS and properties is not None:
+        elif kind in SQL_KINDS and properties is not None:
             # SQLDatabaseProperties{Database,Server,User,Password,Table,...}
             cluster = _text(properties, *SQL_SERVER_KEYS)
             database = _text(properties, *ADX_DATABASE_KEYS)

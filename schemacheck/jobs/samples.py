@@ -97,7 +97,7 @@ def _json_records(text: str) -> list:
 
 
 def _too_many_digits(text: str) -> SampleError:
-    from schemacheck.jobs.jsonfile import too_many_digits
+    from schemacheck.validation import too_many_digits
 
     error = too_many_digits(text, "", "sample data")
     where = f" (line {error.line}, column {error.column})" if error.line else ""

@@ -12,8 +12,8 @@
            (`a:string, b:long`) for the table named by the file
     .cslschema  CSL schema text for the table named by the file
 
-A directory is scanned (recursively, sorted) for all of these; .sql files there (and given
-as files) are SQL DDL, left to schemacheck.sql.ddl. JSON shapes are checked
+A directory is scanned (recursively, sorted) for all of these (the other kinds' files
+there, SQL DDL, are not read here: schemacheck.check.tables gives each kind its own). JSON shapes are checked
 with schemacheck.validation; anything malformed is an InputError naming the file, and
 the line and column where there is one.
 """
@@ -112,17 +112,11 @@ def load_schemas(paths: list[str]) -> TableCatalog:
     return TableCatalog(tuple(tables.values()))
 
 
-# SQL DDL shares the schema paths; schemacheck.sql.ddl reads it, and only for a SQL output.
-_DDL_SUFFIXES = (".sql",)
-
-
 def load_path(path: str) -> list[TableSchema]:
+    """The tables of a schema file, or of the Kusto schema files below a folder (other
+    kinds' files there, such as SQL DDL, are theirs: schemacheck.check.tables)."""
     if os.path.isdir(path):
-        found = files_under(path, SCHEMA_SUFFIXES + _DDL_SUFFIXES,
-                            f"schema files ({', '.join(SCHEMA_SUFFIXES + _DDL_SUFFIXES)})")
-        return [table for file in found if not file.lower().endswith(_DDL_SUFFIXES) for table in load_file(file)]
-    if path.lower().endswith(_DDL_SUFFIXES):
-        return []
+        return [table for file in files_under(path, SCHEMA_SUFFIXES) for table in load_file(file)]
     from schemacheck.jobs.recognise import KUSTO_SCHEMA, OTHER, misplaced, recognise
 
     kind = recognise(path)

@@ -23,9 +23,9 @@ import time
 from collections.abc import Callable, Mapping
 from urllib.parse import urlsplit
 
-from schemacheck.errors import SchemacheckError, UsageError
+from schemacheck.errors import EXIT_UNREACHABLE, SchemacheckError, UsageError
 from schemacheck.kusto.names import quote
-from schemacheck.kusto.schema import TableSchema
+from schemacheck.kusto.schema import TableCatalog, TableSchema
 from schemacheck.records import record
 
 DEFAULT_TIMEOUT = 30.0
@@ -40,7 +40,7 @@ _READ_ONLY = re.compile(r"\.show\s[^\n\r]*\Z", re.IGNORECASE)
 class ClusterError(SchemacheckError):
     """The cluster could not be read (unreachable, refused, denied, missing database...)."""
 
-    exit_code = 3
+    exit_code = EXIT_UNREACHABLE
 
 
 class TableMissing(Exception):
@@ -451,3 +451,34 @@ def _rows(response) -> list[dict]:
     table = tables[0]
     names = [c.column_name for c in table.columns]
     return [dict(zip(names, row.to_list())) for row in table.rows]
+
+
+def live_catalog(destinations: list, connect) -> TableCatalog:
+    """The mapped tables, read from their clusters: `connect(url)` gives one (cached) Cluster
+    per cluster. A table that does not exist is left out, and its database's other table
+    names are kept for near misses."""
+    wanted: dict[tuple[str, str], list[str]] = {}
+    for where_to in destinations:
+        if where_to.kind != "adx" or where_to.table is None:
+            continue
+        if where_to.cluster is None:
+            raise UsageError(f"output {where_to.alias}: --live needs its cluster: --cluster URL, or cluster = \"...\" "
+                             f"in [outputs.{where_to.alias}]")
+        if where_to.database is None:
+            raise UsageError(f"output {where_to.alias}: --live needs its database: --target "
+                             f"{where_to.alias}=DATABASE/{where_to.table}, or database = \"...\" in "
+                             f"[outputs.{where_to.alias}]")
+        key = (engine_url(where_to.cluster)[0], where_to.database)
+        if where_to.table not in wanted.setdefault(key, []):
+            wanted[key].append(where_to.table)
+    tables: list[TableSchema] = []
+    other_names: list[tuple[str | None, str]] = []
+    clusters = sorted({cluster for cluster, _ in wanted})
+    for (cluster, database), names in wanted.items():
+        connection = connect(cluster)
+        found = connection.table_schemas(database, names)
+        tables.extend(t for t in found.values() if t is not None)
+        if any(t is None for t in found.values()):
+            other_names.extend((database, name) for name in connection.table_names(database))
+    source = f"tables of {clusters[0]}" if len(clusters) == 1 else "tables of the clusters"
+    return TableCatalog(tuple(tables), tuple(other_names), source)

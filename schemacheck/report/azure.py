@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from schemacheck import diagnostics as D
 from schemacheck.files import Unreadable
-from schemacheck.report.formats import by_output, counts, output_status, tally, totals
+from schemacheck.report.common import counts, output_status, tally, totals
 
 
 def escape_data(text: str) -> str:
@@ -65,8 +65,8 @@ def render_azure(entries, failed: bool) -> str:
                                                    ("linenumber", entry.line), ("columnnumber", entry.column),
                                                    ("code", "unreadable")], f"{entry.file}: {entry.message}"))
         else:
-            mine, _ = by_output(entry)
-            for check, findings in zip(entry.outputs, mine):
+            for check in entry.outputs:
+                findings = check.findings
                 output = check.output
                 where = output.output_span or output.span
                 table = f" -> {check.table.qualified_name}" if check.table is not None else ""

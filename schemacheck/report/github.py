@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from schemacheck import diagnostics as D
 from schemacheck.files import Unreadable
-from schemacheck.report.formats import by_output, counts, job_name, output_status, tally, totals
+from schemacheck.report.common import counts, job_name, output_status, tally, totals
 
 COMMANDS = {D.ERROR: "error", D.WARNING: "warning", D.INFO: "notice"}
 ANNOTATIONS_SHOWN = 10  # per type and step
@@ -75,8 +75,7 @@ def render_github(entries) -> str:
                                   f"{entry.file}: {entry.message}"))
             lines.append(f"{entry.file}: cannot be read")
         else:
-            mine, _ = by_output(entry)
-            lines.extend(_output_line(check, findings) for check, findings in zip(entry.outputs, mine))
+            lines.extend(_output_line(check, check.findings) for check in entry.outputs)
             lines.extend(_annotation(d, d.file or entry.file) for d in entry.diagnostics)
             lines.append(f"{entry.file}: {tally(counts(entry.diagnostics))}")
         lines.append(command("endgroup", [], ""))
@@ -115,10 +114,10 @@ def render_step_summary(entries) -> str:
         name = job_name(entry)
         head = f"### {_code(entry.file)}" + (f" (job {_cell(name)})" if name else "")
         block = [head, "", f"{tally(counts(entry.diagnostics))}."]
-        mine, _ = by_output(entry)
         if entry.outputs:
             block += ["", "| Output | Line | Table | Status | Findings |", "| --- | --- | --- | --- | --- |"]
-            for check, findings in zip(entry.outputs, mine):
+            for check in entry.outputs:
+                findings = check.findings
                 output = check.output
                 where = output.output_span or output.span
                 table = _cell(check.table.qualified_name) if check.table is not None else ""

@@ -93,7 +93,7 @@ def check_document(entries) -> dict:
             counts[diagnostic.severity] += 1
         files.append({"file": entry.file, "job": _job(entry), "outputs": outputs,
                       "diagnostics": [diagnostic_dict(d) for d in entry.diagnostics]})
-    from schemacheck.report.formats import outputs_compared
+    from schemacheck.report.common import outputs_compared
 
     compared, total = outputs_compared(e for e in entries if not isinstance(e, Unreadable))
     return {"files": files, "summary": {"errors": counts[D.ERROR], "warnings": counts[D.WARNING],
@@ -102,7 +102,7 @@ def check_document(entries) -> dict:
 
 def statistics_document(checks) -> dict:
     """`{"rules": [{"code", "name", "severity", "count"}]}`, most findings first."""
-    from schemacheck.report.formats import rule_counts
+    from schemacheck.report.common import rule_counts
 
     return {"rules": [{"code": code, "name": D.RULES[code].name if code in D.RULES else None, "severity": severity,
                        "count": n} for code, severity, n in rule_counts(checks)]}

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from schemacheck import diagnostics as D
 from schemacheck.files import Unreadable
-from schemacheck.report.formats import by_output, job_name
+from schemacheck.report.common import job_name
 
 
 def _place(diagnostic: D.Diagnostic, file: str) -> str:
@@ -53,7 +53,7 @@ def _output_name(check) -> str:
     alias = check.output.output
     if check.table is not None:
         return f"{alias} -> {check.table.qualified_name}"
-    if check.status == "not-adx":
+    if check.status == "not-checked":
         return f"{alias} ({check.kind}, not checked)"
     return f"{alias} (no table)"
 
@@ -100,8 +100,9 @@ def render_junit(entries) -> str:
             _close(total, suite, tally)
             continue
         classname = job_name(entry) or entry.file
-        mine, rest = by_output(entry)
-        for check, findings in zip(entry.outputs, mine):
+        rest = entry.unattached
+        for check in entry.outputs:
+            findings = check.findings
             _testcase(suite, ET, classname, _output_name(check), findings, entry.file, tally)
         if rest or not entry.outputs:
             _testcase(suite, ET, classname, entry.file, rest, entry.file, tally)

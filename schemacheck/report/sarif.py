@@ -168,7 +168,7 @@ def sarif_document(entries, tool_version: str) -> dict:
     invocation: dict = {"executionSuccessful": not notifications}
     if notifications:
         invocation["toolExecutionNotifications"] = notifications
-    from schemacheck.report.formats import outputs_compared
+    from schemacheck.report.common import outputs_compared
 
     compared, outputs = outputs_compared(e for e in entries if not isinstance(e, Unreadable))
     return {

@@ -14,14 +14,17 @@ from __future__ import annotations
 import textwrap
 from collections.abc import Iterable, Mapping
 
+from schemacheck import kinds
 from schemacheck.suggest import OutputSuggestion, QueryStep, text_between
 
 TOUCHES = "TOUCHES EXISTING DATA"
 WIDTH = 100   # comment lines in the KQL are wrapped at this width
 
 
-LANGUAGES = {"kql": ("Kusto commands", "//"), "tsql": ("T-SQL statements", "--"),
-             "postgres": ("PostgreSQL statements", "--")}
+def _kind(suggestion: OutputSuggestion):
+    if suggestion.kind is not None:
+        return kinds.get(suggestion.kind)
+    return next(kinds.get(n) for n in kinds.names() if kinds.get(n).language == suggestion.language)
 
 
 def _target(suggestion: OutputSuggestion) -> str:
@@ -43,13 +46,13 @@ def kql_script(suggestion: OutputSuggestion) -> str:
     """The suggestion's commands as a script to paste into the Kusto query window (and
     that schemacheck's .kql loader reads): each command a paragraph of its own, after
     comment lines; empty when there is no command."""
-    if not suggestion.kql:
+    if not suggestion.commands:
         return ""
-    comment = LANGUAGES[suggestion.language][1] + " "
+    comment = _kind(suggestion).comment + " "
     database = f"database {suggestion.database}" if suggestion.database else "the table's database"
     out = _commented(comment, f"{suggestion.output} -> {_target(suggestion)}: run in {database}, one command at a "
                      "time")
-    for step in suggestion.kql:
+    for step in suggestion.commands:
         out.append("")
         mark = f" -- {TOUCHES}" if step.touches_existing_data else ""
         for line in textwrap.wrap(f"{', '.join(step.codes)}{mark}: {step.why}", WIDTH, initial_indent=comment,
@@ -59,8 +62,14 @@ def kql_script(suggestion: OutputSuggestion) -> str:
     return "\n".join(out) + "\n"
 
 
-SCRIPT_LANGUAGES = {"kql": ("kql",), "sql": ("tsql", "postgres")}
-_DIALECT_NAMES = {"kql": "Kusto", "tsql": "T-SQL (Azure SQL Database, Synapse)", "postgres": "PostgreSQL"}
+def _dialects(script: str) -> list[str]:
+    """The languages whose commands go to a `suggest --format` script, in registry order."""
+    found: list[str] = []
+    for name in kinds.names():
+        kind = kinds.get(name)
+        if kind.script == script and kind.language not in found:
+            found.append(kind.language)
+    return found
 
 
 def render_suggest_script(suggestions: Iterable[OutputSuggestion], language: str,
@@ -70,7 +79,7 @@ def render_suggest_script(suggestions: Iterable[OutputSuggestion], language: str
     PostgreSQL), then by file. Outputs with no command are left out, and a command already
     given for the same database; with none at all the script is one comment saying so."""
     marker = "//" if language == "kql" else "--"
-    dialects = SCRIPT_LANGUAGES[language]
+    dialects = _dialects(language)
     chosen = []
     seen = set()
     for suggestion in sorted((s for s in suggestions if s.language in dialects),
@@ -78,17 +87,17 @@ def render_suggest_script(suggestions: Iterable[OutputSuggestion], language: str
         # A command given twice for one database (two statements, or two columns, asking for
         # the same change) is run once: a second .rename column would fail.
         steps = []
-        for step in suggestion.kql:
+        for step in suggestion.commands:
             if (suggestion.language, suggestion.database, step.command) not in seen:
                 seen.add((suggestion.language, suggestion.database, step.command))
                 steps.append(step)
         if steps:
-            chosen.append(suggestion._replace(kql=tuple(steps)))
+            chosen.append(suggestion._replace(commands=tuple(steps)))
     if not chosen:
         what = "Azure Data Explorer" if language == "kql" else "SQL"
         return f"{marker} schemacheck suggest: nothing to run: no {what} output needs a change to its table\n"
-    commands = sum(len(s.kql) for s in chosen)
-    touching = sum(k.touches_existing_data for s in chosen for k in s.kql)
+    commands = sum(len(s.commands) for s in chosen)
+    touching = sum(k.touches_existing_data for s in chosen for k in s.commands)
     outputs = len(chosen)
     noun = "command" if language == "kql" else "statement"
     heading = (f"schemacheck suggest: {commands} {noun}{'s' if commands != 1 else ''} for {outputs} "
@@ -101,7 +110,7 @@ def render_suggest_script(suggestions: Iterable[OutputSuggestion], language: str
     dialect = file = None
     for suggestion in chosen:
         if suggestion.language != dialect and len({s.language for s in chosen}) > 1:
-            out.extend(["", *_commented(marker + " ", f"==== {_DIALECT_NAMES[suggestion.language]}: run these in "
+            out.extend(["", *_commented(marker + " ", f"==== {_kind(suggestion).dialect_title}: run these in "
                                         "that database, not with the other dialect's statements ====")])
             file = None
         dialect = suggestion.language
@@ -146,12 +155,12 @@ def render_suggest_text(suggestions: Iterable[OutputSuggestion], sources: Mappin
             current = suggestion.file
         state = "" if suggestion.table_exists else " (table does not exist)"
         out.append(f"  {suggestion.output} (line {suggestion.line}) -> {_target(suggestion)}{state}")
-        if suggestion.kql:
-            touching = sum(s.touches_existing_data for s in suggestion.kql)
+        if suggestion.commands:
+            touching = sum(s.touches_existing_data for s in suggestion.commands)
             warning = (f"; {touching} of them {'touches' if touching == 1 else 'touch'} existing data"
                        if touching else "")
             out.append("")
-            out.append(f"  {LANGUAGES[suggestion.language][0]} ({len(suggestion.kql)}{warning}):")
+            out.append(f"  {_kind(suggestion).commands_title} ({len(suggestion.commands)}{warning}):")
             out.append("")
             out.extend(kql_script(suggestion).rstrip("\n").split("\n"))   # not indented: pasted as it is
         if suggestion.query:
@@ -159,8 +168,8 @@ def render_suggest_text(suggestions: Iterable[OutputSuggestion], sources: Mappin
             out.append(f"  Query rewrites ({len(suggestion.query)}):")
             for step in suggestion.query:
                 out.extend(_rewrite(step, sources or {}))
-        if suggestion.kql and suggestion.query and any(
-                set(k.codes) & set(q.codes) for k in suggestion.kql for q in suggestion.query):
+        if suggestion.commands and suggestion.query and any(
+                set(k.codes) & set(q.codes) for k in suggestion.commands for q in suggestion.query):
             out.append("")
             out.append("  A type finding is answered on both sides: run the command or rewrite the query, not both.")
         if suggestion.notes:
@@ -176,7 +185,7 @@ def render_suggest_text(suggestions: Iterable[OutputSuggestion], sources: Mappin
 
 def suggestion_dict(suggestion: OutputSuggestion) -> dict:
     commands = [{"command": s.command, "codes": list(s.codes), "touches_existing_data": s.touches_existing_data,
-                 "why": s.why} for s in suggestion.kql]
+                 "why": s.why} for s in suggestion.commands]
     return {
         "output": suggestion.output,
         "line": suggestion.line,
@@ -184,8 +193,8 @@ def suggestion_dict(suggestion: OutputSuggestion) -> dict:
         "database": suggestion.database,
         "table": suggestion.table,
         "table_exists": suggestion.table_exists,
-        "kql": commands if suggestion.language == "kql" else [],
-        "sql": commands if suggestion.language != "kql" else [],
+        "kql": commands if _kind(suggestion).script == "kql" else [],
+        "sql": commands if _kind(suggestion).script == "sql" else [],
         "language": suggestion.language,
         "query": [{"file": s.file, "line": s.line, "column": s.column, "end_line": s.end_line,
                    "end_column": s.end_column, "before": s.before, "after": s.after, "codes": list(s.codes)}

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Mapping
 
 from schemacheck import diagnostics as D
 from schemacheck.asa.analysis import QueryAnalysis
 from schemacheck.files import display_path, source_lines
-from schemacheck.report.formats import compared_text, rule_counts
+from schemacheck.report.common import compared_text, rule_counts
 
 UNKNOWN_TYPE = "?"
 
@@ -117,32 +116,17 @@ def render_outputs(analysis: QueryAnalysis) -> str:
     return "\n".join(out)
 
 
-def _by_output(diagnostics, file: str) -> dict:
-    """Output name -> (the lines of its findings in `file`, ascending; those findings)."""
-    grouped: dict[str, list] = {}
-    for diagnostic in diagnostics:
-        if diagnostic.output is not None and diagnostic.file == file and diagnostic.line is not None:
-            grouped.setdefault(diagnostic.output, []).append(diagnostic)
-    result = {}
-    for name, found in grouped.items():
-        found.sort(key=lambda d: d.line)
-        result[name] = ([d.line for d in found], found)
-    return result
-
-
-def _output_line(check, by_output: dict, not_outputs: set, file: str) -> str:
-    """One statement's output, its table and the tally of the findings within its lines
-    (`by_output` from _by_output; `not_outputs`: the outputs the job does not define)."""
+def _output_line(check, not_outputs: set, file: str) -> str:
+    """One statement's output, its table and the tally of its findings in the query's file
+    (`not_outputs`: the outputs the job does not define)."""
     output = check.output
     where = output.output_span or output.span
     head = f"  {output.output} (line {where.line})"
-    lines, found = by_output.get(output.output, ((), ()))
-    mine = found[bisect_left(lines, output.span.line):bisect_right(lines, output.span.end_line or output.span.line)]
-    findings = summary(mine, skip_zero=True) or "ok"
+    findings = summary([d for d in check.findings if d.file == file], skip_zero=True) or "ok"
     if check.status == "compared":
         table = check.table
         return f"{head} -> {table.qualified_name} ({display_path(table.file)}): {findings}"
-    if check.status == "not-adx":
+    if check.status == "not-checked":
         return f"{head}: {check.kind}, not checked"
     if output.output in not_outputs:
         return f"{head}: not an output of the job"
@@ -185,10 +169,8 @@ def render_check(checks, sources: Mapping[str, str], color: bool = False, quiet:
     total: list[D.Diagnostic] = []
     explained: set[str] = set()
     for check in checks:
-        by_output = _by_output(check.diagnostics, check.file)
         not_outputs = {d.output for d in check.diagnostics if d.code == "SC601"}
-        block = [check.file + _job_line(check)] + [_output_line(c, by_output, not_outputs, check.file)
-                                                   for c in check.outputs]
+        block = [check.file + _job_line(check)] + [_output_line(c, not_outputs, check.file) for c in check.outputs]
         for diagnostic in check.diagnostics:
             block.append("")
             block.append(render_diagnostic(diagnostic, sources.get(diagnostic.file), color,

@@ -1,7 +1,7 @@
 """The ASA-to-SQL comparator: a pure function from one statement's inferred output and
 the SQL table it writes to (as DDL defines it) to diagnostics, under the same rule
 registry as ADX (schemacheck.diagnostics). No I/O; `source` (the query text) is used
-only for the query-side fixes, as in schemacheck.compare.
+only for the query-side fixes (schemacheck.edits), as for ADX.
 
     compare_sql(output, table, level, file, source) -> diagnostics for one statement
 
@@ -11,13 +11,13 @@ a case slip is written (SC106, info) unless the project's collation is case-sens
 quotes must be matched exactly (SC102), a folded one that matches only ignoring case is
 SC109 (whether ASA quotes the names it writes is not documented).
 
-Beyond names and types (schemacheck.sql.types): a NOT NULL column without a default
+Beyond names and types (schemacheck.sql.typemap): a NOT NULL column without a default
 that the statement leaves out fails the insert (SC107); an identity or computed column
 it writes fails the insert (SC108); a nullable column it leaves out is NULL (SC103).
 
-Each finding's `command` is the table-side fix as the dialect writes it (ALTER TABLE,
-rendered by sqlglot, imported only when such a command is built); `edit` the select
-item rewritten (an alias, a CAST), as for ADX.
+Each finding's `command` is the table-side fix as the dialect writes it
+(schemacheck.sql.commands: ALTER TABLE rendered by sqlglot, imported only when such a
+command is built); `edit` the select item rewritten (an alias, a CAST), as for ADX.
 """
 
 from __future__ import annotations
@@ -25,93 +25,15 @@ from __future__ import annotations
 from schemacheck import diagnostics as D
 from schemacheck.asa import types as asa
 from schemacheck.asa.infer import OutputColumn, OutputSchema
-from schemacheck.compare import alias_edit, cast_edit, cast_fix, check_order, closest, shown_column
-from schemacheck.sql import types as sqltypes
-from schemacheck.sql.schema import DEFAULT_SCHEMA, DIALECT_NAMES, POSTGRES, TSQL, SqlColumn, SqlTable, split_name
+from schemacheck.edits import alias_edit, cast_edit, cast_fix
+from schemacheck.kinds.base import check_order, closest, lowered_by_asa, shown_column
+from schemacheck.sql import typemap as sqltypes
+from schemacheck.sql.commands import add_column_command, allow_null_command, alter_type_command
+from schemacheck.sql.schema import DIALECT_NAMES, POSTGRES, TSQL, SqlColumn, SqlTable
 
 
 def _kind_of(table: SqlTable) -> str:
     return f"{'PostgreSQL' if table.dialect == POSTGRES else 'SQL'} table {table.qualified_name}"
-
-
-def _identifier(name: str):
-    from sqlglot import exp
-
-    return exp.to_identifier(name, quoted=True)
-
-
-def _alter(table: SqlTable, action) -> str:
-    """`ALTER TABLE <table> <action>` as the table's dialect writes it, names quoted."""
-    from sqlglot import exp
-
-    target = exp.Table(this=_identifier(table.name), db=_identifier(table.schema_name))
-    return exp.Alter(this=target, kind="TABLE", actions=[action]).sql(dialect=table.dialect) + ";"
-
-
-def _data_type(text: str, dialect: str):
-    from sqlglot import exp
-    from sqlglot.errors import ParseError
-
-    try:
-        return exp.DataType.build(text, dialect=dialect)
-    except ParseError:   # a user-defined type (dbo.PhoneNumber): written as it is named
-        return exp.DataType.build(text, dialect=dialect, udt=True)
-
-
-def _declared_type(column: SqlColumn) -> str:
-    """The column's type from its parts (`nvarchar(64)`, `decimal(5,2)`): the written text
-    may carry brackets ([nvarchar](64)) that are no type sqlglot can build."""
-    if column.length is not None:
-        return f"{column.type}({column.length})"
-    if column.precision is not None:
-        return f"{column.type}({column.precision},{column.scale or 0})"
-    if column.type in ("nvarchar", "varchar", "varbinary") and "max" in column.written_type.lower():
-        return f"{column.type}(max)"
-    return column.type
-
-
-def add_column_command(table: SqlTable, name: str, column_type: str) -> str:
-    from sqlglot import exp
-
-    constraints = [exp.ColumnConstraint(kind=exp.NotNullColumnConstraint(allow_null=True))] \
-        if table.dialect == TSQL else []
-    return _alter(table, exp.ColumnDef(this=_identifier(name), kind=_data_type(column_type, table.dialect),
-                                       constraints=constraints))
-
-
-def alter_type_command(table: SqlTable, column: SqlColumn, column_type: str) -> str:
-    from sqlglot import exp
-
-    if table.dialect == POSTGRES:
-        return _alter(table, exp.AlterColumn(this=_identifier(column.name),
-                                             dtype=_data_type(column_type, table.dialect)))
-    # T-SQL's ALTER COLUMN sets the nullability too: restate it, or NOT NULL would be lost.
-    command = _alter(table, exp.AlterColumn(this=_identifier(column.name), dtype=_data_type(column_type, TSQL)))
-    return command[:-1] + (" NULL;" if column.nullable else " NOT NULL;")
-
-
-def allow_null_command(table: SqlTable, column: SqlColumn) -> str:
-    from sqlglot import exp
-
-    if table.dialect == POSTGRES:
-        return _alter(table, exp.AlterColumn(this=_identifier(column.name), drop=True, allow_null=True))
-    command = _alter(table, exp.AlterColumn(this=_identifier(column.name),
-                                            dtype=_data_type(_declared_type(column), TSQL)))
-    return command[:-1] + " NULL;"
-
-
-def create_table_command(name: str, columns: list[tuple[str, str]], dialect: str) -> str:
-    """`CREATE TABLE` for a table named as an output names it (`dbo.T`, `[dbo].[T]`) with
-    (name, column type) pairs, every column nullable, in the dialect."""
-    from sqlglot import exp
-
-    schema, table = split_name(name)
-    nullable = [exp.ColumnConstraint(kind=exp.NotNullColumnConstraint(allow_null=True))] if dialect == TSQL else []
-    target = exp.Table(this=_identifier(table), db=_identifier(schema or DEFAULT_SCHEMA[dialect]))
-    definitions = [exp.ColumnDef(this=_identifier(column), kind=_data_type(kind, dialect), constraints=nullable)
-                   for column, kind in columns]
-    return exp.Create(this=exp.Schema(this=target, expressions=definitions), kind="TABLE").sql(
-        dialect=dialect, pretty=True) + ";"
 
 
 def compare_sql(output: OutputSchema, table: SqlTable, level: str, file: str | None = None,
@@ -121,7 +43,8 @@ def compare_sql(output: OutputSchema, table: SqlTable, level: str, file: str | N
     where = _kind_of(table)
 
     def report(code, message, span, **fields):
-        found.append(D.make(code, message, span, file, output=output.output, **fields))
+        found.append(D.make(code, message, span, file, output=output.output,
+                            **{"table": table.qualified_name, **fields}))
 
     by_name: dict[str, SqlColumn] = {}
     by_lowered: dict[str, SqlColumn] = {}
@@ -176,20 +99,23 @@ def _case_slip(column: OutputColumn, other: SqlColumn, table: SqlTable, level: s
         report("SC109", f"output column {shown_column(column, level)} matches {where} column {other.name} only "
                f"ignoring case: PostgreSQL folded the unquoted name to lower case, and whether ASA quotes the "
                f"names it writes is not documented", column.span, query_column=column.name,
-               table_column=other.name, fix=f"alias the column `AS {other.name}`", edit=edit)
+               table_column=other.name, fix=f"alias the column `AS {other.name}`", edit=edit, suggested_name=other.name,
+               lowered=lowered_by_asa(column, level))
         return
     if table.dialect == TSQL and not table.case_sensitive:
         report("SC106", f"output column {column.name} is written to {where} column {other.name}: SQL Server "
                f"matches names without regard to case under the default collation; the spellings differ",
                column.span, query_column=column.name, table_column=other.name,
-               fix=f"alias the column `AS {other.name}`", edit=alias_edit(source, column, other.name, file))
+               fix=f"alias the column `AS {other.name}`", edit=alias_edit(source, column, other.name, file),
+               suggested_name=other.name)
         return
     why = ("the column is named in double quotes, so PostgreSQL compares it exactly" if table.dialect == POSTGRES
            else "the project's collation is case-sensitive")
     report("SC102", f"output column {shown_column(column, level)} matches {where} column {other.name} only if "
            f"letter case is ignored; {why}", column.span, query_column=column.name, table_column=other.name,
            expected_type=other.type, actual_type=column.type, fix=f"alias the column `AS {other.name}`",
-           edit=alias_edit(source, column, other.name, file))
+           edit=alias_edit(source, column, other.name, file), suggested_name=other.name,
+           lowered=lowered_by_asa(column, level))
 
 
 def _not_in_table(column: OutputColumn, table: SqlTable, level: str, source, file, exact_names, report) -> None:
@@ -210,7 +136,8 @@ def _not_in_table(column: OutputColumn, table: SqlTable, level: str, source, fil
         edit = None
     report("SC101", f"output column {shown_column(column, level)} has no column of that name in {where}; ASA's "
            f"insert fails{hint}", column.span, query_column=column.name, actual_type=column.type, fix=fix,
-           edit=edit, command=command)
+           edit=edit, command=command, suggested_name=near if edit is not None else None,
+           near=(near,) if near else (), new_type=column_type if command else None)
 
 
 def _check_value(column: OutputColumn, target: SqlColumn, table: SqlTable, level: str, source, file,
@@ -232,7 +159,8 @@ def _check_value(column: OutputColumn, target: SqlColumn, table: SqlTable, level
         report("SC203", f"the type of output column {column.name} cannot be told from the query{reason}, so it "
                f"is not verified against {target.name} ({target.written_type}); {how}", column.span,
                query_column=column.name, table_column=target.name, expected_type=target.type,
-               fix=how if wanted else None, edit=cast_edit(source, column, wanted, file) if wanted else None)
+               fix=how if wanted else None, edit=cast_edit(source, column, wanted, file) if wanted else None,
+               reason=column.reason)
         return
     verdict, why = sqltypes.compatibility(column.type, target, table.dialect, level)
     if verdict == sqltypes.OK:
@@ -257,4 +185,5 @@ def _check_value(column: OutputColumn, target: SqlColumn, table: SqlTable, level
     report(code, f"output column {column.name} is {column.type}, {where} column {target.name} is "
            f"{target.written_type} ({DIALECT_NAMES[table.dialect]}): {why}", column.span, query_column=column.name,
            table_column=target.name, expected_type=target.type, actual_type=column.type,
-           fix=", or ".join(fixes) or None, edit=edit, command=command)
+           fix=", or ".join(fixes) or None, edit=edit, command=command, reason=why,
+           new_type=better if command else None)

@@ -10,6 +10,9 @@ A line directive silences the listed rules on its own line and on the line below
 can stand at the end of the offending line or alone on the line above. A directive that
 silences nothing, or names no rule schemacheck has, is itself reported (SC010, info).
 Directives are read only from `--` comments, never from inside strings or names.
+
+    Suppressions(query)          a query's directives: .on_lines(found), .in_files(found), .unused()
+    with_severities(found, severity_of)   the configuration's [rules]: a severity, or "off"
 """
 
 from __future__ import annotations
@@ -134,3 +137,23 @@ def with_severities(diagnostics, severity_of) -> list[D.Diagnostic]:
             continue
         result.append(diagnostic if level == diagnostic.severity else diagnostic._replace(severity=level))
     return result
+
+
+class Suppressions:
+    """The directives of one query, and which of them silenced something, across the steps
+    of its check: lines first (in the query's own positions), the file's last."""
+
+    def __init__(self, query) -> None:
+        self.file = query.file if query is not None else None
+        self.found = directives(query.text) if query is not None else []
+        self.used: set[int] = set()
+
+    def on_lines(self, diagnostics) -> list[D.Diagnostic]:
+        return suppress_lines(diagnostics, self.found, self.file, self.used) if self.found else list(diagnostics)
+
+    def in_files(self, diagnostics) -> list[D.Diagnostic]:
+        return suppress_file(diagnostics, self.found, self.used) if self.found else list(diagnostics)
+
+    def unused(self) -> list[D.Diagnostic]:
+        """SC010 for the directives that silenced nothing (in the query's own positions)."""
+        return unused(self.found, self.used, self.file) if self.found else []

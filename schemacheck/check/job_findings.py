@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from schemacheck import diagnostics as D
 from schemacheck.asa.analysis import QueryAnalysis
-from schemacheck.config import ADX, SQL_DIALECTS
+from schemacheck import kinds
 from schemacheck.jobs.model import Job, Note, Where
 
 # Cultures whose numbers ASA would write with a decimal point, as ADX's CSV parser reads
@@ -89,32 +89,41 @@ def job_findings(job: Job, analysis: QueryAnalysis, checks, level_stated: bool,
     result = [note_diagnostic(n) for n in job.notes]
     source = job.source
     written = {o.output.lower() for o in analysis.outputs}
-    adx_aliases = {c.output.output.lower() for c in checks if c.kind == ADX}
+
+    def kind_of(name):
+        return kinds.get(name) if kinds.checked(name) else None
+
+    # Outputs written to a kind that takes only the job's managed identity (ADX), and the labels of those kinds.
+    identity_only = {c.output.output.lower(): kind_of(c.kind).label for c in checks
+                     if kind_of(c.kind) is not None and kind_of(c.kind).managed_identity_only}
     for output in job.outputs or ():
-        if output.kind == ADX:
-            adx_aliases.add(output.alias.lower())
+        if kind_of(output.kind) is not None and kind_of(output.kind).managed_identity_only:
+            identity_only.setdefault(output.alias.lower(), kind_of(output.kind).label)
         if output.alias.lower() not in written and analysis.outputs and runs_the_query:
             result.append(at("SC602", f"output {output.alias} is defined by the job but no statement writes INTO it",
                              output.where, source, output=output.alias))
         mode = output.authentication
-        if output.kind == ADX and mode is not None and mode.replace(" ", "").lower() not in (
+        if output.alias.lower() in identity_only and mode is not None and mode.replace(" ", "").lower() not in (
                 "msi", "managedidentity", "systemassignedmanagedidentity", "userassignedmanagedidentity"):
-            result.append(at("SC603", f"output {output.alias} authenticates with {mode}; Azure Data Explorer accepts "
-                             "only the job's managed identity", output.where, source, output=output.alias,
+            result.append(at("SC603", f"output {output.alias} authenticates with {mode}; "
+                             f"{identity_only[output.alias.lower()]} accepts only the job's managed identity",
+                             output.where, source, output=output.alias,
                              fix="set the output's authentication mode to Msi (managed identity)"))
-    if adx_aliases and job.identity.kind == "none":
+    if identity_only and job.identity.kind == "none":
         what = ("JobConfig does not turn on UseSystemAssignedIdentity" if job.form in ("vscode", "vs")
                 else "the streaming job has no identity")
-        result.append(at("SC604", f"{what}, but output(s) {', '.join(sorted(adx_aliases))} write to Azure Data "
-                         "Explorer, which accepts only the job's managed identity", job.identity.where, source))
+        labels = " and ".join(sorted(set(identity_only.values())))
+        result.append(at("SC604", f"{what}, but output(s) {', '.join(sorted(identity_only))} write to {labels}, "
+                         "which accepts only the job's managed identity", job.identity.where, source))
     unresolved = any(n.code == "SC608" and n.where == job.compat_level.where for n in job.notes)
     if not level_stated and job.form != "query" and not unresolved:
         result.append(at("SC605", "the job does not state its compatibility level; checked as 1.2",
                          job.compat_level.where, source))
     locale = job.data_locale.value
-    if locale is not None and not decimal_point(locale) and adx_aliases:
+    cultured = [c for c in checks if kind_of(c.kind) is not None and kind_of(c.kind).culture_sensitive]
+    if locale is not None and not decimal_point(locale) and (cultured or identity_only):
         def columns(kind):
-            return sorted({f"{c.output.output}.{column.name}" for c in checks if c.kind == ADX
+            return sorted({f"{c.output.output}.{column.name}" for c in cultured
                            for column in c.output.columns if column.type == kind})
 
         numbers, times = columns("float"), columns("datetime")
@@ -129,9 +138,9 @@ def job_findings(job: Job, analysis: QueryAnalysis, checks, level_stated: bool,
             result.append(at("SC606", "; ".join(parts), job.data_locale.where, source,
                              fix="set the job's data locale to en-US, or CAST those values to nvarchar(max)"))
     policy = job.error_policy.value
-    # The error policy governs SQL outputs' conversion errors too (data-errors: RequiredColumnMissing, ...).
-    table_aliases = adx_aliases | {c.output.output.lower() for c in checks if c.kind in SQL_DIALECTS}
-    table_aliases |= {o.alias.lower() for o in job.outputs or () if o.kind in SQL_DIALECTS}
+    # The error policy governs every table output's conversion errors (data-errors: RequiredColumnMissing, ...).
+    table_aliases = set(identity_only) | {c.output.output.lower() for c in checks if kinds.checked(c.kind)}
+    table_aliases |= {o.alias.lower() for o in job.outputs or () if kinds.checked(o.kind)}
     failing = sorted({d.output for d in findings if d.severity == D.ERROR and d.output
                       and d.output.lower() in table_aliases and d.code not in ("SC601",)})
     if failing and job.form != "query":

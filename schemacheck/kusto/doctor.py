@@ -18,7 +18,7 @@ import json
 import re
 
 from schemacheck.asa.infer import OutputSchema
-from schemacheck.compare import compare
+from schemacheck.kusto.compare import compare
 from schemacheck.kusto.live import Cluster, ClusterError
 from schemacheck.kusto.names import quote
 from schemacheck.records import record

@@ -19,7 +19,7 @@ Level 1.2 also changed longs that do not fit: "handled by error policy (earlier
 truncated)", so a bigint into a narrower integer column stops the output (Retry) or
 drops the event (Drop) at 1.2, and silently stores a wrong number before.
 
-Verdicts, as for ADX (schemacheck.typemap): OK documented and intact; RISKY (SC202)
+Verdicts, as for ADX (schemacheck.kusto.typemap): OK documented and intact; RISKY (SC202)
 documented or possible but some values fail or change (a length the value may exceed,
 a range it may leave), or undocumented while SQL Server converts it implicitly;
 INCOMPATIBLE (SC201) the value cannot arrive. For PostgreSQL every pair the table does

@@ -1,0 +1,42 @@
+"""One connection per cluster for the commands that read clusters (check --live, suggest
+--live, snapshot, doctor), opened on first use with the authentication the command line
+or the configuration's [live] table says, closed at the end of the run."""
+
+from __future__ import annotations
+
+
+class Connections:
+    """`connections(url)` -> the schemacheck.kusto.live.Cluster of that cluster (the same one
+    for every table of the run); a context manager that closes them all."""
+
+    def __init__(self, options, session) -> None:
+        self.options = options
+        self.session = session
+        self.open: dict = {}
+
+    def __call__(self, url: str):
+        from schemacheck.kusto.live import Cluster, engine_url
+
+        key = engine_url(url)[0]
+        if key not in self.open:
+            from schemacheck.config import find_config
+
+            def prompt(verification_uri, user_code, expires_on):
+                self.session.err.write(f"schemacheck: to sign in, open {verification_uri} and enter the code "
+                                       f"{user_code}\n")
+
+            live = find_config(self.options.paths[0] if self.options.paths else ".", self.session.configs).live
+            auth = self.options.auth or live.auth or "default"
+            timeout = self.options.timeout or live.timeout or 30.0
+            cluster = Cluster(url, auth, dict(self.session.environ), timeout, prompt=prompt)
+            if cluster.note:
+                self.session.note(cluster.note)
+            self.open[key] = cluster
+        return self.open[key]
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        for cluster in self.open.values():
+            cluster.close()
