@@ -49,8 +49,8 @@ def render_diagnostic(diagnostic: D.Diagnostic, source: str | None, color: bool 
     """`severity[CODE]: message`, the place, the source line with a caret, the fix, and
     with `hint` where the rule is explained (shown at a rule's first finding in a report)."""
     tint = _SEVERITY_COLORS.get(diagnostic.severity, "")
-    out = [f"{_paint(diagnostic.severity, _BOLD + tint, color)}[{_paint(diagnostic.code, _BOLD, color)}]: "
-           f"{diagnostic.message}"]
+    out = [(f"{_paint(diagnostic.severity, _BOLD + tint, color)}[{_paint(diagnostic.code, _BOLD, color)}]: "
+           f"{diagnostic.message}")]
     where = diagnostic.file or "<query>"
     out.append(f"  --> {where}:{diagnostic.line}:{diagnostic.column}")
     text = _source_line(source, diagnostic.line)
@@ -68,7 +68,7 @@ def render_diagnostic(diagnostic: D.Diagnostic, source: str | None, color: bool 
         out.append(_paint(f"  = fix: {diagnostic.fix}", _DIM, color))
     if hint and diagnostic.code in D.RULES:
         out.append(_paint(f"  = help: `schemacheck rules {diagnostic.code}` explains "
-                          f"{D.RULES[diagnostic.code].name}", _DIM, color))
+                          f"{D.RULES[diagnostic.code].name} ({D.RULES[diagnostic.code].page})", _DIM, color))
     return "\n".join(out)
 
 
@@ -158,7 +158,7 @@ def _job_line(check) -> str:
     return f" ({'; '.join(parts)})" if parts else ""
 
 
-def render_check(checks, sources: Mapping[str, str], color: bool = False, quiet: bool = False) -> str:
+def render_check(checks, sources: Mapping[str, str | None], color: bool = False, quiet: bool = False) -> str:
     """Per file: each output and its table, the diagnostics, and a one-line summary; with
     `quiet`, the diagnostics alone (no file headings, outputs, summaries or rule help)."""
     checks = list(checks)
@@ -196,7 +196,7 @@ def render_statistics(checks) -> str:
                    for code, severity, n in rows)
 
 
-def render_infer(analyses: Iterable[QueryAnalysis], sources: Mapping[str, str], color: bool = False) -> str:
+def render_infer(analyses: Iterable[QueryAnalysis], sources: Mapping[str, str | None], color: bool = False) -> str:
     blocks = []
     for analysis in analyses:
         block = [f"{analysis.file}: {len(analysis.outputs)} output statement(s)"]
