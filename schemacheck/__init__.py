@@ -7,6 +7,7 @@ Public API (imports are deferred, so `import schemacheck` stays cheap):
         (names as ASA writes them, ASA types), with diagnostics.
 """
 
+# The version: the one place it is written (pyproject.toml reads it: [tool.setuptools.dynamic]).
 __version__ = "0.1.0"
 
 __all__ = ["__version__", "analyze"]

@@ -1,12 +1,17 @@
 """Build the parse tables from grammars/*.lark (developer tool; needs lark).
 
     python -m schemacheck.generate          # rewrite every generated _tables.py
-    python -m schemacheck.generate --check  # exit 1 if any is stale
+    python -m schemacheck.generate --check  # exit 1 if any is stale (CI, pre-commit)
+
+Exit status: 0 done (or, with --check, every table current); 1 a table is stale (--check);
+2 lark or interegular is missing (`pip install 'schemacheck[generate]'`, or in a checkout
+`pip install -e '.[generate]'`; the `test` extra has them too).
 
 Lark does the grammar analysis (LALR(1), strict: any conflict is an error). What it
 produces is written out as plain Python literals that schemacheck.lalr runs, so that
 checking a query needs neither lark nor a table build at start-up: `import lark`
-alone costs more than three interpreter starts (benchmarks/run.py, section 2).
+alone costs more than three interpreter starts (benchmarks/run.py, section 3:
+benchmarks/sections/grammar.py).
 """
 
 from __future__ import annotations
@@ -18,6 +23,9 @@ import sys
 from pathlib import Path
 
 PACKAGE_DIR = Path(__file__).resolve().parent
+# What to install when lark (or interegular, which Lark's strict mode needs) is missing: one line.
+MISSING_LARK = ("python -m schemacheck.generate needs lark and interegular: "
+                "pip install 'schemacheck[generate]' (in a checkout: pip install -e '.[generate]')")
 
 
 class Grammar:
@@ -136,10 +144,25 @@ def render_tables(name: str, grammar_text: str | None = None) -> str:
     return "\n".join(parts)
 
 
+def missing_lark() -> str | None:
+    """None when lark and interegular import, else the one line that says what to install."""
+    try:
+        import interegular  # noqa: F401
+        import lark  # noqa: F401
+    except ImportError:
+        return MISSING_LARK
+    return None
+
+
 def main(argv: list[str] | None = None) -> int:
     arguments = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    arguments.add_argument("--check", action="store_true", help="exit 1 when generated tables are stale")
+    arguments.add_argument("--check", action="store_true",
+                           help="change nothing; exit 1 when a generated table is not what its grammar produces")
     options = arguments.parse_args(argv)
+    missing = missing_lark()
+    if missing:
+        print(missing, file=sys.stderr)
+        return 2
     stale = 0
     for name, grammar in GRAMMARS.items():
         text = render_tables(name)
@@ -147,7 +170,8 @@ def main(argv: list[str] | None = None) -> int:
         if current == text:
             continue
         if options.check:
-            print(f"{grammar.tables} is stale: run python -m schemacheck.generate", file=sys.stderr)
+            print(f"{grammar.tables} is stale (not what grammars/{grammar.file} produces): "
+                  "run python -m schemacheck.generate", file=sys.stderr)
             stale = 1
         else:
             grammar.tables.write_text(text, encoding="utf-8")
