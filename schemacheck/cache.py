@@ -24,6 +24,10 @@ import marshal
 import os
 import sys
 
+TYPE_CHECKING = False   # typing costs a cold start 2 ms; type checkers read the import below
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
 try:  # the C module: hashlib's import costs more than the rest of a cached run
     from _blake2 import blake2b
 except ImportError:  # pragma: no cover - other Pythons
@@ -124,16 +128,16 @@ class Recorder:
     wrapper around `os.stat`, which os.path.exists/isfile/isdir call.
     """
 
-    _active: "Recorder | None" = None
+    _active: Recorder | None = None
     _hooked = False
 
     def __init__(self) -> None:
         self.read: set[str] = set()
         self.listed: set[str] = set()
         self.probed: set[str] = set()
-        self._stat = None
+        self._stat: Callable[..., os.stat_result] | None = None   # os.stat, while it is wrapped
 
-    def __enter__(self) -> "Recorder":
+    def __enter__(self) -> Recorder:
         if not Recorder._hooked:
             sys.addaudithook(Recorder._audit)
             Recorder._hooked = True
@@ -150,7 +154,8 @@ class Recorder:
 
     def __exit__(self, *exc) -> None:
         Recorder._active = None
-        os.stat = self._stat
+        if self._stat is not None:
+            os.stat = self._stat
 
     @staticmethod
     def _audit(event: str, arguments) -> None:
@@ -183,7 +188,7 @@ class Recorder:
         change within the file system's time resolution would keep size and time."""
         import time
 
-        seen = []
+        seen: list[tuple[str, str, object, object]] = []
         recent = time.time_ns() - 2_000_000_000
         for path in sorted(self.read):
             stamp = _stamp(path)

@@ -37,17 +37,23 @@ from __future__ import annotations
 
 import os
 import re
+import sys
 
 from schemacheck import kinds
 from schemacheck.errors import InputError
-from schemacheck.records import record
+from schemacheck.records import Record, record
 from schemacheck.validation import Shape, field_path
+
+TYPE_CHECKING = False   # typing costs a cold start 2 ms; type checkers read the import below
+if TYPE_CHECKING:
+    from schemacheck.asa.types import Level
+    from schemacheck.diagnostics import Severity
 
 CONFIG_FILES = ("schemacheck.toml", "pyproject.toml")
 
 
 @record
-class OutputConfig:
+class OutputConfig(Record):
     table: str | None = None
     database: str | None = None
     cluster: str | None = None
@@ -60,21 +66,21 @@ OFF = "off"
 
 
 @record
-class LiveConfig:
+class LiveConfig(Record):
     cluster: str | None = None
     auth: str | None = None
     timeout: float | None = None
 
 
 @record
-class Config:
+class Config(Record):
     """What a configuration file says; `path` is None when there is none."""
 
     path: str | None = None
-    compat_level: str | None = None
+    compat_level: Level | None = None
     schemas: tuple[str, ...] = ()
     outputs: dict | None = None   # alias -> OutputConfig
-    fail_on: str | None = None
+    fail_on: Severity | None = None
     exclude: tuple[str, ...] = ()
     rules: dict | None = None     # code -> "error" | "warning" | "info" | "off"
     live: LiveConfig = LiveConfig()
@@ -143,9 +149,9 @@ CONFIG = Shape(_shape)
 
 
 def _load_toml(text: str, path: str) -> dict:
-    try:
+    if sys.version_info >= (3, 11):
         import tomllib
-    except ModuleNotFoundError:  # Python 3.10
+    else:
         import tomli as tomllib
     try:
         return tomllib.loads(text)

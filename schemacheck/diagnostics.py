@@ -4,20 +4,26 @@ field. The rules they belong to are the registry of schemacheck.rules.
 
 from __future__ import annotations
 
-from schemacheck.records import record
+from schemacheck.records import Record, record
 from schemacheck.rules import ERROR, INFO, RULES, WARNING, Rule
 
-__all__ = ["ERROR", "INFO", "RULES", "WARNING", "Rule", "SEVERITY_RANK", "Edit", "Diagnostic", "make", "sort_key"]
+TYPE_CHECKING = False   # typing costs a cold start 2 ms; type checkers read the block below
+if TYPE_CHECKING:
+    from schemacheck.rules import Severity
+
+__all__ = ["ERROR", "INFO", "RULES", "SEVERITY_RANK", "WARNING", "Diagnostic", "Edit", "Rule", "default_severity",
+           "make", "sort_key"]
 
 SEVERITY_RANK = {INFO: 0, WARNING: 1, ERROR: 2}
 
 
 @record
-class Edit:
+class Edit(Record):
     """A replacement in a file: the text from (line, column) up to, not including,
-    (end_line, end_column) becomes `text` (1-based; an insertion when start equals end)."""
+    (end_line, end_column) becomes `text` (1-based; an insertion when start equals end).
+    `file` is None where the finding's is (a query checked without a file)."""
 
-    file: str
+    file: str | None
     line: int
     column: int
     end_line: int
@@ -26,14 +32,14 @@ class Edit:
 
 
 @record
-class Diagnostic:
+class Diagnostic(Record):
     """One finding at a place in a file. `severity` is "error", "warning" or "info";
     `message` is rendered from the fields by the rule's checker.
     `edit` is the query-side fix as a replacement (applied by `check --fix`), `command` the
     table-side fix as a Kusto or SQL command (printed by `suggest`, never run)."""
 
     code: str
-    severity: str
+    severity: Severity
     message: str
     file: str | None
     line: int
@@ -57,9 +63,14 @@ class Diagnostic:
     new_type: str | None = None         # the column type the table-side fix gives the column
 
 
+def default_severity(code: str) -> Severity:
+    """The severity of rule `code` where no configuration changes it."""
+    return RULES[code].severity
+
+
 def make(code: str, message: str, span, file: str | None = None, **fields) -> Diagnostic:
     """A diagnostic of rule `code` at `span` (an ast.Span) with the rule's default severity."""
-    return Diagnostic(code, RULES[code].severity, message, file, span.line, span.column,
+    return Diagnostic(code, default_severity(code), message, file, span.line, span.column,
                       span.end_line, span.end_column, **fields)
 
 

@@ -96,9 +96,10 @@ def _item(source: str | None, column: OutputColumn) -> tuple[str, str, str] | No
         return None
     offsets = [_offset(source, span.line, span.column), _offset(source, expr.line, expr.column),
                _offset(source, expr.end_line, expr.end_column), _offset(source, span.end_line, span.end_column)]
-    if None in offsets or offsets != sorted(offsets):
+    known = [offset for offset in offsets if offset is not None]
+    if len(known) < len(offsets) or known != sorted(known):
         return None
-    start, expr_start, expr_end, end = offsets
+    start, expr_start, expr_end, end = known
     return source[start:expr_start], source[expr_start:expr_end], source[expr_end:end]
 
 

@@ -10,13 +10,13 @@ import codecs
 import os
 
 from schemacheck.errors import InputError
-from schemacheck.records import record
+from schemacheck.records import Record, record
 
 QUERY_SUFFIXES = (".asaql",)
 
 
 @record
-class Unreadable:
+class Unreadable(Record):
     """A file that could not be read, and why (reports list it in place)."""
 
     file: str
@@ -25,7 +25,7 @@ class Unreadable:
     column: int | None = None
 
     @classmethod
-    def of(cls, error) -> "Unreadable":
+    def of(cls, error) -> Unreadable:
         """From an InputError."""
         return cls(error.file, error.message, error.line, error.column)
 
@@ -36,7 +36,7 @@ class Unreadable:
 
 
 @record
-class Skipped:
+class Skipped(Record):
     """A file a directory scan found that may define a job but is not read, and why
     (reported as rule SC611, info)."""
 
@@ -85,7 +85,8 @@ def decode_bytes(data: bytes, file: str, what: str = "query") -> str:
             try:
                 return data[len(bom):].decode(encoding)
             except UnicodeDecodeError:
-                raise InputError("not valid UTF-16 text although it starts with a UTF-16 byte order mark", file) from None
+                raise InputError("not valid UTF-16 text although it starts with a UTF-16 byte order mark",
+                                 file) from None
     if data.startswith(codecs.BOM_UTF8):
         data = data[len(codecs.BOM_UTF8):]
     nul = data.find(b"\x00")

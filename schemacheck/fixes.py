@@ -45,10 +45,13 @@ import codecs
 import os
 import re
 from collections.abc import Callable, Iterable
-from contextlib import contextmanager
 
 from schemacheck import diagnostics as D
-from schemacheck.records import record
+from schemacheck.records import Record, record
+
+TYPE_CHECKING = False   # typing costs a cold start 2 ms; type checkers read the import below
+if TYPE_CHECKING:
+    from schemacheck.check.run import Run
 
 MAX_PASSES = 10
 _BREAK = re.compile(r"(?<!\r)\n")
@@ -57,7 +60,7 @@ _BREAK = re.compile(r"(?<!\r)\n")
 # ---- files: text and how it is stored --------------------------------------------------
 
 @record
-class Source:
+class Source(Record):
     """A file as read: its bytes, its text as schemacheck.files decodes it (no byte order
     mark), and how to encode an edited text the same way."""
 
@@ -125,8 +128,8 @@ def write_atomically(path: str, data: bytes, expected: bytes) -> bool:
             if handle.read() != expected:
                 return False
         mode = stat.S_IMODE(os.stat(real).st_mode)
-        handle, temporary = tempfile.mkstemp(prefix=".schemacheck-", dir=os.path.dirname(real))
-        with os.fdopen(handle, "wb") as stream:
+        descriptor, temporary = tempfile.mkstemp(prefix=".schemacheck-", dir=os.path.dirname(real))
+        with os.fdopen(descriptor, "wb") as stream:
             stream.write(data)
         os.chmod(temporary, mode)
         os.replace(temporary, real)
@@ -161,16 +164,17 @@ def _offset(starts: list[int], length: int, line: int, column: int) -> int | Non
 
 
 @record
-class Planned:
-    """An edit of one pass, as offsets in the text it applies to, and the findings it fixes."""
+class Planned(Record):
+    """An edit of one pass, as offsets in the text it applies to, and the findings it fixes
+    (None for an edit given without its finding)."""
 
     start: int
     end: int
     text: str
-    findings: tuple[D.Diagnostic, ...]
+    findings: tuple[D.Diagnostic | None, ...]
 
 
-def choose(text: str, edits: Iterable[tuple[D.Edit, D.Diagnostic]]) -> list[Planned]:
+def choose(text: str, edits: Iterable[tuple[D.Edit, D.Diagnostic | None]]) -> list[Planned]:
     """The edits to apply to `text` in one pass, in file order: those whose place is in the
     text and that change it; the same edit for several findings once; of edits that overlap
     (or insert at one place) the first in file order (then the shorter, then the first
@@ -245,7 +249,7 @@ def _edits(entries) -> dict[str, list[tuple[D.Edit, D.Diagnostic]]]:
     return found
 
 
-def _health(entries) -> dict[str, tuple[int, int, int]]:
+def _health(entries) -> dict[str, tuple[int, ...]]:
     """Per file holding a query: (jobs checked, statements, problems: unreadable or SC001)."""
     health: dict[str, list[int]] = {}
     for entry in entries:
@@ -284,7 +288,7 @@ class Fixes:
         self.unfixable: list[str] = []   # files that cannot be written back as read (messages)
         self.passes = 0
         self.converged = True
-        self.last = None
+        self.last: Run | None = None
 
     @property
     def changed(self) -> list[str]:
@@ -340,7 +344,7 @@ class Fixes:
         return lines
 
 
-def run_fixes(checks: Callable[[bool], tuple], max_passes: int = MAX_PASSES) -> Fixes:
+def run_fixes(checks: Callable[[bool], Run], max_passes: int = MAX_PASSES) -> Fixes:
     """Check, apply the fixable findings' edits in memory, check again, until nothing more
     applies (see the module doc). Nothing is written."""
     from schemacheck.errors import SchemacheckError
@@ -357,8 +361,10 @@ def run_fixes(checks: Callable[[bool], tuple], max_passes: int = MAX_PASSES) -> 
             if key in frozen:
                 continue
             if key not in fixes.sources:
+                file = edits[0][0].file
+                assert file is not None  # _edits keeps the edits that name their file
                 try:
-                    fixes.sources[key] = read_source(edits[0][0].file)
+                    fixes.sources[key] = read_source(file)
                 except SchemacheckError as error:   # leave the file alone, and say why
                     fixes.unfixable.append(str(error))
                     frozen.add(key)

@@ -24,6 +24,10 @@ from collections.abc import Callable, Mapping
 
 from schemacheck.files import line_offsets
 
+TYPE_CHECKING = False   # typing costs a cold start 2 ms; type checkers read the import below
+if TYPE_CHECKING:
+    from typing import Any
+
 BUILD, INLINE, EXPAND1 = 0, 1, 2
 
 
@@ -164,8 +168,9 @@ def viable_terminals(language: Language, start: str, states: list[int]) -> froze
     return frozenset(result)
 
 
-def parse(text: str, language: Language, callbacks: list, start: str = "start") -> object:
-    """Parse `text` from rule `start`; `callbacks[i]` builds the node of rule i."""
+def parse(text: str, language: Language, callbacks: list, start: str = "start") -> Any:
+    """Parse `text` from rule `start`; `callbacks[i]` builds the node of rule i (the result
+    is what the start rule's callback built)."""
     actions = language.actions
     rules = language.rules
     passthrough = language.passthrough
@@ -189,6 +194,7 @@ def parse(text: str, language: Language, callbacks: list, start: str = "start") 
             if m is None:
                 raise LexFailure("char", pos)
             kind = m.lastgroup
+            assert kind is not None  # every alternative of the token pattern is a named group
             end = m.end()
             if kind == "ws" or kind == "comment":
                 pos = end
@@ -237,7 +243,7 @@ def parse(text: str, language: Language, callbacks: list, start: str = "start") 
                     last = ends[-1]
                     del values[-size:], starts[-size:], ends[-size:], states[-size:]
                 else:
-                    children_in = ()
+                    children_in = []
                     first = last = token.start
                 if splice:
                     # A list child is the result of an inlined rule, held by the value

@@ -38,7 +38,7 @@ def fork_map(function, items: list, processes: int) -> list:
             done = pool.map(_chunk, bounds)
     finally:
         _WORK = ()
-    results = []
+    results: list = []
     for (start, end), (ok, chunk) in zip(bounds, done):
         results.extend(chunk if ok else [function(item) for item in items[start:end]])
     return results

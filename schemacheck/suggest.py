@@ -31,10 +31,11 @@ from schemacheck import kinds
 from schemacheck.check.results import COMPARED, TABLE_MISSING, FileCheck, OutputCheck
 from schemacheck.edits import alias_edit
 from schemacheck.files import line_starts
-from schemacheck.records import record
+from schemacheck.records import Record, record
+
 
 @record
-class CommandStep:
+class CommandStep(Record):
     """A table-side command, the findings it answers, and whether it changes data already
     in the table (or how it is read)."""
 
@@ -45,7 +46,7 @@ class CommandStep:
 
 
 @record
-class QueryStep:
+class QueryStep(Record):
     """A select item rewritten: the text from (line, column) up to, not including,
     (end_line, end_column) of `file` becomes `after`. `before` is the text replaced (None
     when the file's text was not at hand). In a template the texts are as the JSON string
@@ -62,7 +63,7 @@ class QueryStep:
 
 
 @record
-class Note:
+class Note(Record):
     """Something the suggestion does not change, and why."""
 
     codes: tuple[str, ...]
@@ -70,7 +71,7 @@ class Note:
 
 
 @record
-class OutputSuggestion:
+class OutputSuggestion(Record):
     """What would make one statement's output fit its table. `line`/`column` are the
     statement's INTO; `table_exists` is False for a table to create (SC501). `commands`
     are in `language` ("kql" for ADX, "tsql" or "postgres" for SQL), for the output's `kind`."""
@@ -154,7 +155,11 @@ class Builder:
         self.sc105_names: dict[tuple[int, int], str] = {}   # (line, column) of an unnamed item -> its alias
         table = output_check.table
         where_to = output_check.destination
-        self.table_name = table.name if table is not None else where_to.table
+        if table is not None:
+            self.table_name: str = table.name
+        else:  # a table that is missing (TABLE_MISSING): the destination names it
+            assert where_to is not None and where_to.table is not None
+            self.table_name = where_to.table
         self.database = (table.database if table is not None else None) or (where_to.database if where_to else None)
         query = check.job.job.query if check.job is not None else None
         self.in_template = query is not None and query.json_string_at is not None
@@ -273,6 +278,7 @@ class Builder:
             self.note([d.code], "the expression needs an alias (AS name) to be checked against the table; no "
                       "name could be suggested for it")
             return
+        assert column is not None and name is not None  # (the edit is made for them)
         self.sc105_names[(column.span.line, column.span.column)] = name
 
 

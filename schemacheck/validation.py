@@ -21,6 +21,12 @@ from collections.abc import Callable
 
 from schemacheck.errors import InputError
 
+TYPE_CHECKING = False   # typing costs a cold start 2 ms; type checkers read the import below
+if TYPE_CHECKING:
+    from typing import Any
+
+    from pydantic_core import SchemaValidator
+
 
 class Shape:
     """A validation schema, built (and its validator compiled) on first use.
@@ -32,7 +38,7 @@ class Shape:
 
     def __init__(self, build: Callable, plain: Callable[[object], bool] | None = None) -> None:
         self._build = build
-        self._validator = None
+        self._validator: SchemaValidator | None = None
         self.plain = plain
 
     def validator(self):
@@ -54,8 +60,9 @@ def field_path(loc: tuple) -> str:
     return out
 
 
-def validate(shape: Shape, data: object, file: str, text: str | None = None, what: str = "") -> object:
-    """`data` checked against `shape`; an InputError names the first problem and where."""
+def validate(shape: Shape, data: object, file: str, text: str | None = None, what: str = "") -> Any:
+    """`data` checked against `shape` (and of its shape); an InputError names the first
+    problem and where."""
     if shape.plain is not None and shape.plain(data):
         return data
     from pydantic_core import ValidationError
@@ -74,6 +81,12 @@ def validate(shape: Shape, data: object, file: str, text: str | None = None, wha
 
 
 _WS = re.compile(r"[ \t\n\r]*")
+
+
+def _past_blanks(text: str, index: int) -> int:
+    """The offset after the JSON whitespace at `index` (_WS always matches)."""
+    blanks = _WS.match(text, index)
+    return blanks.end() if blanks is not None else index
 
 
 def json_position(text: str, path: tuple) -> tuple[int | None, int | None]:
@@ -123,9 +136,9 @@ def json_item_lines(text: str, path: tuple, count: int) -> list[int] | None:
         index, found = _seek(text, path)
         if not found or text[index] != "[":
             return None
-        cursor = _WS.match(text, index + 1).end()
+        cursor = _past_blanks(text, index + 1)
         line, counted = text.count("\n", 0, cursor) + 1, cursor
-        lines = []
+        lines: list[int] = []
         while len(lines) < count:
             line += text.count("\n", counted, cursor)
             counted = cursor
@@ -133,10 +146,10 @@ def json_item_lines(text: str, path: tuple, count: int) -> list[int] | None:
             if len(lines) == count:
                 break
             _, cursor = decoder.raw_decode(text, cursor)
-            cursor = _WS.match(text, cursor).end()
+            cursor = _past_blanks(text, cursor)
             if text[cursor] != ",":
                 return None
-            cursor = _WS.match(text, cursor + 1).end()
+            cursor = _past_blanks(text, cursor + 1)
     except (ValueError, IndexError):
         return None
     return lines
@@ -146,37 +159,37 @@ def _seek(text: str, path: tuple) -> tuple[int, bool]:
     """The offset of the value at `path` in JSON `text`, or of the deepest part of it that
     exists, and whether the whole path was found. ValueError or IndexError if not JSON."""
     import json
-    from json.decoder import scanstring
+    from json.decoder import scanstring  # type: ignore[attr-defined]  # there at run time; typeshed omits it
 
     decoder = json.JSONDecoder()
-    index = _WS.match(text, 0).end()
+    index = _past_blanks(text, 0)
     for part in path:
         opener = text[index]
         if opener == "{" and isinstance(part, str):
             found = None
-            cursor = _WS.match(text, index + 1).end()
+            cursor = _past_blanks(text, index + 1)
             while text[cursor] == '"':
                 key, cursor = scanstring(text, cursor + 1)
-                cursor = _WS.match(text, cursor).end() + 1  # past ':'
-                cursor = _WS.match(text, cursor).end()
+                cursor = _past_blanks(text, cursor) + 1  # past ':'
+                cursor = _past_blanks(text, cursor)
                 if key == part:
                     found = cursor
                     break
                 _, cursor = decoder.raw_decode(text, cursor)
-                cursor = _WS.match(text, cursor).end()
+                cursor = _past_blanks(text, cursor)
                 if text[cursor] == ",":
-                    cursor = _WS.match(text, cursor + 1).end()
+                    cursor = _past_blanks(text, cursor + 1)
             if found is None:
                 return index, False
             index = found
         elif opener == "[" and isinstance(part, int):
-            cursor = _WS.match(text, index + 1).end()
+            cursor = _past_blanks(text, index + 1)
             for _ in range(part):
                 _, cursor = decoder.raw_decode(text, cursor)
-                cursor = _WS.match(text, cursor).end()
+                cursor = _past_blanks(text, cursor)
                 if text[cursor] != ",":
                     return cursor, False
-                cursor = _WS.match(text, cursor + 1).end()
+                cursor = _past_blanks(text, cursor + 1)
             index = cursor
         else:
             return index, False
@@ -206,7 +219,7 @@ def too_many_digits(text: str, path: str, what: str) -> InputError:
     import sys
 
     limit = sys.get_int_max_str_digits()
-    number = re.search(r"(?:^|(?<=[\s\[:,]))-?(\d{%d,})(?![\d.eE])" % (limit + 1), text)
+    number = re.search(rf"(?:^|(?<=[\s\[:,]))-?(\d{{{limit + 1},}})(?![\d.eE])", text)
     if number is None:
         return InputError(f"holds a number too long to read as {what}", path)
     line = text.count("\n", 0, number.start()) + 1

@@ -10,14 +10,18 @@ import gc
 from collections.abc import Mapping
 
 from schemacheck import diagnostics as D
-from schemacheck.records import record
 from schemacheck.asa.infer import InputShape, OutputSchema, infer
 from schemacheck.asa.parser import QuerySyntaxError, parse_query
 from schemacheck.asa.types import DEFAULT_COMPAT_LEVEL
+from schemacheck.records import Record, record
+
+TYPE_CHECKING = False   # typing costs a cold start 2 ms; type checkers read the import below
+if TYPE_CHECKING:
+    from schemacheck.asa.types import Level
 
 
 @record
-class QueryAnalysis:
+class QueryAnalysis(Record):
     file: str | None
     outputs: tuple[OutputSchema, ...]
     diagnostics: tuple[D.Diagnostic, ...]
@@ -27,7 +31,7 @@ class QueryAnalysis:
         return any(d.severity == D.ERROR for d in self.diagnostics)
 
 
-def analyze(text: str, *, file: str | None = None, level: str = DEFAULT_COMPAT_LEVEL,
+def analyze(text: str, *, file: str | None = None, level: Level = DEFAULT_COMPAT_LEVEL,
             udf_types: Mapping[str, str | None] | None = None,
             input_shapes: Mapping[str, InputShape] | None = None, functions_complete: bool = False) -> QueryAnalysis:
     """Parse and infer one query; `udf_types` maps UDF/UDA names to declared ASA types,
@@ -47,13 +51,13 @@ def _analyze(text, file, level, udf_types, input_shapes, functions_complete) -> 
     try:
         script = parse_query(text, file)
     except QuerySyntaxError as error:
-        diagnostic = D.Diagnostic("SC001", D.ERROR, error.message, file, error.line, error.column,
+        diagnostic = D.Diagnostic("SC001", "error", error.message, file, error.line, error.column,
                                   error.line, error.end_column)
         return QueryAnalysis(file, (), (diagnostic,))
     try:
         outputs, diagnostics = infer(script, level, udf_types, file, input_shapes, functions_complete)
     except RecursionError:
-        diagnostic = D.Diagnostic("SC001", D.ERROR, "the query nests expressions too deeply to analyse",
+        diagnostic = D.Diagnostic("SC001", "error", "the query nests expressions too deeply to analyse",
                                   file, 1, 1)
         return QueryAnalysis(file, (), (diagnostic,))
     return QueryAnalysis(file, tuple(outputs), tuple(sorted(diagnostics, key=D.sort_key)))

@@ -10,11 +10,11 @@ exception is GROUP BY, whose window calls are split from its keys by name
 
 from __future__ import annotations
 
-from schemacheck.records import record
+from schemacheck.records import Record, record
 
 
 @record
-class Span:
+class Span(Record):
     """1-based line and column of the first character, and of the character after the last."""
 
     line: int
@@ -24,7 +24,7 @@ class Span:
 
 
 @record
-class Identifier:
+class Identifier(Record):
     """A name as written; `quote` is "" (plain), "[" (bracketed), '"' or "'" (quoted)."""
 
     text: str
@@ -36,7 +36,7 @@ class Identifier:
 
 
 @record
-class Literal:
+class Literal(Record):
     """`kind` is "integer", "float", "string" or "null"; `value` is the text (unescaped for strings)."""
 
     kind: str
@@ -45,7 +45,7 @@ class Literal:
 
 
 @record
-class ColumnRef:
+class ColumnRef(Record):
     """A dotted path: `DeviceId`, `i.Reading.Temperature`, `[my field]`, `"quoted"`, `System.Timestamp`."""
 
     parts: tuple[Identifier, ...]
@@ -53,14 +53,14 @@ class ColumnRef:
 
 
 @record
-class OrderItem:
+class OrderItem(Record):
     expr: Expr
     descending: bool
     span: Span
 
 
 @record
-class Over:
+class Over(Record):
     """`OVER (PARTITION BY ... ORDER BY ... LIMIT DURATION(unit, n) WHEN ...)`; every part optional."""
 
     partition_by: tuple[Expr, ...]
@@ -71,7 +71,7 @@ class Over:
 
 
 @record
-class FunctionCall:
+class FunctionCall(Record):
     """`name(args)`; `name` has one part (`AVG`) or more (`udf.score`, `System.Timestamp`).
 
     `star` is `COUNT(*)`; `quantifier` is "distinct" or "all" for `COUNT(DISTINCT x)`.
@@ -90,7 +90,7 @@ class FunctionCall:
 
 
 @record
-class MemberAccess:
+class MemberAccess(Record):
     """A field of a call's result or of a parenthesised value: `System.Window().Id`,
     `(udf.parse(e.payload)).deviceId`, `(expr).a.b` (`target` is then a `Paren`)."""
 
@@ -100,7 +100,7 @@ class MemberAccess:
 
 
 @record
-class TypeName:
+class TypeName(Record):
     """A type as written in CAST or CREATE TABLE: `bigint`, `nvarchar(max)`, `NVARCHAR(MAX)`."""
 
     name: str
@@ -113,7 +113,7 @@ class TypeName:
 
 
 @record
-class Cast:
+class Cast(Record):
     operand: Expr
     type: TypeName
     is_try: bool
@@ -121,14 +121,14 @@ class Cast:
 
 
 @record
-class When:
+class When(Record):
     condition: Expr
     result: Expr
     span: Span
 
 
 @record
-class Case:
+class Case(Record):
     """Simple CASE when `operand` is set, searched CASE otherwise."""
 
     operand: Expr | None
@@ -138,7 +138,7 @@ class Case:
 
 
 @record
-class UnaryOp:
+class UnaryOp(Record):
     """`op` is "-", "+" or "~"."""
 
     op: str
@@ -147,7 +147,7 @@ class UnaryOp:
 
 
 @record
-class BinaryOp:
+class BinaryOp(Record):
     """Arithmetic, concatenation and bitwise operators: + - * / % & | ^."""
 
     op: str
@@ -157,7 +157,7 @@ class BinaryOp:
 
 
 @record
-class Comparison:
+class Comparison(Record):
     """`op` is one of = <> != > >= < <= !> !<."""
 
     op: str
@@ -167,14 +167,14 @@ class Comparison:
 
 
 @record
-class IsNull:
+class IsNull(Record):
     operand: Expr
     negated: bool
     span: Span
 
 
 @record
-class Like:
+class Like(Record):
     operand: Expr
     pattern: Expr
     negated: bool
@@ -182,7 +182,7 @@ class Like:
 
 
 @record
-class Between:
+class Between(Record):
     operand: Expr
     low: Expr
     high: Expr
@@ -191,7 +191,7 @@ class Between:
 
 
 @record
-class InList:
+class InList(Record):
     operand: Expr
     items: tuple[Expr, ...]
     negated: bool
@@ -199,13 +199,13 @@ class InList:
 
 
 @record
-class Not:
+class Not(Record):
     operand: Expr
     span: Span
 
 
 @record
-class BoolOp:
+class BoolOp(Record):
     """`op` is "and" or "or"."""
 
     op: str
@@ -215,18 +215,19 @@ class BoolOp:
 
 
 @record
-class Paren:
+class Paren(Record):
     expr: Expr
     span: Span
 
 
-Expr = (Literal | ColumnRef | FunctionCall | MemberAccess | Cast | Case | UnaryOp | BinaryOp | Comparison | IsNull | Like | Between | InList | Not | BoolOp | Paren)
+Expr = (Literal | ColumnRef | FunctionCall | MemberAccess | Cast | Case | UnaryOp | BinaryOp | Comparison | IsNull
+        | Like | Between | InList | Not | BoolOp | Paren)
 
 # ---- SELECT -------------------------------------------------------------------
 
 
 @record
-class Star:
+class Star(Record):
     """`*` (no qualifier) or `alias.*` / `record.path.*`."""
 
     qualifier: tuple[Identifier, ...]
@@ -234,7 +235,7 @@ class Star:
 
 
 @record
-class SelectExpr:
+class SelectExpr(Record):
     """An expression with its alias (`AS x`, `x`, `[x]`, `"x"`, `'x'`, `x = expr`), if any."""
 
     expr: Expr
@@ -246,14 +247,14 @@ SelectItem = Star | SelectExpr
 
 
 @record
-class TimestampBy:
+class TimestampBy(Record):
     expr: Expr
     over: tuple[Expr, ...]
     span: Span
 
 
 @record
-class Source:
+class Source(Record):
     """One FROM/JOIN source: an input or step name, or a parenthesised query."""
 
     relation: Identifier | Query
@@ -272,7 +273,7 @@ class Source:
 
 
 @record
-class Join:
+class Join(Record):
     """`kind` is "inner", "left" or "cross"; a CROSS JOIN (not in the ASA reference) has
     no `condition`."""
 
@@ -283,7 +284,7 @@ class Join:
 
 
 @record
-class Apply:
+class Apply(Record):
     """`CROSS|OUTER APPLY GetArrayElements(x) AS alias`; `kind` is "cross" or "outer"."""
 
     kind: str
@@ -293,14 +294,14 @@ class Apply:
 
 
 @record
-class Measure:
+class Measure(Record):
     expr: Expr
     alias: Identifier
     span: Span
 
 
 @record
-class MatchRecognize:
+class MatchRecognize(Record):
     limit_duration: tuple[Expr, ...]
     partition_by: tuple[Expr, ...]
     measures: tuple[Measure, ...]
@@ -311,7 +312,7 @@ class MatchRecognize:
 
 
 @record
-class FromClause:
+class FromClause(Record):
     source: Source
     joins: tuple[Join | Apply, ...]
     match_recognize: MatchRecognize | None
@@ -319,7 +320,7 @@ class FromClause:
 
 
 @record
-class Window:
+class Window(Record):
     """A window in GROUP BY. `kind`: tumbling, hopping, sliding, session, snapshot or windows.
 
     `call` is the call as written (None for a snapshot written `System.Timestamp`);
@@ -334,14 +335,14 @@ class Window:
 
 
 @record
-class GroupBy:
+class GroupBy(Record):
     keys: tuple[Expr, ...]
     windows: tuple[Window, ...]
     span: Span
 
 
 @record
-class Select:
+class Select(Record):
     items: tuple[SelectItem, ...]
     into: Identifier | None
     from_: FromClause
@@ -356,7 +357,7 @@ class Select:
 
 
 @record
-class UnionQuery:
+class UnionQuery(Record):
     """`q1 UNION q2 UNION ...`, flattened; `all_flags[i]` is set when branch i+1 follows UNION ALL."""
 
     branches: tuple[Query, ...]
@@ -370,14 +371,14 @@ Query = Select | UnionQuery
 
 
 @record
-class ColumnDef:
+class ColumnDef(Record):
     name: Identifier
     type: TypeName
     span: Span
 
 
 @record
-class CreateTable:
+class CreateTable(Record):
     """`CREATE TABLE input (col type, ...)`: declares the schema of an input."""
 
     name: Identifier
@@ -386,14 +387,14 @@ class CreateTable:
 
 
 @record
-class WithStep:
+class WithStep(Record):
     name: Identifier
     query: Query
     span: Span
 
 
 @record
-class QueryStatement:
+class QueryStatement(Record):
     """`[WITH steps] SELECT ...`: writes to the INTO target of its first SELECT (or `output`)."""
 
     steps: tuple[WithStep, ...]
@@ -405,5 +406,5 @@ Statement = CreateTable | QueryStatement
 
 
 @record
-class Script:
+class Script(Record):
     statements: tuple[Statement, ...]

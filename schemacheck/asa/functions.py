@@ -29,9 +29,8 @@ Where the documentation is silent or wrong, the choice is made here and noted:
 
 from __future__ import annotations
 
-from schemacheck.records import record
-
 from schemacheck.asa.types import ARRAY, BIGINT, DATETIME, FLOAT, NVARCHAR, RECORD
+from schemacheck.records import Record, record
 
 ARG = "ARG"
 NUMERIC_ARG = "NUMERIC_ARG"
@@ -54,7 +53,7 @@ WINDOWING = "windowing"         # only in GROUP BY
 
 
 @record
-class Function:
+class Function(Record):
     kind: str
     returns: str | None
     unit_args: tuple[int, ...] = ()   # arguments that are time units (`minute`), not columns

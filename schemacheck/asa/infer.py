@@ -17,17 +17,28 @@ import re
 from collections.abc import Mapping
 
 from schemacheck import diagnostics as D
-from schemacheck.records import record
 from schemacheck.asa import ast as A
 from schemacheck.asa import functions as F
 from schemacheck.asa import types as T
 from schemacheck.asa.types import Ty
+from schemacheck.records import Record, record
+
+TYPE_CHECKING = False   # typing costs a cold start 2 ms; type checkers read the imports below
+if TYPE_CHECKING:
+    from collections.abc import Callable, Generator
+    from typing import Any, TypeVar
+
+    from schemacheck.asa.types import Level
+
+    _T = TypeVar("_T")
+    # A step of the walk (see _Inferrer.walk): a generator that yields requests and returns a _T.
+    Walk = Generator[Any, Any, _T]
 
 # ---- results --------------------------------------------------------------------
 
 
 @record
-class OutputColumn:
+class OutputColumn(Record):
     """One output column. `name` is what ASA writes (after the level's lower-casing),
     `written` the spelling in the query; `type` is an ASA type or None with `reason`."""
 
@@ -41,7 +52,7 @@ class OutputColumn:
 
 
 @record
-class Gap:
+class Gap(Record):
     """Columns that a `*` adds but that cannot be known, at `position` in the column list."""
 
     position: int
@@ -50,7 +61,7 @@ class Gap:
 
 
 @record
-class OutputSchema:
+class OutputSchema(Record):
     """What one `SELECT ... INTO output` statement writes."""
 
     output: str
@@ -65,7 +76,7 @@ class OutputSchema:
 
 
 @record
-class InputShape:
+class InputShape(Record):
     """What the job knows of an input beyond the query. `kind` ("eventhub", "iothub",
     "blob") adds the metadata fields every event of such a stream input carries; `fields`
     are the payload's fields as (name, ASA type or None, reason when None), from sample
@@ -80,7 +91,7 @@ class InputShape:
 
 
 @record
-class _Col:
+class _Col(Record):
     name: str | None      # as ASA names it at this point (lower-cased at level 1.0)
     written: str | None
     ty: Ty
@@ -89,7 +100,7 @@ class _Col:
 
 
 @record
-class _Relation:
+class _Relation(Record):
     kind: str                # "input", "step", "subquery", "output", "apply", "match", "record"
     label: str               # how to name it in messages
     columns: tuple[_Col, ...]
@@ -111,8 +122,8 @@ class _Relation:
 
     def as_record(self) -> Ty:
         fields = None
-        if self.closed:
-            fields = tuple((c.name, c.ty) for c in self.columns)
+        if self.closed:  # every column has a name
+            fields = tuple((c.name, c.ty) for c in self.columns if c.name is not None)
         return T.record_type(fields)
 
 
@@ -138,7 +149,7 @@ def _column_index(relation: _Relation) -> dict[str, _Col]:
 
 
 @record
-class _Binding:
+class _Binding(Record):
     key: str                 # lower-cased name the query refers to it by
     name: A.Identifier
     relation: _Relation
@@ -154,7 +165,7 @@ def _field_types(pairs, unknown: Ty | None = None) -> tuple[tuple[str, Ty], ...]
 
 
 class _Inferrer:
-    def __init__(self, level: str, udf_types: Mapping[str, str | None] | None, file: str | None,
+    def __init__(self, level: Level, udf_types: Mapping[str, str | None] | None, file: str | None,
                  input_shapes: Mapping[str, InputShape] | None = None, functions_complete: bool = False) -> None:
         self.level = level
         self.udf_types = {k.lower(): v for k, v in (udf_types or {}).items()}
@@ -168,8 +179,9 @@ class _Inferrer:
         self.inputs: dict[str, _Relation] = {}
         self.in_select_item = False
         # How `walk` types each kind of expression: directly, or with a generator method.
-        self.leaves = {A.Literal: self.type_Literal, A.ColumnRef: self.column_ref}
-        self.methods = {kind: getattr(self, "type_" + kind.__name__) for kind in A.Expr.__args__}
+        self.leaves: dict[type, Callable[..., Ty]] = {A.Literal: self.type_Literal, A.ColumnRef: self.column_ref}
+        self.methods: dict[type, Callable[..., Walk[Ty]]] = {kind: getattr(self, "type_" + kind.__name__)
+                                                             for kind in A.Expr.__args__}
 
     def report(self, code: str, message: str, span: A.Span, **fields) -> None:
         self.diagnostics.append(D.make(code, message, span, self.file, **fields))
@@ -229,7 +241,7 @@ class _Inferrer:
     # explicit stack, in exactly the order the recursive calls would have run.
     def walk(self, task):
         """Run a generator method to its result (see above)."""
-        stack = []
+        stack: list = []
         value = None
         leaves = self.leaves
         methods = self.methods
@@ -269,7 +281,7 @@ class _Inferrer:
         return (yield expr, scope)
 
     # ---- queries ------------------------------------------------------------
-    def query(self, query: A.Query, context: str, label: str, names_matter: bool = True) -> _Relation:
+    def query(self, query: A.Query, context: str, label: str, names_matter: bool = True) -> Walk[_Relation]:
         if isinstance(query, A.Select):
             return (yield self.select(query, context, label, names_matter))
         # Only the first SELECT names the columns: the others' names do not matter.
@@ -288,7 +300,7 @@ class _Inferrer:
         gaps = tuple(g for b in branches for g in b.gaps)
         return _Relation(first.kind, label, tuple(columns), gaps)
 
-    def select(self, select: A.Select, context: str, label: str, names_matter: bool = True) -> _Relation:
+    def select(self, select: A.Select, context: str, label: str, names_matter: bool = True) -> Walk[_Relation]:
         if select.into is not None and context != "output":
             where = "a WITH step" if context == "step" else "a subquery"
             self.report("SC002", f"INTO {select.into.text} inside {where}: ASA allows INTO only in the "
@@ -319,7 +331,8 @@ class _Inferrer:
             if name is not None and names_matter:
                 previous = seen.get(name.lower())
                 if previous is not None:
-                    same = "the same name" if previous.name == name else f"a name that differs only by case ({previous.name})"
+                    same = ("the same name" if previous.name == name
+                            else f"a name that differs only by case ({previous.name})")
                     self.report("SC104", f"output column {name} has {same} as the column at line "
                                 f"{previous.span.line}, column {previous.span.column}; ASA names are "
                                 f"case-insensitive", item.span, query_column=name)
@@ -377,7 +390,7 @@ class _Inferrer:
             self.report("SC403", f"{'; '.join(unknown)}: the columns * adds here cannot be checked", star.span)
 
     # ---- FROM ---------------------------------------------------------------
-    def from_scope(self, from_: A.FromClause) -> list[_Binding]:
+    def from_scope(self, from_: A.FromClause) -> Walk[list[_Binding]]:
         scope = [(yield self.source_binding(from_.source))]
         for part in from_.joins:
             if isinstance(part, A.Join):
@@ -400,7 +413,7 @@ class _Inferrer:
                     f"to each event, with the columns of both sides", join.span,
                     fix="write JOIN ... ON with the condition that matches the rows")
 
-    def source_binding(self, source: A.Source) -> _Binding:
+    def source_binding(self, source: A.Source) -> Walk[_Binding]:
         relation_node = source.relation
         if isinstance(relation_node, A.Identifier):
             key = relation_node.text.lower()
@@ -441,7 +454,7 @@ class _Inferrer:
         label = f"input {name}" + (f" ({shape.source})" if shape.source and shape.fields is not None else "")
         return _Relation("input", label, tuple(columns), gaps)
 
-    def apply_binding(self, apply: A.Apply, scope: list[_Binding]) -> _Binding:
+    def apply_binding(self, apply: A.Apply, scope: list[_Binding]) -> Walk[_Binding]:
         function = apply.function.lowered_name
         documented = F.UNDOCUMENTED_ALIASES.get(function)
         if documented is not None:
@@ -471,7 +484,7 @@ class _Inferrer:
                     f"{documented}, and schemacheck reads it as {documented}{what}", call.span,
                     fix=f"write {documented}")
 
-    def match_binding(self, match: A.MatchRecognize, scope: list[_Binding]) -> _Binding:
+    def match_binding(self, match: A.MatchRecognize, scope: list[_Binding]) -> Walk[_Binding]:
         source = scope[0]
         variables = set()
         for name, _condition in match.defines:
@@ -551,6 +564,7 @@ class _Inferrer:
             return T.known(T.DATETIME)
         rest = parts[1:]
         column: _Col | None = None
+        ty: Ty | None
         binding = self.binding(first.text, scope) if len(parts) > 1 else None
         if binding is not None:
             field, rest = rest[0], rest[1:]
@@ -575,11 +589,11 @@ class _Inferrer:
                     return whole.relation.as_record()
                 ty = T.unknown(f"{first.text} is not known from the query")
         for part in rest:
-            field = ty.field(part.text)
-            if field is None:
+            member = ty.field(part.text)
+            if member is None:
                 return T.unknown(f"the type of {'.'.join(p.text for p in parts)} is not known from the query",
                                  ty.cause)
-            ty = field
+            ty = member
         return ty
 
     def unqualified(self, name: A.Identifier, scope: list[_Binding]) -> Ty | None:
@@ -624,10 +638,10 @@ class _Inferrer:
                         f"'{text}' to say so, or {_bracketed(text)} for a field", name.span)
         return T.known(T.NVARCHAR)
 
-    def type_Paren(self, expr: A.Paren, scope) -> Ty:
+    def type_Paren(self, expr: A.Paren, scope) -> Walk[Ty]:
         return (yield expr.expr, scope)
 
-    def type_MemberAccess(self, expr: A.MemberAccess, scope) -> Ty:
+    def type_MemberAccess(self, expr: A.MemberAccess, scope) -> Walk[Ty]:
         target = yield expr.target, scope
         field = target.field(expr.member.text)
         if field is not None:
@@ -636,7 +650,7 @@ class _Inferrer:
         cause = target.cause if target.cause == "input" else None
         return T.unknown(f"the field {expr.member.text} of this value is not known from the query", cause)
 
-    def type_Cast(self, expr: A.Cast, scope) -> Ty:
+    def type_Cast(self, expr: A.Cast, scope) -> Walk[Ty]:
         yield expr.operand, scope
         return self.type_name(expr.type)
 
@@ -646,7 +660,8 @@ class _Inferrer:
         kind = T.TYPE_NAMES.get(lowered)
         argument = type_name.argument.lower() if type_name.argument is not None else None
         valid = kind is not None and (argument == "max" if kind == T.NVARCHAR else argument is None)
-        if not valid:
+        if kind is None or not valid:
+            advice: str | None
             if kind == T.NVARCHAR or lowered in ("varchar", "char", "nchar"):
                 advice = T.NVARCHAR
             else:
@@ -661,7 +676,7 @@ class _Inferrer:
             return T.known(T.BIGINT)
         return T.known(kind)
 
-    def type_Case(self, expr: A.Case, scope) -> Ty:
+    def type_Case(self, expr: A.Case, scope) -> Walk[Ty]:
         if expr.operand is not None:
             yield expr.operand, scope
         results = []
@@ -672,7 +687,7 @@ class _Inferrer:
             results.append((yield expr.else_, scope))
         return _common_type(results, "CASE")
 
-    def type_UnaryOp(self, expr: A.UnaryOp, scope) -> Ty:
+    def type_UnaryOp(self, expr: A.UnaryOp, scope) -> Walk[Ty]:
         operand = yield expr.operand, scope
         if operand.is_null:
             return T.NULL
@@ -681,12 +696,12 @@ class _Inferrer:
             return operand
         return T.unknown(operand.reason or f"{expr.op} of a {operand.name} is not documented")
 
-    def type_BinaryOp(self, expr: A.BinaryOp, scope) -> Ty:
+    def type_BinaryOp(self, expr: A.BinaryOp, scope) -> Walk[Ty]:
         left = yield expr.left, scope
         right = yield expr.right, scope
         return _binary_type(expr.op, left, right, self.level)
 
-    def _condition(self, expr, scope, *operands) -> Ty:
+    def _condition(self, expr, scope, *operands) -> Walk[Ty]:
         for operand in operands:
             if type(operand) is tuple:
                 for item in operand:
@@ -716,7 +731,7 @@ class _Inferrer:
     def type_BoolOp(self, expr, scope):
         return self._condition(expr, scope, expr.left, expr.right)
 
-    def type_FunctionCall(self, call: A.FunctionCall, scope) -> Ty:
+    def type_FunctionCall(self, call: A.FunctionCall, scope) -> Walk[Ty]:
         name = call.lowered_name
         prefix = name.split(".", 1)[0] if len(call.name) > 1 else None
         if prefix in F.UDF_PREFIXES and len(call.name) == 2:
@@ -736,7 +751,8 @@ class _Inferrer:
                 message = (f"{written}: a built-in function is called without a prefix (a prefix on a built-in is "
                            f"an error at compatibility level 1.2); a user-defined function needs udf. or uda.")
             else:
-                message = f"{written} is not an ASA built-in function; a user-defined function is called as udf.{written}"
+                message = (f"{written} is not an ASA built-in function; a user-defined function is called as "
+                           f"udf.{written}")
             self.report("SC006", message, call.span)
             return T.unknown(f"{written} is not a known function")
         args = []
@@ -748,7 +764,7 @@ class _Inferrer:
                 return (yield call.over.order_by[0].expr, scope)
         return self.function_result(call, spec, args)
 
-    def over(self, over: A.Over, scope) -> None:
+    def over(self, over: A.Over, scope) -> Walk[None]:
         for expr in over.partition_by:
             yield expr, scope
         for item in over.order_by:
@@ -778,7 +794,7 @@ class _Inferrer:
         if returns == F.COMMON:
             return _common_type(args, written)
         if returns == F.RECORD_OR_ARG:
-            if not call.args:
+            if first is None:  # no argument
                 return T.record_type()
             return first
         if returns == F.COLLECT:
@@ -814,9 +830,9 @@ class _Inferrer:
         function = call.name[1].text.lower()
         if function not in self.udf_types:
             if self.functions_complete:
-                kind = "UDA" if call.name[0].text.lower() == "uda" else "UDF"
+                what = "UDA" if call.name[0].text.lower() == "uda" else "UDF"
                 known = ", ".join(self.udf_names) or "none"
-                self.report("SC610", f"{written}: the job defines no {kind} {call.name[1].text} (its functions: "
+                self.report("SC610", f"{written}: the job defines no {what} {call.name[1].text} (its functions: "
                             f"{known}); ASA will not start the job", call.span)
             if self.udf_types_given:
                 return T.unknown(f"the job defines no function {call.name[1].text}", f"udf:{call.name[1].text}")
@@ -858,7 +874,7 @@ def _why(ty: Ty | None, fallback: str) -> str:
     return fallback
 
 
-def _binary_type(op: str, left: Ty, right: Ty, level: str) -> Ty:
+def _binary_type(op: str, left: Ty, right: Ty, level: Level) -> Ty:
     if left.is_null or right.is_null:
         return T.NULL
     if op in "&|^":
@@ -873,16 +889,17 @@ def _binary_type(op: str, left: Ty, right: Ty, level: str) -> Ty:
         return T.unknown(_why(left, "") or _why(right, "") or f"{op} on {left.name} and {right.name}")
     if op == "+" and left.name == T.NVARCHAR and right.name == T.NVARCHAR:
         return T.known(T.NVARCHAR)
-    table = _DIVISION if op == "/" else _ARITHMETIC
-    result = table.get((left.name, right.name))
-    if result is not None:
-        return T.known(result)
     if left.name is None:
         return T.unknown(_why(left, "an operand's type is not known"), left.cause)
     if right.name is None:
         return T.unknown(_why(right, "an operand's type is not known"), right.cause)
+    table = _DIVISION if op == "/" else _ARITHMETIC
+    result = table.get((left.name, right.name))
+    if result is not None:
+        return T.known(result)
     if op == "/" and (left.name, right.name) == (T.BIGINT, T.BIGINT):
-        return T.unknown("whether bigint / bigint gives a bigint or a float is not documented; CAST an operand to float")
+        return T.unknown("whether bigint / bigint gives a bigint or a float is not documented; "
+                         "CAST an operand to float")
     return T.unknown(f"{left.name} {op} {right.name} is not documented")
 
 
@@ -950,7 +967,7 @@ def _is_system_timestamp(expr: A.ColumnRef) -> bool:
     return len(parts) == 2 and parts[0].text.lower() == "system" and parts[1].text.lower() == "timestamp"
 
 
-def infer(script: A.Script, level: str = T.DEFAULT_COMPAT_LEVEL,
+def infer(script: A.Script, level: Level = T.DEFAULT_COMPAT_LEVEL,
           udf_types: Mapping[str, str | None] | None = None,
           file: str | None = None, input_shapes: Mapping[str, InputShape] | None = None,
           functions_complete: bool = False) -> tuple[list[OutputSchema], list[D.Diagnostic]]:

@@ -11,11 +11,15 @@ from __future__ import annotations
 
 import math
 
-from schemacheck.asa import ast as A
 from schemacheck import lalr
+from schemacheck.asa import ast as A
 from schemacheck.asa._tables import KEYWORDS, RULES
-from schemacheck.asa.lexer import LANGUAGE, RESERVED_WORDS
 from schemacheck.asa.functions import WINDOW_KINDS
+from schemacheck.asa.lexer import LANGUAGE, RESERVED_WORDS
+
+TYPE_CHECKING = False   # typing costs a cold start 2 ms; type checkers read the import below
+if TYPE_CHECKING:
+    from typing import Any
 
 
 class QuerySyntaxError(Exception):
@@ -52,7 +56,7 @@ class _Part:
 
     __slots__ = ("tag", "value", "extra")
 
-    def __init__(self, tag: str, value: object, extra: object = None) -> None:
+    def __init__(self, tag: str, value: Any, extra: Any = None) -> None:   # what each tag holds differs
         self.tag = tag
         self.value = value
         self.extra = extra
@@ -159,6 +163,7 @@ class _Builder:
                 where = child.value
             else:
                 having = child.value
+        assert from_ is not None  # the grammar requires FROM
         return A.Select(ch[1], into, from_, where, group_by, having, self.span(s, e))
 
     def select_list(self, ch, s, e):
@@ -450,7 +455,8 @@ class _Builder:
 def _window(expr: A.Expr) -> A.Window | None:
     """A GROUP BY item that is a window (or a snapshot, `System.Timestamp()`), else None."""
     if isinstance(expr, A.ColumnRef):
-        if len(expr.parts) == 2 and expr.parts[0].text.lower() == "system" and expr.parts[1].text.lower() == "timestamp":
+        if (len(expr.parts) == 2 and expr.parts[0].text.lower() == "system"
+                and expr.parts[1].text.lower() == "timestamp"):
             return A.Window("snapshot", None, (), (), expr.span)
         return None
     if not isinstance(expr, A.FunctionCall):
@@ -638,7 +644,7 @@ def _misspelled_select(word: A.Identifier | lalr.Token) -> bool:
     """A plain name that looks like a misspelled SELECT."""
     from difflib import get_close_matches
 
-    if isinstance(word, A.Identifier) and word.quote or isinstance(word, lalr.Token) and word.type != "NAME":
+    if (isinstance(word, A.Identifier) and word.quote) or (isinstance(word, lalr.Token) and word.type != "NAME"):
         return False
     lowered = word.text.lower()
     return lowered != "select" and abs(len(lowered) - 6) <= 1 and bool(get_close_matches(lowered, ["select"],
@@ -698,7 +704,8 @@ def _parse_error(failure: lalr.ParseFailure, text: str, lines: lalr.LineMap) -> 
         message = f"expected FROM after the select list, found {found}"
         if token.type in _NAMES and (previous is None or previous.type in _NAMES):
             hint = "; a name right after a column is read as its alias: is a ',' or an operator missing?"
-    elif previous is not None and previous.type == "COMMA" and expected & _NAMES and token.type in ("FROM", "INTO", "WHERE", "GROUP", "HAVING"):
+    elif (previous is not None and previous.type == "COMMA" and expected & _NAMES
+          and token.type in ("FROM", "INTO", "WHERE", "GROUP", "HAVING")):
         message = f"expected a column or expression after ',', found {found}"
         hint = f"; remove the ',' before {word}"
     elif "RPAR" in expected and open_paren is not None:

@@ -28,7 +28,8 @@ _EXPORTS = {
     "JobPlan": "plan", "plan_job": "plan", "analyze_job": "plan", "infer_job": "plan",
 }
 
-__all__ = sorted(_EXPORTS)
+# The names __getattr__ serves (a list, built from _EXPORTS so that the two cannot differ).
+__all__ = sorted(_EXPORTS)  # noqa: PLE0605
 
 
 def __getattr__(name: str):

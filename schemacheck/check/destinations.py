@@ -23,13 +23,13 @@ from schemacheck.config import Config
 from schemacheck.errors import UsageError
 from schemacheck.jobs.model import Job, where_text
 from schemacheck.jobs.model import Output as JobOutput
-from schemacheck.records import record
+from schemacheck.records import Record, record
 
 ADX = kinds.ADX
 
 
 @record
-class Target:
+class Target(Record):
     """A command-line mapping `ALIAS=TABLE`, `ALIAS=DATABASE/TABLE` or `ALIAS=KIND:TABLE`."""
 
     alias: str
@@ -70,7 +70,7 @@ def target_for(targets: Mapping[str, Target], alias: str) -> Target | None:
 
 
 @record
-class Destination:
+class Destination(Record):
     """Where an output writes, as the command line and configuration say (no table looked
     up yet). `kind` is the destination kind (schemacheck.kinds), the kind of an output that
     is not checked ("blob"), or None when nothing says; `table` is None when nothing names

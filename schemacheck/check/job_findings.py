@@ -7,8 +7,8 @@ check results in, diagnostics out.
 from __future__ import annotations
 
 from schemacheck import diagnostics as D
-from schemacheck.asa.analysis import QueryAnalysis
 from schemacheck import kinds
+from schemacheck.asa.analysis import QueryAnalysis
 from schemacheck.jobs.model import Job, Note, Where
 
 # Cultures whose numbers ASA would write with a decimal point, as ADX's CSV parser reads
@@ -47,7 +47,7 @@ def at(code: str, message: str, where: Where | None, fallback: str, **fields) ->
     file = where.file if where is not None else fallback
     line = where.line if where is not None and where.line else 1
     column = where.column if where is not None and where.column else 1
-    return D.Diagnostic(code, D.RULES[code].severity, message, file, line, column, **fields)
+    return D.Diagnostic(code, D.default_severity(code), message, file, line, column, **fields)
 
 
 def note_diagnostic(note: Note, **fields) -> D.Diagnostic:

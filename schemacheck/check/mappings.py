@@ -46,11 +46,11 @@ def unused_mappings(checked: list[tuple[FileCheck, Config]], targets: Mapping[st
         hint = f"; did you mean {output.output}?" if output is not None else ""
         span = (output.output_span or output.span) if output is not None else None
         added[index].append(D.Diagnostic(
-            "SC407", D.RULES["SC407"].severity, f"--target {alias}=...: no statement of this run writes INTO "
+            "SC407", D.default_severity("SC407"), f"--target {alias}=...: no statement of this run writes INTO "
             f"{alias}{hint}", entry.file, span.line if span else 1, span.column if span else 1,
             span.end_line if span else None, span.end_column if span else None, output=alias))
     reported: set[tuple[str, str]] = set()
-    for index, (entry, config) in enumerate(checked):
+    for _entry, config in checked:
         if config.path is None:
             continue
         users = {k: v for k, v in written.items() if checked[v[0]][1].path == config.path}
@@ -63,7 +63,7 @@ def unused_mappings(checked: list[tuple[FileCheck, Config]], targets: Mapping[st
             reported.add((config.path, alias))
             line = _config_output_line(config.path, alias)
             added[nearest[0]].append(D.Diagnostic(
-                "SC407", D.RULES["SC407"].severity, f"[outputs.{alias}] in {config.path}: no job checked in this "
+                "SC407", D.default_severity("SC407"), f"[outputs.{alias}] in {config.path}: no job checked in this "
                 f"run writes INTO {alias}; did you mean {nearest[1].output}?", config.path, line, 1, output=alias))
     return added
 

@@ -15,17 +15,21 @@ from schemacheck.asa.analysis import QueryAnalysis, analyze
 from schemacheck.config import Config
 from schemacheck.jobs.discover import Found
 from schemacheck.jobs.model import Job, where_text
-from schemacheck.records import record
+from schemacheck.records import Record, record
+
+TYPE_CHECKING = False   # typing costs a cold start 2 ms; type checkers read the import below
+if TYPE_CHECKING:
+    from schemacheck.asa.types import Level
 
 
 @record
-class JobPlan:
+class JobPlan(Record):
     """Everything the check of one job needs besides the tables: its configuration, the
     level and where it comes from, UDF types, input shapes, and extra notes."""
 
     found: Found
     config: Config
-    level: str
+    level: Level
     level_origin: str
     level_stated: bool
     udf_types: dict | None
@@ -40,9 +44,9 @@ class JobPlan:
         return self.found.job._replace(notes=self.found.job.notes + self.notes)
 
 
-def plan_job(found: Found, config: Config, cli_level: str | None = None,
+def plan_job(found: Found, config: Config, cli_level: Level | None = None,
              cli_udf_types: Mapping[str, str | None] | None = None, cli_schemas: tuple[str, ...] = ()) -> JobPlan:
-    from schemacheck.asa.types import DEFAULT_COMPAT_LEVEL
+    from schemacheck.asa.types import DEFAULT_COMPAT_LEVEL, is_level
     from schemacheck.files import display_path
     from schemacheck.jobs.samples import input_shapes
 
@@ -50,14 +54,14 @@ def plan_job(found: Found, config: Config, cli_level: str | None = None,
     stated = job.compat_level.value
     if cli_level is not None:
         level, origin = cli_level, "--compat-level"
-    elif stated in ("1.0", "1.1", "1.2"):
+    elif is_level(stated):
         level, origin = stated, where_text(job.compat_level.where, job.source)
     elif config.compat_level is not None:
         level, origin = config.compat_level, display_path(str(config.path))
     else:
         level, origin = DEFAULT_COMPAT_LEVEL, "default"
     notes = []
-    if stated is not None and stated not in ("1.0", "1.1", "1.2"):
+    if stated is not None and not is_level(stated):
         from schemacheck.jobs.model import Note, Where
 
         notes.append(Note("SC609", f"compatibility level {stated!r} is not one ASA documents (1.0, 1.1, 1.2); "
@@ -65,7 +69,8 @@ def plan_job(found: Found, config: Config, cli_level: str | None = None,
     # The job's functions: name -> declared return type. One whose files could not be read
     # (`unread`) is still defined, of unknown type, unless one of the same name (any case) was
     # read; one whose name is not known at all leaves them incomplete, so no call is SC610.
-    udf_types, functions_complete = None, job.functions is not None
+    udf_types: dict[str, str | None] | None = None
+    functions_complete = job.functions is not None
     if job.functions is not None:
         udf_types = {}
         for function in sorted(job.functions, key=lambda f: f.unread):   # the read ones first

@@ -13,25 +13,24 @@ from bisect import bisect_left
 
 from schemacheck import diagnostics as D
 from schemacheck.kinds.base import COMPARED, NO_TABLE, NOT_CHECKED, TABLE_MISSING
-from schemacheck.records import record
+from schemacheck.records import Record, record
 
 TYPE_CHECKING = False   # typing costs a cold start 2 ms; type checkers read the imports below
 if TYPE_CHECKING:
-    from typing import Any, Literal
+    from typing import Any
 
     from schemacheck.asa.analysis import QueryAnalysis
     from schemacheck.asa.infer import OutputSchema
+    from schemacheck.asa.types import Level
     from schemacheck.check.destinations import Destination
     from schemacheck.jobs.discover import Found
+    from schemacheck.kinds.base import Status
 
-__all__ = ["COMPARED", "NOT_CHECKED", "NO_TABLE", "TABLE_MISSING", "OutputCheck", "FileCheck", "attach_findings"]
-
-if TYPE_CHECKING:
-    Status = Literal["compared", "not-checked", "no-table", "table-missing"]
+__all__ = ["COMPARED", "NOT_CHECKED", "NO_TABLE", "TABLE_MISSING", "FileCheck", "OutputCheck", "attach_findings"]
 
 
 @record
-class OutputCheck:
+class OutputCheck(Record):
     """One statement's output, what it was compared with, and the findings about it.
     `kind` is the destination kind (schemacheck.kinds) or the kind of an output that is
     not checked ("blob"); `table` a record of that kind's catalog."""
@@ -45,7 +44,7 @@ class OutputCheck:
 
 
 @record
-class FileCheck:
+class FileCheck(Record):
     """The check of one query: `file` is the query's file (a template for an ARM job);
     `job` is how it was found (None for a query checked on its own), `level` the
     compatibility level used and `level_origin` where it came from. `diagnostics` are all
@@ -56,7 +55,7 @@ class FileCheck:
     outputs: tuple[OutputCheck, ...]
     diagnostics: tuple[D.Diagnostic, ...]
     job: Found | None = None
-    level: str | None = None
+    level: Level | None = None
     level_origin: str | None = None
 
     @property

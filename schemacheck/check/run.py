@@ -25,15 +25,19 @@ from schemacheck.check.results import COMPARED, NOT_CHECKED, TABLE_MISSING, File
 from schemacheck.check.tables import Tables, table_for
 from schemacheck.config import Config
 from schemacheck.jobs.model import Job
-from schemacheck.records import record
+from schemacheck.records import Record, record
 
-TYPE_CHECKING = False
+TYPE_CHECKING = False   # typing costs a cold start 2 ms; type checkers read the imports below
 if TYPE_CHECKING:
+    from schemacheck.asa.types import Level
     from schemacheck.check.plan import JobPlan
+    from schemacheck.diagnostics import Severity
+    from schemacheck.files import Skipped, Unreadable
+    from schemacheck.jobs.discover import Found
 
 
 @record
-class Request:
+class Request(Record):
     """What to check, as a program says it. `targets` are `ALIAS=TABLE` texts (or Target
     records); `udf_types` maps UDF/UDA names to types; `fail_on` beats the configurations';
     `hook`: the paths are a commit's changed files (a file no job uses is skipped);
@@ -43,16 +47,16 @@ class Request:
     schemas: tuple[str, ...] = ()
     targets: tuple = ()
     parameters: str | None = None
-    compat_level: str | None = None
+    compat_level: Level | None = None
     udf_types: dict | None = None
     cluster: str | None = None
-    fail_on: str | None = None
+    fail_on: Severity | None = None
     hook: bool = False
     workers: int = 1
 
 
 @record
-class Planned:
+class Planned(Record):
     """The jobs the paths stand for: (entry, plan) pairs, the plan None for a file that could
     not be read (Unreadable) or is not read (Skipped); `warnings` about the request."""
 
@@ -61,12 +65,12 @@ class Planned:
 
 
 @record
-class Run:
+class Run(Record):
     """A run's result: the entries in order (FileCheck or Unreadable), the fail-on severity
     of each (None for an Unreadable), and warnings about the request itself."""
 
     entries: tuple
-    fail_on: tuple[str | None, ...]
+    fail_on: tuple[Severity | None, ...]
     warnings: tuple[str, ...] = ()
 
     @property
@@ -93,7 +97,7 @@ def targets_of(values) -> dict[str, Target]:
 # ---- one query, one job ----------------------------------------------------------------
 
 def check_text(text: str, file: str, tables: Tables, targets: Mapping[str, Target], config: Config,
-               level: str, udf_types: Mapping[str, str | None] | None = None,
+               level: Level, udf_types: Mapping[str, str | None] | None = None,
                analysis: QueryAnalysis | None = None, cluster: str | None = None, job: Job | None = None
                ) -> FileCheck:
     """Analyse one query (unless given its `analysis`) and compare each output with its table."""
@@ -108,6 +112,7 @@ def check_text(text: str, file: str, tables: Tables, targets: Mapping[str, Targe
         where_to = destination(output.output, targets, config, cluster, job)
         status, table, kind = table_for(output, where_to, tables, report)
         if table is not None:
+            assert kind is not None  # a table is of a kind
             found.extend(kinds.get(kind).compare(output, table, level, file, text))
         checks.append(OutputCheck(output, status, table, kind, where_to))
     # "The columns cannot be known" says nothing about an output that is not checked.
@@ -115,7 +120,7 @@ def check_text(text: str, file: str, tables: Tables, targets: Mapping[str, Targe
     found = [d for d in found if not (d.code == "SC403" and d.output in unchecked)]
     found.extend(_nothing_compared(checks, tables, file))
     used = [kinds.get(c.kind) for c in checks if kinds.checked(c.kind)]
-    found.extend(D.Diagnostic("SC503", D.RULES["SC503"].severity, note.message, note.file, note.line, note.column)
+    found.extend(D.Diagnostic("SC503", D.default_severity("SC503"), note.message, note.file, note.line, note.column)
                  for note in tables.notes(used))
     found.extend(compare_statements(list(analysis.outputs), file))
     found = sorted(found, key=D.sort_key)
@@ -204,8 +209,8 @@ def compare_statements(outputs: list[OutputSchema], file: str | None = None) -> 
         if names == first_names and all(t == u or t is None or u is None for (_, t), (_, u) in zip(mine, theirs)):
             continue
         if names != first_names:
-            what = f"columns {', '.join(str(n) for n in names)} where the statement at line {first.span.line} " \
-                   f"writes {', '.join(str(n) for n in first_names)}"
+            what = (f"columns {', '.join(str(n) for n in names)} where the statement at line {first.span.line} "
+                    f"writes {', '.join(str(n) for n in first_names)}")
         else:
             diff = [f"{n} {t} vs {u}" for (n, t), (_, u) in zip(mine, theirs) if t != u and t and u]
             what = f"other types than the statement at line {first.span.line}: {', '.join(diff)}"
@@ -240,7 +245,7 @@ def plan_paths(request: Request, configs: dict | None = None) -> Planned:
     if request.parameters and not any(getattr(e, "parameters", None) for e in found) and not any(
             isinstance(e, Unreadable) and e.file == request.parameters for e in found):
         warnings.append(f"--parameters {request.parameters}: no ARM template among the paths uses it")
-    pairs = []
+    pairs: list[tuple[Found | Unreadable | Skipped, JobPlan | None]] = []
     for entry in found:
         if isinstance(entry, (Unreadable, Skipped)):
             pairs.append((entry, None))
@@ -302,7 +307,7 @@ def check_paths(request: Request, connect=None, configs: dict | None = None) -> 
         entries = fork_map(check, pairs, request.workers)
     entries = [skipped_check(e, configs) if isinstance(e, Skipped) else e for e in entries]
     entries, warnings = with_unused_mappings(entries, pairs, targets)
-    fail_on: list[str | None] = []
+    fail_on: list[Severity | None] = []
     for entry, (_, plan) in zip(entries, pairs):
         if isinstance(entry, Unreadable):
             fail_on.append(None)
@@ -318,7 +323,8 @@ def skipped_check(entry, configs: dict | None = None) -> FileCheck:
     from schemacheck.check.suppressions import with_severities
     from schemacheck.config import find_config
 
-    finding = D.Diagnostic("SC611", D.RULES["SC611"].severity, f"not read: the file {entry.message}", entry.file, 1, 1)
+    finding = D.Diagnostic("SC611", D.default_severity("SC611"), f"not read: the file {entry.message}", entry.file,
+                           1, 1)
     kept = with_severities([finding], find_config(entry.file, configs).severity)
     return FileCheck(entry.file, None, (), tuple(kept))
 

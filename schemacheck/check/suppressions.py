@@ -20,13 +20,13 @@ from __future__ import annotations
 import re
 
 from schemacheck import diagnostics as D
-from schemacheck.records import record
+from schemacheck.records import Record, record
 
 _DIRECTIVE = re.compile(r"^--\s*schemacheck\s*:\s*(ignore-file|ignore)\b\s*(?:\[([^\]]*)\])?", re.IGNORECASE)
 
 
 @record
-class Directive:
+class Directive(Record):
     """`kind` "line" or "file"; `codes` empty for every rule; where the comment starts."""
 
     kind: str
@@ -38,8 +38,8 @@ class Directive:
 
 # What a `--` comment may hide in: strings, quoted and bracketed names, block comments; each
 # runs to the end of the text when it is never closed.
-_SCANNED = re.compile(r"""--[^\n]*|/\*.*?(?:\*/|\Z)|'(?:[^']|'')*(?:'|\Z)|"(?:[^"]|"")*(?:"|\Z)|\[(?:[^\]]|\]\])*(?:\]|\Z)""",
-                      re.DOTALL)
+_SCANNED = re.compile(r"""--[^\n]*|/\*.*?(?:\*/|\Z)|'(?:[^']|'')*(?:'|\Z)|"(?:[^"]|"")*(?:"|\Z)"""
+                      r"""|\[(?:[^\]]|\]\])*(?:\]|\Z)""", re.DOTALL)
 
 
 def _comments(text: str):
@@ -73,7 +73,7 @@ def _silences(directive: Directive, diagnostic: D.Diagnostic) -> bool:
     return not directive.codes or diagnostic.code in directive.codes
 
 
-def suppress_lines(diagnostics, found: list[Directive], file: str, used: set[int]) -> list[D.Diagnostic]:
+def suppress_lines(diagnostics, found: list[Directive], file: str | None, used: set[int]) -> list[D.Diagnostic]:
     """The diagnostics no line directive silences (directives of `file`, in its positions);
     `used` collects the indexes of the directives that silenced something."""
     kept = []
@@ -107,7 +107,7 @@ def suppress_file(diagnostics, found: list[Directive], used: set[int]) -> list[D
     return kept
 
 
-def unused(found: list[Directive], used: set[int], file: str) -> list[D.Diagnostic]:
+def unused(found: list[Directive], used: set[int], file: str | None) -> list[D.Diagnostic]:
     """SC010 for each directive that silenced nothing or names an unknown rule."""
     result = []
     for index, directive in enumerate(found):
@@ -123,7 +123,7 @@ def unused(found: list[Directive], used: set[int], file: str) -> list[D.Diagnost
             message = f"`schemacheck: {what}{listed}` silences nothing: no such finding {where}; remove it"
         else:
             continue
-        result.append(D.Diagnostic("SC010", D.RULES["SC010"].severity, message, file, directive.line,
+        result.append(D.Diagnostic("SC010", D.default_severity("SC010"), message, file, directive.line,
                                    directive.column, directive.line, directive.end_column))
     return result
 

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 
     from schemacheck.asa.infer import OutputSchema
     from schemacheck.check.destinations import Destination
-    from schemacheck.kinds.base import DestinationKind
+    from schemacheck.kinds.base import DestinationKind, Status
 
 
 class Tables:
@@ -92,7 +92,7 @@ def _suffixes() -> list[str]:
 
 
 def _files_of(paths: tuple[str, ...]) -> list[str]:
-    found = []
+    found: list[str] = []
     for path in paths:
         if os.path.isdir(path):
             found.extend(os.path.join(root, name) for root, _dirs, names in os.walk(path) for name in names)
@@ -109,7 +109,7 @@ def check_folders(paths: tuple[str, ...]) -> None:
             raise InputError(f"no schema files ({', '.join(suffixes)}) in this directory", path)
 
 
-def table_for(output: OutputSchema, where_to: Destination, tables: Tables, report) -> tuple[str, Any, str | None]:
+def table_for(output: OutputSchema, where_to: Destination, tables: Tables, report) -> tuple[Status, Any, str | None]:
     """(status, table, kind) for one statement's output; `report(code, message, span, **fields)`
     says why there is no table (SC404, SC402, SC501, ...)."""
     alias = output.output
@@ -152,7 +152,7 @@ def _named(kind: DestinationKind, tables: Tables, alias: str) -> list:
         return []
 
 
-def _by_name(output: OutputSchema, tables: Tables, report) -> tuple[str, Any, str | None]:
+def _by_name(output: OutputSchema, tables: Tables, report) -> tuple[Status, Any, str | None]:
     alias = output.output
     where = output.output_span or output.span
     for kind in _candidate_kinds(tables):

@@ -22,7 +22,8 @@ class _Parser(argparse.ArgumentParser):
         # import of shutil) on every run. The terminal's width matters only for help.
         if _Parser._showing_help:
             return super()._get_formatter()
-        return self.formatter_class(prog=self.prog, width=100)
+        # argparse's formatters take a width; typeshed's formatter_class declares only prog.
+        return self.formatter_class(prog=self.prog, width=100)  # type: ignore[call-arg]
 
     def format_help(self) -> str:
         _Parser._showing_help = True
@@ -100,7 +101,8 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--live", action="store_true",
                        help="read the tables from the cluster instead of schema files (read-only .show commands)")
     check.add_argument("--exit-zero", action="store_true",
-                       help="exit 0 even when findings reach --fail-on (2 still means the run could not read something)")
+                       help="exit 0 even when findings reach --fail-on (2 still means the run could not read "
+                            "something)")
     check.add_argument("--quiet", "-q", action="store_true",
                        help="text: print the findings only (no headings, outputs, summaries or notes)")
     check.add_argument("--statistics", action="store_true",
@@ -109,7 +111,7 @@ def build_parser() -> argparse.ArgumentParser:
                        help="run as the pre-commit hook does: PATHs are the changed files; a file that belongs to "
                        "no job is skipped quietly")
     check.add_argument("--jobs", type=_positive, default=None, metavar="N",
-                       help="check the jobs in N forked processes (Linux; default 1: see the README's Speed section)")
+                       help="check the jobs in N forked processes (Linux; default 1: see docs/performance.md)")
     fixing = check.add_mutually_exclusive_group()
     fixing.add_argument("--fix", action="store_true",
                         help="apply the query rewrites findings carry (aliases, CAST/TRY_CAST) in the files that "

@@ -36,15 +36,13 @@ import json
 import os
 import re
 
-from schemacheck.jobs.kinds import SQL_KINDS
-from schemacheck.kinds import ADX
 from schemacheck.errors import InputError
 from schemacheck.jobs import armexpr
 from schemacheck.jobs.armexpr import Unresolved
 from schemacheck.jobs.jsonfile import JsonFile, get, key, load_json, shown_value, strip_comments, text_value
-from schemacheck.jobs.kinds import arm_input_kind, arm_output_kind
-from schemacheck.jobs.model import (Function, Identity, Input, Job, Note, Output, Query, Setting,
-                                    Where)
+from schemacheck.jobs.kinds import SQL_KINDS, arm_input_kind, arm_output_kind
+from schemacheck.jobs.model import Function, Identity, Input, Job, Note, Output, Query, Setting, Where
+from schemacheck.kinds import ADX
 
 JOB_TYPE = "microsoft.streamanalytics/streamingjobs"
 DEPLOYMENT_TYPE = "microsoft.resources/deployments"
@@ -111,10 +109,10 @@ def _load(path: str, what: str) -> tuple[JsonFile, list[Note]]:
         commas = [m.start(1) for m in _TRAILING_COMMA.finditer(text) if m.group(1)]
         if not commas:
             raise
-        blanked = list(text)
+        characters = list(text)
         for at in commas:
-            blanked[at] = " "
-        blanked = "".join(blanked)
+            characters[at] = " "
+        blanked = "".join(characters)
         try:
             data = json.loads(blanked)
         except (ValueError, RecursionError):
@@ -150,7 +148,7 @@ def _holds(data: object, wanted, depth: int = 0) -> bool:
 def _resources(data: object) -> list[tuple[dict, tuple, str | None]]:
     """(resource, key path, symbolic name) of each top-level resource."""
     name = key(data, "resources")
-    if name is None:
+    if name is None or not isinstance(data, dict):  # (key finds keys of dicts only)
         return []
     resources = data[name]
     if isinstance(resources, list):
@@ -189,7 +187,7 @@ def _string_at(file: JsonFile, path: tuple, expected: str) -> int | None:
     """Offset of the opening quote of the JSON string at `path` in `file`, if it holds
     `expected` (else None: the positions would not map)."""
     where = file.where(path)
-    if where.line is None:
+    if where.line is None or where.column is None:
         return None
     at = _offset(file.text, where.line, where.column)
     if file.text[at:at + 1] != '"':
@@ -280,6 +278,7 @@ class _Reader:
             raise InputError('not an ARM parameters file: expected an object with "parameters"',
                              file.path, 1, 1)
         section = key(data, "parameters")
+        base: tuple
         standard = (section is not None and isinstance(data[section], dict)
                     and (key(data, "$schema", "contentVersion") is not None
                          or not _is_entry(data[section])))
@@ -425,8 +424,8 @@ class _Reader:
                     scope.drafts.append(reader.draft(node, symbol))
                 elif kind == DEPLOYMENT_TYPE:
                     nested.append((reader, node))
-                elif _child_kind(kind, nested=False) and not reader.switched_off(node):
-                    scope.strays.append((_child_kind(kind, nested=False), node, reader))
+                elif (child := _child_kind(kind, nested=False)) and not reader.switched_off(node):
+                    scope.strays.append((child, node, reader))
         for reader, node in nested:
             inner = reader.nested(node)
             if inner is not None:
@@ -504,7 +503,8 @@ class _Reader:
         declared = dict(declared) if isinstance(declared, dict) else {}
         variables = get(template.value, "variables")
         variables = variables if isinstance(variables, dict) else {}
-        values, supplied = {}, {}
+        values: dict = {}
+        supplied: dict[str, tuple[dict, tuple, JsonFile, _Reader | None]] = {}
         given = self.child(properties, "parameters")
         if given is not None and given.how == "written" and isinstance(given.value, dict):
             for name, entry in given.value.items():
@@ -655,9 +655,9 @@ class _Reader:
                               or self.unresolved(settings, "the job's transformation", notes)):
             return None
         if query is None:
-            found = [(reader, reader.child(reader.child(node, "properties"), "query"))
-                     for kind, node, reader in draft.children if kind == "transformations"]
-            found = [(reader, node) for reader, node in found if node is not None]
+            queries = [(reader, reader.child(reader.child(node, "properties"), "query"))
+                       for kind, node, reader in draft.children if kind == "transformations"]
+            found = [(reader, node) for reader, node in queries if node is not None]
             if len(found) > 1:
                 notes.append(Note("SC609", f"the job has {len(found)} transformation resources; ASA "
                                   "runs one, and the first is checked", self.where(found[1][1])))
@@ -800,6 +800,7 @@ class _Reader:
         _, alias = self.name_parts(node)
         if alias is None:   # the name as written stands in for it
             name_node = self.child(node, "name")
+            assert name_node is not None  # the node has a name (above)
             alias = name if isinstance(name, str) else json.dumps(name)
             if not self.unresolved(name_node, f"the name of {what} {_short(alias)}", notes):
                 notes.append(Note("SC608", f"the name of {what} {_short(alias)} cannot be "
@@ -834,14 +835,15 @@ class _Reader:
                             notes if name != "server" else [])
                   for name, what in (place, ("database", "database"),
                                      ("table", "table"), ("authenticationMode", "authentication mode"))]
-        return Output(alias, kind, datasource_type, *values, where=where)
+        cluster, database, table, authentication = values
+        return Output(alias, kind, datasource_type, cluster, database, table, authentication, where=where)
 
     def input(self, node: _Node, alias: str, notes: list[Note]) -> Input:
         label = f"input '{alias}'"
         properties = self.child(node, "properties")
         self.unresolved(properties, f"the properties of {label}", notes)
-        stream = self.text(self.child(properties, "type"), f"the type of {label}", notes)
-        stream = {"stream": True, "reference": False}.get(stream.lower()) if stream else None
+        stream_type = self.text(self.child(properties, "type"), f"the type of {label}", notes)
+        stream = {"stream": True, "reference": False}.get(stream_type.lower()) if stream_type else None
         datasource = self.child(properties, "datasource")
         self.unresolved(datasource, f"the datasource of {label}", notes)
         datasource_type = self.text(self.child(datasource, "type"),

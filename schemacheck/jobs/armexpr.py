@@ -30,13 +30,17 @@ from __future__ import annotations
 import json
 import re
 
-from schemacheck.jobs.jsonfile import key as _lookup   # ARM names match without regard to case
-from schemacheck.records import record
+from schemacheck.jobs.jsonfile import key as _lookup  # ARM names match without regard to case
+from schemacheck.records import Record, record
 from schemacheck.validation import json_kind
+
+TYPE_CHECKING = False   # typing costs a cold start 2 ms; type checkers read the import below
+if TYPE_CHECKING:
+    from typing import TypeGuard
 
 
 @record
-class Unresolved:
+class Unresolved(Record):
     """A value that cannot be known offline: why, and the template value that failed."""
 
     reason: str
@@ -91,7 +95,7 @@ def _folded(entries: dict | None) -> dict:
 
 # ---- syntax -----------------------------------------------------------------------------
 
-def is_expression(value: object) -> bool:
+def is_expression(value: object) -> TypeGuard[str]:
     """A template string that ARM evaluates: `[...]`, but not the escaped `[[...]`."""
     return (isinstance(value, str) and len(value) >= 2 and value[0] == "[" and value[-1] == "]"
             and not value.startswith("[["))
@@ -176,6 +180,7 @@ class _Parser:
         if depth > MAX_NESTING:
             raise _Invalid("not a valid template expression: it nests too deeply")
         kind, text = self.take()
+        node: tuple
         if kind == "string":
             node = ("lit", text[1:-1].replace("''", "'"))
         elif kind == "number":
@@ -210,7 +215,7 @@ class _Parser:
 
     def arguments(self, depth: int) -> list:
         self.expect("(")
-        args = []
+        args: list = []
         if self.peek() == ")":
             self.take()
             return args
@@ -712,14 +717,14 @@ def _union(*args):
     if all(isinstance(arg, list) for arg in args):
         if sum(len(arg) for arg in args) > MAX_ITEMS:
             raise _Invalid(f"union() builds an array of more than {MAX_ITEMS:,} items")
-        result, seen = [], set()
+        items, seen = [], set()
         for item in (item for arg in args for item in arg):
             small = _size(item, 4096) <= 4096
             marker = json.dumps(item, sort_keys=True, default=repr) if small else id(item)
             if marker not in seen:
                 seen.add(marker)
-                result.append(item)
-        return result
+                items.append(item)
+        return items
     raise _Invalid("union() takes all objects or all arrays")
 
 
@@ -848,7 +853,7 @@ def _coalesce(nodes: list, context: Context) -> object:
 def _copy_index(nodes: list, context: Context) -> object:
     """copyIndex(), copyIndex(offset), copyIndex('loop'), copyIndex('loop', offset): the
     iteration of a copy loop being expanded; unresolved outside one."""
-    args = []
+    args: list = []
     for node in nodes:
         value = _eval(node, context)
         if isinstance(value, Unresolved):

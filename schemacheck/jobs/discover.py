@@ -34,7 +34,7 @@ import os
 from schemacheck.errors import InputError
 from schemacheck.files import QUERY_SUFFIXES, Skipped, Unreadable, display_path, folder_names, listed_once
 from schemacheck.jobs.model import Job, Query
-from schemacheck.records import record
+from schemacheck.records import Record, record
 
 PROJECT_FILE = "asaproj.json"
 VS_PROJECT_SUFFIX = ".asaproj"
@@ -42,7 +42,7 @@ SKIPPED_DIRECTORIES = {"node_modules", "__pycache__", "bin", "obj", "venv", "sit
 
 
 @record
-class Found:
+class Found(Record):
     """A job and how it was found: the parameters file of a template, the templates that
     deploy the same job (reported with it, not again), and for a query that sits in a
     project without being its start file, the start file (the query is checked with the
@@ -360,9 +360,9 @@ class _Finder:
                 self.results.append(Skipped(path, misplaced(kind, path, "PATH")))
 
     # ---- the same job reached as a project and as a template ------------------
-    def merged(self) -> list[Found | Unreadable]:
+    def merged(self) -> list[Found | Unreadable | Skipped]:
         projects = [f for f in self.results if isinstance(f, Found) and f.job.form in ("vscode", "vs")]
-        result: list[Found | Unreadable] = []
+        result: list[Found | Unreadable | Skipped] = []
         also: dict[int, list[str]] = {}
         for found in self.results:
             if isinstance(found, Found) and found.job.form == "arm":

@@ -16,7 +16,11 @@ from collections.abc import Iterable
 
 from schemacheck.errors import InputError
 from schemacheck.jobs.model import Where
-from schemacheck.records import record
+from schemacheck.records import Record, record
+
+TYPE_CHECKING = False   # typing costs a cold start 2 ms; type checkers read the import below
+if TYPE_CHECKING:
+    from typing import Any
 
 _TOKENS = re.compile(r'"(?:[^"\\]|\\.)*"|//[^\n]*|/\*.*?\*/', re.S)
 
@@ -36,10 +40,10 @@ def strip_comments(text: str) -> str:
 
 
 @record
-class JsonFile:
+class JsonFile(Record):
     path: str
     text: str        # comments blanked; offsets equal the file's
-    data: object
+    data: Any        # as json.loads gives it: any JSON value
 
     def where(self, path: Iterable = ()) -> Where:
         """The place of the value at `path` (keys as spelled in the file, list indexes)."""
@@ -87,7 +91,9 @@ def key(obj: object, *names: str) -> str | None:
 def get(obj: object, *names: str, default=None):
     """The value of the first of `names` in `obj`, matching keys case-insensitively."""
     actual = key(obj, *names)
-    return obj[actual] if actual is not None else default
+    if actual is None or not isinstance(obj, dict):  # (key finds keys of dicts only)
+        return default
+    return obj[actual]
 
 
 def shown_value(value: object, limit: int = 120) -> str:

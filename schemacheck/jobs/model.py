@@ -9,11 +9,18 @@ outputs are not known at all (a lone query file).
 
 from __future__ import annotations
 
-from schemacheck.records import record
+from schemacheck.records import Record, record
+
+TYPE_CHECKING = False   # typing costs a cold start 2 ms; type checkers read the block below
+if TYPE_CHECKING:
+    from typing import Literal
+
+    # How a job was found: a lone query, a VS Code project, a Visual Studio project, an ARM template.
+    JobForm = Literal["query", "vscode", "vs", "arm"]
 
 
 @record
-class Where:
+class Where(Record):
     """A place in a file: 1-based line and column, when known."""
 
     file: str
@@ -31,7 +38,7 @@ def where_text(where: Where | None, fallback: str) -> str:
 
 
 @record
-class Note:
+class Note(Record):
     """A finding about the job's files (not its query), under a rule code of
     schemacheck.diagnostics, e.g. SC608 for a template expression left unresolved."""
 
@@ -41,7 +48,7 @@ class Note:
 
 
 @record
-class Setting:
+class Setting(Record):
     """A job setting as written (None: not set) and where it was read."""
 
     value: str | None = None
@@ -49,7 +56,7 @@ class Setting:
 
 
 @record
-class Output:
+class Output(Record):
     """An output the job defines. `kind` is one of schemacheck.config.OUTPUT_KINDS ("adx",
     "blob", "sql", ...) or None when the type is not recognised; `datasource` is the type
     as written. Cluster, database and table are set for ADX outputs when the files say;
@@ -66,7 +73,7 @@ class Output:
 
 
 @record
-class Input:
+class Input(Record):
     """An input the job defines. `kind`: "eventhub", "iothub", "blob", "sql", "file", "raw",
     "eventgrid", "gateway" or None; `stream` False for reference data."""
 
@@ -78,7 +85,7 @@ class Input:
 
 
 @record
-class Sample:
+class Sample(Record):
     """Local sample data for an input (an InputMock): `path` to a JSON array, line-delimited
     JSON or CSV-with-header file; `format` "json" or "csv" as declared, else None."""
 
@@ -89,7 +96,7 @@ class Sample:
 
 
 @record
-class Function:
+class Function(Record):
     """A UDF (or UDA when `aggregate`) and its declared return type as written
     ("bigint", "nvarchar(max)", "any", ...; None when the file does not declare one).
 
@@ -107,7 +114,7 @@ class Function:
 
 
 @record
-class Identity:
+class Identity(Record):
     """The job's managed identity: kind "system", "user", "none" (the files say there is
     none) or "unknown" (they do not say); `resources` are user-assigned identity ids."""
 
@@ -117,7 +124,7 @@ class Identity:
 
 
 @record
-class Query:
+class Query(Record):
     """The query text. `file` is where it lives; when the query is a JSON string inside
     that file (an ARM template), `json_string_at` is the offset of the string's opening
     quote in the file's text, so positions in the query map back to the file."""
@@ -129,13 +136,13 @@ class Query:
 
 
 @record
-class Job:
+class Job(Record):
     """One ASA job. `form`: "query" (a lone .asaql), "vscode" (asaproj.json), "vs" (a
     Visual Studio .asaproj) or "arm" (a template). `source` is the file it was read from;
     `root` the directory its relative paths (and a `schemas/` folder) hang from."""
 
     name: str | None
-    form: str
+    form: JobForm
     source: str
     root: str
     query: Query | None

@@ -12,10 +12,11 @@ Contract:
   files next to it), or a start file or configuration entry naming a file outside the
   project's folder (links followed): nothing outside a project is read, so that a project
   cannot make schemacheck print (in a syntax error's snippet, in a note) a file that is not
-  the project's. A sample data path outside it is an SC609 note. Everything else that cannot be used (a listed file missing or not JSON,
-  an entry or value not understood, a sample not readable) is an SC609 Note and the job
-  still loads. Notes about a listed file start with its subType ("Output file X ...") so a
-  caller can tell which findings they explain (an INTO alias whose Output file is missing).
+  the project's. A sample data path outside it is an SC609 note. Everything else that
+  cannot be used (a listed file missing or not JSON, an entry or value not understood, a
+  sample not readable) is an SC609 Note and the job still loads. Notes about a listed file
+  start with its subType ("Output file X ...") so a caller can tell which findings they
+  explain (an INTO alias whose Output file is missing).
 - Functions: JSFunction, CSharpFunction and MLFunction entries (VS Code), JSFunctionConfig and
   CSharpFunction items (Visual Studio; a JavaScript function's .js is a <Script>, not a query) and
   the other spellings of FUNCTION_KINDS, each with or without "Config". A UDA is one whose subType
@@ -42,14 +43,26 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Sequence
 
-from schemacheck.jobs.kinds import SQL_KINDS
 from schemacheck.errors import InputError
 from schemacheck.files import folder_names, read_query, read_text_file
 from schemacheck.jobs.jsonfile import JsonFile, get, key, load_json, shown_value, text_value
-from schemacheck.jobs.kinds import (ADX_CLUSTER_KEYS, ADX_DATABASE_KEYS, ADX_TABLE_KEYS, SQL_SERVER_KEYS, has_adx_keys,
-                                    project_input_kind, project_output_kind)
+from schemacheck.jobs.kinds import (
+    ADX_CLUSTER_KEYS,
+    ADX_DATABASE_KEYS,
+    ADX_TABLE_KEYS,
+    SQL_KINDS,
+    SQL_SERVER_KEYS,
+    has_adx_keys,
+    project_input_kind,
+    project_output_kind,
+)
 from schemacheck.jobs.model import Function, Identity, Input, Job, Note, Output, Query, Sample, Setting, Where
+
+TYPE_CHECKING = False   # typing costs a cold start 2 ms; type checkers read the import below
+if TYPE_CHECKING:
+    from schemacheck.jobs.model import JobForm
 
 FILE_PROBLEM = "SC609"      # job-file-problem: a listed file missing, unreadable or not understood
 
@@ -62,8 +75,8 @@ SUBTYPES = {
     "input": ("Input", "the input it defines (by its file name, '{stem}') is unknown"),
     "inputmock": ("InputMock", "its local sample data is not used"),
     "output": ("Output", "the output it defines (by its file name, '{stem}') is unknown and not checked"),
-    "jobconfig": ("JobConfig", "the job's compatibility level, data locale, output error policy and "
-                               "identity are unknown"),
+    "jobconfig": ("JobConfig", ("the job's compatibility level, data locale, output error policy and "
+                                "identity are unknown")),
 }
 
 # The subTypes of a function's entry -> (kind, UDA). Seen in projects: JSFunction (VS Code: a
@@ -177,15 +190,15 @@ def read_vs_project(path: str) -> Job:
         for element in group:
             name = _local_name(element.tag)
             if name in ("StartFile", "Name") and name not in properties and (element.text or "").strip():
-                properties[name] = element.text.strip()
+                properties[name] = (element.text or "").strip()
     root = _root_of(path)
     name = properties.get("Name") or os.path.splitext(os.path.basename(path))[0]
     reader = _ProjectReader(path, root, name)
     # <Script> items are the query and, in projects with JavaScript functions, their .js code
     # (`<Script Include="Functions\hex2Int.js" />`), which is read through its definition.
-    scripts = [element.get("Include") for element in elements
-               if _local_name(element.tag) == "Script" and element.get("Include")
-               and not _is_function_code(element.get("Include"))]
+    scripts = [include for element in elements
+               if _local_name(element.tag) == "Script" and (include := element.get("Include"))
+               and not _is_function_code(include)]
     includes = _IncludePositions(path, searchable)
 
     if "StartFile" in properties:
@@ -234,7 +247,7 @@ class _ProjectReader:
     def note(self, message: str, where: Where) -> None:
         self.notes.append(Note(FILE_PROBLEM, message, where))
 
-    def job(self, form: str, query_path: str) -> Job:
+    def job(self, form: JobForm, query_path: str) -> Job:
         query = Query(read_query(query_path), query_path)
         return Job(self.name, form, self.project, self.root, query,
                    compat_level=self.settings.get("CompatibilityLevel", Setting()),
@@ -365,6 +378,7 @@ class _ProjectReader:
                 self.unread_function(stem, aggregate, where)
             return
         if function is not None:
+            assert document is not None  # read, since there is no problem
             self.read_function(document, written, aggregate)
             return
         if normalised == "jobconfig" and self.config_read:
@@ -506,7 +520,7 @@ class _ProjectReader:
             self.note(f"{spelling} file {_shown(written)} names no sample data file (FilePath); input "
                       f"{alias} has no local sample", file_where)
             return
-        declared = _text(data, "Format") or _text(get(data, "Serialization"), "Type")
+        declared = _text(data, "Format") or _text(get(data, "Serialization"), "Type") or ""
         sample_format = declared.strip().lower() if declared else None
         if sample_format is not None and SAMPLE_FORMATS.get(sample_format) is None:
             self.note(f"{spelling} file {_shown(written)}: samples in {_shown(declared)} format are not "
@@ -687,7 +701,7 @@ def find_project_for(path: str) -> str | None:
         directory = parent
 
 
-def _claims(project: str, names: list[str], target: str) -> bool:
+def _claims(project: str, names: Sequence[str], target: str) -> bool:
     directory = os.path.dirname(project)
     is_query = target.lower().endswith(QUERY_SUFFIX)
     listed = _listed_files(project)

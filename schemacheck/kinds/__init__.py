@@ -23,6 +23,8 @@ from importlib import import_module
 
 TYPE_CHECKING = False   # typing costs a cold start 2 ms; type checkers read the import below
 if TYPE_CHECKING:
+    from typing import TypeGuard
+
     from schemacheck.kinds.base import DestinationKind
 
 ADX = "adx"
@@ -55,7 +57,7 @@ def output_kinds() -> tuple[str, ...]:
     return OUTPUT_KINDS + tuple(name for name in _REGISTRY if name not in OUTPUT_KINDS)
 
 
-def checked(name: str | None) -> bool:
+def checked(name: str | None) -> TypeGuard[str]:
     return name in _REGISTRY
 
 

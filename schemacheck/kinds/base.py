@@ -27,11 +27,18 @@ from abc import ABC, abstractmethod
 
 TYPE_CHECKING = False   # typing costs a cold start 2 ms; type checkers read the imports below
 if TYPE_CHECKING:
-    from typing import Any
+    from typing import Any, Final, Literal
 
     from schemacheck.asa.infer import OutputColumn, OutputSchema
+    from schemacheck.asa.types import Level
 
-COMPARED, NOT_CHECKED, NO_TABLE, TABLE_MISSING = "compared", "not-checked", "no-table", "table-missing"
+    # What became of an output (schemacheck.check.results.OutputCheck.status).
+    Status = Literal["compared", "not-checked", "no-table", "table-missing"]
+
+COMPARED: Final = "compared"
+NOT_CHECKED: Final = "not-checked"
+NO_TABLE: Final = "no-table"
+TABLE_MISSING: Final = "table-missing"
 
 
 class DestinationKind(ABC):
@@ -64,7 +71,7 @@ class DestinationKind(ABC):
 
     @abstractmethod
     def find_table(self, catalog: Any, where_to: Any, output: OutputSchema, report,
-                   elsewhere: str | None = None) -> tuple[str, Any]:
+                   elsewhere: str | None = None) -> tuple[Status, Any]:
         """(status, table) for an output `where_to` maps to a named table; `report(code,
         message, span, **fields)` says what is wrong (SC402, SC501, ...). `elsewhere` names a
         table of that name among another kind's, for a catalog that holds no table."""
@@ -73,7 +80,7 @@ class DestinationKind(ABC):
         """The tables named exactly `alias`, for an output nothing maps."""
         return []
 
-    def by_name(self, alias: str, tables: list, where: Any, report) -> tuple[str, Any]:
+    def by_name(self, alias: str, tables: list, where: Any, report) -> tuple[Status, Any]:
         """(status, table) for an output matched to `tables` (those tables_named found):
         SC405 for one, SC402 for several."""
         if len(tables) > 1:
@@ -90,13 +97,18 @@ class DestinationKind(ABC):
                 f"{alias}={self.name}:{table.qualified_name}")
 
     @abstractmethod
-    def compare(self, output: OutputSchema, table: Any, level: str, file: str | None, source: str | None) -> list:
+    def compare(self, output: OutputSchema, table: Any, level: Level, file: str | None, source: str | None) -> list:
         """Every way the statement's columns do not fit `table`."""
 
     @abstractmethod
     def suggestion(self, builder: Any) -> Any:
         """The OutputSuggestion for one statement (schemacheck.suggest.Builder gathers the
         query rewrites and notes; the kind adds its table-side commands)."""
+
+    def live_tables(self, destinations: list, connect: Any) -> Any:
+        """The tables `destinations` map to, read from their clusters (a kind that
+        `uses_cluster`; `connect(url)` gives one connection per cluster)."""
+        raise NotImplementedError(f"{self.label or self.name} tables are not read from a cluster")
 
 
 def unmapped_message(alias: str) -> str:
@@ -113,13 +125,13 @@ def closest(name: str, names: list[str]) -> str | None:
     return match[0] if match else None
 
 
-def lowered_by_asa(column: OutputColumn, level: str) -> bool:
+def lowered_by_asa(column: OutputColumn, level: Level) -> bool:
     """Whether ASA writes the column's name in lower case: at level 1.0, and below 1.2 for
     the alias of GetMetadataPropertyValue."""
     return (column.written is not None and column.written != column.name) or level == "1.0"
 
 
-def shown_column(column: OutputColumn, level: str) -> str:
+def shown_column(column: OutputColumn, level: Level) -> str:
     """The column as a message names it: as ASA writes it, and as written when that differs."""
     if column.written is not None and column.written != column.name:
         why = ("compatibility level 1.0 lower-cases names" if level == "1.0" else

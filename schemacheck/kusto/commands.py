@@ -70,7 +70,8 @@ def suggestion(builder):
     from schemacheck.suggest import CommandStep
 
     missing = []      # SC101 columns to add: (name, Kusto type, finding)
-    renames, alters = [], []
+    renames: list = []    # SC102 findings with a .rename column
+    alters: list = []     # (finding, its query step): see Builder.type_finding
     filled = set()    # table columns a query rewrite makes the statement write
     for d in builder.found:
         if d.code == "SC101":

@@ -32,6 +32,10 @@ from schemacheck.kusto import typemap
 from schemacheck.kusto.commands import alter_command, create_command, kusto_type, rename_command
 from schemacheck.kusto.schema import TableSchema
 
+TYPE_CHECKING = False   # typing costs a cold start 2 ms; type checkers read the import below
+if TYPE_CHECKING:
+    from schemacheck.asa.types import Level
+
 
 def _quoted(name: str) -> str:
     return f"['{name}']"
@@ -41,7 +45,7 @@ def _where(output: OutputSchema):
     return output.output_span or output.span
 
 
-def compare(output: OutputSchema, table: TableSchema, level: str, file: str | None = None,
+def compare(output: OutputSchema, table: TableSchema, level: Level, file: str | None = None,
             source: str | None = None) -> list[D.Diagnostic]:
     """Every way this statement's columns do not fit `table` (see schemacheck.diagnostics)."""
     found: list[D.Diagnostic] = []
@@ -74,8 +78,9 @@ def compare(output: OutputSchema, table: TableSchema, level: str, file: str | No
                 # no alias can match a mixed-case column.
                 lowered = lowered_by_asa(column, level)
                 if lowered:
-                    message = (f"output column {shown_column(column, level)} does not match table column {other.name} of "
-                               f"{where}: ASA writes the name in lower case, so a mixed-case column never matches")
+                    message = (f"output column {shown_column(column, level)} does not match table column "
+                               f"{other.name} of {where}: ASA writes the name in lower case, so a mixed-case "
+                               f"column never matches")
                     fix = f"raise the job's compatibility level to 1.2, or rename the table column to {column.name}"
                     edit, command, suggested = None, rename_command(table.name, other.name, column.name), None
                 else:
@@ -98,7 +103,8 @@ def compare(output: OutputSchema, table: TableSchema, level: str, file: str | No
                 table.name, [(column.name, kusto_type(column.type))], merge=True)
             fix = (f"alias the column `AS {close}`" if close else
                    f"add the column: `{command}`" if command else "add the column to the table")
-            report("SC101", f"output column {shown_column(column, level)} has no column of that name in table {where}{hint}",
+            report("SC101", f"output column {shown_column(column, level)} has no column of that name in table "
+                   f"{where}{hint}",
                    column.span, query_column=column.name, actual_type=column.type, fix=fix, edit=edit,
                    command=command, suggested_name=close if edit is not None else None,
                    near=(close,) if close else (), new_type=kusto_type(column.type) if command else None)
@@ -119,7 +125,7 @@ def compare(output: OutputSchema, table: TableSchema, level: str, file: str | No
     return found
 
 
-def _check_type(column: OutputColumn, target, table_name: str, level: str, source: str | None, report,
+def _check_type(column: OutputColumn, target, table_name: str, level: Level, source: str | None, report,
                 file: str | None = None) -> None:
     if column.type is None:
         wanted = typemap.CAST_FOR_KUSTO.get(target.type)
@@ -129,11 +135,12 @@ def _check_type(column: OutputColumn, target, table_name: str, level: str, sourc
         elif column.cause and column.cause.startswith("udf:"):
             how += f", or give the function's declared type with --udf-type {column.cause[4:]}={wanted or 'TYPE'}"
         reason = f" ({column.reason})" if column.reason else ""
-        castable = wanted is not None and not (wanted == "bit" and level < "1.2")
+        castable = not (wanted == "bit" and level < "1.2")
         report("SC203", f"the type of output column {column.name} cannot be told from the query{reason}, so "
                f"it is not verified against {target.name} ({target.type}); {how}", column.span,
                query_column=column.name, table_column=target.name, expected_type=target.type,
-               fix=how if wanted else None, edit=cast_edit(source, column, wanted, file) if castable else None,
+               fix=how if wanted else None,
+               edit=cast_edit(source, column, wanted, file) if wanted is not None and castable else None,
                reason=column.reason)
         return
     verdict, why = typemap.compatibility(column.type, target.type)

@@ -133,7 +133,8 @@ def load_file(path: str) -> list[TableSchema]:
     if suffix == ".csv":
         return _load_csv(text, path)
     stem = os.path.splitext(os.path.basename(path))[0]
-    if suffix == ".kql" or (suffix == ".csl" and text[_LEADING_COMMENTS.match(text).end():].startswith(".")):
+    if suffix == ".kql" or (suffix == ".csl" and (comments := _LEADING_COMMENTS.match(text)) is not None
+                            and text[comments.end():].startswith(".")):
         from schemacheck.kusto.scripts import parse_script
 
         tables = parse_script(text, path)

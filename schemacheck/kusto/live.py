@@ -26,7 +26,7 @@ from urllib.parse import urlsplit
 from schemacheck.errors import EXIT_UNREACHABLE, SchemacheckError, UsageError
 from schemacheck.kusto.names import quote
 from schemacheck.kusto.schema import TableCatalog, TableSchema
-from schemacheck.records import record
+from schemacheck.records import Record, record
 
 DEFAULT_TIMEOUT = 30.0
 MAX_ATTEMPTS = 4
@@ -73,7 +73,7 @@ def engine_url(value: str) -> tuple[str, str | None]:
 
 
 @record
-class CredentialSpec:
+class CredentialSpec(Record):
     """Which azure-identity credential `--auth` asks for, and with what arguments."""
 
     mode: str
@@ -139,7 +139,7 @@ def build_credential(spec: CredentialSpec, prompt: Callable | None = None):
 
 
 @record
-class Failure:
+class Failure(Record):
     """What went wrong with one request, classified: `kind` is one of network, dns, refused,
     timeout, unauthorized, forbidden, not-found (then database-missing or table-missing),
     throttled, server, bad-request, unexpected."""
@@ -175,7 +175,8 @@ def _server_error(data: dict | None) -> tuple[str | None, str]:
     return error.get("code"), str(message)
 
 
-_NOT_FOUND = re.compile(r"does not exist|doesn.t exist|not (?:be )?found|could not be found|cannot be found|no such", re.IGNORECASE)
+_NOT_FOUND = re.compile(r"does not exist|doesn.t exist|not (?:be )?found|could not be found|cannot be found|no such",
+                        re.IGNORECASE)
 
 
 def classify(error: BaseException) -> Failure:
@@ -187,7 +188,7 @@ def classify(error: BaseException) -> Failure:
     if status is None:
         # requests wraps urllib3's errors in args and `reason`, not only in __cause__.
         chain: list[BaseException] = []
-        pending = [error]
+        pending: list[BaseException | None] = [error]
         while pending and len(chain) < 20:
             cause = pending.pop(0)
             if cause is None or any(cause is seen for seen in chain):
@@ -220,7 +221,8 @@ def classify(error: BaseException) -> Failure:
     if status == 429:
         retry_after = None
         try:
-            retry_after = float(headers.get("Retry-After"))
+            value = headers.get("Retry-After")
+            retry_after = float(value) if value is not None else None
         except (TypeError, ValueError):
             pass
         return Failure("throttled", status, code, message, retry_after)
@@ -346,7 +348,8 @@ class Cluster:
         elif kind == "dns":
             text = f"cannot resolve the host of {self.url}: check the cluster URL"
         elif kind == "timeout":
-            text = f"{where}: no answer within {self.timeout:g} s (--timeout); the cluster may be stopped or unreachable"
+            text = (f"{where}: no answer within {self.timeout:g} s (--timeout); the cluster may be stopped or "
+                    f"unreachable")
         elif kind == "network":
             text = f"cannot reach {self.url}{said}: check the URL and the network"
         elif kind == "unauthorized":

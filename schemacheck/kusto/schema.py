@@ -7,11 +7,11 @@ catalog can name it as the near miss.
 
 from __future__ import annotations
 
-from schemacheck.records import record
+from schemacheck.records import Record, record
 
 
 @record
-class Column:
+class Column(Record):
     """A table column: `type` is the canonical Kusto type, `written_type` as the file spells it."""
 
     name: str
@@ -21,7 +21,7 @@ class Column:
 
 
 @record
-class TableSchema:
+class TableSchema(Record):
     """A table as a schema file defines it; `file`/`line` say where."""
 
     name: str

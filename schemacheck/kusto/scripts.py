@@ -25,14 +25,18 @@ from schemacheck.kusto._tables import RULES
 from schemacheck.kusto.lexer import LANGUAGE
 from schemacheck.kusto.schema import Column, TableSchema
 from schemacheck.kusto.types import canonical_type, type_suggestion
-from schemacheck.records import record
+from schemacheck.records import Record, record
+
+TYPE_CHECKING = False   # typing costs a cold start 2 ms; type checkers read the import below
+if TYPE_CHECKING:
+    from typing import Any
 
 _COMMAND_START = re.compile(r"[ \t]*\.[A-Za-z]")
 _STRINGS_AND_COMMENTS = re.compile(r"""'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*"|//[^\n]*""")
 
 
 @record
-class _Ref:
+class _Ref(Record):
     """A table (`database` may be None) or a column of one."""
 
     database: str | None
@@ -42,10 +46,10 @@ class _Ref:
 
 
 @record
-class _Command:
+class _Command(Record):
     verb: str                  # create, create-merge, alter, alter-merge, alter-column, drop-column, ...
     tables: tuple              # ((ref, columns), ...) for create/alter; refs otherwise
-    argument: object           # new type, new name, dropped columns, or the `with` properties
+    argument: Any              # new type, new name, dropped columns, or the `with` properties
     offset: int
 
 
@@ -155,7 +159,7 @@ _WORDS = {"COLON": "':'", "COMMA": "','", "LPAR": "'('", "RPAR": "')'", "DOT": "
           "$END": "the end"}
 
 
-def _failure(failure: Exception, builder: _Builder, what: str) -> InputError:
+def _failure(failure: lalr.LexFailure | lalr.ParseFailure, builder: _Builder, what: str) -> InputError:
     if isinstance(failure, lalr.LexFailure):
         words = {"open_string": "a string is never closed", "open_name": "a ['name'] is never closed"}
         return builder.error(words.get(failure.kind, f"unexpected character in {what}"), failure.start)

@@ -21,12 +21,12 @@ from schemacheck.kusto import types as kusto
 OK, RISKY, INCOMPATIBLE = "ok", "risky", "incompatible"
 
 _ANY_INTO_UNLISTED = {
-    kusto.DECIMAL: (RISKY, "decimal is in no ASA type table; ADX parses the value as a decimal if it can, "
-                           "else stores null"),
-    kusto.TIMESPAN: (RISKY, "timespan is in no ASA type table; only text like [d.]hh:mm:ss parses, "
-                            "anything else becomes null"),
-    kusto.GUID: (RISKY, "guid is in no ASA type table; only text holding a GUID parses, anything else "
-                        "becomes null"),
+    kusto.DECIMAL: (RISKY, ("decimal is in no ASA type table; ADX parses the value as a decimal if it can, "
+                            "else stores null")),
+    kusto.TIMESPAN: (RISKY, ("timespan is in no ASA type table; only text like [d.]hh:mm:ss parses, "
+                             "anything else becomes null")),
+    kusto.GUID: (RISKY, ("guid is in no ASA type table; only text holding a GUID parses, anything else "
+                         "becomes null")),
 }
 
 # COMPATIBILITY[asa type][kusto type] = (verdict, why); pairs not listed are INCOMPATIBLE.

@@ -67,6 +67,7 @@ def render(format: str, entries, *, sources: Mapping[str, str | None], version: 
         from schemacheck.report.text import render_check
 
         readable = [e for e in entries if not isinstance(e, Unreadable)]
+        # report/text.py declares `sources` Mapping[str, str]; an unreadable file's text is None.
         return render_check(readable, sources, color=color, quiet=quiet) if readable else ""
     if format == "json":
         from schemacheck.report.json import check_document, dumps

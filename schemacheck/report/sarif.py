@@ -108,15 +108,15 @@ def _message(diagnostic: D.Diagnostic) -> str:
     return diagnostic.message + (f"\nfix: {diagnostic.fix}" if diagnostic.fix else "")
 
 
-def _fix(diagnostic: D.Diagnostic) -> dict:
-    edit = diagnostic.edit
+def _fix(diagnostic: D.Diagnostic, edit: D.Edit, file: str) -> dict:
+    """The edit as a SARIF fix (in the result's `file` when the edit names none)."""
     text = diagnostic.fix or f"replace the text with {edit.text!r}"
     if diagnostic.command and diagnostic.command not in text:
         text += f"; or change the table: {diagnostic.command}"
     deleted = {"startLine": edit.line, "startColumn": edit.column, "endLine": edit.end_line,
                "endColumn": edit.end_column}
     return {"description": {"text": text},
-            "artifactChanges": [{"artifactLocation": {"uri": artifact_uri(edit.file)},
+            "artifactChanges": [{"artifactLocation": {"uri": artifact_uri(edit.file or file)},
                                  "replacements": [{"deletedRegion": deleted,
                                                    "insertedContent": {"text": edit.text}}]}]}
 
@@ -138,7 +138,7 @@ def _result(diagnostic: D.Diagnostic, file: str, indexes: dict, seen: dict) -> d
              diagnostic.table_column), seen)},
     }
     if diagnostic.edit is not None:
-        result["fixes"] = [_fix(diagnostic)]
+        result["fixes"] = [_fix(diagnostic, diagnostic.edit, file)]
     properties = {name: getattr(diagnostic, field) for field, name in _PROPERTIES
                   if getattr(diagnostic, field) is not None}
     if properties:
@@ -151,7 +151,8 @@ def sarif_document(entries, tool_version: str) -> dict:
     entries = list(entries)
     rules = _rules()
     indexes = {rule["id"]: index for index, rule in enumerate(rules)}
-    results, notifications, seen = [], [], {}
+    results, notifications = [], []
+    seen: dict[str, int] = {}
     for entry in entries:
         if isinstance(entry, Unreadable):
             location = _location(entry.file, _region(entry.line, entry.column))

@@ -105,8 +105,8 @@ def render_suggest_script(suggestions: Iterable[OutputSuggestion], language: str
                + ". Nothing here has been run: run each in the database its paragraph names, one at a time. "
                "Query rewrites are comments: apply them to the query (or run `schemacheck check --fix`); a type "
                "finding is answered on either side: run its command or rewrite the query, not both.")
-    out = [line for line in textwrap.wrap(heading, WIDTH, initial_indent=marker + " ", subsequent_indent=marker + " ",
-                                          break_long_words=False, break_on_hyphens=False)]
+    out = list(textwrap.wrap(heading, WIDTH, initial_indent=marker + " ", subsequent_indent=marker + " ",
+                             break_long_words=False, break_on_hyphens=False))
     dialect = file = None
     for suggestion in chosen:
         if suggestion.language != dialect and len({s.language for s in chosen}) > 1:
@@ -179,7 +179,8 @@ def render_suggest_text(suggestions: Iterable[OutputSuggestion], sources: Mappin
                 out.append(f"    {', '.join(note.codes)}: {note.reason}")
         out.append("")
     if not out:
-        return "nothing to suggest: every Azure Data Explorer and SQL output fits its table (or has no table to compare)\n"
+        return ("nothing to suggest: every Azure Data Explorer and SQL output fits its table (or has no table to "
+                "compare)\n")
     return "\n".join(out).rstrip("\n") + "\n"
 
 

@@ -31,12 +31,16 @@ from schemacheck.sql import typemap as sqltypes
 from schemacheck.sql.commands import add_column_command, allow_null_command, alter_type_command
 from schemacheck.sql.schema import DIALECT_NAMES, POSTGRES, TSQL, SqlColumn, SqlTable
 
+TYPE_CHECKING = False   # typing costs a cold start 2 ms; type checkers read the import below
+if TYPE_CHECKING:
+    from schemacheck.asa.types import Level
+
 
 def _kind_of(table: SqlTable) -> str:
     return f"{'PostgreSQL' if table.dialect == POSTGRES else 'SQL'} table {table.qualified_name}"
 
 
-def compare_sql(output: OutputSchema, table: SqlTable, level: str, file: str | None = None,
+def compare_sql(output: OutputSchema, table: SqlTable, level: Level, file: str | None = None,
                 source: str | None = None) -> list[D.Diagnostic]:
     """Every way this statement's columns do not fit the SQL `table`."""
     found: list[D.Diagnostic] = []
@@ -92,7 +96,7 @@ def compare_sql(output: OutputSchema, table: SqlTable, level: str, file: str | N
     return found
 
 
-def _case_slip(column: OutputColumn, other: SqlColumn, table: SqlTable, level: str, source, file, report) -> None:
+def _case_slip(column: OutputColumn, other: SqlColumn, table: SqlTable, level: Level, source, file, report) -> None:
     where = _kind_of(table)
     if table.dialect == POSTGRES and not other.quoted:
         edit = alias_edit(source, column, other.name, file)
@@ -118,16 +122,18 @@ def _case_slip(column: OutputColumn, other: SqlColumn, table: SqlTable, level: s
            lowered=lowered_by_asa(column, level))
 
 
-def _not_in_table(column: OutputColumn, table: SqlTable, level: str, source, file, exact_names, report) -> None:
+def _not_in_table(column: OutputColumn, table: SqlTable, level: Level, source, file, exact_names, report) -> None:
+    name = column.name
+    assert name is not None  # (compare skips the unnamed columns)
     where = _kind_of(table)
     names = [c.name for c in table.columns if not c.generated]
-    near = closest(column.name, names) or closest(column.name.lower(), [n.lower() for n in names])
+    near = closest(name, names) or closest(name.lower(), [n.lower() for n in names])
     if near is not None and near not in names:
         near = next(n for n in names if n.lower() == near)
     hint = f"; did you mean {near}?" if near else ""
     taken = near is not None and near.lower() in {n.lower() for n in exact_names}
     column_type = sqltypes.column_type_for(column.type, table.dialect, level)
-    command = add_column_command(table, column.name, column_type) if column_type and not (near and not taken) \
+    command = add_column_command(table, name, column_type) if column_type and not (near and not taken) \
         else None
     if near and not taken:
         fix, edit = f"alias the column `AS {near}`", alias_edit(source, column, near, file)
@@ -140,7 +146,7 @@ def _not_in_table(column: OutputColumn, table: SqlTable, level: str, source, fil
            near=(near,) if near else (), new_type=column_type if command else None)
 
 
-def _check_value(column: OutputColumn, target: SqlColumn, table: SqlTable, level: str, source, file,
+def _check_value(column: OutputColumn, target: SqlColumn, table: SqlTable, level: Level, source, file,
                  report) -> None:
     """SC108 for a generated column; else the type: SC203 unknown, SC201/SC202 by the type table."""
     where = _kind_of(table)

@@ -12,7 +12,7 @@ is set when the project's collation says otherwise (an SSDT DefaultCollation wit
 
 from __future__ import annotations
 
-from schemacheck.records import record
+from schemacheck.records import Record, record
 
 TSQL, POSTGRES = "tsql", "postgres"
 DEFAULT_SCHEMA = {TSQL: "dbo", POSTGRES: "public"}
@@ -25,7 +25,7 @@ ALWAYS, BY_DEFAULT = "always", "by-default"
 
 
 @record
-class SqlColumn:
+class SqlColumn(Record):
     """A column as its DDL defines it.
 
     `type` is the base type in lower case as the dialect names it ("nvarchar", "bigint",
@@ -62,7 +62,7 @@ class SqlColumn:
 
 
 @record
-class SqlTable:
+class SqlTable(Record):
     """A table as DDL defines it: `schema` as written (None: the dialect's default schema),
     `file`, `line`, `column` where its CREATE TABLE is."""
 
@@ -90,7 +90,7 @@ class SqlTable:
 
 
 @record
-class DdlNote:
+class DdlNote(Record):
     """A statement of a DDL file that was skipped, and why (reported as rule SC503, info)."""
 
     file: str

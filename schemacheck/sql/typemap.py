@@ -32,6 +32,10 @@ from __future__ import annotations
 from schemacheck.asa import types as asa
 from schemacheck.sql.schema import POSTGRES, SqlColumn
 
+TYPE_CHECKING = False   # typing costs a cold start 2 ms; type checkers read the import below
+if TYPE_CHECKING:
+    from schemacheck.asa.types import Level
+
 OK, RISKY, INCOMPATIBLE = "ok", "risky", "incompatible"
 
 TSQL_STRINGS = frozenset({"char", "varchar", "nchar", "nvarchar", "text", "ntext"})
@@ -48,7 +52,7 @@ TEXT_WIDTH = {asa.BIGINT: 20, asa.FLOAT: 24, asa.DATETIME: 28, asa.BIT: 5}
 _RANGE = {"int": "-2^31..2^31-1", "smallint": "-32,768..32,767", "tinyint": "0..255"}
 
 
-def _overflow(level: str, sql_type: str) -> str:
+def _overflow(level: Level, sql_type: str) -> str:
     consequence = ("the error policy handles it (Retry blocks the output, Drop loses the event)"
                    if level >= "1.2" else "below level 1.2 ASA truncates it and the row holds a wrong number")
     return f"a bigint outside {_RANGE[sql_type]} does not fit {sql_type}: {consequence}"
@@ -63,13 +67,14 @@ def _precision(column: SqlColumn) -> tuple[str, str]:
                    "digits past its scale are rounded")
 
 
-def _text_fits(asa_type: str, column: SqlColumn, level: str) -> tuple[str, str]:
+def _text_fits(asa_type: str, column: SqlColumn, level: Level) -> tuple[str, str]:
     """A value written as text into a string column: OK, or RISKY when it may be longer
     than the column (the insert then fails: "String or binary data would be truncated")."""
     if column.length is None:
         return OK, ""
     if asa_type == asa.NVARCHAR:
-        return RISKY, f"text longer than {column.length} characters does not fit {column.written_type}; the insert fails"
+        return RISKY, (f"text longer than {column.length} characters does not fit {column.written_type}; "
+                       f"the insert fails")
     if asa_type in (asa.RECORD, asa.ARRAY):
         return RISKY, (f"ASA writes the {asa_type} as JSON text, which may be longer than {column.length} "
                        f"characters; the insert then fails")
@@ -80,7 +85,7 @@ def _text_fits(asa_type: str, column: SqlColumn, level: str) -> tuple[str, str]:
                    f"{column.written_type} holds; the insert fails for such values")
 
 
-def tsql_compatibility(asa_type: str, column: SqlColumn, level: str) -> tuple[str, str]:
+def tsql_compatibility(asa_type: str, column: SqlColumn, level: Level) -> tuple[str, str]:
     """(OK | RISKY | INCOMPATIBLE, why) for an ASA value into a SQL Server column."""
     sql = column.type
     if sql in TSQL_STRINGS:
@@ -152,7 +157,7 @@ _POSTGRES_DOCUMENTED_FAILURES = {
 }
 
 
-def postgres_compatibility(asa_type: str, column: SqlColumn, level: str) -> tuple[str, str]:
+def postgres_compatibility(asa_type: str, column: SqlColumn, level: Level) -> tuple[str, str]:
     """(OK | RISKY | INCOMPATIBLE, why) for an ASA value into a PostgreSQL column."""
     sql = column.type
     if asa_type in (asa.RECORD, asa.ARRAY):
@@ -172,7 +177,7 @@ def postgres_compatibility(asa_type: str, column: SqlColumn, level: str) -> tupl
     return INCOMPATIBLE, why
 
 
-def compatibility(asa_type: str, column: SqlColumn, dialect: str, level: str) -> tuple[str, str]:
+def compatibility(asa_type: str, column: SqlColumn, dialect: str, level: Level) -> tuple[str, str]:
     if dialect == POSTGRES:
         return postgres_compatibility(asa_type, column, level)
     return tsql_compatibility(asa_type, column, level)
@@ -180,10 +185,10 @@ def compatibility(asa_type: str, column: SqlColumn, dialect: str, level: str) ->
 
 # The ASA type to CAST to for a column type (fixes, SC203); bit only from level 1.2.
 TSQL_CAST = {
-    **{name: asa.BIGINT for name in TSQL_INTEGERS},
+    **dict.fromkeys(TSQL_INTEGERS, asa.BIGINT),
     "float": asa.FLOAT, "real": asa.FLOAT, "decimal": asa.FLOAT, "numeric": asa.FLOAT,
-    **{name: asa.NVARCHAR for name in TSQL_STRINGS}, "uniqueidentifier": asa.NVARCHAR,
-    **{name: asa.DATETIME for name in TSQL_DATETIMES},
+    **dict.fromkeys(TSQL_STRINGS, asa.NVARCHAR), "uniqueidentifier": asa.NVARCHAR,
+    **dict.fromkeys(TSQL_DATETIMES, asa.DATETIME),
     "bit": asa.BIT,
 }
 POSTGRES_CAST = {
@@ -204,14 +209,14 @@ POSTGRES_FOR_ASA = {
 }
 
 
-def cast_for(column: SqlColumn, dialect: str, level: str) -> str | None:
+def cast_for(column: SqlColumn, dialect: str, level: Level) -> str | None:
     wanted = (POSTGRES_CAST if dialect == POSTGRES else TSQL_CAST).get(column.type)
     if wanted == asa.BIT and level < "1.2":
         return None if dialect == POSTGRES else asa.BIGINT
     return wanted
 
 
-def column_type_for(asa_type: str | None, dialect: str, level: str) -> str | None:
+def column_type_for(asa_type: str | None, dialect: str, level: Level) -> str | None:
     """The column type for a value of `asa_type`: None when the dialect has none for it
     (or the ASA type is unknown, for PostgreSQL, where only the exact type accepts it).
     SQL Server takes any value as text, so an unknown type gets NVARCHAR(MAX)."""

@@ -14,8 +14,8 @@ import re
 import xml.etree.ElementTree as ET
 
 import pytest
-
 from conftest import run_cli
+
 from schemacheck import diagnostics as D
 from schemacheck import kinds
 from schemacheck.errors import InputError

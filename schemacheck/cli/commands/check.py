@@ -13,8 +13,8 @@ def request(options):
 
     return Request(tuple(options.paths), tuple(getattr(options, "schema", ())), tuple(targets_of(options.target)
                    .values()), getattr(options, "parameters", None), options.compat_level, udf_types(options.udf_type),
-                   getattr(options, "cluster", None), getattr(options, "fail_on", None), getattr(options, "hook", False),
-                   getattr(options, "jobs", None) or 1)
+                   getattr(options, "cluster", None), getattr(options, "fail_on", None),
+                   getattr(options, "hook", False), getattr(options, "jobs", None) or 1)
 
 
 def checked(options, session, quiet: bool = False):

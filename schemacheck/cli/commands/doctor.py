@@ -5,6 +5,10 @@ from __future__ import annotations
 
 from schemacheck.errors import EXIT_FINDINGS, EXIT_OK, EXIT_UNREACHABLE, UsageError
 
+TYPE_CHECKING = False   # typing costs a cold start 2 ms; type checkers read the import below
+if TYPE_CHECKING:
+    from schemacheck.asa.types import Level
+
 
 def job_principal(job) -> tuple[str | None, str | None]:
     """The principal to look for when --principal is not given, and where it comes from."""
@@ -33,7 +37,7 @@ def run(options, session) -> int:
     reports = []
     with Connections(options, session) as connect:
         for where_to, output, analysis, plan in wanted:
-            level = plan.level if plan is not None else options.compat_level or "1.2"
+            level: Level = plan.level if plan is not None else options.compat_level or "1.2"
             file = analysis.file if analysis is not None else None
             query = plan.found.job.query if plan is not None else None
             principal, origin = options.principal, None
