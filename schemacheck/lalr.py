@@ -86,11 +86,17 @@ class Language:
     keyword, `op` is looked up in `operators` (text -> terminals in order of
     preference), any other group is the terminal of that name. `refine[word]` may
     change the terminal chosen for a keyword: `refine(kind, row, text, end) -> kind`.
+
+    A language whose tokens depend on more than one regular expression can tell (HCL's
+    and Bicep's significant line breaks, heredocs, string templates) gives `tokenizer`:
+    `tokenizer(text)` yields (kind, text, start, end) in order, with the same meaning of
+    `NAME` and `op`; `token` is then unused.
     """
 
-    def __init__(self, tables, token: re.Pattern, operators: Mapping[str, tuple[str, ...]],
+    def __init__(self, tables, token: re.Pattern | None, operators: Mapping[str, tuple[str, ...]],
                  reserved: frozenset[str] = frozenset(),
-                 refine: Mapping[str, Callable[[str, dict, str, int], str]] | None = None) -> None:
+                 refine: Mapping[str, Callable[[str, dict, str, int], str]] | None = None,
+                 tokenizer: Callable | None = None) -> None:
         self.actions = tables.ACTIONS
         self.rules = tables.RULES
         self.keywords = tables.KEYWORDS
@@ -101,6 +107,7 @@ class Language:
         self.operators = operators
         self.reserved = reserved
         self.refine = dict(refine or {})
+        self.tokenizer = tokenizer
         # Rules whose reduction changes nothing but the parser state: `?x: y` with one child.
         self.passthrough = tuple(
             size == 1 and mode == EXPAND1 and keep == (0,) and not splice
@@ -179,7 +186,8 @@ def parse(text: str, language: Language, callbacks: list, start: str = "start") 
     reserved = language.reserved
     operators = language.operators
     refine = language.refine
-    match = language.token.match
+    tokens = iter(language.tokenizer(text)) if language.tokenizer is not None else None
+    match = language.token.match if language.token is not None and tokens is None else None
     end_state = language.end_states[start]
     states = [language.start_states[start]]
     values: list = []
@@ -189,17 +197,24 @@ def parse(text: str, language: Language, callbacks: list, start: str = "start") 
     length = len(text)
     while True:
         row = actions[states[-1]]
+        if tokens is not None:
+            produced = next(tokens, None)
+            if produced is None:
+                pos = length
+            else:
+                kind, word, pos, end = produced
         if pos < length:
-            m = match(text, pos)
-            if m is None:
-                raise LexFailure("char", pos)
-            kind = m.lastgroup
-            assert kind is not None  # every alternative of the token pattern is a named group
-            end = m.end()
-            if kind == "ws" or kind == "comment":
-                pos = end
-                continue
-            word = m.group()
+            if match is not None:
+                m = match(text, pos)
+                if m is None:
+                    raise LexFailure("char", pos)
+                kind = m.lastgroup
+                assert kind is not None  # every alternative of the token pattern is a named group
+                end = m.end()
+                if kind == "ws" or kind == "comment":
+                    pos = end
+                    continue
+                word = m.group()
             if kind == "NAME":
                 lowered = word.lower()
                 keyword = keywords.get(lowered)
