@@ -24,7 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
-from kusto_server import Database, FakeCluster, Fault, Table  # noqa: E402
+from support.kusto_server import Database, FakeCluster, Fault, Table  # noqa: E402
 
 from schemacheck.kusto.live import Cluster  # noqa: E402
 

@@ -50,7 +50,7 @@ ROOT = HERE.parent
 sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT))
 
-import fuzzing as F  # noqa: E402
+import support.fuzzing as F  # noqa: E402
 
 KINDS = {"query": 0.50, "query-bytes": 0.08, "schema": 0.15, "schema-bytes": 0.05, "job": 0.14, "ddl": 0.08}
 LEVELS = ("1.2", "1.2", "1.1", "1.0")
@@ -125,7 +125,7 @@ def _grammar_words():
     from hypothesis import strategies as st
     from hypothesis.errors import NonInteractiveExampleWarning
 
-    from test_properties import _grammar_tables
+    from support.asa_queries import _grammar_tables
 
     tables = _grammar_tables()
     pools = {}

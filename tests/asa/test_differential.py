@@ -15,12 +15,12 @@ tokens, inline `_rule`s and pass `?rule`s with one child through.
 
 The texts:
 
-- ASA: sentences of grammars/asaql.lark from test_properties.grammar_sentences() (hypothesis),
+- ASA: sentences of grammars/asaql.lark from support.asa_queries.grammar_sentences() (hypothesis),
   the queries of the repository (samples/, examples/, tests/fixtures/) and the corpus in
   ../shared/corpus/asa when it is present (skipped when it is not);
 - Kusto: sentences of grammars/kusto.lark from its `command` and `csl_schema` rules (drawn
   here: no generator of Kusto sentences existed), the commands and CSL schema text that
-  tests/fuzzing.py writes for schema files (valid and not), and the commands of the
+  tests/support/fuzzing.py writes for schema files (valid and not), and the commands of the
   repository's .kql files.
 
 One difference is known, and allowed only in the exact form described: by design, the ASA
@@ -49,9 +49,9 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT, SAMPLE_JOB, corpus_queries, requires_corpus
-from fuzzing import DrawChooser, _csl, _kql_command, table_spec
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
+from support.fuzzing import DrawChooser, _csl, _kql_command, table_spec
 
 from schemacheck import generate, lalr
 from schemacheck.asa import _tables as asa_tables
@@ -179,9 +179,9 @@ def _repository_queries() -> list[Path]:
 
 
 def _grammar_sentences():
-    # test_properties' generator (it needs lark for the grammar's rules).
+    # support.asa_queries' generator (it needs lark for the grammar's rules).
     pytest.importorskip("lark")
-    from test_properties import grammar_sentences
+    from support.asa_queries import grammar_sentences
 
     return grammar_sentences()
 
@@ -284,7 +284,7 @@ def kusto_sentences(draw, start: str):
 
 @st.composite
 def fuzzing_kusto(draw):
-    """(start, text): a command of a .kql script, or CSL schema text, as tests/fuzzing.py writes
+    """(start, text): a command of a .kql script, or CSL schema text, as tests/support/fuzzing.py writes
     them for schema files (random names and types; some commands set no columns)."""
     ch = DrawChooser(draw)
     specs = [table_spec(ch, valid=ch.coin(0.3)) for _ in range(ch.int(1, 3))]
