@@ -47,6 +47,8 @@ class Grammar:
 GRAMMARS = {
     "asaql": Grammar("asaql.lark", PACKAGE_DIR / "asa" / "_tables.py", ("start",)),
     "kusto": Grammar("kusto.lark", PACKAGE_DIR / "kusto" / "_tables.py", ("command", "csl_schema")),
+    "bicep": Grammar("bicep.lark", PACKAGE_DIR / "jobs" / "_bicep_tables.py", ("bicep", "bicepparam")),
+    "hcl": Grammar("hcl.lark", PACKAGE_DIR / "jobs" / "_hcl_tables.py", ("start",)),
 }
 
 # Rule modes understood by schemacheck.lalr.

@@ -31,7 +31,8 @@ if TYPE_CHECKING:
     from typing import Literal, TypeAlias
 
     TextStyle = Literal["verbatim", "indented", "escaped"]
-    Expr: TypeAlias = "Literal_ | Text | Template | Ref | GetAttr | Index | Call | Array | Object | Cond | ForExpr | Unary | Binary | Splat"
+    Expr: TypeAlias = ("Literal_ | Text | Template | Ref | GetAttr | Index | Call | Array | Object | Cond | "
+                       "ForExpr | Unary | Binary | Splat")
 
 
 @record
