@@ -97,7 +97,7 @@ def _content(path: str) -> bytes | None:
 # files) and .git (where the search for a project stops). An editor's swap file, a log
 # or a report written beside the query does not make the next run check again.
 RELEVANT_SUFFIXES = (".asaql", ".json", ".asaproj", ".toml", ".kql", ".csl", ".cslschema", ".csv", ".tsv", ".txt",
-                     ".js", ".cs", ".bicep", ".sql", ".sqlproj")
+                     ".js", ".cs", ".bicep", ".bicepparam", ".tf", ".tfvars", ".tftpl", ".sql", ".sqlproj")
 
 
 def _relevant(name: str) -> bool:

@@ -68,11 +68,12 @@ _ALERTS_KQL = ".create table Alerts (DeviceId: string, Temperature: real)\n"
 
 def _project(outputs: tuple[str, ...] = ("adx-alerts",), authentication: str = "Msi", identity: str = "true",
              level: str | None = "1.2", locale: str = "en-US", policy: str = "Drop",
-             missing: str | None = None) -> tuple[tuple[str, str], ...]:
+             missing: str | None = None, inputs: tuple[str, ...] = ()) -> tuple[tuple[str, str], ...]:
     """The files of the example project: asaproj.json, JobConfig.json, one Outputs/NAME.json per
-    output (adx-alerts writes to table Alerts), schemas/Alerts.kql; `missing` is a file the
-    project lists that does not exist."""
-    listed = [("JobConfig.json", "JobConfig")] + [(f"Outputs/{name}.json", "Output") for name in outputs]
+    output (adx-alerts writes to table Alerts), one Inputs/NAME.json per input (an Event Hub),
+    schemas/Alerts.kql; `missing` is a file the project lists that does not exist."""
+    listed = [("JobConfig.json", "JobConfig")] + [(f"Inputs/{name}.json", "Input") for name in inputs]
+    listed += [(f"Outputs/{name}.json", "Output") for name in outputs]
     listed += [(missing, "Output")] if missing else []
     entries = ",\n".join(f'    {{ "filePath": "{path}", "subType": "{kind}" }}' for path, kind in listed)
     project = ('{\n  "name": "fleet-alerts",\n  "startFile": "query.asaql",\n'
@@ -87,6 +88,10 @@ def _project(outputs: tuple[str, ...] = ("adx-alerts",), authentication: str = "
         files.append((f"Outputs/{name}.json",
                       f'{{\n  "Name": "{name}",\n  "DataSourceType": "Azure Data Explorer",\n'
                       '  "AzureDataExplorerProperties": {\n    ' + ",\n    ".join(properties) + "\n  }\n}\n"))
+    for name in inputs:
+        files.append((f"Inputs/{name}.json", (
+            f'{{\n  "Name": "{name}",\n  "Type": "Data Stream",\n'
+            '  "DataSourceType": "Event Hub",\n  "EventHubProperties": { "AuthenticationMode": "Msi" }\n}\n')))
     files.append(("schemas/Alerts.kql", _ALERTS_KQL))
     return tuple(files)
 
@@ -133,15 +138,14 @@ _TEMPLATE = """{
 }
 """
 
-_TERRAFORM = """resource "azurerm_stream_analytics_job" "fleet" {
-  name                = "fleet-alerts"
-  resource_group_name = "fleet"
-  location            = "westeurope"
-  compatibility_level = "1.2"
-
-  transformation_query = <<QUERY
-SELECT DeviceId, Temperature INTO [adx-alerts] FROM [hub-in]
-QUERY
+# A job as `az stream-analytics job show` prints it (the REST API's shape, not a template).
+_REST_JOB = """{
+  "name": "fleet-alerts",
+  "type": "Microsoft.StreamAnalytics/streamingjobs",
+  "properties": {
+    "compatibilityLevel": "1.2",
+    "transformation": { "name": "main", "properties": { "query": "SELECT DeviceId INTO [adx-alerts] FROM [hub-in]" } }
+  }
 }
 """
 
@@ -698,12 +702,25 @@ RULES: dict[str, Rule] = {
              example_args=(".",)),
         Rule("SC611", "job-file-not-read", INFO,
              "A file that may define a job, found by a directory scan and not read.",
-             "The scan found a file that looks like it defines a streaming job (Terraform, Bicep, a "
-             "job as the REST API returns it) in a form schemacheck does not read, so that job is not "
-             "checked. The message says what the file is and how to get it checked.",
-             fix="Check the job through a form schemacheck reads: the message says which (an ARM template from "
-                 "`bicep build`, the job's project).",
-             example_files=(("main.tf", _TERRAFORM),),
+             "The scan found a file that looks like it defines a streaming job in a form schemacheck "
+             "does not read (a job as the REST API returns it, Terraform in JSON syntax), so that job is "
+             "not checked. The message says what the file is and how to get it checked.",
+             fix="Check the job through a form schemacheck reads: the message says which (its ARM template, its "
+                 "project, its Terraform in HCL).",
+             example_files=(("exported-job.json", _REST_JOB),),
+             example_args=(".",)),
+        Rule("SC612", "input-not-defined", ERROR, "FROM names an input the job does not define.",
+             "ASA refuses to start a job whose query reads FROM an alias that is neither a WITH step "
+             "nor one of the job's inputs (aliases match without regard to case). Reported only when "
+             "the job's files define inputs; the nearest input's name is suggested. Add the input to "
+             "the project, template, Terraform or Bicep, or fix the name in the query.",
+             why="ASA validates that every FROM names one of the job's inputs or a step of the query when the "
+                 "job starts.",
+             fix="Correct the name in the query, or define the input in the job.",
+             example_query=("SELECT DeviceId, Temperature\n"
+                            "INTO [adx-alerts]\n"
+                            "FROM [hub-input]\n"),
+             example_files=_project(inputs=("hub-in",)),
              example_args=(".",)),
     )
 }

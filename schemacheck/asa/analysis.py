@@ -10,7 +10,7 @@ import gc
 from collections.abc import Mapping
 
 from schemacheck import diagnostics as D
-from schemacheck.asa.infer import InputShape, OutputSchema, infer
+from schemacheck.asa.infer import InputRef, InputShape, OutputSchema, infer_with_inputs
 from schemacheck.asa.parser import QuerySyntaxError, parse_query
 from schemacheck.asa.types import DEFAULT_COMPAT_LEVEL
 from schemacheck.records import Record, record
@@ -25,6 +25,7 @@ class QueryAnalysis(Record):
     file: str | None
     outputs: tuple[OutputSchema, ...]
     diagnostics: tuple[D.Diagnostic, ...]
+    inputs: tuple[InputRef, ...] = ()   # the FROM names that are no WITH step, where written
 
     @property
     def has_errors(self) -> bool:
@@ -55,9 +56,10 @@ def _analyze(text, file, level, udf_types, input_shapes, functions_complete) -> 
                                   error.line, error.end_column)
         return QueryAnalysis(file, (), (diagnostic,))
     try:
-        outputs, diagnostics = infer(script, level, udf_types, file, input_shapes, functions_complete)
+        outputs, diagnostics, inputs = infer_with_inputs(script, level, udf_types, file, input_shapes,
+                                                         functions_complete)
     except RecursionError:
         diagnostic = D.Diagnostic("SC001", "error", "the query nests expressions too deeply to analyse",
                                   file, 1, 1)
         return QueryAnalysis(file, (), (diagnostic,))
-    return QueryAnalysis(file, tuple(outputs), tuple(sorted(diagnostics, key=D.sort_key)))
+    return QueryAnalysis(file, tuple(outputs), tuple(sorted(diagnostics, key=D.sort_key)), tuple(inputs))

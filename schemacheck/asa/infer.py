@@ -76,6 +76,14 @@ class OutputSchema(Record):
 
 
 @record
+class InputRef(Record):
+    """A FROM name that is no WITH step (an input of the job, or a typo), where it is written."""
+
+    name: str
+    span: A.Span
+
+
+@record
 class InputShape(Record):
     """What the job knows of an input beyond the query. `kind` ("eventhub", "iothub",
     "blob") adds the metadata fields every event of such a stream input carries; `fields`
@@ -172,6 +180,7 @@ class _Inferrer:
         self.udf_names = sorted(udf_types or (), key=str.lower)
         self.udf_types_given = udf_types is not None
         self.functions_complete = functions_complete
+        self.input_refs: list[InputRef] = []
         self.input_shapes = {k.lower(): v for k, v in (input_shapes or {}).items()}
         self.file = file
         self.diagnostics: list[D.Diagnostic] = []
@@ -417,6 +426,8 @@ class _Inferrer:
         relation_node = source.relation
         if isinstance(relation_node, A.Identifier):
             key = relation_node.text.lower()
+            if key not in self.steps:
+                self.input_refs.append(InputRef(relation_node.text, relation_node.span))
             relation = self.steps.get(key) or self.inputs.get(key)
             if relation is None:
                 relation = self.input_relation(relation_node.text, source.span)
@@ -974,6 +985,16 @@ def infer(script: A.Script, level: Level = T.DEFAULT_COMPAT_LEVEL,
     """The outputs of every query statement, in source order, and the findings on the way.
     `input_shapes` describe inputs (by alias) that the query does not declare; with
     `functions_complete`, `udf_types` lists every function the job defines (SC610)."""
+    outputs, diagnostics, _ = infer_with_inputs(script, level, udf_types, file, input_shapes, functions_complete)
+    return outputs, diagnostics
+
+
+def infer_with_inputs(script: A.Script, level: Level = T.DEFAULT_COMPAT_LEVEL,
+                      udf_types: Mapping[str, str | None] | None = None,
+                      file: str | None = None, input_shapes: Mapping[str, InputShape] | None = None,
+                      functions_complete: bool = False
+                      ) -> tuple[list[OutputSchema], list[D.Diagnostic], list[InputRef]]:
+    """infer(), and every FROM name that is no WITH step: the inputs the query reads."""
     inferrer = _Inferrer(level, udf_types, file, input_shapes, functions_complete)
     outputs = inferrer.run(script)
-    return outputs, inferrer.diagnostics
+    return outputs, inferrer.diagnostics, inferrer.input_refs

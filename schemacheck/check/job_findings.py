@@ -54,14 +54,42 @@ def note_diagnostic(note: Note, **fields) -> D.Diagnostic:
     return at(note.code, note.message, note.where, note.where.file, **fields)
 
 
-def _outputs_unreadable(job: Job) -> bool:
-    """Whether an Output file of the project could not be read (then the outputs are partial)."""
-    return any(n.code == "SC609" and n.message.lower().startswith("output") for n in job.notes)
+def _unreadable(job: Job, what: str) -> bool:
+    """Whether an Output (Input) file of the project could not be read (then the job's
+    outputs, or inputs, are partial)."""
+    return any(n.code == "SC609" and n.message.lower().startswith(what) for n in job.notes)
 
 
 def query_findings(job: Job, analysis: QueryAnalysis) -> list[D.Diagnostic]:
-    """SC601 at each INTO naming an output the job does not define (query positions)."""
-    if job.outputs is None or _outputs_unreadable(job):
+    """SC601 at each INTO naming an output the job does not define, SC612 at the first FROM
+    naming an input it does not define (query positions)."""
+    return _undefined_outputs(job, analysis) + _undefined_inputs(job, analysis)
+
+
+def _undefined_inputs(job: Job, analysis: QueryAnalysis) -> list[D.Diagnostic]:
+    """Only when the job's files define inputs: a job whose inputs are elsewhere (not
+    listed in the project, in another Terraform state) says nothing of the query's."""
+    if not job.inputs or _unreadable(job, "input"):
+        return []
+    defined = {i.alias.lower() for i in job.inputs}
+    names = ", ".join(sorted(i.alias for i in job.inputs))
+    found, seen = [], set()
+    for ref in analysis.inputs:
+        lowered = ref.name.lower()
+        if lowered in defined or lowered in seen:
+            continue
+        seen.add(lowered)
+        from schemacheck.kinds.base import closest
+
+        near = closest(ref.name, sorted(i.alias for i in job.inputs))
+        hint = f"; did you mean {near}?" if near else ""
+        found.append(D.make("SC612", f"FROM {ref.name}: the job defines no input {ref.name} (its inputs: {names}); "
+                            f"ASA will not start the job{hint}", ref.span, analysis.file, suggested_name=near))
+    return found
+
+
+def _undefined_outputs(job: Job, analysis: QueryAnalysis) -> list[D.Diagnostic]:
+    if job.outputs is None or _unreadable(job, "output"):
         return []
     defined = {o.alias.lower() for o in job.outputs}
     names = ", ".join(sorted(o.alias for o in job.outputs)) or "none"

@@ -1,5 +1,6 @@
 """Positions of a query held inside another file, mapped back into that file: a query in
-an ARM template's JSON string (escapes and all), or built by a template expression (then
+an ARM template's JSON string (escapes and all), in a string of a Terraform or Bicep file
+(a heredoc, a triple-quoted string, a quoted one), or built by a template expression (then
 every finding points at the expression, and says where in the built query it is).
 
     relocate(analysis, diagnostics, query) -> (analysis, diagnostics) in the file's positions
@@ -13,9 +14,10 @@ from schemacheck.asa.analysis import QueryAnalysis
 
 
 def relocate(analysis: QueryAnalysis, diagnostics, query) -> tuple[QueryAnalysis, tuple[D.Diagnostic, ...]]:
-    """Positions in a query held as a JSON string (`query.json_string_at`) -> positions in
-    its file, for the analysis and for `diagnostics`; a query built by a template expression
-    (`query.at`) -> the expression's place; unchanged for a query file."""
+    """Positions in a query held as a string of another file (`query.json_string_at`,
+    `query.placed`) -> positions in that file, for the analysis and for `diagnostics`; a
+    query built by an expression (`query.at`) -> the expression's place; unchanged for a
+    query file."""
     if query.json_string_at is not None:
         from schemacheck.files import read_text_file
         from schemacheck.jobs.jsonfile import strip_comments
@@ -41,6 +43,39 @@ def relocate(analysis: QueryAnalysis, diagnostics, query) -> tuple[QueryAnalysis
                 # The replacement goes inside a JSON string: escaped as JSON writes it.
                 edit = edit._replace(line=start[0], column=start[1], end_line=end[0], end_column=end[1],
                                      text=json.dumps(edit.text)[1:-1])
+            return d._replace(line=line, column=column, end_line=end_line, end_column=end_column, edit=edit)
+    elif query.placed is not None:
+        from schemacheck.files import line_starts, read_text_file
+        from schemacheck.jobs.positions import PlacedPositions, escaped_for
+        from schemacheck.lalr import LineMap
+
+        file_text = read_text_file(query.file, "file")
+        offsets = PlacedPositions(file_text, query.placed, query.text)
+        lines = LineMap(file_text)
+        starts = line_starts(query.text)
+
+        def placed_at(line: int, column: int) -> tuple[int, int]:
+            line = max(1, min(line, len(starts)))
+            return lines.position(offsets(starts[line - 1] + column - 1))
+
+        def span(value):
+            line, column = placed_at(value.line, value.column)
+            if not value.end_line:
+                return value._replace(line=line, column=column)
+            end_line, end_column = placed_at(value.end_line, value.end_column)
+            return value._replace(line=line, column=column, end_line=end_line, end_column=end_column)
+
+        def diagnostic(d: D.Diagnostic) -> D.Diagnostic:
+            line, column = placed_at(d.line, d.column)
+            end_line, end_column = (placed_at(d.end_line, d.end_column) if d.end_line and d.end_column
+                                    else (None, None))
+            edit = d.edit
+            if edit is not None and edit.file == query.file:
+                text = escaped_for(query.placed, edit.text)
+                start, end = placed_at(edit.line, edit.column), placed_at(edit.end_line, edit.end_column)
+                # The replacement goes inside the string, written as its syntax needs.
+                edit = None if text is None else edit._replace(line=start[0], column=start[1], end_line=end[0],
+                                                                end_column=end[1], text=text)
             return d._replace(line=line, column=column, end_line=end_line, end_column=end_column, edit=edit)
     elif query.at is not None:
         line, column = query.at.line or 1, query.at.column or 1
@@ -72,7 +107,8 @@ def _moved(analysis: QueryAnalysis, diagnostics, file: str, span, diagnostic):
         return diagnostic(d) if d.file == file else d
 
     result = analysis._replace(outputs=tuple(output(o) for o in analysis.outputs),
-                               diagnostics=tuple(moved(d) for d in analysis.diagnostics))
+                               diagnostics=tuple(moved(d) for d in analysis.diagnostics),
+                               inputs=tuple(i._replace(span=span(i.span)) for i in analysis.inputs))
     return result, tuple(moved(d) for d in diagnostics)
 
 

@@ -279,7 +279,8 @@ def check_paths(request: Request, connect=None, configs: dict | None = None) -> 
             if plan is not None:
                 analysis = analyze_job(plan)
                 live = adx.live_tables(job_destinations(plan, analysis, targets, request.cluster), connect)
-                entry = check_job(plan, analysis, Tables(plan.schemas, {adx.name: live}), targets, request.cluster)
+                live_tables = Tables(plan.schemas, {adx.name: live}, plan.found.job.scripts)
+                entry = check_job(plan, analysis, live_tables, targets, request.cluster)
             entries.append(entry)
     else:
         # Tables are read here, before any worker starts: every file is read by this
@@ -287,19 +288,21 @@ def check_paths(request: Request, connect=None, configs: dict | None = None) -> 
         for _, plan in pairs:
             if plan is None:
                 continue
-            if plan.schemas not in tables:
-                check_folders(plan.schemas)
-                tables[plan.schemas] = Tables(plan.schemas)
-                tables[plan.schemas].of(adx)
             job = plan.found.job
+            key = (plan.schemas, job.scripts)
+            if key not in tables:
+                check_folders(plan.schemas)
+                tables[key] = Tables(plan.schemas, scripts=job.scripts)
+                tables[key].of(adx)
             for kind, paths in stated_kinds([o.alias for o in job.outputs or ()], targets, plan.config, job):
-                tables[plan.schemas].of(kinds.get(kind), paths)   # only a job with such an output reads them
+                tables[key].of(kinds.get(kind), paths)   # only a job with such an output reads them
 
         def check(pair):
             entry, plan = pair
             if plan is None:
                 return entry
-            return check_job(plan, analyze_job(plan), tables[plan.schemas], targets, request.cluster)
+            return check_job(plan, analyze_job(plan), tables[(plan.schemas, plan.found.job.scripts)], targets,
+                             request.cluster)
 
         # One process unless asked: benchmarks/run.py measured forked workers at 0.84x and
         # 1.39x of one process in two runs on 1,000 sample-sized files (discovery and

@@ -32,9 +32,10 @@ class Tables:
     """The catalogs of one set of schema paths, per kind (kinds reading the same files share
     one). `overrides` gives a kind's catalog from elsewhere (live mode: the cluster's)."""
 
-    def __init__(self, paths: tuple[str, ...], overrides: dict[str, Any] | None = None) -> None:
+    def __init__(self, paths: tuple[str, ...], overrides: dict[str, Any] | None = None, scripts: tuple = ()) -> None:
         self.paths = tuple(paths)
         self.overrides = dict(overrides or {})
+        self.scripts = tuple(scripts)   # the tables the job's own files define (Terraform, Bicep)
         self.loaded: dict[tuple, Any] = {}
         self._files: dict[str, list[str]] | None = None
 
@@ -44,12 +45,15 @@ class Tables:
             return self.overrides[kind.name]
         key = (kind.tables_key, tuple(paths or self.paths))
         if key not in self.loaded:
-            self.loaded[key] = kind.load_tables(self._paths_for(kind, key[1]))
+            scripts = tuple(s for s in self.scripts if s.kind == kind.name) if not paths else ()
+            self.loaded[key] = kind.load_tables(self._paths_for(kind, key[1]), scripts) if scripts else \
+                kind.load_tables(self._paths_for(kind, key[1]))
         return self.loaded[key]
 
     def has_files(self, name: str) -> bool:
-        """Whether the schema paths hold a file of kind `name` (names only: nothing is read)."""
-        return bool(self._listed().get(name))
+        """Whether the schema paths hold a file of kind `name`, or the job a script of it
+        (names only: nothing is read)."""
+        return bool(self._listed().get(name)) or any(s.kind == name for s in self.scripts)
 
     def notes(self, kinds_used) -> list:
         """What the catalogs of `kinds_used` skipped (a DDL statement not read), each once."""

@@ -41,10 +41,11 @@ from schemacheck.jobs import armexpr
 from schemacheck.jobs.armexpr import Unresolved
 from schemacheck.jobs.jsonfile import JsonFile, get, key, load_json, shown_value, strip_comments, text_value
 from schemacheck.jobs.kinds import SQL_KINDS, arm_input_kind, arm_output_kind
-from schemacheck.jobs.model import Function, Identity, Input, Job, Note, Output, Query, Setting, Where
+from schemacheck.jobs.model import Function, Identity, Input, Job, Note, Output, Query, Script, Setting, Where
 from schemacheck.kinds import ADX
 
 JOB_TYPE = "microsoft.streamanalytics/streamingjobs"
+KUSTO_CLUSTER = "microsoft.kusto/clusters"
 DEPLOYMENT_TYPE = "microsoft.resources/deployments"
 MAX_NESTING = 10          # nested deployments inside one another
 MAX_COPIES = 100          # iterations of one copy loop that are expanded
@@ -85,9 +86,22 @@ def read_template(path: str, parameters: str | None = None) -> list[Job]:
                              f"build-params {parameters}`) and pass the .json it writes", parameters)
         supplied, more = _load(parameters, "ARM parameters file")
         notes += more
-    reader = _Reader(template, supplied)
-    reader.file_notes[:0] = notes
+    return read_loaded(template, supplied, notes)
+
+
+def read_loaded(template: JsonFile, parameters: JsonFile | None, notes: list[Note] | None = None) -> list[Job]:
+    """The streaming jobs of a template already read (a Terraform template deployment's
+    `template_content`), with its parameters; none when it deploys no job."""
+    if not is_template(template.data):
+        return []
+    reader = _Reader(template, parameters)
+    reader.file_notes[:0] = notes or []
     return reader.jobs()
+
+
+def load_template(path: str, what: str = "ARM template") -> tuple[JsonFile, list[Note]]:
+    """A template file read as read_template reads it (trailing commas noted)."""
+    return _load(path, what)
 
 
 _TRAILING_COMMA = re.compile(r'"(?:[^"\\]|\\.)*"|(,)(?=\s*[}\]])', re.S)
@@ -187,7 +201,7 @@ def _string_at(file: JsonFile, path: tuple, expected: str) -> int | None:
     """Offset of the opening quote of the JSON string at `path` in `file`, if it holds
     `expected` (else None: the positions would not map)."""
     where = file.where(path)
-    if where.line is None or where.column is None:
+    if file.at is not None or where.line is None or where.column is None:
         return None
     at = _offset(file.text, where.line, where.column)
     if file.text[at:at + 1] != '"':
@@ -238,6 +252,7 @@ class _Scope:
         self.reader = reader
         self.drafts: list[_Draft] = []
         self.strays: list[tuple[str, _Node, _Reader]] = []
+        self.scripts: list[Script] = []
 
 
 class _Reader:
@@ -409,7 +424,8 @@ class _Reader:
         # A job the template only refers to (`existing`) is reported when it is given
         # children here, and not otherwise.
         drafts = [d for d in everyone if not d.existing or d.children]
-        return [draft.reader.job(draft) for draft in drafts]
+        scripts = tuple(script for scope in scopes for script in scope.scripts)
+        return [draft.reader.job(draft)._replace(scripts=scripts) for draft in drafts]
 
     def collect(self, scopes: list[_Scope]) -> None:
         """This scope's jobs and child resources, then those of its nested deployments."""
@@ -426,10 +442,41 @@ class _Reader:
                     nested.append((reader, node))
                 elif (child := _child_kind(kind, nested=False)) and not reader.switched_off(node):
                     scope.strays.append((child, node, reader))
+                elif kind.startswith(KUSTO_CLUSTER) and not reader.switched_off(node):
+                    reader.kusto_scripts(node, kind, (), scope.scripts)
         for reader, node in nested:
             inner = reader.nested(node)
             if inner is not None:
                 inner.collect(scopes)
+
+    def kusto_scripts(self, node: _Node, kind: str, parents: tuple, found: list[Script]) -> None:
+        """The Kusto scripts of a cluster, database or script resource (and of the resources
+        nested in it), each with the database (and cluster) its name says it runs in."""
+        depth = {KUSTO_CLUSTER: 1, KUSTO_CLUSTER + "/databases": 2, KUSTO_CLUSTER + "/databases/scripts": 3}
+        levels = depth.get(kind)
+        name = self.child(node, "name")
+        if levels is None or name is None or not isinstance(name.value, str):
+            return
+        names = (parents + tuple(name.value.split("/")))[-levels:]
+        names = (None,) * (levels - len(names)) + names
+        if levels < 3:
+            for child in self.elements(self.child(node, "resources")):
+                child_kind = _type_of(child.value)
+                full = child_kind if child_kind.startswith(KUSTO_CLUSTER) else f"{kind}/{child_kind}"
+                for reader in self.iterations(child.value, child.path):
+                    inner = reader.at(child.value, child.path)
+                    if not reader.switched_off(inner):
+                        reader.kusto_scripts(inner, full, names, found)
+            return
+        cluster, database = names[0], names[1]
+        properties = self.child(node, "properties")
+        content = self.child(properties, "scriptContent")
+        notes: list[Note] = []
+        text = self.text(content, "the Kusto script's content", notes) if content is not None else None
+        if content is None or text is None:
+            return   # a scriptUrl (a blob the template does not hold) or an unknown value
+        at = _string_at(self.template, content.path, text) if content.how == "written" else None
+        found.append(Script("adx", text, self.template.path, database, cluster, None, self.where(content), at))
 
     def draft(self, node: _Node, symbol: str | None) -> _Draft:
         name = self.child(node, "name")

@@ -36,6 +36,10 @@ from schemacheck.files import QUERY_SUFFIXES, Skipped, Unreadable, display_path,
 from schemacheck.jobs.model import Job, Query
 from schemacheck.records import Record, record
 
+TYPE_CHECKING = False   # typing costs a cold start 2 ms; type checkers read the import below
+if TYPE_CHECKING:
+    from schemacheck.jobs.iac_discovery import IacIndex
+
 PROJECT_FILE = "asaproj.json"
 VS_PROJECT_SUFFIX = ".asaproj"
 SKIPPED_DIRECTORIES = {"node_modules", "__pycache__", "bin", "obj", "venv", "site-packages"}
@@ -131,12 +135,23 @@ def _template_text(path: str) -> bool:
 
 class _Finder:
     def __init__(self, parameters: str | None, hook: bool = False, schemas: tuple[str, ...] = ()) -> None:
+        self._index: IacIndex | None = None
         self.parameters = parameters
         self.hook = hook
         self.schemas = tuple(os.path.abspath(p) for p in schemas)   # --schema paths
         self.results: list[Found | Unreadable | Skipped] = []
         self.seen: set[tuple] = set()
         self.claimed_queries: set[str] = set()
+        self.claimed_templates: set[str] = set()   # ARM templates a Terraform deployment reads
+
+    @property
+    def index(self):
+        """What this run knows of the Terraform and Bicep files (made when first needed)."""
+        if self._index is None:
+            from schemacheck.jobs.iac_discovery import IacIndex
+
+            self._index = IacIndex()
+        return self._index
 
     # ---- adding ---------------------------------------------------------------
     def _once(self, key: tuple) -> bool:
@@ -178,14 +193,18 @@ class _Finder:
             self.results.append(Unreadable(path, "holds no Microsoft.StreamAnalytics/streamingjobs resource"))
         self.results.extend(Found(job, parameters) for job in jobs)
 
-    def query(self, path: str, alone: bool = False) -> None:
-        """A query file: its project's job when a project above names it, else a lone query."""
+    def query(self, path: str, alone: bool = False, scanned: str | None = None) -> None:
+        """A query file: its project's job when a project above names it, the Terraform or
+        Bicep jobs that read it (found below `scanned`, the folder a scan found it in), else
+        a lone query."""
         if not alone:
             from schemacheck.jobs.project import find_project_for
 
             project = find_project_for(path)
             if project is not None:
                 self.project(_like(project, path))
+                return
+            if os.path.realpath(path) in self.claimed_queries or self.iac_readers(path, scanned):
                 return
         real = os.path.realpath(path)
         if not self._once(("query", real)):
@@ -224,16 +243,134 @@ class _Finder:
             self.directory(path)
         elif not os.path.exists(path):
             self.results.append(Unreadable(path, "no such file"))
-        elif recognise(path) in (BICEP, BICEP_PARAMETERS, TERRAFORM, TERRAFORM_VARIABLES):
-            self.not_read(path, recognise(path))
+        elif lowered.endswith(".tf.json"):
+            self.not_read(path, TERRAFORM)
+        elif recognise(path) == TERRAFORM:
+            for root in self.terraform_roots(os.path.dirname(path) or "."):
+                self.terraform(root)
+        elif recognise(path) == TERRAFORM_VARIABLES:
+            from schemacheck.jobs.terraform import auto_loaded
+
+            self.terraform(os.path.dirname(path) or ".", () if auto_loaded(path) else (path,))
+        elif recognise(path) == BICEP:
+            for entry in self.bicep_entries(path):
+                self.bicep(entry, self.parameters)
+        elif recognise(path) == BICEP_PARAMETERS:
+            self.bicep_parameters(path)
         elif os.path.basename(lowered) == PROJECT_FILE or lowered.endswith(VS_PROJECT_SUFFIX):
             self.project(path)
         elif lowered.endswith(QUERY_SUFFIXES):
             self.query(path)
         elif lowered.endswith(".json") and not _is_parameters_file(path) and _template_text(path):
-            self.template(path, self.parameters)
+            if self.parameters is not None or not self.iac_readers(path):
+                self.template(path, self.parameters)   # else checked as the Terraform deployment that reads it
         else:
             self.other_file(path)
+
+    # ---- Terraform and Bicep ----------------------------------------------------
+    def terraform(self, directory: str, var_files: tuple[str, ...] = (), scanned: bool = False) -> None:
+        """The jobs of the root module in `directory` (with the variables files given). A
+        module a directory scan found that defines no job is said so only when its text
+        names one (a template deployment of something else is not a job's)."""
+        from schemacheck.jobs.terraform import read_terraform, terraform_files
+
+        key = ("terraform", os.path.realpath(directory), tuple(os.path.realpath(v) for v in var_files))
+        if not self._once(key):
+            return
+        try:
+            jobs = read_terraform(directory, var_files)
+        except InputError as error:
+            self.results.append(Unreadable.of(error) if error.file else Unreadable(directory, error.message))
+            return
+        if not jobs and not self.hook and not (scanned and not self.index.tf_names_a_job(directory, deployments=False)):
+            files = terraform_files(directory)
+            self.results.append(Unreadable(files[0] if files else directory, "this Terraform module defines no "
+                                           "streaming job (an azurerm_stream_analytics_job, or an azapi_resource of "
+                                           "type Microsoft.StreamAnalytics/streamingjobs)"))
+        self.found_jobs(jobs, var_files[0] if var_files else None)
+
+    def bicep(self, path: str, parameters: str | None = None) -> None:
+        """The jobs a Bicep file deploys, with its parameters file: the one given, else a
+        .bicepparam beside it that uses it, else NAME.parameters.json beside it."""
+        from schemacheck.jobs.bicep import read_bicep
+
+        parameters = parameters or _bicep_parameters_beside(path)
+        key = ("bicep", os.path.realpath(path), os.path.realpath(parameters) if parameters else None)
+        if not self._once(key):
+            return
+        try:
+            jobs = read_bicep(path, parameters)
+        except InputError as error:
+            self.results.append(Unreadable.of(error) if error.file else Unreadable(path, error.message))
+            return
+        if not jobs and not self.hook:
+            self.results.append(Unreadable(path, "deploys no streaming job (a resource of type "
+                                                 "Microsoft.StreamAnalytics/streamingjobs, in it or its modules)"))
+        self.found_jobs(jobs, parameters)
+
+    def bicep_parameters(self, path: str) -> None:
+        from schemacheck.jobs.bicep import using_target
+
+        try:
+            target = using_target(path)
+        except InputError as error:
+            self.results.append(Unreadable.of(error))
+            return
+        if target is None:
+            if not self.hook:
+                self.results.append(Unreadable(path, "its `using` names no local .bicep file: there is nothing to "
+                                                     "read it with"))
+            return
+        self.bicep(target, path)
+
+    def found_jobs(self, jobs: list[Job], parameters: str | None) -> None:
+        for job in jobs:
+            if job.query is not None and job.query.file.lower().endswith(".json"):
+                # a template a Terraform deployment reads: checked with the deployment's values
+                self.claimed_templates.add(os.path.realpath(job.query.file))
+            if job.query is not None and job.query.placed is None and job.query.json_string_at is None \
+                    and job.query.at is None:
+                self.claimed_queries.add(os.path.realpath(job.query.file))   # a query file the job reads
+            self.results.append(Found(job, parameters))
+
+    def terraform_roots(self, directory: str, seen: set | None = None) -> list[str]:
+        """The root modules that call `directory` as a module (through any chain), or the
+        directory itself when none does."""
+        seen = set() if seen is None else seen
+        key = os.path.realpath(directory)
+        if key in seen:
+            return []
+        seen.add(key)
+        callers, _ = self.index.callers(os.path.join(directory, "main.tf"))
+        callers = [c for c in callers if os.path.realpath(c) != key]
+        if not callers:
+            return [directory]
+        return [root for caller in callers for root in self.terraform_roots(caller, seen)]
+
+    def bicep_entries(self, path: str, seen: set | None = None) -> list[str]:
+        """The Bicep files that deploy `path` as a module (through any chain), or itself."""
+        seen = set() if seen is None else seen
+        key = os.path.realpath(path)
+        if key in seen:
+            return []
+        seen.add(key)
+        _, callers = self.index.callers(path)
+        callers = [c for c in callers if os.path.realpath(c) != key]
+        if not callers:
+            return [path]
+        return [entry for caller in callers for entry in self.bicep_entries(caller, seen)]
+
+    def iac_readers(self, path: str, within: str | None = None) -> bool:
+        """Read the Terraform modules and Bicep files that read `path` (a query or script
+        they load by name); whether there were any."""
+        terraform, bicep = self.index.callers(path, os.path.realpath(within) if within else None)
+        for directory in terraform:
+            for root in self.terraform_roots(directory):
+                self.terraform(root)
+        for file in bicep:
+            for entry in self.bicep_entries(file):
+                self.bicep(entry)
+        return bool(terraform or bicep)
 
     def not_read(self, path: str, kind: str) -> None:
         """A file of a kind schemacheck does not read as PATH: say what it is and where it
@@ -262,6 +399,8 @@ class _Finder:
         if enclosing is not None:
             self.project(enclosing)
             return
+        if path.lower().endswith((".kql", ".csl", ".sql", ".json", ".txt", ".saql")) and self.iac_readers(path):
+            return   # a script or query a Terraform or Bicep file reads
         owner = self._owner(path)
         if owner is not None and self.directory(owner, quiet=True):
             return   # covered: the jobs that read this file are checked in this run
@@ -312,6 +451,9 @@ class _Finder:
         from schemacheck.jobs.recognise import job_like
 
         projects, queries, templates, unread = [], [], [], []
+        tf_dirs: list[str] = []
+        bicep_files: list[str] = []
+        bicep_parameters: list[str] = []
         unlisted: list[OSError] = []    # folders that cannot be listed: reported, never skipped in silence
         for directory, subdirectories, names in os.walk(root, onerror=unlisted.append):
             subdirectories[:] = sorted(d for d in subdirectories
@@ -325,6 +467,13 @@ class _Finder:
                     queries.append(path)
                 elif lowered.endswith(".json") and not _is_parameters_file(name) and _template_text(path):
                     templates.append(path)
+                elif lowered.endswith(".tf"):
+                    if not tf_dirs or tf_dirs[-1] != normalised(directory):
+                        tf_dirs.append(normalised(directory))
+                elif lowered.endswith(".bicep"):
+                    bicep_files.append(path)
+                elif lowered.endswith(".bicepparam"):
+                    bicep_parameters.append(path)
                 elif not quiet and job_like(path):
                     unread.append(path)
         if not quiet:
@@ -334,21 +483,43 @@ class _Finder:
                 self.results.append(Unreadable(error.filename or root, f"{why}: the folder cannot be listed, so "
                                                                        "what it holds is not checked"))
             self.skipped(unread)
-        if not (projects or queries or templates):
+        index = self.index
+        tf_roots = [d for d in index.tf_roots(tf_dirs) if index.tf_names_a_job(d)]
+        bicep_roots = [f for f in index.bicep_roots(bicep_files) if index.bicep_names_a_job(f)]
+        if not (projects or queries or templates or tf_roots or bicep_roots):
             if not quiet and not unlisted and not unread:
-                self.results.append(Unreadable(root, "no .asaql query, ASA project (asaproj.json, .asaproj) or ARM "
-                                                     "template of a streaming job in this directory"))
+                self.results.append(Unreadable(root, "no .asaql query, ASA project (asaproj.json, .asaproj), ARM "
+                                                     "template, Terraform module or Bicep file of a streaming job "
+                                                     "in this directory"))
             return 0
         # asaproj.json before a Visual Studio .asaproj of the same folder: the current format wins.
         projects.sort(key=lambda p: (os.path.dirname(p), os.path.basename(p).lower() != PROJECT_FILE))
         for path in projects:
             self.project(path)
+        for directory in tf_roots:
+            self.terraform(directory, scanned=True)
         for path in templates:
-            self.template(path, None)
+            if os.path.realpath(path) not in self.claimed_templates:
+                self.template(path, None)
+        with_parameters = set()
+        for path in bicep_parameters:
+            from schemacheck.jobs.bicep import using_target
+
+            try:
+                target = using_target(path)
+            except InputError as error:
+                self.results.append(Unreadable.of(error))
+                continue
+            if target is not None and os.path.realpath(target) in {os.path.realpath(f) for f in bicep_roots}:
+                with_parameters.add(os.path.realpath(target))
+                self.bicep(target, path)
+        for path in bicep_roots:
+            if os.path.realpath(path) not in with_parameters:
+                self.bicep(path)
         for path in queries:
             if os.path.realpath(path) not in self.claimed_queries:
-                self.query(path)
-        return len(projects) + len(templates) + len(queries)
+                self.query(path, scanned=root)
+        return len(projects) + len(templates) + len(queries) + len(tf_roots) + len(bicep_roots)
 
     def skipped(self, paths: list[str]) -> None:
         """Job-like files a directory scan found and does not read, each listed once with why."""
@@ -417,6 +588,15 @@ def _config_folder(path: str) -> str | None:
 
     config = find_config(path)
     return os.path.dirname(config.path) or "." if config.path else None
+
+
+def _bicep_parameters_beside(path: str) -> str | None:
+    """NAME.bicepparam or NAME.parameters.json beside NAME.bicep (the first that exists)."""
+    stem = path[:-len(".bicep")]
+    for candidate in (stem + ".bicepparam", stem + ".parameters.json"):
+        if os.path.isfile(candidate):
+            return candidate
+    return None
 
 
 def _under_any(path: str, folders) -> bool:

@@ -41,12 +41,18 @@ def strip_comments(text: str) -> str:
 
 @record
 class JsonFile(Record):
+    """A JSON document: a file, or (`at` set) a value written inside another file (a
+    Terraform attribute), every place in which is reported as `at`."""
+
     path: str
     text: str        # comments blanked; offsets equal the file's
     data: Any        # as json.loads gives it: any JSON value
+    at: Where | None = None
 
     def where(self, path: Iterable = ()) -> Where:
         """The place of the value at `path` (keys as spelled in the file, list indexes)."""
+        if self.at is not None:
+            return self.at
         from schemacheck.validation import json_position
 
         line, column = json_position(self.text, tuple(path))

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from typing import Literal
 
     # How a job was found: a lone query, a VS Code project, a Visual Studio project, an ARM template.
-    JobForm = Literal["query", "vscode", "vs", "arm"]
+    JobForm = Literal["query", "vscode", "vs", "arm", "terraform", "bicep"]
 
 
 @record
@@ -133,13 +133,49 @@ class Query(Record):
     file: str
     json_string_at: int | None = None
     at: Where | None = None     # where the query's value is written, when positions cannot map
+    placed: Placed | None = None   # a string of a Terraform or Bicep file
+
+
+@record
+class Placed(Record):
+    """Where a query held in a string of a Terraform or Bicep file is written, as the
+    string's syntax node says (schemacheck.jobs.exprs.Text): its characters from
+    `raw_start` in the file, `style` "verbatim" (a heredoc, a triple-quoted Bicep string),
+    "indented" (a heredoc <<-, `indent` characters dropped from each line) or "escaped" (a
+    quoted string ending before `raw_end`); `language` "hcl" or "bicep" says how escapes are
+    read and how an edit is written back."""
+
+    raw_start: int
+    style: str
+    language: str
+    indent: int = 0
+    raw_end: int = 0
+
+
+@record
+class Script(Record):
+    """A table definition a job's own files hold (a Kusto script resource in Terraform,
+    Bicep or ARM): `kind` the destination kind that reads it ("adx"), its `text`, the
+    `file` it is written in (`placed` when it is a string of a Terraform or Bicep file,
+    `json_string_at` of a template), and the database
+    (and cluster) it runs in, when the files say."""
+
+    kind: str
+    text: str
+    file: str
+    database: str | None = None
+    cluster: str | None = None
+    placed: Placed | None = None
+    where: Where | None = None
+    json_string_at: int | None = None   # the opening quote of a JSON string (an ARM template's)
 
 
 @record
 class Job(Record):
     """One ASA job. `form`: "query" (a lone .asaql), "vscode" (asaproj.json), "vs" (a
-    Visual Studio .asaproj) or "arm" (a template). `source` is the file it was read from;
-    `root` the directory its relative paths (and a `schemas/` folder) hang from."""
+    Visual Studio .asaproj), "arm" (a template), "terraform" (a module's .tf files) or
+    "bicep". `source` is the file it was read from; `root` the directory its relative paths
+    (and a `schemas/` folder) hang from; `scripts` the tables its own files define."""
 
     name: str | None
     form: JobForm
@@ -155,3 +191,4 @@ class Job(Record):
     functions: tuple[Function, ...] | None = None
     samples: tuple[Sample, ...] = ()
     notes: tuple[Note, ...] = ()
+    scripts: tuple[Script, ...] = ()

@@ -1,5 +1,6 @@
-"""Positions in a query that is a JSON string inside a file (an ARM template) -> positions
-in that file, so every report format points at the template's own line and column.
+"""Positions in a query that is a string inside another file -> positions in that file, so
+every report format points at the file's own line and column: a JSON string of an ARM
+template (StringPositions), a string of a Terraform or Bicep file (PlacedPositions).
 
 `StringPositions(file_text, quote_at)` reads the string literal whose opening quote is at
 `quote_at`, and maps 1-based (line, column) in the decoded text to 1-based (line, column)
@@ -56,3 +57,42 @@ class StringPositions:
         raw = self._raw[self.offset(line, column)]
         file_line = bisect_right(self._file_line_starts, raw)
         return file_line, raw - self._file_line_starts[file_line - 1] + 1
+
+
+class PlacedPositions:
+    """Offsets in the value of a string of a Terraform or Bicep file -> offsets in the file
+    (schemacheck.jobs.model.Placed says how the string is written), as the language's own
+    parser places them (schemacheck.jobs.hcl / bicep_syntax `text_position`): an escape maps
+    to where it starts; the offset just past the value to where the string's content ends."""
+
+    def __init__(self, file_text: str, placed, value: str) -> None:
+        from schemacheck.jobs.exprs import Text
+
+        if placed.language == "hcl":
+            from schemacheck.jobs import hcl as language
+        else:
+            from schemacheck.jobs import bicep_syntax as language  # type: ignore[no-redef]
+        self._position = language.text_position
+        self._file_text = file_text
+        self._length = len(value)
+        raw_end = placed.raw_end or len(file_text)
+        self._node = Text(value, placed.raw_start, raw_end, placed.raw_start, placed.style, placed.indent, raw_end)
+
+    def __call__(self, offset: int) -> int:
+        return self._position(self._node, self._file_text, max(0, min(offset, self._length)))
+
+
+def escaped_for(placed, text: str) -> str | None:
+    """`text` as the string `placed` describes must be written for its value to be `text`
+    (None when it cannot be: a triple-quoted Bicep string cannot hold three quotes)."""
+    if placed.style == "indented":   # a heredoc <<-: each new line takes the heredoc's indentation
+        text = text.replace("\n", "\n" + " " * placed.indent)
+    if placed.language == "hcl":
+        text = text.replace("${", "$${").replace("%{", "%%{")
+        if placed.style == "escaped":
+            text = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
+        return text
+    if placed.style == "escaped":
+        return (text.replace("\\", "\\\\").replace("'", "\\'").replace("\n", "\\n").replace("\r", "\\r")
+                .replace("${", "\\${"))
+    return None if "'''" in text else text

@@ -3,8 +3,8 @@ on the command line.
 
 A team's repository holds ASA queries next to Terraform, Bicep, ARM templates, REST
 exports of jobs, SQL DDL and Kusto scripts. A file given in the wrong place (a DDL file
-as PATH, a query as --schema, a Terraform file anywhere) gets one line saying what the
-file is and how to pass it, instead of a parse error in a language it is not written in.
+as PATH, a query or a Terraform file as --schema) gets one line saying what the file is
+and how to pass it, instead of a parse error in a language it is not written in.
 
     recognise(path, text=None) -> kind     one of the constants below
     misplaced(kind, path, as_what) -> str   the message for a file given where it does not belong
@@ -114,7 +114,8 @@ def misplaced(kind: str, path: str, given_as: str) -> str:
 
     shown = display_path(path)
     what = NAMES.get(kind, "not a file schemacheck reads here")
-    if kind in (QUERY, VSCODE_PROJECT, VS_PROJECT, ARM_TEMPLATE) and given_as == "--schema":
+    if kind in (QUERY, VSCODE_PROJECT, VS_PROJECT, ARM_TEMPLATE, TERRAFORM, TERRAFORM_VARIABLES, BICEP,
+                BICEP_PARAMETERS) and given_as == "--schema" and not path.lower().endswith(".tf.json"):
         return f"is {what}, not a table schema: pass it as PATH (schemacheck check {shown} --schema TABLES)"
     if kind == ARM_PARAMETERS and given_as == "--schema":
         return f"is {what}: pass it with --parameters beside its template"
@@ -122,31 +123,28 @@ def misplaced(kind: str, path: str, given_as: str) -> str:
         how = " and map SQL outputs with --target ALIAS=sql:SCHEMA.TABLE" if kind == SQL_DDL else ""
         return (f"holds {what}, not a query: pass it with --schema {shown}{how} (or list it in schemas = [...] "
                 "in schemacheck.toml)")
-    if kind in (TERRAFORM, TERRAFORM_VARIABLES):
-        return (f"is {what}: schemacheck does not read Terraform; check the job's ASA project or ARM template, "
-                "or its query with --target and --schema")
-    if kind in (BICEP, BICEP_PARAMETERS):
-        return (f"is {what}: schemacheck does not read Bicep; compile it with `bicep build {shown}` (or "
-                f"`az bicep build --file {shown}`) and check the .json template it writes")
+    if kind == TERRAFORM and path.lower().endswith(".tf.json"):
+        return (f"is {what} in JSON syntax, which schemacheck does not read: write it in HCL (.tf), or check the "
+                "job's query with --target and --schema")
     if kind == REST_JOB:
-        return (f"is {what}: schemacheck reads ARM templates and ASA projects; export the job's template "
-                "(portal: Export template, or az group export) and check that")
+        return (f"is {what}: schemacheck reads ASA projects, ARM templates, Bicep and Terraform; export the "
+                "job's template (portal: Export template, or az group export) and check that")
     if kind == CONFIG and given_as == "--schema":
         return f"is {what}: it is read for the queries below its folder; do not pass it as --schema"
     return f"is {what}"
 
 
 def job_like(path: str) -> bool:
-    """Whether a file a directory scan does not read may define a streaming job (Terraform,
-    Bicep, a REST export): such files are listed as not read, with why."""
+    """Whether a file a directory scan does not read may define a streaming job (Terraform
+    in JSON syntax, a REST export): such files are listed as not read, with why."""
     name = path.lower()
-    if not name.endswith((".tf", ".tf.json", ".bicep", ".json")):
+    if not name.endswith((".tf.json", ".json")):
         return False
     try:
         with open(path, "rb") as handle:
             head = handle.read(1 << 20).decode("utf-8", errors="replace").lower()
     except OSError:
         return False
-    if name.endswith(".json"):
-        return _json_kind(head) == REST_JOB
-    return "azurerm_stream_analytics_job" in head or "microsoft.streamanalytics/streamingjobs" in head
+    if name.endswith(".tf.json"):
+        return "azurerm_stream_analytics_job" in head or "microsoft.streamanalytics/streamingjobs" in head
+    return _json_kind(head) == REST_JOB

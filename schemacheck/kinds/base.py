@@ -66,8 +66,9 @@ class DestinationKind(ABC):
         return kinds.suffixes(self.name)
 
     @abstractmethod
-    def load_tables(self, paths: tuple[str, ...]) -> Any:
-        """The tables the files of `paths` define (an InputError names a bad file)."""
+    def load_tables(self, paths: tuple[str, ...], scripts: tuple = ()) -> Any:
+        """The tables the files of `paths` define, and those of the job's own `scripts` of
+        this kind (schemacheck.jobs.model.Script); an InputError names a bad file."""
 
     @abstractmethod
     def find_table(self, catalog: Any, where_to: Any, output: OutputSchema, report,

@@ -24,10 +24,19 @@ class AzureDataExplorer(DestinationKind):
     handled = frozenset({"SC101", "SC102", "SC103", "SC104", "SC105", "SC201", "SC202", "SC203", "SC301",
                          "SC401", "SC403", "SC501"})
 
-    def load_tables(self, paths: tuple[str, ...]):
+    def load_tables(self, paths: tuple[str, ...], scripts: tuple = ()):
         from schemacheck.kusto.files import load_schemas
 
-        return load_schemas(list(paths))
+        catalog = load_schemas(list(paths))
+        if not scripts:
+            return catalog
+        from schemacheck.kusto.schema import TableCatalog
+
+        tables = {(t.database.lower() if t.database else None, t.name): t for t in catalog.tables}
+        for script in scripts:
+            for table in script_tables(script):
+                tables.setdefault((table.database.lower() if table.database else None, table.name), table)
+        return TableCatalog(tuple(tables.values()), catalog.other_names, catalog.source)
 
     def tables_named(self, catalog, alias: str) -> list:
         table = catalog.find(alias)
@@ -93,3 +102,55 @@ class AzureDataExplorer(DestinationKind):
 
 
 ADX = AzureDataExplorer()
+
+
+def script_tables(script) -> list:
+    """The tables a Kusto script of a job's own files defines (schemacheck.jobs.model.Script),
+    in the database it runs in, at their lines in the file that holds the script (at the
+    value's place when the script is computed, not written out)."""
+    from schemacheck.errors import InputError
+    from schemacheck.kusto.scripts import parse_script
+
+    position = _script_positions(script)
+    try:
+        tables = parse_script(script.text, script.file)
+    except InputError as error:
+        if position is None or error.line is None:
+            raise
+        line, column = position(error.line, error.column or 1)
+        raise InputError(error.message, script.file, line, column) from None
+    result = []
+    for table in tables:
+        if position is not None:
+            table_line = position(table.line, 1)[0] if table.line else None
+            columns = tuple(c._replace(line=position(c.line, 1)[0]) if c.line else c for c in table.columns)
+            table = table._replace(line=table_line, columns=columns)
+        if table.database is None and script.database is not None:
+            table = table._replace(database=script.database)
+        result.append(table)
+    return result
+
+
+def _script_positions(script):
+    """(line, column) in the script's text -> (line, column) in its file; None when the
+    script is the file's whole text."""
+    from schemacheck.files import line_starts, read_text_file
+    from schemacheck.jobs.positions import PlacedPositions, StringPositions
+    from schemacheck.lalr import LineMap
+
+    text = read_text_file(script.file, "file")
+    if script.json_string_at is not None:
+        return StringPositions(text, script.json_string_at)
+    if script.placed is not None:
+        starts = line_starts(script.text)
+        placed = PlacedPositions(text, script.placed, script.text)
+        lines = LineMap(text)
+
+        def position(line: int, column: int) -> tuple[int, int]:
+            line = max(1, min(line, len(starts)))
+            return lines.position(placed(starts[line - 1] + column - 1))
+        return position
+    if text == script.text:
+        return None
+    at = (script.where.line or 1, script.where.column or 1) if script.where is not None else (1, 1)
+    return lambda line, column: at

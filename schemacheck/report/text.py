@@ -135,7 +135,13 @@ def _output_line(check, not_outputs: set, file: str) -> str:
     return f"{head}: no table to compare with"
 
 
-_FORMS = {"vscode": "VS Code project", "vs": "Visual Studio project", "arm": "ARM template"}
+_FORMS = {
+    "vscode": "VS Code project",
+    "vs": "Visual Studio project",
+    "arm": "ARM template",
+    "terraform": "Terraform configuration",
+    "bicep": "Bicep file",
+}
 
 
 def _job_line(check) -> str:

@@ -29,7 +29,7 @@ class SqlKind(DestinationKind):
             self.commands_title = "PostgreSQL statements"
             self.dialect_title = "PostgreSQL"
 
-    def load_tables(self, paths: tuple[str, ...]):
+    def load_tables(self, paths: tuple[str, ...], scripts: tuple = ()):
         from schemacheck.errors import InputError
         from schemacheck.sql.ddl import DdlError, load_ddl
 

@@ -115,7 +115,7 @@ def test_a_directory_means_its_query_files(tmp_path):
     empty = tmp_path / "empty"
     empty.mkdir()
     code, _, err = run_cli("infer", str(empty))
-    assert code == 2 and "no .asaql query, ASA project (asaproj.json, .asaproj) or ARM template" in err
+    assert code == 2 and "no .asaql query, ASA project (asaproj.json, .asaproj), ARM template, Terraform module" in err
 
 
 def test_compat_level_and_udf_types(tmp_path):

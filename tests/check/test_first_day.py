@@ -24,10 +24,11 @@ TABLES = (".create table Readings (DeviceId: string, Temp: real)\n"
           ".create table Alerts (DeviceId: string, Level: long)\n")
 GOOD = "SELECT CAST(d AS nvarchar(max)) AS DeviceId, CAST(t AS float) AS Temp INTO Readings FROM input\n"
 SLIP = "SELECT CAST(d AS nvarchar(max)) AS deviceId, CAST(l AS bigint) AS Level INTO Alerts FROM input\n"
-TERRAFORM = ('resource "azurerm_stream_analytics_job" "telemetry" {\n  name = "telemetry"\n'
-             '  transformation_query = <<QUERY\nSELECT * INTO out FROM input\nQUERY\n}\n')
-BICEP = ("resource job 'Microsoft.StreamAnalytics/streamingjobs@2021-10-01-preview' = {\n"
-         "  name: 'telemetry'\n}\n")
+# Job files schemacheck does not read: Terraform in JSON syntax, a job exported by the REST API.
+TERRAFORM_JSON = ('{"resource": {"azurerm_stream_analytics_job": {"telemetry": {"name": "telemetry", '
+                  '"transformation_query": "SELECT * INTO out FROM input"}}}}\n')
+REST_EXPORT = ('{"name": "telemetry", "type": "Microsoft.StreamAnalytics/streamingjobs", "properties": '
+               '{"transformation": {"name": "main", "properties": {"query": "SELECT * INTO out FROM input"}}}}\n')
 
 
 @pytest.fixture
@@ -40,8 +41,8 @@ def repository(tmp_path, monkeypatch):
     write(tmp_path, "jobs/readings.asaql", GOOD)
     write(tmp_path, "jobs/alerts.asaql", SLIP)
     shutil.copytree(FIXTURES / "jobs" / "cases" / "arm-template", tmp_path / "deploy")
-    write(tmp_path, "infra/main.tf", TERRAFORM)
-    write(tmp_path, "infra/job.bicep", BICEP)
+    write(tmp_path, "infra/main.tf.json", TERRAFORM_JSON)
+    write(tmp_path, "infra/job.json", REST_EXPORT)
     write(tmp_path, "api/schemas/user.json", '{"type": "object"}\n')
     monkeypatch.chdir(tmp_path)
     return tmp_path
@@ -115,8 +116,8 @@ def test_the_hook_skips_a_file_that_belongs_to_no_job_quietly(repository):
                    "job uses it; give the query, project or template to check\n")
 
 
-def test_the_hook_skips_terraform_and_bicep_it_does_not_read(repository):
-    code, out, err = run_cli("check", "--hook", "infra/main.tf", "infra/job.bicep", "jobs/readings.asaql")
+def test_the_hook_skips_job_files_it_does_not_read(repository):
+    code, out, err = run_cli("check", "--hook", "infra/main.tf.json", "infra/job.json", "jobs/readings.asaql")
     assert (code, err) == (0, "")
     assert "jobs/readings.asaql" in out and "infra/" not in out
 
@@ -124,12 +125,17 @@ def test_the_hook_skips_terraform_and_bicep_it_does_not_read(repository):
 # ---- files of other tools given where they do not belong ---------------------------------
 
 @pytest.mark.parametrize("args, words", [
-    (["check", "infra/main.tf"], "infra/main.tf: is a Terraform file: schemacheck does not read Terraform"),
-    (["check", "infra/job.bicep"], "infra/job.bicep: is a Bicep file: schemacheck does not read Bicep; compile it "
-                                   "with `bicep build infra/job.bicep`"),
+    (["check", "infra/main.tf.json"], "infra/main.tf.json: is a Terraform file in JSON syntax, which schemacheck "
+                                      "does not read: write it in HCL (.tf)"),
+    (["check", "infra/job.json"], "infra/job.json: is a streaming job as the Azure REST API returns it (az "
+                                  "stream-analytics job show): schemacheck reads ASA projects, ARM templates, Bicep"),
     (["check", "exports/tables.kql"], "exports/tables.kql: holds a Kusto table schema, not a query: pass it with "
                                       "--schema exports/tables.kql"),
-    (["check", "jobs/readings.asaql", "--schema", "infra/main.tf"], "infra/main.tf: is a Terraform file"),
+    (["check", "jobs/readings.asaql", "--schema", "infra/main.tf.json"], "infra/main.tf.json: is a Terraform file"),
+    (["check", "jobs/readings.asaql", "--schema", "infra/network.tf"],
+     "infra/network.tf: is a Terraform file, not a table schema: pass it as PATH"),
+    (["check", "jobs/readings.asaql", "--schema", "infra/job.bicep"],
+     "infra/job.bicep: is a Bicep file, not a table schema: pass it as PATH"),
     (["check", "jobs/readings.asaql", "--schema", "jobs/alerts.asaql"],
      "jobs/alerts.asaql: is an ASA query, not a table schema: pass it as PATH"),
     (["check", "jobs/readings.asaql", "--schema", "deploy/payments.json"],
@@ -139,6 +145,8 @@ def test_the_hook_skips_terraform_and_bicep_it_does_not_read(repository):
 ])
 def test_a_file_in_the_wrong_place_is_named_with_where_it_belongs(repository, args, words):
     write(repository, "exports/tables.kql", TABLES)   # not among the configuration's schemas
+    write(repository, "infra/network.tf", 'resource "azurerm_virtual_network" "core" {\n  name = "core"\n}\n')
+    write(repository, "infra/job.bicep", "param location string = resourceGroup().location\n")
     code, out, err = run_cli(*args)
     assert code == 2 and out == ""
     assert err.startswith("schemacheck: error: " + words) and err.count("\n") == 1, err
@@ -166,16 +174,16 @@ def test_an_asa_query_kept_in_a_sql_file_is_still_checked_as_a_query(repository)
 def test_a_directory_scan_lists_the_job_files_it_did_not_read(repository, fmt):
     code, out, err = run_cli("check", "infra", "jobs/readings.asaql", "--format", fmt)
     assert (code, err) == (0, ""), err
-    for path in ("infra/main.tf", "infra/job.bicep"):
+    for path in ("infra/main.tf.json", "infra/job.json"):
         assert path in out
     if fmt == "json":
         skipped = {f["file"]: f["diagnostics"] for f in json.loads(out)["files"] if f["file"].startswith("infra/")}
-        assert sorted(skipped) == ["infra/job.bicep", "infra/main.tf"]
-        (finding,) = skipped["infra/main.tf"]
+        assert sorted(skipped) == ["infra/job.json", "infra/main.tf.json"]
+        (finding,) = skipped["infra/main.tf.json"]
         assert finding["code"] == "SC611" and finding["severity"] == "info"
-        assert finding["message"].startswith("not read: the file is a Terraform file")
+        assert finding["message"].startswith("not read: the file is a Terraform file in JSON syntax")
     if fmt == "text":
-        assert "info[SC611]: not read: the file is a Bicep file" in out
+        assert "info[SC611]: not read: the file is a streaming job as the Azure REST API returns it" in out
 
 
 def test_a_folder_with_only_unread_job_files_is_not_an_error(repository):

@@ -105,8 +105,63 @@ def _suggest_fixture(name):
     return setup
 
 
+# Queries in strings of Terraform and Bicep files: each case has a case slip that --fix
+# rewrites inside the string, written as the string's syntax needs.
+_TF_QUERY = "transformation_query = <<QUERY\n"
+
+
+def _terraform(style):
+    def setup(root):
+        folder = root / "tf"
+        shutil.copytree(FIXTURES / "iac" / "terraform-azapi-adx", folder)
+        main = folder / "main.tf"
+        text = main.read_text(encoding="utf-8")
+        start = text.index(_TF_QUERY) + len(_TF_QUERY)
+        end = text.index("QUERY\n", start)
+        query = text[start:end].replace("AS DeviceId,\n    CAST(Temperature", "AS deviceid,\n    CAST(Temperature", 1)
+        assert "AS deviceid" in query
+        if style == "indented":   # <<-: every line indented four more, the value unchanged
+            written = "<<-QUERY\n" + "".join("    " + line if line.strip() else line
+                                             for line in query.splitlines(True)) + "    QUERY\n"
+        elif style == "quoted":   # line breaks and quotes as escapes; "${" in a literal escaped
+            query = query.replace("AS deviceid,", "AS deviceid, 'a \"${b}\" \\' AS Note,", 1)
+            written = '"' + (query.replace("\\", "\\\\").replace('"', '\\"').replace("${", "$${")
+                             .replace("\n", "\\n")) + '"\n'
+        else:
+            written = "<<QUERY\n" + query + "QUERY\n"
+        main.write_text(text[:start - len("<<QUERY\n")] + written + text[end + len("QUERY\n"):], encoding="utf-8")
+        return ["tf"]
+    return setup
+
+
+def _bicep(style):
+    def setup(root):
+        folder = root / "bicep"
+        shutil.copytree(FIXTURES / "iac" / "bicep-children", folder)
+        main = folder / "main.bicep"
+        text = main.read_text(encoding="utf-8")
+        if style == "quoted":   # one line: line breaks, quotes, backslashes and "${" as escapes
+            opener = "query: " + "'" * 3
+            start = text.index(opener) + len("query: ")
+            end = text.index("'" * 3, start + 3) + 3
+            query = text[start + 3:end - 3]
+            query = query[1:] if query.startswith("\n") else query
+            query = query.replace("AS vehicleid,", "AS vehicleid, 'it''s \\ ${x}' AS Note,", 1)
+            written = "'" + (query.replace("\\", "\\\\").replace("'", "\\'").replace("${", "\\${")
+                             .replace("\n", "\\n")) + "'"
+            text = text[:start] + written + text[end:]
+        main.write_text(text, encoding="utf-8")
+        return ["bicep"]
+    return setup
+
+
 CASES = {
     "sample": _sample,
+    "terraform-heredoc": _terraform("heredoc"),
+    "terraform-indented-heredoc": _terraform("indented"),
+    "terraform-quoted": _terraform("quoted"),
+    "bicep-triple-quoted": _bicep("triple"),
+    "bicep-quoted": _bicep("quoted"),
     "lone-lf": _lone,
     "lone-crlf": lambda root: _lone(root, "\r\n"),
     "lone-utf8-bom": lambda root: _lone(root, "\r\n", "utf-8", codecs.BOM_UTF8),
@@ -402,7 +457,7 @@ def fake_checks(path, edit_of, code="SC102"):
     def checks(first):
         text = read_text_file(str(path))
         analysis = analyze(text, file=str(path))
-        query = SimpleNamespace(text=text, file=str(path), json_string_at=None, at=None)
+        query = SimpleNamespace(text=text, file=str(path), json_string_at=None, at=None, placed=None)
         finding = D.Diagnostic(code, D.RULES[code].severity, "m", str(path), 1, 1, edit=edit_of(text))
         entry = SimpleNamespace(job=SimpleNamespace(job=SimpleNamespace(query=query)),
                                 diagnostics=analysis.diagnostics + (finding,), analysis=analysis, file=str(path))

@@ -833,8 +833,10 @@ def expressions(draw, depth=0):
         text, parts = '"', []
         for piece in pieces:
             if isinstance(piece, str):
-                if piece.endswith("$"):
-                    piece += "_"   # `$${` is an escape: a '$' cannot come right before an interpolation
+                if piece.endswith(("$", "%")):
+                    # `$${` and `%%{` are escapes: a '$' or '%' cannot come right before an
+                    # interpolation, or before a '{' the next piece (escaped on its own) starts with
+                    piece += "_"
                 text += escape(piece)
                 if parts and parts[-1][0] == "str":
                     parts[-1] = ("str", parts[-1][1] + piece)

@@ -109,12 +109,15 @@ def test_parameters_that_no_template_uses_are_warned_about():
     assert "no ARM template among the paths uses it" in err
 
 
-def test_bicep_is_refused_with_the_command_that_compiles_it(tmp_path):
+def test_a_bicep_job_without_a_query_is_read_and_says_so(tmp_path):
     bicep = tmp_path / "job.bicep"
     bicep.write_text("resource job 'Microsoft.StreamAnalytics/streamingjobs@2021-10-01-preview' = {}\n")
-    code, out, err = run_cli("check", str(bicep))
-    assert code == 2 and out == ""
-    assert f"bicep build {bicep}" in err and "Traceback" not in err and err.count("\n") == 1
+    code, out, err = run_cli("check", str(bicep), "--format", "json")
+    assert (code, err) == (0, "")
+    (entry,) = json.loads(out)["files"]
+    assert entry["job"]["form"] == "bicep"
+    notes = [(d["code"], d["line"]) for d in entry["diagnostics"]]
+    assert ("SC609", 1) in notes and any("no query" in d["message"] for d in entry["diagnostics"])
 
 
 def test_a_missing_start_file_names_the_project_and_the_queries_there():

@@ -124,6 +124,50 @@ def test_a_changed_project_file_runs_the_hook_and_other_files_do_not(repository)
     assert result.returncode == 0 and "no files to check" in result.stdout
 
 
+# Jobs defined in Terraform and Bicep: a changed .tf, .bicep, query or script is checked as
+# the job that reads it; a module that defines no job passes quietly.
+
+NETWORK_TF = """resource "azurerm_virtual_network" "core" {
+  name                = "vnet-core"
+  address_space       = ["10.0.0.0/16"]
+  location            = "westeurope"
+  resource_group_name = "rg-network"
+}
+"""
+
+
+@pytest.fixture(scope="module")
+def iac_repository(tmp_path_factory, env):
+    repo = tmp_path_factory.mktemp("infrastructure")
+    shutil.copytree(FIXTURES / "iac" / "terraform-files", repo / "infra" / "payments")
+    shutil.copytree(FIXTURES / "iac" / "bicep-children", repo / "infra" / "fleet")
+    for expected in (repo / "infra").rglob("expected*.json"):
+        expected.unlink()
+    _git_repository(repo, env, {"infra/network/main.tf": NETWORK_TF, "README.md": "Infrastructure.\n"})
+    return repo, env
+
+
+def test_a_terraform_module_without_a_job_passes_quietly(iac_repository):
+    result = _try_repo(iac_repository, "infra/network/main.tf")
+    assert result.returncode == 0 and "Passed" in result.stdout, _output(result)
+    assert "infra/network" not in result.stdout, _output(result)
+
+
+def test_a_changed_bicep_file_checks_its_job(iac_repository):
+    result = _try_repo(iac_repository, "infra/fleet/main.bicep")
+    assert result.returncode == 1 and "Failed" in result.stdout, _output(result)
+    assert "infra/fleet/main.bicep:81:5" in result.stdout and "SC102" in result.stdout, _output(result)
+
+
+@pytest.mark.parametrize("changed", ["infra/payments/queries/payments.asaql", "infra/payments/tables.kql",
+                                     "infra/payments/variables.tf"])
+def test_a_query_script_or_tf_file_of_a_terraform_job_checks_that_job(iac_repository, changed):
+    result = _try_repo(iac_repository, changed)
+    assert result.returncode == 0 and "Passed" in result.stdout, _output(result)
+    assert result.stdout.count("Terraform configuration infra/payments/main.tf") == 1, _output(result)
+    assert "SC202" in result.stdout, _output(result)
+
+
 # The README's recipes, as written, from a tagged clone in place of the remote.
 
 # The job the README's try-repo command names: a VS Code project whose query fits its table.
