@@ -4,7 +4,7 @@
 
 Each input is made from `random.Random(seed, index)` alone, so any one of them can be made
 again (`--replay INDEX` runs it and prints the traceback). The generators and targets are
-tests/fuzzing.py's, with a plain random chooser instead of hypothesis; the kinds:
+tests/support/fuzzing.py's, with a plain random chooser instead of hypothesis; the kinds:
 
     query        a corpus query, one of our own, or a sentence of grammars/asaql.lark,
                  mutated 0-5 times as text -> analyze (level 1.0, 1.1 or 1.2)
@@ -18,12 +18,15 @@ tests/fuzzing.py's, with a plain random chooser instead of hypothesis; the kinds
                  grammar, mutated as text and bytes, in schemas/ beside a lone query with a SQL
                  output -> `schemacheck check|suggest q.asaql --schema S --target out=KIND:TABLE
                  --debug`; a refusal must be one stderr line naming the DDL file at a place in it
+    iac          a Terraform module or Bicep file with its tables (tests/fixtures/iac, the HCL
+                 samples) with 1-3 files mutated as text or bytes, emptied, deleted or made to
+                 call themselves -> `schemacheck check|infer|suggest PATH --debug`
 
 The property: the target returns or raises a SchemacheckError, within --time-limit
-seconds, and no message shows a grammar-internal name (tests/fuzzing.py, check_outcome).
+seconds, and no message shows a grammar-internal name (tests/support/fuzzing.py, check_outcome).
 Anything else is a crash: its input is written to fuzz/crashes/<signature>/ (the first few
 of each signature, the first one also shrunk where the input is one file, or its largest
-DDL file) and the run goes on. A crash of a bug already known (tests/fuzzing.py KNOWN_BUGS,
+DDL file) and the run goes on. A crash of a bug already known (tests/support/fuzzing.py KNOWN_BUGS,
 each held by an xfail test) has the signature KIND:known:NAME; the run ends with exit code 1
 only for new ones (--no-known: every crash as what it raises). Each signature is listed with
 the command that replays its first input.
@@ -52,7 +55,8 @@ sys.path.insert(0, str(ROOT))
 
 import support.fuzzing as F  # noqa: E402
 
-KINDS = {"query": 0.50, "query-bytes": 0.08, "schema": 0.15, "schema-bytes": 0.05, "job": 0.14, "ddl": 0.08}
+KINDS = {"query": 0.45, "query-bytes": 0.08, "schema": 0.13, "schema-bytes": 0.05, "job": 0.13, "ddl": 0.08,
+         "iac": 0.08}
 LEVELS = ("1.2", "1.2", "1.1", "1.0")
 KEEP_PER_SIGNATURE = 3
 SENTENCES = 400   # grammar sentences made at start
@@ -68,6 +72,7 @@ class Generator:
         self.scratch = scratch
         self.queries = F.query_seeds()
         self.jobs = F.job_seeds()
+        self.iac = F.iac_seeds()
         self.grammar = None
         self.sentences: list[str] = []
         self.known = F.KNOWN_BUGS if known else ()   # known bugs: signatures KIND:known:NAME
@@ -115,7 +120,7 @@ class Generator:
             files, argv = F.ddl_input(ch)
             return kind, (lambda: F.run_ddl(folder, files, argv, self.known)), F.sources_of(files, argv), files, \
                 {"argv": argv}
-        files, argv = F.job_input(ch, self.jobs)
+        files, argv = F.iac_input(ch, self.iac) if kind == "iac" else F.job_input(ch, self.jobs)
         return kind, (lambda: F.run_job(folder, files, argv)), F.sources_of(files, argv), files, {"argv": argv}
 
 
@@ -300,7 +305,7 @@ def main(argv=None) -> int:
     parser.add_argument("--replay", type=int, help="run input INDEX of the seed and show what happens "
                         "(with the same --kinds as the run: the kinds' shares choose each input's kind)")
     parser.add_argument("--no-known", dest="known", action="store_false",
-                        help="report the known bugs (tests/fuzzing.py KNOWN_BUGS) as what they raise, "
+                        help="report the known bugs (tests/support/fuzzing.py KNOWN_BUGS) as what they raise, "
                         "not as KIND:known:NAME")
     options = parser.parse_args(argv)
     kinds = {k: KINDS[k] for k in options.kinds.split(",")}
@@ -345,7 +350,7 @@ def main(argv=None) -> int:
     for sig, entry in sorted(crashes_found.items()):
         known = tests.get(sig.rsplit(":known:", 1)[-1]) if ":known:" in sig else None
         print(f"  {sig}: {entry['count']} inputs, first {entry['first_index']}, saved {entry['saved'][:1]}"
-              + (f" (known: tests/test_bad_inputs.py::{known}, xfail)" if known else ""))
+              + (f" (known: tests/robustness/test_bad_inputs.py::{known}, xfail)" if known else ""))
         print(f"      replay: python fuzz/run.py --seed {options.seed}{replay_kinds} --replay {entry['first_index']}")
     return 1 if new else 0
 

@@ -73,6 +73,8 @@ schema_bytes = st.one_of(
 )
 JOB_SEEDS = F.job_seeds()
 job_inputs = chosen(lambda ch: F.job_input(ch, JOB_SEEDS))
+IAC_SEEDS = F.iac_seeds()
+iac_inputs = chosen(lambda ch: F.iac_input(ch, IAC_SEEDS))
 ddl_inputs = chosen(F.ddl_input)
 
 
@@ -123,6 +125,24 @@ def test_any_job_folder_is_checked_or_refused_as_input(folder, job):
     files, argv = job
     if outcome_of(lambda: F.run_job(folder / "job", files, argv), F.sources_of(files, argv))[0] != "known":
         assert F.LAST_EXIT_CODE in (0, 1, 2)
+
+
+@JOB_SETTINGS
+@given(iac_inputs)
+def test_any_terraform_or_bicep_folder_is_checked_or_refused_as_input(folder, job):
+    files, argv = job
+    if outcome_of(lambda: F.run_job(folder / "iac", files, argv), F.sources_of(files, argv))[0] != "known":
+        assert F.LAST_EXIT_CODE in (0, 1, 2)
+
+
+def test_the_terraform_and_bicep_seeds_are_checked_without_errors_of_input(folder):
+    cases = F.iac_seeds(samples=False)   # whole jobs (the HCL samples define none)
+    assert len(cases) >= 6
+    for index, seed in enumerate(cases):
+        files = {name: text.encode("utf-8") for name, text in seed.items()}
+        F.check_outcome(lambda: F.run_job(folder / f"iac{index}", files, ["check", ".", "--format", "json",
+                                                                         "--no-cache", "--debug"]), [])
+        assert F.LAST_EXIT_CODE in (0, 1), (index, F.LAST_STDERR)
 
 
 @DDL_SETTINGS

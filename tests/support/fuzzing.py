@@ -749,13 +749,13 @@ OWN_TEMPLATE = {
                         '\n[rules]\nSC301 = "error"\n',
 }
 
-_SKIPPED_FIXTURE_FILES = ("expected.json",)
+_SKIPPED_FIXTURE_FILES = ("expected.", )   # a golden's expected.json and its variants
 
 
 def _tree(folder: Path) -> dict[str, str]:
     tree = {}
     for path in sorted(folder.rglob("*")):
-        if path.is_file() and path.name not in _SKIPPED_FIXTURE_FILES:
+        if path.is_file() and not path.name.startswith(_SKIPPED_FIXTURE_FILES):
             tree[path.relative_to(folder).as_posix()] = path.read_text(encoding="utf-8")
     return tree
 
@@ -1495,3 +1495,84 @@ def run_ddl(folder: Path, files: dict[str, bytes], argv: list[str], known=()) ->
     elif LAST_STDERR:
         raise BadAnswer("stderr-without-error", repr(LAST_STDERR[:500]))
     return messages
+
+
+# ---- Terraform and Bicep jobs ------------------------------------------------------------------
+
+# Pieces of both languages a mutation inserts: delimiters, string forms (heredocs, ''' and
+# escapes, interpolation), references, loops, modules, the functions the readers evaluate.
+IAC_WORDS = (
+    "{", "}", "[", "]", "(", ")", "=", ":", ",", ".", "\n", '"', "'", "'''", "${", "$${", "%{", "%{ if x }",
+    "%{ endif }", "<<EOT\n", "\nEOT\n", "<<-EOT\n", "\\", "\\n", "\\u00e9", "\\u{1F600}", "#", "//", "/*", "*/",
+    "var.", "local.", "module.", "data.", "each.key", "each.value", "count.index", "path.module", "null", "true",
+    "for_each = ", "count = ", "for x in ", " if ", "? ", " : ", "...", "[*]", ".*", "!", "-", "??", "?.",
+    'file("', 'templatefile("', "jsonencode(", "jsondecode(", "try(", "lookup(", "merge(", "format(", "lower(",
+    "loadTextContent('", "loadJsonContent('", "json(", "concat(", "union(", "resourceGroup().location",
+    "uniqueString(", "existing", "parent: ", "module m './", "br:", "ts:", "using './main.bicep'\n",
+    "resource ", "param ", "var ", "output ", "variable ", "locals ", "@description('x')\n", "@batchSize(1)\n",
+    "azurerm_stream_analytics_job", "azapi_resource", "azurerm_kusto_script", "Microsoft.StreamAnalytics/streamingjobs",
+    "Microsoft.StreamAnalytics/streamingjobs/outputs@2021-10-01-preview", "Microsoft.Kusto/clusters/databases/scripts",
+    "Microsoft.Kusto/clusters/databases", "transformation_query", "script_content", "scriptContent", "parent_id",
+    "database_id", "stream_analytics_job_name", "../", "/etc/passwd", "9" * 400, "é", "\x00", "\r\n",
+)
+IAC_SUFFIXES = (".tf", ".tfvars", ".bicep", ".bicepparam", ".json", ".tftpl")
+
+
+def iac_seeds(samples: bool = True) -> list[dict[str, str]]:
+    """Terraform and Bicep jobs as {relative path: text}: this repository's fixtures (read in
+    place) and, for the parsers (`samples`), its HCL samples each as a module of its own."""
+    seeds = []
+    folder = FIXTURES / "iac"
+    if folder.is_dir():
+        seeds.extend(_tree(case) for case in sorted(folder.iterdir()) if case.is_dir())
+    samples_folder = ROOT / "tests" / "jobs" / "hcl_samples"
+    if samples and samples_folder.is_dir():
+        seeds.extend({"main.tf" if p.suffix == ".tf" else "terraform.tfvars": p.read_text(encoding="utf-8")}
+                     for p in sorted(samples_folder.iterdir()) if p.suffix in (".tf", ".tfvars"))
+    return seeds
+
+
+def _iac_entry_points(files: dict) -> list[str]:
+    return ["."] + [name for name in files if name.lower().endswith((".tf", ".tfvars", ".bicep", ".bicepparam",
+                                                                       ".asaql", ".kql"))]
+
+
+def iac_input(ch, seeds) -> tuple[dict[str, bytes], list[str]]:
+    """(files of a Terraform or Bicep job folder, the command line after the program name):
+    one to three files mutated as text, as bytes, emptied or deleted; now and then a module
+    made to call itself."""
+    files: dict[str, object] = dict(ch.pick(seeds))
+    for _ in range(ch.int(1, 3)):
+        name = ch.pick(sorted(files))
+        text = files[name]
+        if isinstance(text, bytes):
+            files[name] = mutate_bytes(ch, text)
+            continue
+        how = ch.pick(("text", "text", "text", "text", "text", "bytes", "delete", "empty", "cycle"))
+        lowered = name.lower()
+        if how == "bytes":
+            files[name] = bytes_of(ch, text)
+        elif how == "delete" and len(files) > 1:
+            del files[name]
+        elif how == "empty":
+            files[name] = ch.pick(("", " \n", "\ufeff"))
+        elif how == "cycle" and lowered.endswith(".tf"):
+            files[name] = text + '\nmodule "again" {\n  source = "./"\n}\n'
+        elif how == "cycle" and lowered.endswith(".bicep"):
+            files[name] = text + f"\nmodule again './{name.rsplit('/', 1)[-1]}' = {{\n  name: 'again'\n}}\n"
+        elif lowered.endswith(".asaql"):
+            files[name] = mutate_text_times(ch, text, QUERY_WORDS)
+        else:
+            words = IAC_WORDS if lowered.endswith(IAC_SUFFIXES) else KUSTO_WORDS if lowered.endswith(".kql") \
+                else JOB_WORDS
+            files[name] = mutate_text_times(ch, text, words, 2)
+    command = ch.pick(COMMANDS)
+    fmt = ch.pick(("json", "json", "text", "sarif")) if command == "check" else ch.pick(("json", "text"))
+    argv = [command, ch.pick(_iac_entry_points(files)), "--format", fmt]
+    if command == "check" and fmt == "text" and ch.coin(0.3):
+        argv += ["--diff"]
+    if ch.coin(0.05):
+        argv += ["--parameters", ch.pick(sorted(files))]
+    encoded = {name: (data if isinstance(data, bytes) else data.encode("utf-8", "surrogatepass"))
+               for name, data in files.items()}
+    return encoded, argv + ["--no-cache", "--debug"]
