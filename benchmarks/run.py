@@ -50,7 +50,8 @@ order; each section is a module of sections/ whose docstring says what its figur
 
     1. sections/cold_start.py   cold `infer` against python -c pass; its imports
     2. sections/check.py        cold and cached `check`; sections/peers.py: sqlfluff, sqlglot
-    8. sections/sql.py          what a SQL output costs (measured here, printed last)
+    8. sections/sql.py          what a SQL output costs (measured here, printed near the end)
+    9. sections/iac.py          a job read from Terraform or Bicep against python -c pass
     3. sections/grammar.py      grammar loading: Lark's ways against the generated tables
     4. sections/throughput.py   analyze() KB/s on a ~500 KB query, and the CLI on it
     5. sections/scaling.py      1x/10x/100x a 5 KB query; the three quadratic-path shapes
@@ -83,7 +84,7 @@ from harness.imports import CACHED_WATCH, CHECK_WATCH, IMPORTTIME_RUNS, measure_
 from harness.install import setup_venv
 from harness.report import jsonable, markdown_table
 from harness.samples import copy_samples, verify_adx_only_sample
-from sections import check, cold_start, grammar, many_files, memory, peers, scaling, sql, throughput
+from sections import check, cold_start, grammar, iac, many_files, memory, peers, scaling, sql, throughput
 from sections.peers import QUICK_SQLFLUFF_RUNS, SQLFLUFF_RUNS
 
 QUICK_RUNS = 3
@@ -118,6 +119,7 @@ def print_report(results: dict) -> None:
     many_files.report(results)
     memory.report(results)
     sql.report(results)
+    iac.report(results)
     audit = meta["cache_audit"]
     print(f"\ncache audit: every cold command passed --no-cache; the default cache folder of the runs "
           f"holds {audit['entries_written']} entries afterwards "
@@ -132,7 +134,7 @@ def print_report(results: dict) -> None:
 def summary_rows(results: dict) -> list[tuple[str, str, str, str, str, str]]:
     """(metric, value, baseline, ratio, target, meets?) for the summary table: each section's rows."""
     rows = []
-    for section in (cold_start, check, peers, throughput, scaling, many_files, memory, sql):
+    for section in (cold_start, check, peers, throughput, scaling, many_files, memory, sql, iac):
         rows += section.summary(results)
     return rows
 
@@ -248,6 +250,8 @@ def main(argv=None) -> int:
         log(f"SQL outputs, {args.cold_runs} runs x 4 commands, and their import times ...")
         results["sql_outputs"] = sql.measure_sql_outputs(venv, args.cold_runs, work, copies,
                                                          results["check_importtime"])
+        log(f"Terraform and Bicep, {args.cold_runs} runs x 4 commands, and the Terraform check's imports ...")
+        results["iac"] = iac.measure_iac(venv, args.cold_runs, work, copies.adx_only, results["check_importtime"])
         log(f"grammar loading, {args.runs} runs ...")
         results["grammar_loading"] = grammar.measure_grammar_loading(venv, args.runs, work, log)
         results.update(throughput.measure_throughput_and_scaling(venv, args.runs, args.size, work, log))

@@ -14,4 +14,5 @@ each figure is; benchmarks/README.md says the same in a table.
     many_files.py   6. 1, 100 and 1,000 files; workers; the cached re-check
     memory.py       7. peak RSS of the commands timed above
     sql.py          8. what a SQL output costs
+    iac.py          9. a job read from Terraform or Bicep; what a project's check does not import
 """
