@@ -667,8 +667,9 @@ class _Unit:
             if not isinstance(items, list) or len(items) > MAX_COPIES:
                 self.reader.note("SC609", f"{statement.kind} '{statement.name}' is repeated by a loop the files do "
                                  "not settle: read once", self.path, value.start)
-                unsettled = Val(Unknown("the loop's item", "is not settled", self.path, value.start, value.end),
-                                self.path, value.start, value.end)
+                unsettled = collection if collection is not None and not collection.known else \
+                    Val(Unknown("the loop's item", "is an item of a loop the files do not settle", self.path,
+                                value.start, value.end), self.path, value.start, value.end)
                 return [(dict.fromkeys(value.names, unsettled), False)]
             copies = []
             for index, item in enumerate(items):

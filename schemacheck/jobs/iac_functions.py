@@ -186,7 +186,7 @@ BICEP: dict[str, Any] = {
     "json": json.loads,
     "length": len,
     "union": _merge,
-    "contains": lambda items, v: v in items,
+    "contains": lambda items, v: _contains_key(items, v) if isinstance(items, dict) else v in items,
     "empty": lambda v: not v,
     "first": lambda v: v[0],
     "last": lambda v: v[-1],
@@ -204,6 +204,11 @@ BICEP: dict[str, Any] = {
     "min": min,
     "max": max,
 }
+
+
+def _contains_key(mapping: dict, key: Any) -> bool:
+    """ARM's contains() of an object: whether it has the key, in any letter case."""
+    return isinstance(key, str) and any(isinstance(k, str) and k.lower() == key.lower() for k in mapping)
 
 
 def _range(start: Any, count: Any) -> list[int]:

@@ -423,3 +423,42 @@ def test_doctor_sends_each_database_wide_command_once(cluster):
         ".show ingestion failures | where Table == 'OverheatAlerts'",
     ]
     assert cluster.non_show_commands() == []
+
+
+# ---- jobs read from Terraform: live mode, snapshot and doctor take them like any other -------------
+
+TERRAFORM_JOB = str(ROOT / "tests" / "fixtures" / "iac" / "terraform-azapi-adx")
+
+
+def telemetry_databases():
+    from support.kusto_server import Database, Table
+
+    readings = Table("DeviceReadings", [("DeviceId", "string"), ("Temperature", "real"), ("ReadingTime", "datetime")])
+    # In the cluster, unlike in the Terraform script, MaxTemperature became real: the live table wins.
+    alerts = Table("DeviceAlerts", [("DeviceId", "string"), ("MaxTemperature", "real"), ("WindowEnd", "datetime")])
+    return {"telemetry": Database("telemetry", {"DeviceReadings": readings, "DeviceAlerts": alerts})}
+
+
+def test_a_terraform_job_is_checked_against_the_live_tables_of_its_database():
+    with FakeCluster(telemetry_databases()) as fake:
+        code, out, err = run_cli("check", TERRAFORM_JOB, "--live", "--cluster", fake.url, "--auth", "none",
+                                 "--format", "json")
+        assert (code, err) == (0, "")
+        assert sorted(fake.commands()) == [".show table ['DeviceAlerts'] schema as json",
+                                           ".show table ['DeviceReadings'] schema as json"]
+        assert {r.db for r in fake.requests if r.csl} == {"telemetry"}
+        (entry,) = json.loads(out)["files"]
+        assert [(o["output"], o["status"]) for o in entry["outputs"]] == [("adx-readings", "compared"),
+                                                                          ("adx-alerts", "compared")]
+        assert "SC201" not in [d["code"] for d in entry["diagnostics"]]   # the script's long is not the truth
+        # offline, the Terraform script's tables: MaxTemperature long, so the float is an error
+        code, out, _ = run_cli("check", TERRAFORM_JOB, "--format", "json")
+        assert code == 1 and "SC201" in [d["code"] for f in json.loads(out)["files"] for d in f["diagnostics"]]
+
+
+def test_snapshot_of_a_terraform_job_saves_the_tables_its_outputs_write(tmp_path):
+    with FakeCluster(telemetry_databases()) as fake:
+        code, out, err = run_cli("snapshot", TERRAFORM_JOB, "--cluster", fake.url, "--auth", "none",
+                                 "--out", str(tmp_path))
+    assert (code, err) == (0, "") and out.count("wrote ") == 2
+    assert sorted(p.name for p in tmp_path.rglob("*") if p.is_file()) == ["DeviceAlerts.json", "DeviceReadings.json"]
