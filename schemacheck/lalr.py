@@ -145,6 +145,13 @@ class ParseFailure(Exception):
         return viable_terminals(self.language, self.start, self.states)
 
 
+def either(words: list[str]) -> str:
+    """The words of a parse error's "expected ...": `a, b or c` ("something else" for none)."""
+    if not words:
+        return "something else"
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " or " + words[-1]
+
+
 def viable_terminals(language: Language, start: str, states: list[int]) -> frozenset[str]:
     """The terminals the parser could really shift with this state stack.
 

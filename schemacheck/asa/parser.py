@@ -553,12 +553,6 @@ def _describe_token(token: lalr.Token) -> str:
     return f"'{text}'"
 
 
-def _join_words(words: list[str]) -> str:
-    if len(words) == 1:
-        return words[0]
-    return ", ".join(words[:-1]) + " or " + words[-1]
-
-
 def _expected_words(expected: frozenset[str]) -> list[str]:
     terminals = set(expected)
     words = []
@@ -692,7 +686,7 @@ def _parse_error(failure: lalr.ParseFailure, text: str, lines: lalr.LineMap) -> 
             if suggestion == "FROM" and "INTO" in before:
                 message = f"expected FROM after the select list, found '{previous.text}'"
             else:
-                message = f"expected {_join_words(_expected_words(before)[:6])}, found '{previous.text}'"
+                message = f"expected {lalr.either(_expected_words(before)[:6])}, found '{previous.text}'"
             return QuerySyntaxError(f"{message}; did you mean {suggestion}?", line, column,
                                     column + len(previous.text), f"'{previous.text}'",
                                     tuple(_expected_words(before)), lines.line_text(line))
@@ -721,9 +715,9 @@ def _parse_error(failure: lalr.ParseFailure, text: str, lines: lalr.LineMap) -> 
     elif previous is not None and previous.type in _EXPRESSION_AFTER and len(expected & _EXPRESSION_STARTS) >= 3:
         message = f"expected an expression after {_EXPRESSION_AFTER[previous.type]}, found {found}"
     elif at_end:
-        message = f"the query ends too early: expected {_join_words(_expected_words(expected)[:6])}"
+        message = f"the query ends too early: expected {lalr.either(_expected_words(expected)[:6])}"
     else:
-        message = f"expected {_join_words(_expected_words(expected)[:6])}, found {found}"
+        message = f"expected {lalr.either(_expected_words(expected)[:6])}, found {found}"
     if not hint and bare is not None and open_paren is None and token.type in _CLAUSES_AFTER_SOURCE:
         hint = (f"; a UNION branch without SELECT is only an input or step name: write "
                 f"UNION SELECT * FROM {_as_written(bare[0])} ... {word} ...")

@@ -18,12 +18,8 @@ def relocate(analysis: QueryAnalysis, diagnostics, query) -> tuple[QueryAnalysis
     `query.placed`) -> positions in that file, for the analysis and for `diagnostics`; a
     query built by an expression (`query.at`) -> the expression's place; unchanged for a
     query file."""
-    if query.json_string_at is not None:
-        from schemacheck.files import read_text_file
-        from schemacheck.jobs.jsonfile import strip_comments
-        from schemacheck.jobs.positions import StringPositions
-
-        where = StringPositions(strip_comments(read_text_file(query.file, "template")), query.json_string_at)
+    if query.json_string_at is not None or query.placed is not None:
+        where, escaped = _string_mapping(query)
 
         def span(value):
             line, column = where(value.line, value.column)
@@ -37,43 +33,9 @@ def relocate(analysis: QueryAnalysis, diagnostics, query) -> tuple[QueryAnalysis
             end_line, end_column = where(d.end_line, d.end_column) if d.end_line and d.end_column else (None, None)
             edit = d.edit
             if edit is not None and edit.file == query.file:
-                import json
-
+                # The replacement goes inside the string, written as its syntax needs (None: it cannot be).
+                text = escaped(edit.text)
                 start, end = where(edit.line, edit.column), where(edit.end_line, edit.end_column)
-                # The replacement goes inside a JSON string: escaped as JSON writes it.
-                edit = edit._replace(line=start[0], column=start[1], end_line=end[0], end_column=end[1],
-                                     text=json.dumps(edit.text)[1:-1])
-            return d._replace(line=line, column=column, end_line=end_line, end_column=end_column, edit=edit)
-    elif query.placed is not None:
-        from schemacheck.files import line_starts, read_text_file
-        from schemacheck.jobs.positions import PlacedPositions, escaped_for
-        from schemacheck.lalr import LineMap
-
-        file_text = read_text_file(query.file, "file")
-        offsets = PlacedPositions(file_text, query.placed, query.text)
-        lines = LineMap(file_text)
-        starts = line_starts(query.text)
-
-        def placed_at(line: int, column: int) -> tuple[int, int]:
-            line = max(1, min(line, len(starts)))
-            return lines.position(offsets(starts[line - 1] + column - 1))
-
-        def span(value):
-            line, column = placed_at(value.line, value.column)
-            if not value.end_line:
-                return value._replace(line=line, column=column)
-            end_line, end_column = placed_at(value.end_line, value.end_column)
-            return value._replace(line=line, column=column, end_line=end_line, end_column=end_column)
-
-        def diagnostic(d: D.Diagnostic) -> D.Diagnostic:
-            line, column = placed_at(d.line, d.column)
-            end_line, end_column = (placed_at(d.end_line, d.end_column) if d.end_line and d.end_column
-                                    else (None, None))
-            edit = d.edit
-            if edit is not None and edit.file == query.file:
-                text = escaped_for(query.placed, edit.text)
-                start, end = placed_at(edit.line, edit.column), placed_at(edit.end_line, edit.end_column)
-                # The replacement goes inside the string, written as its syntax needs.
                 edit = None if text is None else edit._replace(line=start[0], column=start[1], end_line=end[0],
                                                                 end_column=end[1], text=text)
             return d._replace(line=line, column=column, end_line=end_line, end_column=end_column, edit=edit)
@@ -89,6 +51,34 @@ def relocate(analysis: QueryAnalysis, diagnostics, query) -> tuple[QueryAnalysis
     else:
         return analysis, tuple(diagnostics)
     return _moved(analysis, diagnostics, query.file, span, diagnostic)
+
+
+def _string_mapping(query):
+    """(where: (line, column) in the query -> in its file, escaped: replacement text -> as the
+    string holds it) for a query in a template's JSON string or a Terraform or Bicep string."""
+    from schemacheck.files import read_text_file
+
+    if query.json_string_at is not None:
+        import json
+
+        from schemacheck.jobs.jsonfile import strip_comments
+        from schemacheck.jobs.positions import StringPositions
+
+        where = StringPositions(strip_comments(read_text_file(query.file, "template")), query.json_string_at)
+        return where, lambda text: json.dumps(text)[1:-1]
+    from schemacheck.files import line_starts
+    from schemacheck.jobs.positions import PlacedPositions, escaped_for
+    from schemacheck.lalr import LineMap
+
+    file_text = read_text_file(query.file, "file")
+    offsets = PlacedPositions(file_text, query.placed, query.text)
+    lines = LineMap(file_text)
+    starts = line_starts(query.text)
+
+    def placed_at(line: int, column: int) -> tuple[int, int]:
+        line = max(1, min(line, len(starts)))
+        return lines.position(offsets(starts[line - 1] + column - 1))
+    return placed_at, lambda text: escaped_for(query.placed, text)
 
 
 def _moved(analysis: QueryAnalysis, diagnostics, file: str, span, diagnostic):

@@ -847,12 +847,6 @@ def _expected_words(expected: frozenset[str]) -> list[str]:
     return words
 
 
-def _join(words: list[str]) -> str:
-    if len(words) == 1:
-        return words[0]
-    return ", ".join(words[:-1]) + " or " + words[-1]
-
-
 def _open_bracket(values: list) -> Token | None:
     """The innermost bracket still open on the parser's stack (closed ones sit inside nodes)."""
     for value in reversed(values):
@@ -919,14 +913,14 @@ def _parse_message(failure: lalr.ParseFailure, text: str, params: bool) -> tuple
         lowered = token.text.lower()
         if lowered in _KEYWORDS and _KEYWORDS[lowered].upper() in expected:
             keyword = _KEYWORDS[lowered]
-            return (f"expected {_join(words[:6])}, found {found}: Bicep keywords are case-sensitive, "
+            return (f"expected {lalr.either(words[:6])}, found {found}: Bicep keywords are case-sensitive, "
                     f"write '{keyword}'"), offset
     if token.type == "_NL" and previous is not None and ("COLON" in expected or "ASSIGN" in expected):
-        message = f"expected {_join(words[:6])} on the same line, found a line break"
+        message = f"expected {lalr.either(words[:6])} on the same line, found a line break"
     elif at_end:
-        message = f"the file ends too early: expected {_join(words[:6])}"
+        message = f"the file ends too early: expected {lalr.either(words[:6])}"
     else:
-        message = f"expected {_join(words[:6])}, found {found}"
+        message = f"expected {lalr.either(words[:6])}, found {found}"
     if token.type == "_NL" and opener is not None and opener.type == "LPAR":
         message += f" (inside the '(' at {place(opener)}, a line break may only follow '(' or ',')"
     return message, offset

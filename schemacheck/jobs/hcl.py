@@ -876,14 +876,6 @@ def _describe(token: lalr.Token) -> str:
     return f"'{word}'"
 
 
-def _join(words: list[str]) -> str:
-    if not words:
-        return "something else"
-    if len(words) == 1:
-        return words[0]
-    return ", ".join(words[:-1]) + " or " + words[-1]
-
-
 def _expected_words(expected: frozenset[str]) -> list[str]:
     terminals = set(expected)
     words = []
@@ -1024,7 +1016,7 @@ def _parse_error(failure: lalr.ParseFailure, text: str) -> tuple[str, int]:
         after = f" after {_describe(previous_token)}"
     if len(words) > 6:
         return f"unexpected {found}{after}; expected one of {', '.join(words[:6])}, ...", offset
-    return f"expected {_join(words)}{after}, found {found}", offset
+    return f"expected {lalr.either(words)}{after}, found {found}", offset
 
 
 def _statement_head(values: list) -> tuple[str, list] | None:
