@@ -18,8 +18,8 @@ from __future__ import annotations
 import os
 import re
 
-_MODULE_SOURCE = re.compile(r'\bsource\s*=\s*"((?:\./|\.\./)[^"]*)"')
-_BICEP_MODULE = re.compile(r"\bmodule\s+\w+\s+'([^']+\.bicep)'")
+_MODULE_SOURCE = re.compile(r'\bsource\s*=\s*"((?:\./|\.\./)[^"\x00]*)"')   # (no NUL: no path holds one)
+_BICEP_MODULE = re.compile(r"\bmodule\s+\w+\s+'([^'\x00]+\.bicep)'")   # (no NUL: no path holds one)
 _JOB_WORDS = ("azurerm_stream_analytics_job", "microsoft.streamanalytics/streamingjobs")
 # A Terraform template deployment may deploy a job from a template file the .tf only names.
 _DEPLOYMENT_WORD = "_template_deployment"

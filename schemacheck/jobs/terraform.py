@@ -392,6 +392,8 @@ class _Reader:
         if not isinstance(source.value, str):
             return unread("has a source the files do not settle (Terraform needs a literal one)")
         text = source.value
+        if "\x00" in text:
+            return unread("has a source with a NUL character")
         if text.startswith(("./", "../")) or text in (".", ".."):
             directory = os.path.normpath(os.path.join(module.directory, text))
         else:
@@ -907,19 +909,23 @@ class _Reader:
                 index = self.evaluate(steps[0].key, scope)
                 if not index.known:
                     return index, len(steps)
-                instance = self.instance_key(module, (type_, key[1]), path, block, index.value)
-                if instance is None:
+                found, instance = self.instance_key(module, (type_, key[1]), path, block, index.value)
+                if not found:
                     return self.failure(whole, scope, "names an instance the resource does not have"), len(steps)
                 used = 1
         return Val(Resource((module.label, type_, key[1], instance), ""), scope.file, whole.start, whole.end), used
 
-    def instance_key(self, module: _Module, key: tuple, path: str, block: X.Block, index: Any) -> Any:
-        """The instance of a repeated resource `[index]` names (None: it has no such instance)."""
+    def instance_key(self, module: _Module, key: tuple, path: str, block: X.Block, index: Any) -> tuple[bool, Any]:
+        """(whether it has it, the instance) a repeated resource's `[index]` names: the one
+        instance it is read as when its count or for_each is not settled."""
         text = self.piece(index)
-        for instance, _names in self.repetitions(module, key, path, block):
-            if instance is not None and str(instance) == text:
-                return instance
-        return None
+        repeats = self.repetitions(module, key, path, block)
+        if len(repeats) == 1 and repeats[0][0] is None:
+            return True, None
+        for instance, _names in repeats:
+            if str(instance) == text:
+                return True, instance
+        return False, None
 
     def resource_of(self, resource: Resource) -> tuple[_Module, tuple, str, X.Block] | None:
         module = self.by_label(resource.key[0])
@@ -958,8 +964,8 @@ class _Reader:
         label, type_, name, instance = resource.key
         if instance == ALL:
             if isinstance(node, X.Index):
-                chosen = self.instance_key(module, rkey, path, block, key)
-                if chosen is None:
+                has, chosen = self.instance_key(module, rkey, path, block, key)
+                if not has:
                     return self.failure(node, scope, "names an instance the resource does not have")
                 return Val(Resource((label, type_, name, chosen), ""), base.file, base.start, node.end)
             return self.unknown(node, scope, f"names an attribute of {type_}.{name}, which count or for_each repeats: "
@@ -998,7 +1004,8 @@ class _Reader:
             path_val = self.evaluate(expr.args[0], scope)
             if not isinstance(path_val.value, str):
                 return path_val if not path_val.known else self.unknown(expr, scope, "tests a path that is not text")
-            return Val(os.path.isfile(self.resolve(path_val.value)), scope.file, expr.start, expr.end)
+            exists = "\x00" not in path_val.value and os.path.isfile(self.resolve(path_val.value))
+            return Val(exists, scope.file, expr.start, expr.end)
         if name in ("try", "can"):
             return self.attempt(expr, scope, name)
         args = [self.evaluate(arg, scope) for arg in expr.args]
@@ -1072,6 +1079,8 @@ class _Reader:
         path_val = self.evaluate(expr.args[0], scope)
         if not isinstance(path_val.value, str):
             return path_val if not path_val.known else self.unknown(expr, scope, "reads a file not named by text")
+        if "\x00" in path_val.value:
+            raise self.refused(expr, scope, f"{name}() names a path with a NUL character: no file has one")
         path = self.resolve(path_val.value)
         if not os.path.isfile(path):
             why = "is a folder" if os.path.isdir(path) else "does not exist"
