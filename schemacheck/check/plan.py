@@ -82,7 +82,8 @@ def plan_job(found: Found, config: Config, cli_level: Level | None = None,
         udf_types = {**(udf_types or {}), **cli_udf_types}
     shapes, sample_notes = input_shapes(job, level)
     notes.extend(sample_notes)
-    schemas = tuple(cli_schemas) or _job_schemas(job, config)
+    schemas = tuple(cli_schemas) or _job_schemas(job, config) + tuple(
+        f for f in job.schema_files if f not in _job_schemas(job, config))
     return JobPlan(found, config, level, origin, cli_level is not None or stated is not None
                    or config.compat_level is not None, udf_types, functions_complete, shapes,
                    tuple(notes), schemas)

@@ -282,6 +282,8 @@ class _Finder:
         except InputError as error:
             self.results.append(Unreadable.of(error) if error.file else Unreadable(directory, error.message))
             return
+        jobs = self.with_named_ddl(jobs, [(f, os.path.dirname(f) or ".") for d in self.index.tf_modules(directory)
+                                          for f in self.index.tf_files(d)], directory)
         if not jobs and not self.hook and not (scanned and not self.index.tf_names_a_job(directory, deployments=False)):
             files = terraform_files(directory)
             self.results.append(Unreadable(files[0] if files else directory, "this Terraform module defines no "
@@ -303,10 +305,22 @@ class _Finder:
         except InputError as error:
             self.results.append(Unreadable.of(error) if error.file else Unreadable(path, error.message))
             return
+        jobs = self.with_named_ddl(jobs, [(f, os.path.dirname(f) or ".") for f in self.index.bicep_modules(path)],
+                                   os.path.dirname(path) or ".")
         if not jobs and not self.hook:
             self.results.append(Unreadable(path, "deploys no streaming job (a resource of type "
                                                  "Microsoft.StreamAnalytics/streamingjobs, in it or its modules)"))
         self.found_jobs(jobs, parameters)
+
+    def with_named_ddl(self, jobs: list[Job], sources: list[tuple[str, str]], root: str) -> list[Job]:
+        """The jobs with the SQL DDL files their Terraform or Bicep files name (from `root`,
+        Terraform's path.root, when the file is not beside the one that names it)."""
+        from schemacheck.jobs.iac_discovery import named_sql_files
+
+        if not jobs:
+            return jobs
+        found = named_sql_files(self.index, sources + [(f, root) for f, _ in sources])
+        return [job._replace(schema_files=found) for job in jobs] if found else jobs
 
     def bicep_parameters(self, path: str) -> None:
         from schemacheck.jobs.bicep import using_target

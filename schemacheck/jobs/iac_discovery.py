@@ -77,6 +77,30 @@ class IacIndex:
         return any(self.tf_names_a_job(child, seen, deployments) for child in self.tf_children(directory)
                    if os.path.isdir(child))
 
+    def tf_modules(self, directory: str) -> list[str]:
+        """`directory` and the local modules it calls, through any chain, each once."""
+        found: dict[str, str] = {}
+        pending = [directory]
+        while pending:
+            current = pending.pop()
+            if os.path.realpath(current) in found or not os.path.isdir(current):
+                continue
+            found[os.path.realpath(current)] = current
+            pending.extend(self.tf_children(current))
+        return list(found.values())
+
+    def bicep_modules(self, path: str) -> list[str]:
+        """`path` and the local Bicep files it deploys as modules, through any chain, each once."""
+        found: dict[str, str] = {}
+        pending = [path]
+        while pending:
+            current = pending.pop()
+            if os.path.realpath(current) in found or not os.path.isfile(current):
+                continue
+            found[os.path.realpath(current)] = current
+            pending.extend(self.bicep_children(current))
+        return list(found.values())
+
     def tf_roots(self, directories: list[str]) -> list[str]:
         """Of the folders of .tf files given, those no other one calls as a module."""
         called = {os.path.realpath(c) for d in directories for c in self.tf_children(d)}
@@ -191,3 +215,22 @@ class IacIndex:
                 if not name.startswith(".") and name not in ("node_modules", "__pycache__") and os.path.isdir(child):
                     found.extend(self._below(child, depth - 1))
         return found
+
+
+# A path of a .sql file written in a .tf or .bicep file: "x.sql", "${path.module}/sql/x.sql"
+# (in file(), loadTextContent(), a provisioner's command...). Only a path the files spell
+# out, to a file that exists, is followed.
+_NAMED_FILE = re.compile(r"(?<![\w./-])((?:\$\{path\.(?:module|root)\}/)?[\w./-]+\.sql)\b", re.IGNORECASE)
+
+
+def named_sql_files(index: IacIndex, sources: list[tuple[str, str]]) -> tuple[str, ...]:
+    """The SQL DDL files that the given Terraform or Bicep files name, found beside them:
+    `sources` is (file, folder its relative paths start from)."""
+    found: dict[str, None] = {}
+    for file, folder in sources:
+        for written in _NAMED_FILE.findall(index.text(file)):
+            relative = re.sub(r"^\$\{path\.(?:module|root)\}/", "", written)
+            path = os.path.normpath(os.path.join(folder, relative))
+            if os.path.isfile(path):
+                found.setdefault(path, None)
+    return tuple(found)

@@ -175,7 +175,8 @@ class Job(Record):
     """One ASA job. `form`: "query" (a lone .asaql), "vscode" (asaproj.json), "vs" (a
     Visual Studio .asaproj), "arm" (a template), "terraform" (a module's .tf files) or
     "bicep". `source` is the file it was read from; `root` the directory its relative paths
-    (and a `schemas/` folder) hang from; `scripts` the tables its own files define."""
+    (and a `schemas/` folder) hang from; `scripts` the tables its own files define,
+    `schema_files` the SQL DDL files they name (read as its schemas too)."""
 
     name: str | None
     form: JobForm
@@ -192,3 +193,4 @@ class Job(Record):
     samples: tuple[Sample, ...] = ()
     notes: tuple[Note, ...] = ()
     scripts: tuple[Script, ...] = ()
+    schema_files: tuple[str, ...] = ()   # SQL DDL files its Terraform or Bicep files name

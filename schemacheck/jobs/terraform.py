@@ -1398,6 +1398,10 @@ class _Jobs:
                     t_body = self.azapi_body(child.module, child.path, child.block, child.names)
                     t_val = t_body.get("properties", "query") if t_body is not None else None
                     query = shape.query(t_val, "the job's query", "hcl")
+        if query_val is None and query is None:
+            written = ("transformation_query" if draft.style == "azurerm" else
+                       "body.properties.transformation.properties.query nor a /transformations child resource")
+            notes.append(Note("SC609", f"the job has no query (no {written}): it is not checked", where))
         if job_type is not None and job_type.lower() == "edge":
             notes.append(Note("SC609", "the job runs on IoT Edge, where ASA writes every field name in lower case "
                               "whatever the compatibility level: names are checked as the level says", where))

@@ -109,6 +109,16 @@ def test_parameters_that_no_template_uses_are_warned_about():
     assert "no ARM template among the paths uses it" in err
 
 
+def test_a_terraform_job_without_a_query_is_read_and_says_so(tmp_path):
+    (tmp_path / "main.tf").write_text('resource "azurerm_stream_analytics_job" "j" {\n  name = "x"\n}\n')
+    code, out, err = run_cli("check", str(tmp_path), "--format", "json")
+    assert (code, err) == (0, "")
+    (entry,) = json.loads(out)["files"]
+    assert (entry["job"]["form"], entry["job"]["name"]) == ("terraform", "x")
+    (note,) = [d for d in entry["diagnostics"] if d["code"] == "SC609"]
+    assert note["line"] == 1 and "no transformation_query" in note["message"]
+
+
 def test_a_bicep_job_without_a_query_is_read_and_says_so(tmp_path):
     bicep = tmp_path / "job.bicep"
     bicep.write_text("resource job 'Microsoft.StreamAnalytics/streamingjobs@2021-10-01-preview' = {}\n")
