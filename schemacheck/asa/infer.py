@@ -49,6 +49,7 @@ class OutputColumn(Record):
     span: A.Span
     expr_span: A.Span | None = None   # the expression without its alias; None for a `*` column
     cause: str | None = None          # why the type is unknown: "input", "udf:NAME" or None (see types.Ty)
+    source: str | None = None         # what typed it (types.SOURCES); None when the type is unknown
 
 
 @record
@@ -87,11 +88,12 @@ class InputRef(Record):
 class InputShape(Record):
     """What the job knows of an input beyond the query. `kind` ("eventhub", "iothub",
     "blob") adds the metadata fields every event of such a stream input carries; `fields`
-    are the payload's fields as (name, ASA type or None, reason when None), from sample
-    data named by `source`; None when the payload's fields are not known."""
+    are the payload's fields as (name, type): a Ty with its nested fields and element, its
+    `source` (types.SOURCES), and for an unknown one its reason; named by `source` (e.g.
+    "sample Inputs/x.json"); None when the payload's fields are not known."""
 
     kind: str | None = None
-    fields: tuple[tuple[str, str | None, str | None], ...] | None = None
+    fields: tuple[tuple[str, Ty], ...] | None = None
     source: str | None = None
 
 
@@ -210,6 +212,7 @@ class _Inferrer:
         columns = []
         for column in table.columns:
             ty = self.type_name(column.type)
+            ty = ty._replace(source="create-table") if ty.name else ty
             columns.append(_Col(self.out_name(column.name.text), column.name.text, ty, column.span))
         self.inputs[table.name.text.lower()] = _Relation("input", f"input {table.name.text}", tuple(columns), ())
 
@@ -224,7 +227,7 @@ class _Inferrer:
         self.diagnostics[first_finding:] = [d._replace(output=name) for d in self.diagnostics[first_finding:]]
         columns = tuple(
             OutputColumn(c.name, c.written, c.ty.name, None if c.ty.name else c.ty.reason, c.span, c.expr_span,
-                         None if c.ty.name else c.ty.cause)
+                         None if c.ty.name else c.ty.cause, (c.ty.source or "expression") if c.ty.name else None)
             for c in relation.columns
         )
         return OutputSchema(name, into.span if into else None, statement.span, columns, relation.gaps)
@@ -451,16 +454,17 @@ class _Inferrer:
         if shape.fields is None:
             gaps = (Gap(0, f"the columns of input {name} are not declared (no CREATE TABLE, no sample data)", span),)
         else:
-            for field, kind, reason in shape.fields:
+            for field, ty in shape.fields:
                 if field.lower() in reserved:
                     continue
-                ty = T.known(kind) if kind else T.unknown(reason or f"the sample data of input {name} do not tell "
-                                                          f"the type of {field}", "input")
+                if ty.name is None:
+                    ty = ty._replace(reason=ty.reason or f"the {shape.source or 'description'} of input {name} does "
+                                     f"not tell the type of {field}", cause="input")
                 columns.append(_Col(self.out_name(field), field, ty, span))
         for field, kind in metadata:
-            ty = T.known(kind)
+            ty = T.known(kind)._replace(source="metadata")
             if field == "IoTHub":
-                ty = T.record_type(_field_types((f, None) for f in F.IOTHUB_RECORD_FIELDS))
+                ty = T.record_type(_field_types((f, None) for f in F.IOTHUB_RECORD_FIELDS))._replace(source="metadata")
             columns.append(_Col(self.out_name(field), field, ty, span))
         label = f"input {name}" + (f" ({shape.source})" if shape.source and shape.fields is not None else "")
         return _Relation("input", label, tuple(columns), gaps)

@@ -77,6 +77,7 @@ class Ty(Record):
     element: Ty | None = None
     is_null: bool = False
     cause: str | None = None      # why unknown: "input" (an undeclared input field), "udf:NAME", or None
+    source: str | None = None     # what typed an input field: see SOURCES (None: the expression did)
 
     def field(self, name: str) -> Ty | None:
         """The type of a record field, matched case-insensitively; None if not known."""
@@ -87,6 +88,13 @@ class Ty(Record):
             if field_name.lower() == lowered:
                 return field_type
         return None
+
+
+# What gives an output column its type, as `infer --format json` names it: a CREATE TABLE of
+# the query, an input's sample data, a reference data file or query, a schema declared for
+# the input (schemacheck.toml, .avsc, JSON Schema), the metadata every event of the input's
+# kind carries, or the expression itself (a CAST, a literal, a function's documented type).
+SOURCES = ("create-table", "sample", "reference", "declared", "metadata", "expression")
 
 
 def known(name: str) -> Ty:

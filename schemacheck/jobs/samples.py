@@ -20,6 +20,7 @@ from __future__ import annotations
 import json
 import re
 
+from schemacheck.asa import types as T
 from schemacheck.asa.infer import InputShape
 from schemacheck.jobs.model import Job, Note
 
@@ -208,7 +209,9 @@ def input_shapes(job: Job, level: Level) -> tuple[dict[str, InputShape], list[No
                                        "its field types are not used", sample.where))
             continue
         source = f"sample {display_path(sample.path)}"
-        shapes[alias] = InputShape(kinds.get(alias), fields, source)
+        typed = tuple((name, T.known(kind)._replace(source="sample") if kind else T.unknown(reason or "", "input"))
+                      for name, kind, reason in fields)
+        shapes[alias] = InputShape(kinds.get(alias), typed, source)
     for alias, kind in kinds.items():
         if alias not in shapes and kind is not None:
             shapes[alias] = InputShape(kind)

@@ -58,7 +58,7 @@ def infer_document(entries: Iterable[QueryAnalysis | Unreadable]) -> dict:
 
 def _columns(output) -> list[dict]:
     return [{"name": c.name, "type": c.type, "line": c.span.line, "column": c.span.column,
-             "written_name": c.written, "unknown_reason": None if c.type else c.reason}
+             "written_name": c.written, "unknown_reason": None if c.type else c.reason, "source": c.source}
             for c in output.columns]
 
 

@@ -94,15 +94,21 @@ def test_input_shapes_join_samples_with_input_kinds():
     assert notes[0].where == where
 
 
+def _sampled(kind: str):
+    from schemacheck.asa import types as T
+
+    return T.known(kind)._replace(source="sample")
+
+
 def test_select_star_over_a_sampled_event_hub_lists_payload_then_metadata():
-    shapes = {"hub": InputShape("eventhub", (("deviceId", "nvarchar(max)", None), ("PartitionId", "bigint", None)),
+    shapes = {"hub": InputShape("eventhub", (("deviceId", _sampled("nvarchar(max)")), ("PartitionId", _sampled("bigint"))),
                                 "sample x.json")}
     analysis = analyze("SELECT * INTO o FROM hub", input_shapes=shapes)
     (output,) = analysis.outputs
     assert output.complete
-    assert [(c.name, c.type) for c in output.columns] == [
-        ("deviceId", "nvarchar(max)"), ("EventProcessedUtcTime", "datetime"), ("EventEnqueuedUtcTime", "datetime"),
-        ("PartitionId", "bigint")]
+    assert [(c.name, c.type, c.source) for c in output.columns] == [
+        ("deviceId", "nvarchar(max)", "sample"), ("EventProcessedUtcTime", "datetime", "metadata"),
+        ("EventEnqueuedUtcTime", "datetime", "metadata"), ("PartitionId", "bigint", "metadata")]
 
 
 def test_without_a_sample_the_metadata_fields_are_still_known():
@@ -117,7 +123,7 @@ def test_without_a_sample_the_metadata_fields_are_still_known():
 
 
 def test_a_field_missing_from_the_sample_is_unknown_and_create_table_wins():
-    shapes = {"hub": InputShape(None, (("a", "bigint", None),), "sample s.json")}
+    shapes = {"hub": InputShape(None, (("a", _sampled("bigint")),), "sample s.json")}
     analysis = analyze("SELECT a, b, hub.c INTO o FROM hub", input_shapes=shapes)
     columns = analysis.outputs[0].columns
     assert columns[0].type == "bigint"
@@ -128,7 +134,7 @@ def test_a_field_missing_from_the_sample_is_unknown_and_create_table_wins():
 
 
 def test_level_1_0_lower_cases_sample_and_metadata_names():
-    shapes = {"hub": InputShape("eventhub", (("DeviceId", "nvarchar(max)", None),), "s")}
+    shapes = {"hub": InputShape("eventhub", (("DeviceId", _sampled("nvarchar(max)")),), "s")}
     (output,) = analyze("SELECT * INTO o FROM hub", level="1.0", input_shapes=shapes).outputs
     assert [c.name for c in output.columns] == ["deviceid", "eventprocessedutctime", "eventenqueuedutctime",
                                                 "partitionid"]
