@@ -48,7 +48,7 @@ def plan_job(found: Found, config: Config, cli_level: Level | None = None,
              cli_udf_types: Mapping[str, str | None] | None = None, cli_schemas: tuple[str, ...] = ()) -> JobPlan:
     from schemacheck.asa.types import DEFAULT_COMPAT_LEVEL, is_level
     from schemacheck.files import display_path
-    from schemacheck.jobs.samples import input_shapes
+    from schemacheck.inputs import input_shapes
 
     job = found.job
     stated = job.compat_level.value
@@ -80,10 +80,10 @@ def plan_job(found: Found, config: Config, cli_level: Level | None = None,
                 udf_types[function.name] = function.output_type
     if cli_udf_types:
         udf_types = {**(udf_types or {}), **cli_udf_types}
-    shapes, sample_notes = input_shapes(job, level)
-    notes.extend(sample_notes)
     schemas = tuple(cli_schemas) or _job_schemas(job, config) + tuple(
         f for f in job.schema_files if f not in _job_schemas(job, config))
+    shapes, sample_notes = input_shapes(job, level, config, schemas)
+    notes.extend(sample_notes)
     return JobPlan(found, config, level, origin, cli_level is not None or stated is not None
                    or config.compat_level is not None, udf_types, functions_complete, shapes,
                    tuple(notes), schemas)

@@ -73,15 +73,37 @@ class Output(Record):
 
 
 @record
+class SqlText(Record):
+    """A SQL statement a job's files hold (a SQL reference input's snapshot or delta query),
+    where it is written."""
+
+    text: str
+    where: Where | None = None
+
+
+@record
 class Input(Record):
     """An input the job defines. `kind`: "eventhub", "iothub", "blob", "sql", "file", "raw",
-    "eventgrid", "gateway" or None; `stream` False for reference data."""
+    "eventgrid", "gateway" or None; `stream` False for reference data.
+
+    What the files say of its data, when they say it: `serialization` ("json", "csv",
+    "avro", "parquet", "protobuf", "customclr"), `path_pattern` (a blob or ADLS input's
+    path pattern, or a local input's file path), and for a SQL Database reference input
+    its `database`, `table`, `refresh_type` ("Static", "RefreshPeriodicallyWithFull",
+    "RefreshPeriodicallyWithDelta") and its `snapshot_query` and `delta_query`."""
 
     alias: str
     kind: str | None
     stream: bool | None = None
     datasource: str | None = None
     where: Where | None = None
+    serialization: str | None = None
+    path_pattern: str | None = None
+    database: str | None = None
+    table: str | None = None
+    refresh_type: str | None = None
+    snapshot_query: SqlText | None = None
+    delta_query: SqlText | None = None
 
 
 @record

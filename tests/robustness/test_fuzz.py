@@ -391,7 +391,7 @@ def test_a_template_child_resource_without_a_usable_name_is_not_called_none(tmp_
 
 def test_sample_data_with_a_number_past_the_digit_limit_is_a_note(tmp_path):
     # Was a ValueError out of json.loads reading an InputMock's sample data.
-    from schemacheck.jobs.samples import SampleError, sample_fields
+    from schemacheck.inputs.samples import SampleError, sample_fields
 
     for text, where in (('[{"a": ' + "5" * 4400 + "}]", "line 1, column 8"),
                         ('{"a": 1}\n{"a": ' + "5" * 4400 + "}\n", "line 2, column 7")):

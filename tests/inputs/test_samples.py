@@ -1,4 +1,4 @@
-"""Input types from sample data (schemacheck.jobs.samples), and what they do to inference."""
+"""Input types from sample data (schemacheck.inputs.samples), and what they do to inference."""
 
 from __future__ import annotations
 
@@ -13,7 +13,8 @@ from hypothesis import strategies as st
 from schemacheck.asa.analysis import analyze
 from schemacheck.asa.infer import InputShape
 from schemacheck.jobs.model import Input, Job, Query, Sample, Where
-from schemacheck.jobs.samples import SampleError, input_shapes, sample_fields
+from schemacheck.inputs import input_shapes
+from schemacheck.inputs.samples import SampleError, sample_fields
 
 SAMPLES = FIXTURES / "jobs" / "samples"
 

@@ -29,7 +29,6 @@ if TYPE_CHECKING:
     from schemacheck.asa.types import Level
 
 MAX_RECORDS = 10_000
-METADATA_KINDS = ("eventhub", "iothub", "blob")
 
 _DATE_LIKE = re.compile(r"^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})?)?$")
 _INTEGER = re.compile(r"^[+-]?\d+$")
@@ -187,17 +186,13 @@ def sample_fields(path: str, format: str | None, level: Level) -> tuple[tuple[st
     return tuple(fields)
 
 
-def input_shapes(job: Job, level: Level) -> tuple[dict[str, InputShape], list[Note]]:
-    """What the job says of each input: its kind (for metadata fields) and, from its first
-    readable sample, its fields. Notes say which samples could not be read."""
+def sample_shapes(job: Job, level: Level, kinds: dict[str, str | None],
+                  notes: list[Note]) -> dict[str, InputShape]:
+    """Each input's fields from its first readable sample (by lower-cased alias); a sample
+    that cannot be read is an SC609 note in `notes`."""
     from schemacheck.files import display_path
 
-    kinds: dict[str, str | None] = {}
-    for item in job.inputs or ():
-        stream = item.stream is not False
-        kinds[item.alias.lower()] = item.kind if stream and item.kind in METADATA_KINDS else None
     shapes: dict[str, InputShape] = {}
-    notes: list[Note] = []
     for sample in job.samples:
         alias = sample.alias.lower()
         if alias in shapes:
@@ -212,7 +207,4 @@ def input_shapes(job: Job, level: Level) -> tuple[dict[str, InputShape], list[No
         typed = tuple((name, T.known(kind)._replace(source="sample") if kind else T.unknown(reason or "", "input"))
                       for name, kind, reason in fields)
         shapes[alias] = InputShape(kinds.get(alias), typed, source)
-    for alias, kind in kinds.items():
-        if alias not in shapes and kind is not None:
-            shapes[alias] = InputShape(kind)
-    return shapes, notes
+    return shapes
