@@ -12,6 +12,11 @@
   parameters file. A value that stays unknown is None plus an SC608 note at the
   expression; something missing or not understood is an SC609 note. Notes quote
   expressions as written, never a secure parameter's value.
+- An input's facts about its data (serialization type, a blob's pathPattern, a File input's
+  path, a SQL Database reference input's database, table, refreshType and queries) are
+  optional: a value that stays unknown is None without a note; one that is not understood is
+  None with an SC609 note. A SQL query's place is where its string is written (in the
+  parameters file, for `[parameters('x')]`).
 - A literal query keeps its place in the file (`Query.json_string_at`), also when it is
   exactly `[parameters('x')]` or `[variables('x')]` and that value is a literal string in
   the parameters file or the template.
@@ -40,8 +45,16 @@ from schemacheck.errors import InputError
 from schemacheck.jobs import armexpr
 from schemacheck.jobs.armexpr import Unresolved
 from schemacheck.jobs.jsonfile import JsonFile, get, key, load_json, shown_value, strip_comments, text_value
-from schemacheck.jobs.kinds import SQL_KINDS, arm_input_kind, arm_output_kind
-from schemacheck.jobs.model import Function, Identity, Input, Job, Note, Output, Query, Script, Setting, Where
+from schemacheck.jobs.kinds import (
+    REFRESH_TYPE_NAMES,
+    SERIALIZATION_NAMES,
+    SQL_KINDS,
+    arm_input_kind,
+    arm_output_kind,
+    refresh_type_name,
+    serialization_name,
+)
+from schemacheck.jobs.model import Function, Identity, Input, Job, Note, Output, Query, Script, Setting, SqlText, Where
 from schemacheck.kinds import ADX
 
 JOB_TYPE = "microsoft.streamanalytics/streamingjobs"
@@ -895,7 +908,65 @@ class _Reader:
         self.unresolved(datasource, f"the datasource of {label}", notes)
         datasource_type = self.text(self.child(datasource, "type"),
                                     f"the datasource type of {label}", notes)
-        return Input(alias, arm_input_kind(datasource_type), stream, datasource_type, self.where(node))
+        kind = arm_input_kind(datasource_type)
+        # What the template says of the input's data: optional facts, None when not settled.
+        serialization = self.one_of(self.child(self.child(properties, "serialization"), "type"),
+                                    f"the serialization type of {label}", serialization_name, SERIALIZATION_NAMES,
+                                    notes)
+        settings = self.child(datasource, "properties")
+        path_pattern = database = table = refresh_type = snapshot = delta = None
+        if kind == "file":
+            path_pattern = self.optional(self.child(settings, "path"), f"the path of {label}", notes)
+        elif kind == "blob" or (datasource_type or "").strip().lower() == "microsoft.datalake/accounts":
+            path_pattern = self.optional(self.child(settings, "pathPattern"), f"the path pattern of {label}", notes)
+        elif kind == "sql":
+            database = self.optional(self.child(settings, "database"), f"the database of {label}", notes)
+            table = self.optional(self.child(settings, "table"), f"the table of {label}", notes)
+            refresh_type = self.one_of(self.child(settings, "refreshType"), f"the refresh type of {label}",
+                                       refresh_type_name, REFRESH_TYPE_NAMES, notes)
+            snapshot = self.sql_text(self.child(settings, "fullSnapshotQuery"), f"the snapshot query of {label}",
+                                     notes)
+            delta = self.sql_text(self.child(settings, "deltaSnapshotQuery"), f"the delta query of {label}", notes)
+        return Input(alias, kind, stream, datasource_type, self.where(node), serialization, path_pattern, database,
+                     table, refresh_type, snapshot, delta)
+
+    def optional(self, node: _Node | None, what: str, notes: list[Note]) -> str | None:
+        """A value the job does not need (a fact about an input's data) as text: None when it
+        is missing, null or not settled (no note: nothing depends on it), or, with an SC609
+        note, when it is an object or an array."""
+        if node is None or node.value is None or isinstance(node.value, Unresolved):
+            return None
+        if isinstance(node.value, (dict, list)):
+            notes.append(Note("SC609", f"{what} should be text; it is not read", self.where(node)))
+            return None
+        return text_value(node.value)
+
+    def one_of(self, node: _Node | None, what: str, name_of, names: str, notes: list[Note]) -> str | None:
+        """An optional value that is one of a list of names (`name_of` gives the model's
+        spelling, or None, noted, for a value ARM does not know)."""
+        written = self.optional(node, what, notes)
+        if written is None or not written.strip():
+            return None
+        name = name_of(written)
+        if name is None:
+            assert node is not None  # it has a value
+            notes.append(Note("SC609", f"{what} is {self.shown(node)}, which is not {names}; it is not read",
+                              self.where(node)))
+        return name
+
+    def sql_text(self, node: _Node | None, what: str, notes: list[Note]) -> SqlText | None:
+        """A SQL reference input's query and where its string is written: in the template, or
+        where a `[parameters('x')]` / `[variables('x')]` it is takes its literal value from."""
+        text = self.optional(node, what, notes)
+        if node is None or text is None or not text.strip():
+            return None
+        if node.how == "computed" and isinstance(node.raw, str):
+            placed = self.literal_source(node.raw, text)
+            if placed is not None:
+                file, at = placed
+                line = file.text.count("\n", 0, at) + 1
+                return SqlText(text, Where(file.path, line, at - (file.text.rfind("\n", 0, at) + 1) + 1))
+        return SqlText(text, self.where(node))
 
     def function(self, node: _Node, name: str, notes: list[Note]) -> Function:
         label = f"function '{name}'"

@@ -20,13 +20,22 @@ from __future__ import annotations
 
 import os
 
-from schemacheck.jobs.kinds import SQL_KINDS, arm_input_kind, arm_output_kind
-from schemacheck.jobs.model import Function, Identity, Input, Note, Output, Placed, Query, Setting, Where
+from schemacheck.jobs.kinds import (
+    REFRESH_TYPE_NAMES,
+    SERIALIZATION_NAMES,
+    SQL_KINDS,
+    arm_input_kind,
+    arm_output_kind,
+    refresh_type_name,
+    serialization_name,
+)
+from schemacheck.jobs.model import Function, Identity, Input, Note, Output, Placed, Query, Setting, SqlText, Where
 from schemacheck.kinds import ADX
 from schemacheck.records import Record, record
 
 TYPE_CHECKING = False   # typing costs a cold start 2 ms; type checkers read the block below
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from typing import Any
 
 
@@ -184,6 +193,38 @@ class ArmShape:
             return str(val.value)
         return None
 
+    def optional(self, val: Val | None, what: str) -> str | None:
+        """A value the job does not need (a fact about an input's data) as text: None when it
+        is missing, null or not settled (no note: nothing depends on it), or, with an SC609
+        note, when it is an object or a list."""
+        if val is None or val.value is None or unknown_of(val) is not None:
+            return None
+        if isinstance(val.value, (dict, list)):
+            self.notes.append(Note("SC609", f"{what} should be text; it is not read", self.places.of(val)))
+            return None
+        return self.text(val, what, quiet=True)
+
+    def one_of(self, val: Val | None, what: str, name_of: Callable[[str], str | None], names: str) -> str | None:
+        """An optional value that is one of a list of names: the model's spelling (`name_of`),
+        or None, with an SC609 note, for a name ASA does not know."""
+        written = self.optional(val, what)
+        if written is None or not written.strip():
+            return None
+        name = name_of(written)
+        if name is None:
+            assert val is not None  # it has a value
+            self.notes.append(Note("SC609", f"{what} is '{written}', which is not {names}; it is not read",
+                                   self.places.of(val)))
+        return name
+
+    def sql_text(self, val: Val | None, what: str) -> SqlText | None:
+        """A SQL reference input's query and where it is written (a file it is loaded from:
+        that file's start)."""
+        text = self.optional(val, what)
+        if val is None or text is None or not text.strip():
+            return None
+        return SqlText(text, self.places.of(val))
+
     def note_unknown(self, unknown: Unknown, what: str) -> None:
         self.notes.append(Note("SC608", f"{what} is `{unknown.what}`, which {unknown.why}: what depends on it is "
                                "not checked", self.places.unknown(unknown)))
@@ -275,7 +316,29 @@ class ArmShape:
         datasource_type = self.text(datasource.get("type") if datasource is not None else None,
                                     f"the datasource type of input '{alias}'", quiet=True)
         stream = None if kind_text is None else kind_text.lower() == "stream"
-        return Input(alias, arm_input_kind(datasource_type), stream, datasource_type, where)
+        kind = arm_input_kind(datasource_type)
+        label = f"input '{alias}'"
+        serialization = self.one_of(properties.get("serialization", "type") if properties is not None else None,
+                                    f"the serialization type of {label}", serialization_name, SERIALIZATION_NAMES)
+        settings = datasource.get("properties") if datasource is not None else None
+
+        def setting(name: str) -> Val | None:
+            return settings.get(name) if settings is not None else None
+
+        path_pattern = database = table = refresh_type = snapshot = delta = None
+        if kind == "file":
+            path_pattern = self.optional(setting("path"), f"the path of {label}")
+        elif kind == "blob" or (datasource_type or "").strip().lower() == "microsoft.datalake/accounts":
+            path_pattern = self.optional(setting("pathPattern"), f"the path pattern of {label}")
+        elif kind == "sql":
+            database = self.optional(setting("database"), f"the database of {label}")
+            table = self.optional(setting("table"), f"the table of {label}")
+            refresh_type = self.one_of(setting("refreshType"), f"the refresh type of {label}", refresh_type_name,
+                                       REFRESH_TYPE_NAMES)
+            snapshot = self.sql_text(setting("fullSnapshotQuery"), f"the snapshot query of {label}")
+            delta = self.sql_text(setting("deltaSnapshotQuery"), f"the delta query of {label}")
+        return Input(alias, kind, stream, datasource_type, where, serialization, path_pattern, database, table,
+                     refresh_type, snapshot, delta)
 
     def function(self, name: str, properties: Val | None, where: Where) -> Function:
         label = f"function '{name}'"

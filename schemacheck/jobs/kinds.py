@@ -97,6 +97,22 @@ PROJECT_INPUT_KINDS = {
     "edgehub": "gateway",
 }
 
+# An input's serialization type as the files write it (ARM `serialization.type`, a project's
+# `Serialization.Type`, azurerm's `serialization { type }`), normalised -> Input.serialization.
+SERIALIZATIONS = {"json": "json", "csv": "csv", "avro": "avro", "parquet": "parquet", "protobuf": "protobuf",
+                  "customclr": "customclr"}
+SERIALIZATION_NAMES = "Json, Csv, Avro, Parquet, Protobuf or CustomClr"
+
+# A SQL Database reference input's refresh type, normalised -> Input.refresh_type: ARM's and
+# azurerm's values, and the options Visual Studio's input editor shows (sql-reference-data.md:
+# "Execute only once", "Execute periodically", "Refresh Periodically with Delta").
+REFRESH_TYPES = {
+    "static": "Static", "refreshperiodicallywithfull": "RefreshPeriodicallyWithFull",
+    "refreshperiodicallywithdelta": "RefreshPeriodicallyWithDelta",
+    "executeonlyonce": "Static", "executeperiodically": "RefreshPeriodicallyWithFull",
+}
+REFRESH_TYPE_NAMES = "Static, RefreshPeriodicallyWithFull or RefreshPeriodicallyWithDelta"
+
 _ADX_WORDS = ("dataexplorer", "kusto", "adx")
 
 # The spellings an ADX output's properties may use in a project file (its exact JSON is
@@ -164,3 +180,15 @@ def looks_like_template(text: str) -> bool:
     directory scan parses (and imports the template reader for) only the likely ones."""
     lowered = text.lower()
     return "streamingjobs" in lowered and '"resources"' in lowered
+
+
+def serialization_name(written: str) -> str | None:
+    """Input.serialization for a serialization type as written (any case, spaces, dashes);
+    None when it is none ASA reads."""
+    return SERIALIZATIONS.get(_normalised(written))
+
+
+def refresh_type_name(written: str) -> str | None:
+    """Input.refresh_type for a SQL reference input's refresh type as written; None when it is
+    none ASA knows."""
+    return REFRESH_TYPES.get(_normalised(written))

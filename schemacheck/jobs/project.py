@@ -32,6 +32,12 @@ Contract:
   job config describes one (`Identity: {Type: UserAssigned, UserAssignedIdentities: ...}`, an
   `Identity` string holding a resource id, or a `UserAssignedIdentity*` key) -> "user";
   else "none" when a job config was read, "unknown" when there is none.
+- An Input's facts about its data: `Serialization.Type`; a blob input's `PathPattern` (in its
+  `*Properties` block), a Local Input's `FilePath`; a SQL Database reference input's Database,
+  Table, RefreshType and queries (written in its block, in a .sql file the block names, or in
+  Visual Studio's `[alias].snapshot.sql` / `[alias].delta.sql` beside the input's file). A value
+  not there is None; one there but not understood (a serialization ASA has not, a query file
+  missing or outside the project) is None with an SC609 note.
 - A Sample's `where` is its mock's FilePath value; an Output's its Name. A FilePath that does
   not exist here (Visual Studio writes the absolute path of the machine that made the
   project) is looked for under the project: its longest end that names a file there is used,
@@ -52,13 +58,29 @@ from schemacheck.jobs.kinds import (
     ADX_CLUSTER_KEYS,
     ADX_DATABASE_KEYS,
     ADX_TABLE_KEYS,
+    REFRESH_TYPE_NAMES,
+    SERIALIZATION_NAMES,
     SQL_KINDS,
     SQL_SERVER_KEYS,
     has_adx_keys,
     project_input_kind,
     project_output_kind,
+    refresh_type_name,
+    serialization_name,
 )
-from schemacheck.jobs.model import Function, Identity, Input, Job, Note, Output, Query, Sample, Setting, Where
+from schemacheck.jobs.model import (
+    Function,
+    Identity,
+    Input,
+    Job,
+    Note,
+    Output,
+    Query,
+    Sample,
+    Setting,
+    SqlText,
+    Where,
+)
 
 TYPE_CHECKING = False   # typing costs a cold start 2 ms; type checkers read the import below
 if TYPE_CHECKING:
@@ -109,8 +131,18 @@ AGGREGATE_TYPES = ("aggregate", "uda", "javascriptuda")
 INPUT_STREAM = {"datastream": True, "stream": True, "referencedata": False, "reference": False}
 
 # InputMock `Format` / `Serialization.Type` (lower case) -> Sample.format; None: not read.
-SAMPLE_FORMATS = {"json": "json", "csv": "csv", "customclr": None, "avro": None, "parquet": None,
+SAMPLE_FORMATS = {"json": "json", "csv": "csv", "customclr": None, "avro": "avro", "parquet": None,
                   "delta": None, "protobuf": None}
+
+# What an Input file says of its data. A blob input's block (BlobStorageProperties, VS-era
+# BlobReferenceProperties) has PathPattern; a SQL Database reference input's block (VS-era files
+# name it SqlReferenceInputInfo; no public VS Code file shows its name or keys) is read by the
+# ARM names of its settings, and its queries are inline there, in a .sql file it names, or in
+# the `[Input Alias].snapshot.sql` / `.delta.sql` files Visual Studio writes beside the input's
+# file (sql-reference-data.md).
+PATH_PATTERN_KEYS = ("PathPattern", "BlobPathPattern")
+SNAPSHOT_QUERY_KEYS = ("FullSnapshotQuery", "SnapshotQuery", "FullSnapshotQueryPath", "SnapshotQueryPath")
+DELTA_QUERY_KEYS = ("DeltaSnapshotQuery", "DeltaQuery", "DeltaSnapshotQueryPath", "DeltaQueryPath")
 
 # Misspelt `*Properties` keys of VS-era files -> the DataSourceType they belong to (normalised).
 PROPERTIES_ALIASES = {"powellbi": "powerbi", "azuredatalakestore": "datalakestore"}
@@ -478,7 +510,19 @@ class _ProjectReader:
             return
         datasource = _text(data, "DataSourceType")
         stream = INPUT_STREAM.get(_normalised(_text(data, "Type") or ""))
-        self.inputs.append(Input(alias, project_input_kind(datasource), stream, datasource, alias_where))
+        kind = project_input_kind(datasource)
+        facts = _InputFacts(self, document, spelling, written, alias)
+        path_pattern = facts.value((), "FilePath", "the file path") if kind == "file" else \
+            facts.in_blocks(PATH_PATTERN_KEYS, "the path pattern")
+        database = table = refresh_type = snapshot = delta = None
+        if kind == "sql":
+            database = facts.in_blocks(ADX_DATABASE_KEYS, "the database")
+            table = facts.in_blocks(ADX_TABLE_KEYS, "the table")
+            refresh_type = facts.refresh_type()
+            snapshot = facts.query(SNAPSHOT_QUERY_KEYS, "snapshot")
+            delta = facts.query(DELTA_QUERY_KEYS, "delta")
+        self.inputs.append(Input(alias, kind, stream, datasource, alias_where, facts.serialization(),
+                                 path_pattern, database, table, refresh_type, snapshot, delta))
 
     def read_output(self, document: JsonFile, spelling: str, written: str) -> None:
         data = document.data
@@ -524,7 +568,7 @@ class _ProjectReader:
         sample_format = declared.strip().lower() if declared else None
         if sample_format is not None and SAMPLE_FORMATS.get(sample_format) is None:
             self.note(f"{spelling} file {_shown(written)}: samples in {_shown(declared)} format are not "
-                      f"read (only JSON and CSV); the sample of input {alias} is not used", file_where)
+                      f"read (only JSON, CSV and Avro); the sample of input {alias} is not used", file_where)
             return
         exists = os.path.isfile(sample_path)
         outside = exists and self.outside(sample_path)
@@ -608,6 +652,135 @@ class _ProjectReader:
                       document.where((actual,)) if actual else document.where())
             return None, None
         return value, document.where((actual,))
+
+
+class _InputFacts:
+    """What an Input file says of its data (see Input): values read as written, a value that is
+    there but cannot be read an SC609 note; a value that is not there is None."""
+
+    def __init__(self, reader: _ProjectReader, document: JsonFile, spelling: str, written: str,
+                 alias: str) -> None:
+        self.reader = reader
+        self.document = document
+        self.about = f"{spelling} file {_shown(written)}"
+        self.written = written
+        self.alias = alias
+        data = document.data
+        # Its settings blocks in file order (`*Properties`, VS-era `SqlReferenceInputInfo`), then
+        # its top level: the first that has a key is read.
+        self.blocks: list[tuple[tuple, dict]] = [
+            ((name,), value) for name, value in data.items()
+            if isinstance(name, str) and isinstance(value, dict) and name.lower().endswith(("properties", "info"))]
+        self.blocks.append(((), data))
+
+    def note(self, message: str, where: Where) -> None:
+        self.reader.note(f"{self.about}: {message}", where)
+
+    def value(self, at: tuple, name: str, what: str, *more: str) -> str | None:
+        """The text under `name` (or one of `more`) of the object at `at`; None (with a note
+        when it is an object or a list) when it is not text."""
+        obj = self.document.data
+        for part in at:
+            obj = obj[part]
+        actual = key(obj, name, *more)
+        if actual is None or obj[actual] is None:
+            return None
+        value = text_value(obj[actual])
+        if value is None:
+            self.note(f"{what} of input {_shown(self.alias)} is not a single value; it is not read",
+                      self.document.where(at + (actual,)))
+        return value
+
+    def located(self, names: tuple[str, ...]) -> tuple[tuple, str] | None:
+        """(path, key) of the first block that has one of `names` set."""
+        for at, block in self.blocks:
+            actual = key(block, *names)
+            if actual is not None and block[actual] is not None:
+                return at, actual
+        return None
+
+    def in_blocks(self, names: tuple[str, ...], what: str) -> str | None:
+        found = self.located(names)
+        return self.value(found[0], found[1], what) if found is not None else None
+
+    def serialization(self) -> str | None:
+        """`Serialization: {Type}` (also a plain `Serialization` or `SerializationType` string)."""
+        data = self.document.data
+        serialization_key = key(data, "Serialization")
+        if serialization_key is not None and isinstance(data[serialization_key], dict):
+            at: tuple = (serialization_key,)
+            written = self.value(at, "Type", "the serialization type")
+            type_key = key(data[serialization_key], "Type")
+            where = self.document.where(at + (type_key,)) if type_key else self.document.where(at)
+        else:
+            found_key = next((k for k in (key(data, "Serialization"), key(data, "SerializationType"))
+                              if k is not None and data[k] is not None), None)
+            if found_key is None:
+                return None
+            written = self.value((), found_key, "the serialization type")
+            where = self.document.where((found_key,))
+        if written is None or not written.strip():
+            return None
+        name = serialization_name(written)
+        if name is None:
+            self.note(f"input {_shown(self.alias)} has serialization type '{_shown(written)}', which is not "
+                      f"{SERIALIZATION_NAMES}; the format of its data is unknown", where)
+        return name
+
+    def refresh_type(self) -> str | None:
+        found = self.located(("RefreshType",))
+        if found is None:
+            return None
+        written = self.value(found[0], found[1], "the refresh type")
+        if written is None or not written.strip():
+            return None
+        name = refresh_type_name(written)
+        if name is None:
+            self.note(f"SQL reference input {_shown(self.alias)} has refresh type '{_shown(written)}', which is "
+                      f"not {REFRESH_TYPE_NAMES}; it is not read", self.document.where(found[0] + (found[1],)))
+        return name
+
+    def query(self, names: tuple[str, ...], which: str) -> SqlText | None:
+        """A SQL reference input's `which` ("snapshot", "delta") query: written in its file, in
+        a .sql file the file names, or in Visual Studio's `[alias].<which>.sql` beside it."""
+        directory = os.path.dirname(self.document.path)
+        found = self.located(names)
+        if found is not None:
+            at, actual = found
+            text = self.value(at, actual, f"the {which} query")
+            where = self.document.where(at + (actual,))
+            if text is None or not text.strip():
+                return None
+            named = text.strip()
+            if re.fullmatch(r"\S+\.sql", named, re.IGNORECASE):   # a file's name, not a query
+                path = self.reader.resolve(named, directory)
+                if path is None or not os.path.isfile(path):
+                    self.note(f"the {which} query of input {_shown(self.alias)} is the file {_shown(named)}, "
+                              f"which {'does not exist' if path is None else _absence(path)}; it is not read",
+                              where)
+                    return None
+                return self.sql_file(path, which, where)
+            return SqlText(text, where)
+        stem = _function_stem(self.written)
+        for name in dict.fromkeys((f"{self.alias}.{which}.sql", f"{stem}.{which}.sql")):
+            path = os.path.join(directory, name)
+            if os.path.isfile(path):
+                return self.sql_file(path, which, self.document.where())
+        return None
+
+    def sql_file(self, path: str, which: str, where: Where) -> SqlText | None:
+        shown = _shown(os.path.relpath(path, self.reader.root).replace(os.sep, "/"))
+        if self.reader.outside(path):
+            self.note(f"the {which} query of input {_shown(self.alias)}, {shown}, lies outside the project's "
+                      "folder, and schemacheck reads no file outside a project; it is not read", where)
+            return None
+        try:
+            text = read_text_file(path, f"{which} query of a SQL reference input")
+        except InputError as error:
+            self.note(f"the {which} query of input {_shown(self.alias)}, {shown}, cannot be read "
+                      f"({_problem(error)})", where)
+            return None
+        return SqlText(text, Where(path, 1, 1))
 
 
 def _identity(document: JsonFile) -> Identity:

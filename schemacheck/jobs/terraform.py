@@ -29,7 +29,9 @@ Resources read (hashicorp/terraform-provider-azurerm, Azure/terraform-provider-a
   `_reference_input_*`, `_function_javascript_udf`, `_uda`), linked to their job by
   `stream_analytics_job_name` / `stream_analytics_job_id` (a reference, also through a
   module's output or a `data "azurerm_stream_analytics_job"`, or the job's name), in any
-  module of the tree;
+  module of the tree; an input's `serialization { type }`, a blob input's `path_pattern`, an
+  MS SQL reference input's `database`, `table`, `refresh_type`, `full_snapshot_query` and
+  `delta_snapshot_query` (optional facts: unsettled, they are None without a note);
 - `azapi_resource` of the streamingjobs types (the job, `.../outputs`, `/inputs`,
   `/functions`, `/transformations`), linked by `parent_id`, with `body` an HCL object or
   `jsonencode(...)`: how ADX outputs are written, azurerm having none;
@@ -50,7 +52,13 @@ from schemacheck.errors import InputError
 from schemacheck.jobs import exprs as X
 from schemacheck.jobs.iac import ArmShape, Places, Resource, Unknown, Val, plain, unknown_of, wrap
 from schemacheck.jobs.iac_functions import TERRAFORM, NotEvaluated, evaluate
-from schemacheck.jobs.kinds import SQL_KINDS
+from schemacheck.jobs.kinds import (
+    REFRESH_TYPE_NAMES,
+    SERIALIZATION_NAMES,
+    SQL_KINDS,
+    refresh_type_name,
+    serialization_name,
+)
 from schemacheck.jobs.model import Function, Identity, Input, Job, Note, Output, Placed, Script, Setting, Where
 
 TYPE_CHECKING = False   # typing costs a cold start 2 ms; type checkers read the import below
@@ -1318,8 +1326,7 @@ class _Jobs:
             if child.role == "azurerm-output":
                 outputs.append(self.azurerm_output(alias, OUTPUTS[key[0]], key[0], child, where, shape))
             elif child.role == "azurerm-input":
-                kind, stream = INPUTS[key[0]]
-                inputs.append(Input(alias, kind, stream, key[0], where))
+                inputs.append(self.azurerm_input(alias, key[0], child, where, shape))
             elif child.role == "azurerm-function":
                 output_type = None
                 output_blocks = _Module.blocks(block, "output")
@@ -1346,6 +1353,34 @@ class _Jobs:
                              f"the {name} of output '{alias}'", quiet=name == "server")
                   for name in ("server", "database", "table", "authentication_mode")]
         return Output(alias, kind, type_, values[0], values[1], values[2], values[3], where)
+
+    def azurerm_input(self, alias: str, type_: str, child: _Child, where: Where, shape: ArmShape) -> Input:
+        """An azurerm input and what its arguments say of its data (hashicorp/terraform-provider-azurerm
+        website/docs/r/stream_analytics_*_input_*.html.markdown): `serialization { type }`, a blob
+        input's `path_pattern`, an MS SQL reference input's database, table, refresh type and queries."""
+        kind, stream = INPUTS[type_]
+        label = f"input '{alias}'"
+
+        def argument(name: str) -> Val | None:
+            return self.value(child.module, child.block, child.path, name, child.names)
+
+        blocks = _Module.blocks(child.block, "serialization")
+        written = _Module.attribute(blocks[0], "type") if blocks else None
+        serialization = shape.one_of(
+            self.reader.evaluate(written.value, _Scope(child.module, child.path, child.names)) if written else None,
+            f"the serialization type of {label}", serialization_name, SERIALIZATION_NAMES)
+        if kind == "blob":
+            return Input(alias, kind, stream, type_, where, serialization,
+                         shape.optional(argument("path_pattern"), f"the path pattern of {label}"))
+        if kind == "sql":
+            return Input(alias, kind, stream, type_, where, serialization, None,
+                         shape.optional(argument("database"), f"the database of {label}"),
+                         shape.optional(argument("table"), f"the table of {label}"),
+                         shape.one_of(argument("refresh_type"), f"the refresh type of {label}", refresh_type_name,
+                                      REFRESH_TYPE_NAMES),
+                         shape.sql_text(argument("full_snapshot_query"), f"the snapshot query of {label}"),
+                         shape.sql_text(argument("delta_snapshot_query"), f"the delta query of {label}"))
+        return Input(alias, kind, stream, type_, where, serialization)
 
     # ---- one job --------------------------------------------------------------------------
     def job(self, draft: _Draft, children: list[_Child]) -> Job:

@@ -107,8 +107,9 @@ class TestNestedWithParameters:
 
     def test_inputs(self, job):
         assert job.inputs == (
-            Input("telemetry", "eventhub", True, "Microsoft.EventHub/EventHub", job.inputs[0].where),
-            Input("devices", "blob", False, "Microsoft.Storage/Blob", job.inputs[1].where),
+            Input("telemetry", "eventhub", True, "Microsoft.EventHub/EventHub", job.inputs[0].where, "json"),
+            Input("devices", "blob", False, "Microsoft.Storage/Blob", job.inputs[1].where, "json",
+                  "devices/{date}/devices.json"),
         )
         assert text_at(job.inputs[1].where).startswith('{\n            "name": "devices"')
 

@@ -71,8 +71,10 @@ def test_vscode_outputs_adx_and_blob(telemetry):
 
 def test_vscode_inputs(telemetry):
     assert telemetry.inputs == (
-        Input("DeviceEvents", "eventhub", True, "Event Hub", Where(str(TELEMETRY / "Inputs" / "DeviceEvents.json"), 2, 11)),
-        Input("PlantSensors", "iothub", True, "IoT Hub", Where(str(TELEMETRY / "Inputs" / "PlantSensors.json"), 2, 11)),
+        Input("DeviceEvents", "eventhub", True, "Event Hub", Where(str(TELEMETRY / "Inputs" / "DeviceEvents.json"), 2, 11),
+              "json"),
+        Input("PlantSensors", "iothub", True, "IoT Hub", Where(str(TELEMETRY / "Inputs" / "PlantSensors.json"), 2, 11),
+              "csv"),
     )
 
 
@@ -155,7 +157,7 @@ def test_vs_era_outputs_pick_the_one_non_null_properties_block(legacy):
 
 def test_vs_era_inputs_functions_and_mocks(legacy):
     assert legacy.inputs == (Input("Orders", "eventhub", True, "Event Hub",
-                                   Where(str(LEGACY / "Inputs" / "Orders.json"), 17, 11)),)
+                                   Where(str(LEGACY / "Inputs" / "Orders.json"), 17, 11), "json"),)
     assert legacy.functions == (Function("riskScore", "float", False,
                                          Where(str(LEGACY / "Functions" / "riskScore.json"), 2, 11)),)
     assert legacy.samples == (Sample("Orders", str(LEGACY / "Inputs" / "orders-sample.json"), "json",

@@ -101,7 +101,7 @@ def test_input_type(tmp_path, kind, stream):
 @pytest.mark.parametrize("mock, sample_format, note", [
     ({"InputAlias": "i", "FilePath": "data.json"}, None, None),
     ({"InputAlias": "i", "Format": "CSV", "FilePath": "data.json"}, "csv", None),
-    ({"Name": "i", "Serialization": {"Type": "Avro"}, "FilePath": "data.json"}, None, "Avro format are not read"),
+    ({"Name": "i", "Serialization": {"Type": "Avro"}, "FilePath": "data.json"}, "avro", None),
     ({"Name": "i", "Serialization": {"Type": "Parquet"}, "FilePath": "data.json"}, None, "Parquet format are not read"),
     ({"InputAlias": "i", "Format": "Json"}, None, "names no sample data file"),
     ({"Format": "Json", "FilePath": "data.json"}, None, "has no InputAlias"),
