@@ -25,6 +25,12 @@ then in each parent; schemacheck.toml before pyproject.toml in the same director
                                        # PostgreSQL DDL live side by side
     [outputs.raw-archive]
     kind = "blob"                      # not a table: listed as not checked
+    [inputs.hub-in]                    # an input's field types, for the check only
+    DeviceId = "nvarchar(max)"         # (schemacheck.inputs.declared: the syntax)
+    "Position.Lat" = "float"           # a field of a record
+    "Readings[].Value" = "float"       # a field of the records of an array
+    [inputs.avro-in]
+    schema = "schemas/telemetry.avsc"  # or a JSON Schema (.json), relative to this file
 
 The command line beats the configuration (--fail-on, --compat-level, --schema, --cluster,
 --auth, --timeout).
@@ -61,6 +67,16 @@ class OutputConfig(Record):
     schemas: tuple[str, ...] | None = None   # this output's schema paths (its DDL), for the file's
 
 
+@record
+class InputConfig(Record):
+    """`[inputs.ALIAS]`: the input's fields as declared (`fields`: (name, Ty) each with
+    source "declared", nested fields and elements included, bit as written), or the
+    `schema` file that declares them (its path; an Avro .avsc or a JSON Schema .json)."""
+
+    fields: tuple | None = None
+    schema: str | None = None
+
+
 SEVERITIES = ("error", "warning", "info")
 OFF = "off"
 
@@ -84,6 +100,7 @@ class Config(Record):
     exclude: tuple[str, ...] = ()
     rules: dict | None = None     # code -> "error" | "warning" | "info" | "off"
     live: LiveConfig = LiveConfig()
+    inputs: dict | None = None    # alias -> InputConfig
 
     def output(self, alias: str) -> OutputConfig | None:
         """`[outputs.ALIAS]`; aliases match without regard to case, as ASA's do."""
@@ -92,6 +109,11 @@ class Config(Record):
             return outputs[alias]
         lowered = alias.lower()
         return next((settings for name, settings in outputs.items() if name.lower() == lowered), None)
+
+    def input(self, alias: str) -> InputConfig | None:
+        """`[inputs.ALIAS]`; aliases match without regard to case, as ASA's do."""
+        lowered = alias.lower()
+        return next((settings for name, settings in (self.inputs or {}).items() if name.lower() == lowered), None)
 
     def severity(self, code: str, default: str) -> str:
         """The severity of rule `code` here ("off" to drop its findings)."""
@@ -142,6 +164,10 @@ def _shape(cs):
             extra_behavior="forbid"), required=False),
         "live": cs.typed_dict_field(live, required=False),
         "outputs": cs.typed_dict_field(cs.dict_schema(cs.str_schema(min_length=1), output), required=False),
+        # A table per input; what it holds is checked by schemacheck.inputs.declared (below).
+        "inputs": cs.typed_dict_field(cs.dict_schema(cs.str_schema(min_length=1),
+                                                     cs.dict_schema(cs.str_schema(), cs.any_schema())),
+                                      required=False),
     }, extra_behavior="forbid")
 
 
@@ -248,7 +274,7 @@ def load_config(path: str) -> Config:
             elif len(loc) == 1:
                 from difflib import get_close_matches
 
-                keys = ("compat-level", "schemas", "fail-on", "exclude", "rules", "live", "outputs")
+                keys = ("compat-level", "schemas", "fail-on", "exclude", "rules", "live", "outputs", "inputs")
                 near = get_close_matches(str(loc[0]), keys, n=1, cutoff=0.6)
                 message += f"; did you mean {near[0]}?" if near else f"; the keys are {', '.join(keys)}"
         else:
@@ -273,8 +299,68 @@ def load_config(path: str) -> Config:
                for alias, values in data.get("outputs", {}).items()}
     schemas = paths(data.get("schemas", ()))
     live = LiveConfig(**data["live"]) if "live" in data else LiveConfig()
+    inputs = _inputs(data["inputs"], text, path, pyproject) if data.get("inputs") else None
     return Config(path, data.get("compat-level"), schemas, outputs, data.get("fail-on"),
-                  tuple(data.get("exclude", ())), dict(data.get("rules", {})), live)
+                  tuple(data.get("exclude", ())), dict(data.get("rules", {})), live, inputs)
+
+
+def _inputs(tables: dict, text: str, path: str, pyproject: bool) -> dict:
+    """`[inputs.ALIAS]` tables as InputConfig, by alias; InputError at the key (or value)
+    that is wrong."""
+    from schemacheck.inputs.declared import DeclarationError, input_settings
+
+    inputs: dict[str, InputConfig] = {}
+    seen: dict[str, str] = {}
+    for alias, table in tables.items():
+        try:
+            if alias.lower() in seen:
+                raise DeclarationError(f"input {alias} is declared twice ([inputs.{seen[alias.lower()]}]): aliases "
+                                       "match without regard to case")
+            seen[alias.lower()] = alias
+            inputs[alias] = input_settings(alias, table, os.path.dirname(path))
+        except DeclarationError as error:
+            loc = ("inputs", alias, *error.loc)
+            key = ".".join(p for p in ("tool.schemacheck" if pyproject else "", ".".join(_toml_key(k) for k in loc))
+                           if p)
+            line, column = _declared_position(text, loc, pyproject, error.at_value)
+            raise InputError(f"{key}: {error.message}", path, line, column) from None
+    return inputs
+
+
+def _toml_key(key: str) -> str:
+    return key if re.fullmatch(r"[A-Za-z0-9_-]+", key) else '"' + key.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _declared_position(text: str, loc: tuple, pyproject: bool, at_value: bool) -> tuple[int | None, int | None]:
+    """Best-effort line and column of the key at `loc` under [inputs.ALIAS] (or of its
+    value with `at_value`): the key in its own table, a dotted key (`Position.Lat = ...`,
+    quoted or not) in the input's table, else the input's table header."""
+    lines = text.splitlines()
+    line = _key_line(text, loc, pyproject) if len(loc) > 2 else None
+    if line is not None and not re.match(r"^\s*\[", lines[line - 1]):
+        return line, _column(lines[line - 1], at_value)
+    prefix = ["tool", "schemacheck"] if pyproject else []
+    parts = prefix + [str(p) for p in loc[:2]]
+    header = re.compile(r"^\s*\[\s*" + r"\s*\.\s*".join(rf"[\"']?{re.escape(p)}[\"']?" for p in parts) + r"\s*\]")
+    start = next((i for i, text_line in enumerate(lines) if header.match(text_line)), None)
+    if start is None:
+        return line, None
+    wanted = ".".join(str(p) for p in loc[2:])
+    for index in range(start + 1, len(lines)):
+        if lines[index].lstrip().startswith("["):
+            break
+        key, equals, _ = lines[index].partition("=")
+        if equals and re.sub(r"[\s\"']", "", key) == re.sub(r"[\s\"']", "", wanted) and wanted:
+            return index + 1, _column(lines[index], at_value)
+    return start + 1, _column(lines[start], False)
+
+
+def _column(line: str, at_value: bool) -> int:
+    """1-based column of a TOML line's key, or of its value (after `=`)."""
+    if at_value and "=" in line:
+        after = line.index("=") + 1
+        return after + len(line[after:]) - len(line[after:].lstrip()) + 1
+    return len(line) - len(line.lstrip()) + 1
 
 
 def find_config(start: str, cache: dict | None = None) -> Config:

@@ -5,9 +5,15 @@ Source: ../shared/reference/asa-language.md §4 (the ASA query-language referenc
 (`system.timestamp` for `System.Timestamp()`). `returns` is an ASA type, or one of
 the rules below that depends on the arguments:
 
-    ARG          the type of the first value argument (ABS, MIN, LAG, NULLIF, ...)
-    NUMERIC_ARG  the first argument's type if bigint or float, else unknown
-    COMMON       the type all non-NULL arguments share (COALESCE), else unknown
+    ARG          the type of the first value argument (MIN, LAG, NULLIF, ...)
+    NUMERIC_ARG  the first argument's type if bigint or float (ABS, ROUND, SUM, ...: "same
+                 type as the argument"); a number (types.number: bigint or float, which
+                 is open) when the argument's type is not known, is itself such a
+                 number, or is nvarchar(max) (converted to float or bigint: the input
+                 validation article); else unknown
+    FIRST_NON_NULL  the type of the first argument whose value is not NULL (COALESCE: "The
+                 type of the first non-null expression"): the arguments' type when they
+                 share it; a number when they are bigint or float; else unknown
     RECORD_OR_ARG  the whole event (a record) without arguments, else ARG (TopOne)
     COLLECT      an array of the argument's type, or of whole events
     COLLECT_TOP  an array of records {rank: bigint, value: ...}
@@ -16,12 +22,18 @@ the rules below that depends on the arguments:
     PROPERTY     a record field named by a literal, when the record's fields are known
     ELEMENT      an array's element, when known
     WINDOW       the record {Id: nvarchar(max)} (System.Window())
-    METADATA     a record for a whole metadata group ('EventHub', 'IoTHub', '[User]'), else unknown
+    METADATA     a record for a whole metadata group ('EventHub', 'IoTHub', 'Blob', '[User]'),
+                 else the property's type from METADATA_PROPERTIES, else unknown
 
 Where the documentation is silent or wrong, the choice is made here and noted:
 - AVG returns float (the page only says "determined by the type of the expression").
 - DATEADD returns datetime (its page says bigint, which every example contradicts).
-- SUM keeps bigint or float ("the most precise expression data type").
+- SUM keeps bigint or float ("the most precise expression data type"); of an argument of
+  unknown type it is a number (bigint or float open). AVG stays float whatever the argument
+  (the corpus expectations pin it), though its page's wording is U-SQL's, where AVG of an
+  integer is an integer.
+- GetMetadataPropertyValue: the reference lists property names, not types; see
+  METADATA_PROPERTIES for the types taken from the input documentation.
 - ST_INTERSECTS/ST_OVERLAPS/ST_WITHIN return bigint (documented as 1 or 0); ST_DISTANCE float.
 - GetArrayElements' ArrayIndex is bigint and GetRecordProperties' PropertyName nvarchar(max)
   (presumed by the reference; the pages give no type).
@@ -34,7 +46,7 @@ from schemacheck.records import Record, record
 
 ARG = "ARG"
 NUMERIC_ARG = "NUMERIC_ARG"
-COMMON = "COMMON"
+FIRST_NON_NULL = "FIRST_NON_NULL"
 RECORD_OR_ARG = "RECORD_OR_ARG"
 COLLECT = "COLLECT"
 COLLECT_TOP = "COLLECT_TOP"
@@ -95,7 +107,7 @@ FUNCTIONS: dict[str, Function] = {
     "json_parse": _(SCALAR, RECORD),
     # conversion
     "gettype": _(SCALAR, NVARCHAR),
-    "coalesce": _(SCALAR, COMMON),
+    "coalesce": _(SCALAR, FIRST_NON_NULL),
     "nullif": _(SCALAR, ARG),
     # date and time
     "dateadd": _(SCALAR, DATETIME, (0,)),
@@ -190,8 +202,37 @@ WINDOW_FIELDS = (("Id", NVARCHAR),)
 COLLECT_TOP_FIELDS = (("rank", BIGINT), ("value", None))
 ARRAY_ELEMENTS_FIELDS = (("ArrayIndex", BIGINT), ("ArrayValue", None))
 RECORD_PROPERTIES_FIELDS = (("PropertyName", NVARCHAR), ("PropertyValue", None))
-# GetMetadataPropertyValue paths that return a whole group of properties (a record).
-METADATA_GROUPS = frozenset({"eventhub", "[eventhub]", "iothub", "[iothub]", "[user]", "user"})
+# GetMetadataPropertyValue paths that return a whole group of properties (a record), as the
+# lower-cased name without brackets ('[EventHub]' is 'eventhub'). 'Blob': the 2018 page's example.
+METADATA_GROUPS = frozenset({"eventhub", "iothub", "blob", "user"})
+
+# GetMetadataPropertyValue(input, 'path') -> ASA type, keyed by the path's lower-cased parts without
+# brackets ('[EventHub].[EventEnqueuedUtcTime]' and 'EventHub.EventEnqueuedUtcTime' are both
+# ("eventhub", "eventenqueuedutctime")); a one-part key is a property written without its group
+# ('EventId', and 'BlobName' as in the page's Blob example). The reference page
+# (getmetadatapropertyvalue) lists the names but no types. A type is given where the docs imply
+# it: the properties that are also fields of every event of the input (EventEnqueuedUtcTime,
+# EventProcessedUtcTime, PartitionId, BlobName, BlobLastModifiedUtcTime) take the types of those
+# fields (INPUT_METADATA_FIELDS, from stream-analytics-define-inputs: "the date and time ...", "the
+# zero-based partition ID", "the name of the input blob"); EventId is "a unique ID (Guid)", which
+# ASA (no GUID type) carries as nvarchar(max). None: listed by the page, its type not documented.
+METADATA_PROPERTIES: dict[tuple[str, ...], str | None] = {
+    ("eventid",): NVARCHAR,
+    ("eventhub", "eventenqueuedutctime"): DATETIME,
+    ("eventhub", "eventprocessedutctime"): DATETIME,
+    ("eventhub", "partitionid"): BIGINT,
+    **{("eventhub", name): None for name in (
+        "offset", "sequencenumber", "partitionkey", "publisher", "iotconnectiondeviceid", "iotauthmethod",
+        "iotauthgenerationid", "iotenqueuetime", "iotmessagesource", "iotconnectionmoduleid", "iotinterfacename")},
+    **{("iothub", name): None for name in (
+        "connectiondeviceid", "authmethod", "authgenerationid", "enqueuetime", "enqueuedtime", "messagesource",
+        "connectionmoduleid", "interfacename", "correlationid", "messageid", "connectiondevicegenerationid")},
+    ("blob", "blobname"): NVARCHAR,
+    ("blob", "bloblastmodifiedutctime"): DATETIME,
+    ("blob", "partitionid"): BIGINT,
+    ("blobname",): NVARCHAR,
+    ("bloblastmodifiedutctime",): DATETIME,
+}
 
 # Prefixes of user-defined functions (JavaScript/C#/ML UDFs) and aggregates.
 UDF_PREFIXES = ("udf", "uda")

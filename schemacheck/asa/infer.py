@@ -48,7 +48,7 @@ class OutputColumn(Record):
     reason: str | None
     span: A.Span
     expr_span: A.Span | None = None   # the expression without its alias; None for a `*` column
-    cause: str | None = None          # why the type is unknown: "input", "udf:NAME" or None (see types.Ty)
+    cause: str | None = None          # why the type is unknown: "input:NAME", "udf:NAME", "number", ... (types)
     source: str | None = None         # what typed it (types.SOURCES); None when the type is unknown
 
 
@@ -115,6 +115,10 @@ class _Relation(Record):
     label: str               # how to name it in messages
     columns: tuple[_Col, ...]
     gaps: tuple[Gap, ...]
+    fields_from: str = "sample data"   # what lists an input's fields, as messages name it
+    # The input (as FROM names it) whose undeclared fields a name this relation does not list would
+    # be: the input itself, or for a step or subquery with a gap the first input behind the gap.
+    input_name: str | None = None
 
     @property
     def closed(self) -> bool:
@@ -174,6 +178,85 @@ def _field_types(pairs, unknown: Ty | None = None) -> tuple[tuple[str, Ty], ...]
     return tuple((name, T.known(kind) if kind else unknown) for name, kind in pairs)
 
 
+# What typed an input's fields (types.SOURCES) -> how messages name it.
+_INPUT_SOURCES = {"sample": "sample data", "reference": "reference data", "declared": "declared schema"}
+
+
+def _fields_from(shape_source: str | None) -> str:
+    """How messages name what lists an input's fields, from its InputShape.source
+    ("sample Inputs/x.json", "reference data refs/y.csv", ...)."""
+    source = (shape_source or "").lower()
+    if source.startswith("sample"):
+        return "sample data"
+    if source.startswith(("reference", "snapshot")):
+        return "reference data"
+    return "declared schema" if source else "sample data"
+
+
+def _no_field(ty: Ty, path: str, name: str, input_name: str | None = None) -> Ty | None:
+    """The type of field `name` of the value `path` whose type `ty` an input's sample,
+    reference data or declared schema gave (input `input_name`, when known), when `ty` has no
+    such field; None when no such source typed `ty` (or its fields are not known)."""
+    word = _INPUT_SOURCES.get(ty.source or "")
+    if word is None:
+        return None
+    if ty.fields is not None:
+        return T.unknown(f"{path} has no field {name} in the {word}", T.input_cause(input_name))
+    if ty.name not in (T.RECORD, None):
+        return T.unknown(f"{path} is a {ty.name} in the {word}, and has no field {name}")
+    return None
+
+
+def _input_cause(ty: Ty | None) -> str | None:
+    """"input" when `ty` is unknown because an input field is (see types.Ty.cause)."""
+    return _input_only(ty.cause) if ty is not None else None
+
+
+def _input_only(cause: str | None) -> str | None:
+    """The input part of a cause ("number+input:x" -> "input:x"), None when it names no input."""
+    name = T.input_of(cause)
+    return None if name is None else T.input_cause(name)
+
+
+def _named_inputs(ty: Ty, name: str, depth: int = 0) -> Ty:
+    """`ty` with every cause "input" under it (an input's sample or schema does not know the
+    input's name) made "input:NAME"."""
+    if depth > 200:
+        return ty
+    if ty.cause == T.INPUT:
+        ty = ty._replace(cause=T.input_cause(name))
+    elif ty.cause == T.number_cause(T.INPUT):   # integers and fractions in a sample: a number
+        ty = ty._replace(cause=T.number_cause(T.input_cause(name)))
+    if ty.fields:
+        fields = tuple((n, _named_inputs(t, name, depth + 1)) for n, t in ty.fields)
+        if any(a is not b for (_, a), (_, b) in zip(fields, ty.fields)):
+            ty = ty._replace(fields=fields)
+    if ty.element is not None:
+        element = _named_inputs(ty.element, name, depth + 1)
+        if element is not ty.element:
+            ty = ty._replace(element=element)
+    return ty
+
+
+def _property_value(record: Ty) -> Ty:
+    """The type of a value of any field of `record` (GetRecordProperties' PropertyValue): the
+    type its fields all have, else unknown with the reason."""
+    if not record.fields:
+        if record.fields == () and record.source in _INPUT_SOURCES:
+            return T.unknown(f"the record has no fields in the {_INPUT_SOURCES[record.source or '']}", "input")
+        return T.unknown("the record's values are not typed by the query", _input_cause(record))
+    types = [ty for _, ty in record.fields]
+    first = types[0]
+    if first.name is not None and all(ty == first for ty in types):
+        return first
+    if first.name is not None and all(ty.name == first.name for ty in types):
+        return T.known(first.name)._replace(source=first.source)
+    listed = ", ".join(f"{name} {ty.name or 'unknown'}" for name, ty in record.fields[:4])
+    more = ", ..." if len(record.fields) > 4 else ""
+    cause = next((_input_only(ty.cause) for ty in types if ty.name is None and _input_only(ty.cause)), None)
+    return T.unknown(f"the record's fields do not all have one type ({listed}{more})", cause)
+
+
 class _Inferrer:
     def __init__(self, level: Level, udf_types: Mapping[str, str | None] | None, file: str | None,
                  input_shapes: Mapping[str, InputShape] | None = None, functions_complete: bool = False) -> None:
@@ -214,7 +297,8 @@ class _Inferrer:
             ty = self.type_name(column.type)
             ty = ty._replace(source="create-table") if ty.name else ty
             columns.append(_Col(self.out_name(column.name.text), column.name.text, ty, column.span))
-        self.inputs[table.name.text.lower()] = _Relation("input", f"input {table.name.text}", tuple(columns), ())
+        self.inputs[table.name.text.lower()] = _Relation("input", f"input {table.name.text}", tuple(columns), (),
+                                                         input_name=table.name.text)
 
     def statement(self, statement: A.QueryStatement) -> OutputSchema:
         for step in statement.steps:
@@ -310,7 +394,8 @@ class _Inferrer:
             types = [b.columns[position].ty for b in branches if position < len(b.columns) and not b.gaps]
             columns.append(_Col(column.name, column.written, _union_type(types), column.span, column.expr_span))
         gaps = tuple(g for b in branches for g in b.gaps)
-        return _Relation(first.kind, label, tuple(columns), gaps)
+        behind = next((b.input_name for b in branches if b.gaps and b.input_name), None)
+        return _Relation(first.kind, label, tuple(columns), gaps, input_name=behind)
 
     def select(self, select: A.Select, context: str, label: str, names_matter: bool = True) -> Walk[_Relation]:
         if select.into is not None and context != "output":
@@ -351,7 +436,9 @@ class _Inferrer:
                 else:
                     seen[name.lower()] = column
             columns.append(column)
-        return _Relation(context, label, tuple(columns), tuple(gaps))
+        behind = next((b.relation.input_name for b in scope if b.relation.gaps and b.relation.input_name),
+                      None) if gaps else None
+        return _Relation(context, label, tuple(columns), tuple(gaps), input_name=behind)
 
     def report_source_only(self, select: A.Select) -> None:
         source = select.from_.source
@@ -446,7 +533,7 @@ class _Inferrer:
         label = f"input {name}"
         if shape is None:
             return _Relation("input", label, (), (Gap(0, f"the columns of input {name} are not declared "
-                                                      f"(no CREATE TABLE)", span),))
+                                                      f"(no CREATE TABLE)", span),), input_name=name)
         metadata = F.INPUT_METADATA_FIELDS.get(shape.kind or "", ())
         reserved = {n.lower() for n, _ in metadata}
         columns = []
@@ -457,9 +544,11 @@ class _Inferrer:
             for field, ty in shape.fields:
                 if field.lower() in reserved:
                     continue
-                if ty.name is None:
+                if ty.name is None:   # a number (integers and fractions in a sample) stays one
                     ty = ty._replace(reason=ty.reason or f"the {shape.source or 'description'} of input {name} does "
-                                     f"not tell the type of {field}", cause="input")
+                                     f"not tell the type of {field}",
+                                     cause=ty.cause if T.input_of(ty.cause) is not None else T.INPUT)
+                ty = _named_inputs(ty, name)
                 columns.append(_Col(self.out_name(field), field, ty, span))
         for field, kind in metadata:
             ty = T.known(kind)._replace(source="metadata")
@@ -467,7 +556,7 @@ class _Inferrer:
                 ty = T.record_type(_field_types((f, None) for f in F.IOTHUB_RECORD_FIELDS))._replace(source="metadata")
             columns.append(_Col(self.out_name(field), field, ty, span))
         label = f"input {name}" + (f" ({shape.source})" if shape.source and shape.fields is not None else "")
-        return _Relation("input", label, tuple(columns), gaps)
+        return _Relation("input", label, tuple(columns), gaps, _fields_from(shape.source), name)
 
     def apply_binding(self, apply: A.Apply, scope: list[_Binding]) -> Walk[_Binding]:
         function = apply.function.lowered_name
@@ -477,11 +566,11 @@ class _Inferrer:
             function = documented.lower()
         argument = (yield apply.function.args[0], scope) if apply.function.args else T.unknown("no argument")
         if function == "getarrayelements":
-            element = argument.element or T.unknown("the array's elements are not typed by the query")
+            element = argument.element or T.unknown("the array's elements are not typed by the query",
+                                                    _input_cause(argument))
             fields = _field_types(F.ARRAY_ELEMENTS_FIELDS, element)
         elif function == "getrecordproperties":
-            fields = _field_types(F.RECORD_PROPERTIES_FIELDS,
-                                  T.unknown("the record's values are not typed by the query"))
+            fields = _field_types(F.RECORD_PROPERTIES_FIELDS, _property_value(argument))
         else:
             self.report("SC006", f"{'.'.join(p.text for p in apply.function.name)} is not a function APPLY "
                         f"takes; use GetArrayElements or GetRecordProperties", apply.function.span)
@@ -515,7 +604,7 @@ class _Inferrer:
         alias = match.alias or source.name
         gap = Gap(len(columns), "whether MATCH_RECOGNIZE also outputs columns besides its MEASURES "
                   "(such as the PARTITION BY keys) is not documented", match.span)
-        relation = _Relation("match", "MATCH_RECOGNIZE", tuple(columns), (gap,))
+        relation = _Relation("match", "MATCH_RECOGNIZE", tuple(columns), (gap,), input_name=source.relation.input_name)
         return _Binding(alias.text.lower(), alias, relation)
 
     def binding(self, name: str, scope: list[_Binding]) -> _Binding | None:
@@ -590,10 +679,11 @@ class _Inferrer:
                                 field.span, query_column=field.text)
                     ty = T.unknown(f"{binding.relation.label} has no column {field.text}")
                 elif binding.relation.closed and binding.relation.kind == "input":
-                    ty = T.unknown(f"{field.text} is not in the sample data of {binding.relation.label}", "input")
+                    ty = T.unknown(f"{field.text} is not in the {binding.relation.fields_from} of "
+                                   f"{binding.relation.label}", T.input_cause(binding.relation.input_name))
                 else:
                     ty = T.unknown(f"{field.text} is a field of {binding.relation.label}, whose type the query "
-                                   f"does not declare", "input")
+                                   f"does not declare", T.input_cause(binding.relation.input_name))
             else:
                 ty = column.ty
         else:
@@ -603,11 +693,25 @@ class _Inferrer:
                 if whole is not None and not rest:
                     return whole.relation.as_record()
                 ty = T.unknown(f"{first.text} is not known from the query")
-        for part in rest:
+        if not rest:
+            return ty
+        # Whether `ty` is what an input's description (its sample, reference data, declared
+        # schema) or an APPLY over it says: then an unknown's own reason tells why its field is.
+        if binding is not None:
+            described = column is not None and binding.relation.kind in ("input", "apply")
+        else:
+            described = any(b.relation.kind in ("input", "apply") and b.relation.find(first.text) is not None
+                            for b in scope)
+        for index, part in enumerate(rest, start=len(parts) - len(rest)):
             member = ty.field(part.text)
             if member is None:
-                return T.unknown(f"the type of {'.'.join(p.text for p in parts)} is not known from the query",
-                                 ty.cause)
+                if described and ty.name is None and ty.reason and _input_only(ty.cause):
+                    return T.unknown(ty.reason, _input_only(ty.cause))
+                owner = binding.relation.input_name if binding is not None else next(
+                    (b.relation.input_name for b in scope if b.relation.find(first.text) is not None), None)
+                return _no_field(ty, ".".join(p.text for p in parts[:index]), part.text, owner) or T.unknown(
+                    f"the type of {'.'.join(p.text for p in parts)} is not known from the query", T.origin(ty.cause))
+            described = ty.source in _INPUT_SOURCES
             ty = member
         return ty
 
@@ -630,12 +734,18 @@ class _Inferrer:
             if any(b.relation.kind in ("step", "subquery") for b in scope):
                 self.report("SC005", f"no column {name.text} in {labels}", name.span, query_column=name.text)
             elif any(b.relation.kind == "input" for b in scope):
-                return T.unknown(f"{name.text} is not in the sample data of {labels}", "input")
+                source = next(b.relation for b in scope if b.relation.kind == "input")
+                return T.unknown(f"{name.text} is not in the {source.fields_from} of {labels}",
+                                 T.input_cause(source.input_name))
             return T.unknown(f"no source has a column {name.text}")
         if len(open_sources) == 1 and open_sources[0].relation.kind == "input":
-            return T.unknown(f"{name.text} is a field of {open_sources[0].relation.label}, "
-                             f"whose type the query does not declare", "input")
-        return T.unknown(f"{name.text} is an input field whose type the query does not declare", "input")
+            source = open_sources[0].relation
+            return T.unknown(f"{name.text} is a field of {source.label}, whose type the query does not declare",
+                             T.input_cause(source.input_name))
+        inputs = list(dict.fromkeys(b.relation.input_name for b in open_sources if b.relation.input_name))
+        which = f" (of input {' or '.join(inputs)}: the query does not say which)" if len(inputs) > 1 else ""
+        return T.unknown(f"{name.text} is an input field whose type the query does not declare{which}",
+                         T.input_cause(inputs[0] if inputs else None))
 
     def double_quoted(self, name: A.Identifier, scope: list[_Binding]) -> Ty:
         text = name.text
@@ -647,7 +757,8 @@ class _Inferrer:
             if self.in_select_item:
                 self.report("SC008", f'"{text}" is read as a field name; ASA also accepts "..." as text in '
                             f"some places: write {_bracketed(text)} for a field or '{text}' for text", name.span)
-            return self.unqualified(name, scope) or T.unknown(f'"{text}" names an input field', "input")
+            return self.unqualified(name, scope) or T.unknown(f'"{text}" names an input field', T.input_cause(
+                next((b.relation.input_name for b in scope if b.relation.input_name), None)))
         if self.in_select_item:
             self.report("SC008", f'"{text}" is read as text (it is not a field of any source); write '
                         f"'{text}' to say so, or {_bracketed(text)} for a field", name.span)
@@ -661,8 +772,11 @@ class _Inferrer:
         field = target.field(expr.member.text)
         if field is not None:
             return field
+        missing = _no_field(target, "this value", expr.member.text)
+        if missing is not None:
+            return missing
         # A field of an undeclared input field is itself one (as for the path `e.body.x`).
-        cause = target.cause if target.cause == "input" else None
+        cause = _input_only(target.cause)
         return T.unknown(f"the field {expr.member.text} of this value is not known from the query", cause)
 
     def type_Cast(self, expr: A.Cast, scope) -> Walk[Ty]:
@@ -700,7 +814,7 @@ class _Inferrer:
             results.append((yield when.result, scope))
         if expr.else_ is not None:
             results.append((yield expr.else_, scope))
-        return _common_type(results, "CASE")
+        return _case_type(results)
 
     def type_UnaryOp(self, expr: A.UnaryOp, scope) -> Walk[Ty]:
         operand = yield expr.operand, scope
@@ -709,7 +823,13 @@ class _Inferrer:
         allowed = (T.BIGINT, T.BIT) if expr.op == "~" else (T.BIGINT, T.FLOAT)
         if operand.name in allowed:
             return operand
-        return T.unknown(operand.reason or f"{expr.op} of a {operand.name} is not documented")
+        if expr.op != "~" and operand.name is None:   # - and + take numbers only: a number either way
+            if T.is_number(operand.cause):
+                return operand
+            return T.number(f"a number, bigint or float: {expr.op} takes numbers, and "
+                            f"{_why(operand, 'its operand type is not known')}", operand.cause)
+        return T.unknown(operand.reason or f"{expr.op} of a {operand.name} is not documented",
+                         T.origin(operand.cause) if operand.name is None else None)
 
     def type_BinaryOp(self, expr: A.BinaryOp, scope) -> Walk[Ty]:
         left = yield expr.left, scope
@@ -802,12 +922,9 @@ class _Inferrer:
                 return T.unknown(f"{written} has no argument")
             return first if not first.is_null else T.unknown(f"{written} of NULL")
         if returns == F.NUMERIC_ARG:
-            if first is not None and first.name in (T.BIGINT, T.FLOAT):
-                return T.known(first.name)
-            return T.unknown(_why(first, f"{written} keeps its argument's type, which is not known here"),
-                             first.cause if first is not None else None)
-        if returns == F.COMMON:
-            return _common_type(args, written)
+            return _numeric_arg(written, first)
+        if returns == F.FIRST_NON_NULL:
+            return _coalesce_type(args, [isinstance(a, A.Literal) and a.kind != "null" for a in call.args])
         if returns == F.RECORD_OR_ARG:
             if first is None:  # no argument
                 return T.record_type()
@@ -828,16 +945,22 @@ class _Inferrer:
                 field = first.field(call.args[1].value) if first is not None else None
                 if field is not None:
                     return field
-            return T.unknown("the record's fields are not typed by the query")
+                missing = _no_field(first, "the record", call.args[1].value) if first is not None else None
+                if missing is not None:
+                    return missing
+            elif first is not None and first.fields:   # a name known only when it runs: any field's type
+                return _property_value(first)
+            return T.unknown("the record's fields are not typed by the query", _input_cause(first))
         if returns == F.ELEMENT:
             if first is not None and first.element is not None:
                 return first.element
-            return T.unknown("the array's elements are not typed by the query")
+            return T.unknown("the array's elements are not typed by the query", _input_cause(first))
         if returns == F.METADATA:
-            if len(call.args) == 2 and isinstance(call.args[1], A.Literal):
-                if call.args[1].value.lower() in F.METADATA_GROUPS:
-                    return T.record_type()
-            return T.unknown("the type of a metadata property is not documented")
+            path = call.args[1] if len(call.args) == 2 else None
+            if isinstance(path, A.Literal) and path.kind == "string":
+                return _metadata_property(path.value)
+            return T.unknown("GetMetadataPropertyValue's property is named by a value the query computes: its type "
+                             "is not known")
         raise AssertionError(f"unhandled return rule {returns!r} for {written}")
 
     def udf_type(self, call: A.FunctionCall) -> Ty:
@@ -873,7 +996,7 @@ _ARITHMETIC = {
     (T.FLOAT, T.BIGINT): T.FLOAT,
     (T.FLOAT, T.FLOAT): T.FLOAT,
 }
-# Division: whether bigint / bigint truncates to a bigint is not documented.
+# Division: whether bigint / bigint truncates to a bigint is not documented (a number, see below).
 _DIVISION = {
     (T.BIGINT, T.FLOAT): T.FLOAT,
     (T.FLOAT, T.BIGINT): T.FLOAT,
@@ -881,12 +1004,121 @@ _DIVISION = {
 }
 # Bitwise & | ^: bit when both sides are bit, otherwise bigint (the bitwise reference pages).
 _BITWISE_OPERANDS = (T.BIT, T.BIGINT, T.FLOAT)
+# The types a number (types.number) may have.
+_NUMBERS = (T.BIGINT, T.FLOAT)
+# CASE returns "the highest precedence type from the set of types in result_expression and the
+# optional else_result_expression" (REF case). ASA publishes no precedence order, so types are
+# ranked only where every reading agrees: bit < bigint < float (T-SQL's order; ASA converts bit to
+# float and compares bigint with float without loss: REF data-types). nvarchar(max), datetime,
+# record and array mixed with another type have no documented order: the result is unknown.
+_NUMERIC_RANK = {T.BIT: 0, T.BIGINT: 1, T.FLOAT: 2}
 
 
 def _why(ty: Ty | None, fallback: str) -> str:
     if ty is not None and ty.name is None and ty.reason:
         return ty.reason
     return fallback
+
+
+def _choices(ty: Ty) -> tuple[str, ...] | None:
+    """The ASA types a value may have: its own, bigint or float for a number, None when open."""
+    if ty.name is not None:
+        return (ty.name,)
+    if T.is_number(ty.cause):
+        return _NUMBERS
+    return None
+
+
+def _first_origin(types) -> str | None:
+    """The cause that names what would settle an open type (an input, a UDF), from the first
+    unknown value that has one: the first input is kept when values come from several."""
+    for ty in types:
+        if ty.name is None:
+            cause = T.origin(ty.cause)
+            if cause:
+                return cause
+    return None
+
+
+def _other_inputs(types, cause: str | None) -> str:
+    """A note naming the inputs besides the one `cause` names that give values of undeclared type."""
+    first = T.input_of(cause)
+    if not first:
+        return ""
+    others: list[str] = []
+    for ty in types:
+        name = T.input_of(ty.cause) if ty.name is None else None
+        if name and name != first and name not in others:
+            others.append(name)
+    if not others:
+        return ""
+    return f" (input {', '.join(others)} also {'gives' if len(others) == 1 else 'give'} it fields of undeclared type)"
+
+
+def _open(types: list[Ty], what: str) -> Ty:
+    """An unknown made of values of which one at least has an open type: that value's reason, the
+    first origin among them (types.Ty.cause) and a note on other inputs."""
+    first = next(ty for ty in types if _choices(ty) is None)
+    cause = _first_origin(types)
+    reason = _why(first, "its type is not known")
+    if what and not reason.startswith("a value of this"):
+        reason = f"a value of this {what} has no known type: {reason}"
+    return T.unknown(reason + _other_inputs(types, cause), cause)
+
+
+def _a_number(why: str, types, inherit: bool = False) -> Ty:
+    """A number (types.number) made of `types`; with `inherit`, the reason of the first of them
+    that is such a number, which tells why the result is one too."""
+    cause = _first_origin(types)
+    inner = next((t for t in types if t.name is None and T.is_number(t.cause) and t.reason), None) if inherit else None
+    if inner is not None and inner.reason:
+        return T.number(inner.reason, cause)
+    return T.number(f"a number, bigint or float: {why}" + _other_inputs(types, cause), cause)
+
+
+def _numeric_arg(written: str, first: Ty | None) -> Ty:
+    """ABS, CEILING, FLOOR, SIGN, ROUND, POWER, SUM: the argument's type, bigint or float (their
+    reference pages: "same type as" the argument); they take numbers only, so of an argument whose
+    type is open the result is a number, bigint or float (types.number)."""
+    if first is None:
+        return T.unknown(f"{written} has no argument")
+    if first.is_null:
+        return T.unknown(f"{written} of NULL")
+    if first.name in _NUMBERS:
+        return T.known(first.name)
+    if first.name is None:
+        if T.is_number(first.cause):
+            return first
+        return T.number(f"a number, bigint or float: {written} has its argument's type, and "
+                        f"{_why(first, 'the type of its argument is not known')}", first.cause)
+    if first.name == T.NVARCHAR:
+        return T.number(f"a number, bigint or float: {written} converts its nvarchar(max) argument to a number "
+                        f"(ASA's input validation article), of a type the documentation does not give; CAST it")
+    return T.unknown(f"{written} of a {first.name} is not documented ({written} takes bigint or float)")
+
+
+def _metadata_path(path: str) -> tuple[str, ...]:
+    """'[EventHub].[EventEnqueuedUtcTime]', 'EventHub.EventEnqueuedUtcTime' -> ("eventhub", "eventenqueuedutctime")."""
+    return tuple(m.group(1) if m.group(1) is not None else m.group(2).strip()
+                 for m in re.finditer(r"\[([^\]]*)\]|([^.\[\]]+)", path.lower()))
+
+
+def _metadata_property(path: str) -> Ty:
+    """GetMetadataPropertyValue(input, 'path'): a record for a group, the property's type where the
+    documentation implies it (functions.METADATA_PROPERTIES), else unknown with the reason."""
+    parts = _metadata_path(path)
+    if len(parts) == 1 and parts[0] in F.METADATA_GROUPS:
+        return T.record_type()
+    if parts and parts[0] == "user":
+        return T.unknown(f"'{path}' is a user property, which the sender of each event sets: its type is not "
+                         f"documented")
+    if parts in F.METADATA_PROPERTIES:
+        kind = F.METADATA_PROPERTIES[parts]
+        if kind is None:
+            return T.unknown(f"'{path}' is a metadata property whose type the GetMetadataPropertyValue reference "
+                             f"does not give")
+        return T.known(kind)._replace(source="metadata")
+    return T.unknown(f"'{path}' is not a property the GetMetadataPropertyValue reference lists")
 
 
 def _binary_type(op: str, left: Ty, right: Ty, level: Level) -> Ty:
@@ -901,45 +1133,118 @@ def _binary_type(op: str, left: Ty, right: Ty, level: Level) -> Ty:
             return T.known(T.BIGINT)
         if all(n in _BITWISE_OPERANDS for n in names):
             return T.known(T.BIGINT)
-        return T.unknown(_why(left, "") or _why(right, "") or f"{op} on {left.name} and {right.name}")
+        return T.unknown(_why(left, "") or _why(right, "") or f"{op} on {left.name} and {right.name}",
+                         _first_origin((left, right)))
     if op == "+" and left.name == T.NVARCHAR and right.name == T.NVARCHAR:
         return T.known(T.NVARCHAR)
-    if left.name is None:
-        return T.unknown(_why(left, "an operand's type is not known"), left.cause)
-    if right.name is None:
-        return T.unknown(_why(right, "an operand's type is not known"), right.cause)
+    lefts, rights = _choices(left), _choices(right)
+    if lefts is None or rights is None:
+        # * / % take numbers only (there is no string or datetime form of them), so whatever the
+        # operand of unknown type is, the result is a number; + and - also join strings and dates.
+        others = rights if lefts is None else lefts
+        if op in "*/%" and (others is None or set(others) <= set(_NUMBERS)):
+            operand = left if lefts is None else right
+            return _a_number(f"{op} takes numbers, and {_why(operand, 'an operand type is not known')}",
+                             (left, right))
+        unknown_side = left if lefts is None else right
+        cause = _first_origin((left, right))
+        return T.unknown(_why(unknown_side, "an operand's type is not known") + _other_inputs((left, right), cause),
+                         cause)
     table = _DIVISION if op == "/" else _ARITHMETIC
-    result = table.get((left.name, right.name))
-    if result is not None:
-        return T.known(result)
-    if op == "/" and (left.name, right.name) == (T.BIGINT, T.BIGINT):
-        return T.unknown("whether bigint / bigint gives a bigint or a float is not documented; "
-                         "CAST an operand to float")
-    return T.unknown(f"{left.name} {op} {right.name} is not documented")
+    pairs = [(a, b) for a in lefts for b in rights]
+    results: set[str | None] = set()
+    for pair in pairs:
+        if op == "/" and pair == (T.BIGINT, T.BIGINT):
+            results.update(_NUMBERS)   # bigint / bigint: a bigint or a float, which is not documented
+        else:
+            results.add(table.get(pair))
+    if None in results:
+        return T.unknown(f"{left.name or 'a number'} {op} {right.name or 'a number'} is not documented")
+    if len(results) == 1 and not _first_origin((left, right)):
+        (name,) = results
+        return T.known(str(name))
+    if pairs == [(T.BIGINT, T.BIGINT)]:
+        return T.number("a number, bigint or float: whether bigint / bigint gives a bigint or a float is not "
+                        "documented; CAST an operand to float")
+    return _a_number(f"{op} of {left.name or 'a number'} and {right.name or 'a number'}", (left, right), inherit=True)
 
 
-def _common_type(types: list[Ty], what: str) -> Ty:
-    """The type every non-NULL value shares (CASE, COALESCE), else unknown with the reason."""
-    names = []
-    for ty in types:
+def _same_type(values: list[Ty]) -> Ty:
+    """The type values of one ASA type share: with their fields or element when all agree."""
+    first = values[0]
+    if all(v == first for v in values):
+        return first._replace(source=None) if first.source else first
+    return T.known(first.name) if first.name is not None else first
+
+
+def _case_type(values: list[Ty]) -> Ty:
+    """CASE: the highest-precedence type of its THEN and ELSE values (REF case), NULL ones aside."""
+    values = [v for v in values if not v.is_null]
+    if not values:
+        return T.unknown("every value of this CASE is NULL")
+    choices = [_choices(v) for v in values]
+    if any(c is None for c in choices):
+        return _open(values, "CASE")
+    names = sorted({n for c in choices if c is not None for n in c}, key=T.ASA_TYPES.index)
+    if len(names) == 1:
+        return _same_type(values)
+    if not all(n in _NUMERIC_RANK for n in names):
+        return T.unknown(f"the values of this CASE have different types ({', '.join(names)}); CASE takes the "
+                         f"highest-precedence one (ASA's CASE reference), but ASA documents no precedence "
+                         f"among these: CAST the values")
+    pools = sorted({c for c in choices if c is not None})
+    results = {max(combination, key=_NUMERIC_RANK.__getitem__) for combination in _product(pools)}
+    if len(results) == 1 and not _first_origin(values):
+        return T.known(results.pop())
+    return _a_number("CASE takes the highest-precedence type of its values (float over bigint)", values, inherit=True)
+
+
+def _product(pools: list[tuple[str, ...]]) -> list[tuple[str, ...]]:
+    combinations: list[tuple[str, ...]] = [()]
+    for pool in pools:
+        combinations = [c + (name,) for c in combinations for name in pool]
+    return combinations
+
+
+def _per_value_type(values: list[Ty], what: str, rule: str) -> Ty:
+    """COALESCE and UNION columns: each event's value keeps its own type (ASA types values, not
+    columns: REF data-types), so the values' types must agree; bigint and float make a number."""
+    values = [v for v in values if not v.is_null]
+    if not values:
+        return T.unknown(f"every value of this {what} is NULL")
+    choices = [_choices(v) for v in values]
+    if any(c is None for c in choices):
+        return _open(values, what)
+    names = sorted({n for c in choices if c is not None for n in c}, key=T.ASA_TYPES.index)
+    if len(names) == 1:
+        return _same_type(values)
+    if set(names) <= set(_NUMBERS):
+        return _a_number(f"{rule}, and its values are bigint or float", values)
+    return T.unknown(f"the values of this {what} have different types ({', '.join(names)}): {rule}, so the type "
+                     f"changes from event to event; CAST the values to one type")
+
+
+_COALESCE_RULE = "COALESCE has the type of the first argument that is not NULL (ASA's COALESCE reference)"
+_UNION_RULE = "each row keeps the type of the SELECT it comes from"
+
+
+def _coalesce_type(args: list[Ty], never_null: list[bool]) -> Ty:
+    """COALESCE: "the type of the first non-null expression" (REF coalesce). The arguments that can
+    give the value are those up to the first one that is never NULL (a literal)."""
+    candidates = []
+    for ty, fixed in zip(args, never_null):
         if ty.is_null:
             continue
-        if ty.name is None:
-            return T.unknown(f"a value of this {what} has no known type")
-        if ty.name not in names:
-            names.append(ty.name)
-    if len(names) == 1:
-        return T.known(names[0])
-    if not names:
-        return T.unknown(f"every value of this {what} is NULL")
-    return T.unknown(f"the values of this {what} have different types ({', '.join(names)}); "
-                     f"ASA's rule for the result type is not documented, CAST it")
+        candidates.append(ty)
+        if fixed:
+            break
+    return _per_value_type(candidates, "COALESCE", _COALESCE_RULE)
 
 
 def _union_type(types: list[Ty]) -> Ty:
     if not types:
         return T.unknown("the UNION's column types are not known")
-    return _common_type(types, "UNION column")
+    return _per_value_type(types, "UNION column", _UNION_RULE)
 
 
 def _suggest_alias(expr: A.Expr) -> str | None:

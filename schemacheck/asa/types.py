@@ -5,6 +5,34 @@ ASA has seven types (bigint, float, nvarchar(max), datetime, bit, record, array)
 `Ty` is what inference knows of a value: one of those types or unknown (`name` None,
 with the reason why), plus the fields of a record or the element of an array when
 they are known. Unknown is a real answer, never a guess.
+
+The cause of an unknown type (`Ty.cause`, and `OutputColumn.cause` in asa.infer) is a
+machine-readable tag; read it with the helpers below, never by comparing strings:
+
+    "input:NAME"  a field of input NAME (the job's input alias as the FROM clause writes
+                  it) that no CREATE TABLE, sample or schema types: declaring the input's
+                  schema would type it. When several inputs contribute to one value (a
+                  CASE, COALESCE, UNION or operator over fields of two inputs), the first
+                  is named and the reason mentions the others.       -> input_of(cause)
+    "input"       the same, for the rare field whose input the query cannot name
+                  (input_of gives "")
+    "udf:NAME"    the result of user-defined function NAME, whose return type was not
+                  given or is `any`                                   -> udf_of(cause)
+    "number"      a number whose exact type the documentation leaves open: bigint or
+                  float, never anything else (ABS/ROUND/SUM/... of an argument of unknown
+                  type, * / % and unary - of one, bigint / bigint, a COALESCE or UNION
+                  column whose values are bigint in some events and float in others).
+                  `Ty.name` is None. A comparator may accept it for any numeric column (ADX
+                  long/int/real/double/decimal, SQL bigint/float/...) and should say that
+                  the exact type is not verified.                     -> is_number(cause)
+    "number+ORIGIN"  a number as above whose exact type follows from ORIGIN, one of the
+                  causes above ("number+input:telemetry", "number+udf:score"): declaring
+                  that input's schema or that UDF's type would settle it. is_number,
+                  input_of and udf_of all read this form; origin(cause) gives ORIGIN.
+                  Such a number stays one through later operators and CASE even where a
+                  float operand would settle bigint-or-float (`x * 9.0`): that the field
+                  is a number at all is only inferred, so the cause is kept.
+    None          no particular cause (an undocumented rule, an unknown function, ...).
 """
 
 from __future__ import annotations
@@ -76,7 +104,7 @@ class Ty(Record):
     fields: tuple[tuple[str, Ty], ...] | None = None
     element: Ty | None = None
     is_null: bool = False
-    cause: str | None = None      # why unknown: "input" (an undeclared input field), "udf:NAME", or None
+    cause: str | None = None      # why unknown: "input:NAME", "udf:NAME", "number[+ORIGIN]" or None (module doc)
     source: str | None = None     # what typed an input field: see SOURCES (None: the expression did)
 
     def field(self, name: str) -> Ty | None:
@@ -103,6 +131,63 @@ def known(name: str) -> Ty:
 
 def unknown(reason: str, cause: str | None = None) -> Ty:
     return Ty(None, reason, cause=cause)
+
+
+# ---- causes (see the module docstring) ----------------------------------------------
+
+INPUT = "input"
+UDF = "udf"
+NUMBER = "number"
+_NUMBER_PREFIX = NUMBER + "+"
+
+
+def input_cause(name: str | None) -> str:
+    """The cause of an undeclared field of input `name` (None: an input the query cannot name)."""
+    return f"{INPUT}:{name}" if name else INPUT
+
+
+def origin(cause: str | None) -> str | None:
+    """The cause without its "number" tag: "number+input:x" -> "input:x", "number" -> None."""
+    if cause is None or cause == NUMBER:
+        return None
+    if cause.startswith(_NUMBER_PREFIX):
+        return cause[len(_NUMBER_PREFIX):] or None
+    return cause
+
+
+def input_of(cause: str | None) -> str | None:
+    """The input whose undeclared field causes the unknown type ("" when it cannot be named),
+    or None when the cause is no input field. Reads "input:NAME", "input" and "number+input:NAME"."""
+    cause = origin(cause)
+    if cause == INPUT:
+        return ""
+    if cause is not None and cause.startswith(INPUT + ":"):
+        return cause[len(INPUT) + 1:]
+    return None
+
+
+def udf_of(cause: str | None) -> str | None:
+    """The user-defined function whose undeclared return type causes the unknown type, else None."""
+    cause = origin(cause)
+    if cause is not None and cause.startswith(UDF + ":"):
+        return cause[len(UDF) + 1:]
+    return None
+
+
+def is_number(cause: str | None) -> bool:
+    """Whether the value is a number whose exact type (bigint or float) is open."""
+    return cause is not None and (cause == NUMBER or cause.startswith(_NUMBER_PREFIX))
+
+
+def number_cause(from_cause: str | None = None) -> str:
+    """The cause of a number whose exact type follows from `from_cause` (its origin is kept)."""
+    rest = origin(from_cause)
+    return f"{_NUMBER_PREFIX}{rest}" if rest else NUMBER
+
+
+def number(reason: str, from_cause: str | None = None) -> Ty:
+    """A number, bigint or float, the documentation leaving open which (see the module doc)."""
+    return Ty(None, reason, cause=number_cause(from_cause))
 
 
 def record_type(fields: tuple[tuple[str, Ty], ...] | None = None) -> Ty:

@@ -46,8 +46,8 @@ def test_level_1_0_lower_cases_names_and_1_1_keeps_them():
 
 def test_getmetadatapropertyvalue_alias_is_lower_cased_below_1_2():
     text = "SELECT GetMetadataPropertyValue(i, 'EventId') AS EventKey FROM i"
-    assert columns(text, level="1.1") == [("eventkey", None)]
-    assert columns(text, level="1.2") == [("EventKey", None)]
+    assert columns(text, level="1.1") == [("eventkey", "nvarchar(max)")]
+    assert columns(text, level="1.2") == [("EventKey", "nvarchar(max)")]
 
 
 def test_duplicate_names_differing_only_by_case_are_sc104():
@@ -111,13 +111,13 @@ def test_operators():
                                              "float", "bigint", None]
 
 
-def test_case_takes_a_type_only_when_all_branches_agree():
+def test_case_takes_the_highest_precedence_type_of_its_values():
     text = ("SELECT CASE WHEN a > 1 THEN 'hot' ELSE NULL END AS a, CASE WHEN a > 1 THEN 1 ELSE 0 END AS b, "
             "CASE WHEN a > 1 THEN 1 ELSE 0.5 END AS c, CASE x WHEN 1 THEN y ELSE 0 END AS d, "
             "COALESCE(CAST(x AS float), 0.0) AS e, COALESCE(x, 0) AS f FROM i")
     analysis = analyze(text)
-    assert [c.type for c in analysis.outputs[0].columns] == ["nvarchar(max)", "bigint", None, None, "float", None]
-    assert "different types (bigint, float)" in analysis.outputs[0].columns[2].reason
+    assert [c.type for c in analysis.outputs[0].columns] == ["nvarchar(max)", "bigint", "float", None, "float", None]
+    assert [c.cause for c in analysis.outputs[0].columns[3::2]] == ["input:i", "input:i"]
 
 
 def test_double_quoted_text_is_read_as_a_field_or_as_text():
@@ -225,9 +225,10 @@ def test_a_field_of_a_parenthesised_value_is_typed_like_a_record_field():
         ("flag", "bigint"), ("score", "float"), ("win", "nvarchar(max)"), ("origin", None), ("unit", None),
         ("kind", None), ("doubled", "float")]
     origin, unit, kind = output.columns[3:6]
-    assert "not known from the query" in origin.reason and origin.cause is None
+    # GetRecordPropertyValue of an undeclared input field: a field of it, like scored.body.meta.origin
+    assert "not known from the query" in origin.reason and origin.cause == "input:msgs"
     assert unit.cause is None   # a field of a UDF's result: declaring the UDF's type would not tell it
-    assert kind.cause == "input"  # like the path scored.body.header.kind: a field of an input field
+    assert kind.cause == "input:msgs"  # like the path scored.body.header.kind: a field of an input field
     assert analysis.diagnostics == ()
 
 
