@@ -3,8 +3,9 @@ alias or a CAST, as an exact replacement of its text (a `Diagnostic.edit`), and 
 rewrite in words for a finding's `fix`.
 
     alias_edit(source, column, name, file)   ` AS name` (or the alias changed)
-    cast_edit(source, column, type, file)    `CAST(expr AS type)` (a CAST or TRY_CAST retyped)
-    cast_fix(source, column, type)           the CAST in words
+    cast_edit(source, column, type, file)    `CAST(expr AS type)` (a CAST or TRY_CAST retyped);
+                                             function="TRY_CAST" wraps in TRY_CAST instead
+    cast_fix(source, column, type)           the CAST in words (same `function`)
     asa_name(name)                           `name`, bracketed when ASA needs it
 
 Positions are 1-based (line, column) in `source`, lines ending at "\n" as the query lexer
@@ -56,23 +57,25 @@ def _closes_at_end(expression: str) -> bool:
     return False
 
 
-def _retyped(expression: str, asa_type: str) -> str:
-    """`CAST(<expr> AS <type>)`, or the CAST (TRY_CAST) the expression already is, retyped."""
+def _retyped(expression: str, asa_type: str, function: str = "CAST") -> str:
+    """`CAST(<expr> AS <type>)` (`function` CAST or TRY_CAST), or the CAST (TRY_CAST) the
+    expression already is, retyped (a CAST made a TRY_CAST when `function` is TRY_CAST)."""
     cast = _CAST.match(expression)
     if cast and _closes_at_end(expression):
-        return f"{cast.group('fn')}({cast.group('inner')} AS {asa_type})"
-    return f"CAST({expression} AS {asa_type})"
+        kept = "TRY_CAST" if function.upper() == "TRY_CAST" else cast.group("fn")
+        return f"{kept}({cast.group('inner')} AS {asa_type})"
+    return f"{function}({expression} AS {asa_type})"
 
 
 FIX_WIDTH = 120   # a longer rewrite is quoted by its two ends in a fix's words (the edit keeps it whole)
 
 
-def cast_fix(source: str | None, column: OutputColumn, asa_type: str) -> str:
+def cast_fix(source: str | None, column: OutputColumn, asa_type: str, function: str = "CAST") -> str:
     """`CAST(<expr> AS <type>)` for the column's expression (or the CAST it already has, retyped)."""
     expression = _expression(source, column)
     if expression is None:
-        return f"CAST the value AS {asa_type}"
-    fixed = _retyped(expression, asa_type)
+        return f"{function} the value AS {asa_type}"
+    fixed = _retyped(expression, asa_type, function)
     if len(fixed) > FIX_WIDTH:
         fixed = f"{fixed[:FIX_WIDTH // 2]} … {fixed[-FIX_WIDTH // 2:]}"
     return f"`{fixed}`"
@@ -139,7 +142,8 @@ def alias_edit(source: str | None, column: OutputColumn, name: str, file: str | 
     return _edit(file, column, before + expression + tail)
 
 
-def cast_edit(source: str | None, column: OutputColumn, asa_type: str, file: str | None = None) -> D.Edit | None:
+def cast_edit(source: str | None, column: OutputColumn, asa_type: str, file: str | None = None,
+              function: str = "CAST") -> D.Edit | None:
     """The select item with its expression CAST to `asa_type` (a CAST it has retyped); a
     column named after the field it reads keeps that name with ` AS name`."""
     parts = _item(source, column)
@@ -150,4 +154,4 @@ def cast_edit(source: str | None, column: OutputColumn, asa_type: str, file: str
         if column.written is None:
             return None
         tail = f" AS {asa_name(column.written)}"
-    return _edit(file, column, before + _retyped(expression, asa_type) + tail)
+    return _edit(file, column, before + _retyped(expression, asa_type, function) + tail)

@@ -226,8 +226,11 @@ def _query_of(entry):
     return query if query is not None and query.at is None else None
 
 
-# Rewrites offered but never applied by --fix: a CAST of a value whose type the query cannot
-# tell (SC203) is a guess, and a CAST that fails turns an event into an error.
+# Rewrites offered but never applied by --fix. SC203 (the summary of a statement's untyped
+# columns) carries no edit: a CAST of a value whose type nothing tells would be a guess, and a
+# CAST that fails turns an event into an error. SC204's TRY_CAST is applied: a value that
+# does not convert becomes null in the query, as ADX (or a failed insert) would lose it anyway,
+# and the column is then checked by its type.
 NOT_APPLIED = frozenset({"SC203"})
 
 

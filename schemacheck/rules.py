@@ -150,6 +150,57 @@ _REST_JOB = """{
 """
 
 
+# The example of the SQL reference input rules (SC620-SC623): an ARM template whose job joins
+# an Event Hub input with a SQL Database reference input, devices, loaded by `snapshot` (and
+# refreshed by `delta`), and the DDL of its table in schemas/ beside the template.
+_DEVICES_SQL = """CREATE TABLE dbo.Devices (
+    DeviceId nvarchar(64) NOT NULL PRIMARY KEY,
+    Site nvarchar(100) NULL,
+    ValidFrom datetime2 GENERATED ALWAYS AS ROW START NOT NULL,
+    ValidTo datetime2 GENERATED ALWAYS AS ROW END NOT NULL,
+    PERIOD FOR SYSTEM_TIME (ValidFrom, ValidTo)
+) WITH (SYSTEM_VERSIONING = ON (HISTORY_TABLE = dbo.DevicesHistory));
+"""
+_TEMPORAL_SNAPSHOT = "SELECT DeviceId, Site FROM dbo.Devices FOR SYSTEM_TIME AS OF @snapshotTime"
+_DELTA = ("SELECT DeviceId, Site, 1 AS _operation_ FROM dbo.Devices FOR SYSTEM_TIME BETWEEN @deltaStartTime AND "
+          "@deltaEndTime WHERE ValidFrom > @deltaStartTime")
+
+
+def _sql_reference_job(snapshot: str, delta: str | None = None,
+                       refresh: str = "RefreshPeriodicallyWithDelta") -> tuple[tuple[str, str], ...]:
+    settings = ['"server": "fleet-sql.database.windows.net"', '"database": "fleet"', f'"refreshType": "{refresh}"',
+                '"refreshRate": "00:05:00"', f'"fullSnapshotQuery": "{snapshot}"']
+    settings += [f'"deltaSnapshotQuery": "{delta}"'] if delta else []
+    settings += ['"authenticationMode": "Msi"']
+    query = "SELECT h.DeviceId, d.Site INTO [adx-alerts] FROM [hub-in] h JOIN devices d ON h.DeviceId = d.DeviceId"
+    template = (_TEMPLATE.replace('"parameters": {\n    "alertsTable": { "type": "string" }\n  }', '"parameters": {}')
+                .replace("[parameters('alertsTable')]", "Alerts")
+                .replace("SELECT DeviceId, Temperature INTO [adx-alerts] FROM [hub-in]", query)
+                .replace('        "outputs": [', (
+                    '        "inputs": [\n'
+                    '          {\n'
+                    '            "name": "hub-in",\n'
+                    '            "properties": { "type": "Stream", "serialization": { "type": "Json" },\n'
+                    '              "datasource": { "type": "Microsoft.ServiceBus/EventHub", "properties": {} } }\n'
+                    '          },\n'
+                    '          {\n'
+                    '            "name": "devices",\n'
+                    '            "properties": {\n'
+                    '              "type": "Reference",\n'
+                    '              "datasource": {\n'
+                    '                "type": "Microsoft.Sql/Server/Database",\n'
+                    '                "properties": {\n                  '
+                    + ",\n                  ".join(settings) + "\n"
+                    '                }\n'
+                    '              }\n'
+                    '            }\n'
+                    '          }\n'
+                    '        ],\n'
+                    '        "outputs": [')))
+    return (("job.json", template), ("schemas/Alerts.kql", ".create table Alerts (DeviceId: string, Site: string)\n"),
+            ("schemas/Devices.sql", _DEVICES_SQL))
+
+
 RULES: dict[str, Rule] = {
     rule.code: rule
     for rule in (
@@ -430,10 +481,11 @@ RULES: dict[str, Rule] = {
              "The value can survive but is not guaranteed to: bigint into int overflows to null past "
              "32 bits, bigint into real loses digits past 2^53, numbers into string are stored as text, "
              "and guid, timespan and decimal columns appear in no ASA type table (a value that does not "
-             "parse becomes null). For SQL: bigint into int past its range (at level 1.2 the error "
-             "policy handles it, before it is truncated), text longer than an nvarchar(n), conversions "
-             "SQL Server makes but ASA does not document. Use the documented type, or CAST to make the "
-             "intent explicit.",
+             "parse becomes null), text into datetime (ADX parses ISO 8601 text; other text may become "
+             "null). For SQL: bigint into int past its range (at level 1.2 the error policy handles "
+             "it, before it is truncated), text longer than an nvarchar(n), conversions SQL Server "
+             "makes but ASA does not document. Use the documented type, or CAST to make the intent "
+             "explicit.",
              why="The ASA data types article lists int among the ADX column types a bigint may be written to, and "
                  "says that precision loss and overflow in output writes are handled by the configured error "
                  "policy (Drop or Retry). What ADX stores for a value out of int's range is not documented; "
@@ -445,13 +497,44 @@ RULES: dict[str, Rule] = {
                             "GROUP BY DeviceId, TumblingWindow(minute, 5)\n"),
              example_table=".create table Alerts (DeviceId: string, Readings: int)\n",
              example_args=("query.asaql", "--schema", "table.kql", "--target", "adx-alerts=Alerts")),
-        Rule("SC203", "type-unknown", INFO, "The column's type cannot be told from the query, so it is not verified.",
-             "ASA types values per event; without a CAST, a CREATE TABLE for the input or a declared "
-             "UDF type, the type of an input field is unknown. CAST (or TRY_CAST) the value to the "
-             "type the table column expects to make it checkable.",
+        Rule("SC203", "type-unknown", INFO, "Output columns whose type cannot be told, summed up per statement.",
+             "ASA types values per event; without a CAST, a schema for the input (CREATE TABLE, a sample, "
+             "`[inputs.NAME]` in schemacheck.toml) or a declared UDF type, the type of an input field is "
+             "unknown. One finding per statement lists its untyped columns that SC204 does not report "
+             "(those written into string or dynamic columns, which take any value, or into no column "
+             "of the table) and says what would type them: the inputs they come from, the UDFs they "
+             "call. `schemacheck infer --coverage` shows how many columns each output has typed, and by what.",
              why="The ASA data types article: a record, not a column, has a type, and input fields are typed per event "
                  "unless CREATE TABLE declares them.",
-             fix="CAST (or TRY_CAST) the value to the type the column expects, or declare the input with CREATE TABLE.",
+             fix="Give the inputs the finding names a schema (`[inputs.NAME]` in schemacheck.toml, a sample file, or "
+                 "CREATE TABLE), declare the UDFs' return types, or CAST the values in the query.",
+             example_query=("SELECT DeviceId, CAST(Temperature AS float) AS Temperature\n"
+                            "INTO [adx-alerts]\n"
+                            "FROM [hub-in]\n"),
+             example_table=".create table Alerts (DeviceId: string, Temperature: real)\n",
+             example_args=("query.asaql", "--schema", "table.kql", "--target", "adx-alerts=Alerts")),
+        Rule("SC204", "untyped-into-typed-column", WARNING,
+             "An untyped value goes into a column where a value that does not fit is lost.",
+             "The query does not tell the output column's type (an input field that no CREATE TABLE, "
+             "sample or declared schema types, a UDF without a declared type), and the table column is "
+             "typed: for ADX long, int, real, decimal, datetime, timespan, bool or guid; for SQL a "
+             "number, date or time, bit or uniqueidentifier column. ASA writes whatever each event "
+             "holds. ADX stores null, without any error, for a CSV value that does not parse as the "
+             "column's type (12.5 into long, \"abc\" into real, a record into datetime); SQL Server "
+             "fails the insert for a value it cannot convert, and the error policy then blocks the "
+             "output or drops the event. TRY_CAST the value to the ASA type whose text the column "
+             "takes (bigint for long and int, float for real and decimal, datetime, bit from level "
+             "1.2, nvarchar(max) for guid and timespan): a value that does not convert becomes null "
+             "in the query, where you can see it, and the column is then checked by its type "
+             "(`schemacheck check --fix` applies it). Below level 1.2 ASA has no bit, so nothing is "
+             "offered for a bool. Or give the input a schema. Untyped columns written into string or "
+             "dynamic columns are not reported one by one: SC203 sums them up.",
+             why="ADX's 'ingestion of invalid data' article lists \"Value not matching the table schema data type\" "
+                 "among the failures without an error code: the value is ingested as null. The ASA data types "
+                 "article advises casting explicitly \"to avoid type mismatches, unexpected behaviors, and insertion "
+                 "errors for strongly typed outputs\", and TRY_CAST returns null where CAST fails.",
+             fix="TRY_CAST the value to the type the finding names (`schemacheck check --fix` applies it), or give the "
+                 "input a schema: `[inputs.NAME]` in schemacheck.toml, a sample file, or CREATE TABLE in the query.",
              example_query=("SELECT DeviceId, Temperature\n"
                             "INTO [adx-alerts]\n"
                             "FROM [hub-in]\n"),
@@ -722,5 +805,56 @@ RULES: dict[str, Rule] = {
                             "FROM [hub-input]\n"),
              example_files=_project(inputs=("hub-in",)),
              example_args=(".",)),
+        Rule("SC620", "reference-query-not-read", INFO,
+             "A SQL reference input's query that schemacheck could not type.",
+             "The fields of a SQL Database reference input are the columns its snapshot query returns, "
+             "typed from the CREATE TABLE of the tables it reads (the .sql files among the job's "
+             "schemas). Reported when that fails: the query does not parse as T-SQL or is not a SELECT, "
+             "it reads a table no loaded CREATE TABLE defines or a column the table does not have, or "
+             "the DDL cannot be read; and when a delta query does not parse. The input's fields are "
+             "then unknown (or unchecked), so what the query writes from them is not checked.",
+             why="ASA loads a SQL reference input by running its snapshot query against the database (the ASA "
+                 "article on SQL Database reference data); the query's columns are the input's fields.",
+             fix="Add the table's CREATE TABLE to the job's schemas (a .sql file), correct the table or column "
+                 "name, or declare the input's fields in [inputs.ALIAS] of schemacheck.toml.",
+             example_files=_sql_reference_job("SELECT DeviceId, Site FROM dbo.Device"),
+             example_args=("job.json",)),
+        Rule("SC621", "delta-query-columns", ERROR,
+             "A SQL reference input's delta query does not return the snapshot's columns and _operation_.",
+             "With RefreshPeriodicallyWithDelta, ASA runs the delta query between refreshes; it must "
+             "return the same columns as the snapshot query, plus _operation_ (1 for a row inserted, 2 "
+             "for a row deleted; an update is a delete and an insert). The message names the column "
+             "missing or the columns that differ.",
+             why="The ASA article on SQL Database reference data: \"The delta query must return the same columns "
+                 "as the snapshot query, as well as the column _operation_\".",
+             fix="Return every column of the snapshot query from the delta query, and `1 AS _operation_` (or 2 for "
+                 "deleted rows).",
+             example_files=_sql_reference_job(_TEMPORAL_SNAPSHOT, _DELTA.replace(", 1 AS _operation_", "")),
+             example_args=("job.json",)),
+        Rule("SC622", "snapshot-not-temporal", INFO,
+             "A delta query, but the snapshot query does not read a temporal table AS OF @snapshotTime.",
+             "ASA's delta refresh assumes the snapshot is the table as it was at @snapshotTime. Without "
+             "`FOR SYSTEM_TIME AS OF @snapshotTime` (a temporal table), clock skew between ASA and the "
+             "database can make the snapshot and the following deltas disagree: rows missed or applied "
+             "twice.",
+             why="The ASA article on SQL Database reference data recommends temporal tables and `FOR SYSTEM_TIME AS "
+                 "OF @snapshotTime` in the snapshot query of an input refreshed with deltas, because of clock "
+                 "skew.",
+             fix="Make the table a temporal table and read it `FROM dbo.T FOR SYSTEM_TIME AS OF @snapshotTime` in "
+                 "the snapshot query.",
+             example_files=_sql_reference_job("SELECT DeviceId, Site FROM dbo.Devices", _DELTA),
+             example_args=("job.json",)),
+        Rule("SC623", "delta-query-static-refresh", WARNING,
+             "A SQL reference input refreshed Static has a delta query, which ASA never runs.",
+             "With refresh type Static, ASA runs the snapshot query once, when the job starts; the delta "
+             "query is never run, and Terraform's azurerm provider does not allow one. Either the refresh "
+             "type is wrong (RefreshPeriodicallyWithDelta was meant) or the delta query is a leftover.",
+             why="The ASA article on SQL Database reference data: the delta query is used only with \"Refresh "
+                 "periodically\" and delta; azurerm's mssql reference input accepts delta_snapshot_query only "
+                 "with a periodic refresh type.",
+             fix="Set the refresh type to RefreshPeriodicallyWithDelta (with a refresh interval), or remove the "
+                 "delta query.",
+             example_files=_sql_reference_job(_TEMPORAL_SNAPSHOT, _DELTA, refresh="Static"),
+             example_args=("job.json",)),
     )
 }

@@ -231,12 +231,14 @@ class Builder:
             self.note([d.code], f"{d.message}: {d.fix}" if d.fix else d.message)
 
     def common(self, d: D.Diagnostic) -> None:
-        """The findings both kinds of output answer alike: a CAST for an unknown type, an
+        """The findings both kinds of output answer alike: a TRY_CAST for an untyped value, an
         alias for an unnamed column, notes for what only a person can decide."""
-        if d.code == "SC203":
-            if d.edit is None or self.query_step(d.edit, ["SC203"]) is None:
-                self.note([d.code], f"the type of {d.query_column} is not known, so it is not checked: "
-                          f"{d.fix or 'CAST it to the type of ' + str(d.table_column)}")
+        if d.code == "SC204":
+            if d.edit is None or self.query_step(d.edit, ["SC204"]) is None:
+                self.note([d.code], f"the type of {d.query_column} is not known, and {d.table_column} is "
+                          f"{d.expected_type}: {d.fix or 'TRY_CAST it to the type of ' + str(d.table_column)}")
+        elif d.code == "SC203":
+            self.note([d.code], f"{d.message}: {d.fix}" if d.fix else d.message)
         elif d.code == "SC105":
             self.unnamed(d)
         elif d.code == "SC104":

@@ -176,8 +176,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     infer = commands.add_parser("infer", help="show the columns and ASA types each SELECT ... INTO writes",
                                 description="Show, for every SELECT ... INTO statement, the columns it "
-                                "writes: their order, names as ASA writes them, and ASA types.")
+                                "writes: their order, names as ASA writes them, ASA types, and what typed them.")
     _common(infer)
+    infer.add_argument("--coverage", action="store_true",
+                       help="print, per output, how many columns have a known type and what typed them (CREATE "
+                       "TABLE, sample, reference data, declared schema, input metadata, the expression), with a "
+                       "total: one table for a project or a directory of jobs")
     return parser
 
 

@@ -18,19 +18,26 @@ read (`suggested_name`, `reason`, `lowered`, `new_type`, `table`):
                                   column writes that name: then the command)
     SC102  ASA lower-cases it     .rename column ['T'].['Col'] to ['col']
     SC102  otherwise              edit: the alias in the table's spelling
-    SC201, SC202                  edit: CAST to the column's type; .alter column ['T'].['c'] type=t
-    SC203                         edit: CAST to the column's type
+    SC201, SC202                  edit: CAST to the column's type (TRY_CAST for text, whose CAST
+                                  may fail); .alter column ['T'].['c'] type=t
+    SC204                         an untyped value into a column that stores null for what does
+                                  not parse (typemap.UNTYPED_CAST): edit: TRY_CAST to the ASA
+                                  type whose text ADX parses into it (none for bool below 1.2)
+    SC203                         one per statement: its other untyped columns (into string or
+                                  dynamic, or not in the table), and what would type them
 """
 
 from __future__ import annotations
 
 from schemacheck import diagnostics as D
+from schemacheck.asa import types as asa
 from schemacheck.asa.infer import OutputColumn, OutputSchema
 from schemacheck.edits import alias_edit, cast_edit, cast_fix
 from schemacheck.kinds.base import check_order, closest, lowered_by_asa, shown_column
 from schemacheck.kusto import typemap
 from schemacheck.kusto.commands import alter_command, create_command, kusto_type, rename_command
 from schemacheck.kusto.schema import TableSchema
+from schemacheck.untyped import how_to_type, is_number, summary, untyped_phrase
 
 TYPE_CHECKING = False   # typing costs a cold start 2 ms; type checkers read the import below
 if TYPE_CHECKING:
@@ -55,6 +62,7 @@ def compare(output: OutputSchema, table: TableSchema, level: Level, file: str | 
         found.append(D.make(code, message, span, file, output=output.output, **{"table": where, **fields}))
 
     written_in_table = []
+    untyped: dict[int, str] = {}   # what _untyped said of each untyped column written ("warned": SC204)
     exact_names = {c.name for c in output.columns}
     exact_lowered = {n.lower() for n in exact_names if n is not None}
     # The table's columns by name, and by name in lower case: the first of each, as
@@ -110,7 +118,10 @@ def compare(output: OutputSchema, table: TableSchema, level: Level, file: str | 
                    near=(close,) if close else (), new_type=kusto_type(column.type) if command else None)
             continue
         written_in_table.append((column, target))
-        _check_type(column, target, table.name, level, source, report, file)
+        if column.type is not None:
+            _check_type(column, target, table.name, level, source, report, file)
+        else:
+            untyped[id(column)] = _untyped(column, target, where, level, source, report, file)
 
     # With a column whose name ASA does not document (SC105), any table column may be the one it fills.
     if output.complete and all(c.name is not None for c in output.columns):
@@ -122,27 +133,48 @@ def compare(output: OutputSchema, table: TableSchema, level: Level, file: str | 
                        f"written by this statement: it stays empty or null in its rows", _where(output),
                        table_column=table_column.name, expected_type=table_column.type)
     check_order(written_in_table, table, report)
+    rest = [c for c in output.columns if c.type is None and untyped.get(id(c)) != "warned"]
+    summary(output, rest, report, [c for c in rest if untyped.get(id(c)) == "number"])
     return found
+
+
+def _untyped(column: OutputColumn, target, where: str, level: Level, source: str | None, report,
+             file: str | None = None) -> str:
+    """SC204 ("warned") for an untyped value written into a column where a value that does not
+    parse is stored as null (typemap.UNTYPED_CAST); "number" for a number (bigint or float)
+    into a column that parses either, "" for a column that takes any value (string,
+    dynamic): the statement's SC203 summary counts those."""
+    number = is_number(column)
+    strict, wanted = typemap.untyped_cast(target.type, level, number)
+    if not strict:
+        return "number" if number and target.type in typemap.NUMBER_TAKEN else ""
+    head = (f"output column {column.name} is untyped ({untyped_phrase(column)}), and table column {target.name} "
+            f"of {where} is {target.written_type}: ")
+    typing = how_to_type([column], wanted, cast=False)
+    edit = None
+    if wanted is None and number:
+        message = head + f"no number parses as {target.type}; ADX stores null for it, without an error"
+        fix = f"write a {target.type} value into {target.name}, or change the column's type"
+    elif wanted is None:   # bool below level 1.2
+        message = head + (f"ADX stores null, without an error, for every value that does not parse as "
+                          f"{target.type}; below compatibility level 1.2 ASA has no bit type to TRY_CAST it to")
+        fix = "raise the job's compatibility level to 1.2 and TRY_CAST it to bit"
+    else:
+        message = head + (f"a number with a fraction does not parse as {target.type}; ADX stores null for it, "
+                          f"without an error" if number else
+                          f"ADX stores null, without an error, for every value that does not parse as {target.type}")
+        fix = f"{cast_fix(source, column, wanted, 'TRY_CAST')} in the query"
+        edit = cast_edit(source, column, wanted, file, "TRY_CAST")
+    fix += f", or {typing}" if typing else ""
+    report("SC204", message, column.span, query_column=column.name, table_column=target.name,
+           expected_type=target.type, fix=fix, edit=edit, reason=column.reason)
+    return "warned"
 
 
 def _check_type(column: OutputColumn, target, table_name: str, level: Level, source: str | None, report,
                 file: str | None = None) -> None:
-    if column.type is None:
-        wanted = typemap.CAST_FOR_KUSTO.get(target.type)
-        how = f"CAST it, e.g. {cast_fix(source, column, wanted)}" if wanted else "CAST it"
-        if column.cause == "input":
-            how += ", or declare the input's columns with CREATE TABLE"
-        elif column.cause and column.cause.startswith("udf:"):
-            how += f", or give the function's declared type with --udf-type {column.cause[4:]}={wanted or 'TYPE'}"
-        reason = f" ({column.reason})" if column.reason else ""
-        castable = not (wanted == "bit" and level < "1.2")
-        report("SC203", f"the type of output column {column.name} cannot be told from the query{reason}, so "
-               f"it is not verified against {target.name} ({target.type}); {how}", column.span,
-               query_column=column.name, table_column=target.name, expected_type=target.type,
-               fix=how if wanted else None,
-               edit=cast_edit(source, column, wanted, file) if wanted is not None and castable else None,
-               reason=column.reason)
-        return
+    """SC201/SC202 for a typed column, by the type table (an untyped one is _untyped's)."""
+    assert column.type is not None
     verdict, why = typemap.compatibility(column.type, target.type)
     if verdict == typemap.OK:
         return
@@ -152,8 +184,10 @@ def _check_type(column: OutputColumn, target, table_name: str, level: Level, sou
     fixes = []
     edit = command = None
     if wanted and wanted != column.type:
-        fixes.append(f"{cast_fix(source, column, wanted)} in the query")
-        edit = cast_edit(source, column, wanted, file)
+        # Text parsed into another type: TRY_CAST, since a CAST that fails stops the job.
+        function = "TRY_CAST" if column.type == asa.NVARCHAR else "CAST"
+        fixes.append(f"{cast_fix(source, column, wanted, function)} in the query")
+        edit = cast_edit(source, column, wanted, file, function)
     better = typemap.KUSTO_FOR_ASA.get(column.type)
     if better and better != target.type:
         fixes.append(f"change the column: `.alter column {_quoted(table_name)}.{_quoted(target.name)} type={better}`")

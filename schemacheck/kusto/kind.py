@@ -21,7 +21,7 @@ class AzureDataExplorer(DestinationKind):
     managed_identity_only = True
     culture_sensitive = True
     uses_cluster = True
-    handled = frozenset({"SC101", "SC102", "SC103", "SC104", "SC105", "SC201", "SC202", "SC203", "SC301",
+    handled = frozenset({"SC101", "SC102", "SC103", "SC104", "SC105", "SC201", "SC202", "SC203", "SC204", "SC301",
                          "SC401", "SC403", "SC501"})
 
     def load_tables(self, paths: tuple[str, ...], scripts: tuple = ()):

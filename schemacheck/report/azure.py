@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from schemacheck import diagnostics as D
 from schemacheck.files import Unreadable
-from schemacheck.report.common import counts, output_status, tally, totals
+from schemacheck.report.common import counts, coverage, coverage_text, output_status, tally, totals
 
 
 def escape_data(text: str) -> str:
@@ -70,8 +70,10 @@ def render_azure(entries, failed: bool) -> str:
                 output = check.output
                 where = output.output_span or output.span
                 table = f" -> {check.table.qualified_name}" if check.table is not None else ""
+                typed = coverage_text(coverage([output]))
                 lines.append(_plain(f"  {output.output} (line {where.line}){table}: {output_status(check)}, "
-                                    f"{tally(counts(findings), skip_zero=True) or 'ok'}"))
+                                    f"{tally(counts(findings), skip_zero=True) or 'ok'}"
+                                    + (f"; {typed}" if typed else "")))
             lines.extend(_issue(d, d.file or entry.file) for d in entry.diagnostics)
             lines.append(_plain(f"{entry.file}: {tally(counts(entry.diagnostics))}"))
         lines.append("##[endgroup]")

@@ -1,10 +1,63 @@
 """What the renderers share: counts of findings, the run's totals, how many outputs were
-compared, a job's name, an output's status in a few words. Pure functions of the entries
+compared, a job's name, an output's status in a few words, how many of an output's columns
+are typed and by what (`coverage`). Pure functions of the entries
 (schemacheck.check.results); each statement's findings are already on its output
 (`OutputCheck.findings`), the rest are the entry's `unattached`.
 """
 
 from __future__ import annotations
+
+from schemacheck.asa.types import SOURCES
+
+UNKNOWN = "unknown"
+# The keys of a coverage's "sources": what typed a column (schemacheck.asa.types.SOURCES), or unknown.
+COVERAGE_KEYS = (*SOURCES, UNKNOWN)
+
+
+def coverage(outputs) -> dict:
+    """How many columns the statements `outputs` (OutputSchema) write with a known type, and
+    what typed them: {"typed", "total", "complete" (no `*` adds columns that are not known),
+    "sources": {each of COVERAGE_KEYS: columns}}."""
+    sources = dict.fromkeys(COVERAGE_KEYS, 0)
+    typed = total = 0
+    complete = True
+    for output in outputs:
+        complete = complete and output.complete
+        for column in output.columns:
+            total += 1
+            if column.type is None:
+                sources[UNKNOWN] += 1
+                continue
+            typed += 1
+            source = column.source or "expression"
+            sources[source] = sources.get(source, 0) + 1
+    return {"typed": typed, "total": total, "complete": complete, "sources": sources}
+
+
+def coverage_text(found: dict) -> str:
+    """"5 of 7 columns typed (sample 3, expression 2)"; "... and more that * adds" for an
+    incomplete output; "" for no columns at all."""
+    total = found["total"]
+    more = "" if found["complete"] else ", and columns that * adds are not known"
+    if not total:
+        return "columns not known" if more else ""
+    parts = [f"{source} {n}" for source, n in found["sources"].items() if n and source != UNKNOWN]
+    by = f" ({', '.join(parts)})" if parts else ""
+    return f"{found['typed']} of {total} column{'s' if total != 1 else ''} typed{by}{more}"
+
+
+def merge_coverage(found) -> dict:
+    """The sum of several coverages."""
+    sources = dict.fromkeys(COVERAGE_KEYS, 0)
+    typed = total = 0
+    complete = True
+    for one in found:
+        typed += one["typed"]
+        total += one["total"]
+        complete = complete and one["complete"]
+        for source, n in one["sources"].items():
+            sources[source] = sources.get(source, 0) + n
+    return {"typed": typed, "total": total, "complete": complete, "sources": sources}
 
 
 def counts(diagnostics) -> dict[str, int]:

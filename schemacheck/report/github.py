@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from schemacheck import diagnostics as D
 from schemacheck.files import Unreadable
-from schemacheck.report.common import counts, job_name, output_status, tally, totals
+from schemacheck.report.common import counts, coverage, coverage_text, job_name, output_status, tally, totals
 
 COMMANDS = {D.ERROR: "error", D.WARNING: "warning", D.INFO: "notice"}
 ANNOTATIONS_SHOWN = 10  # per type and step
@@ -59,8 +59,9 @@ def _output_line(check, findings) -> str:
     output = check.output
     where = output.output_span or output.span
     table = f" -> {check.table.qualified_name}" if check.table is not None else ""
+    typed = coverage_text(coverage([output]))
     return (f"  {output.output} (line {where.line}){table}: {output_status(check)}, "
-            f"{tally(counts(findings), skip_zero=True) or 'ok'}")
+            f"{tally(counts(findings), skip_zero=True) or 'ok'}" + (f"; {typed}" if typed else ""))
 
 
 def render_github(entries) -> str:
@@ -115,14 +116,16 @@ def render_step_summary(entries) -> str:
         head = f"### {_code(entry.file)}" + (f" (job {_cell(name)})" if name else "")
         block = [head, "", f"{tally(counts(entry.diagnostics))}."]
         if entry.outputs:
-            block += ["", "| Output | Line | Table | Status | Findings |", "| --- | --- | --- | --- | --- |"]
+            block += ["", "| Output | Line | Table | Status | Findings | Typed columns |",
+                      "| --- | --- | --- | --- | --- | --- |"]
             for check in entry.outputs:
                 findings = check.findings
                 output = check.output
                 where = output.output_span or output.span
                 table = _cell(check.table.qualified_name) if check.table is not None else ""
                 block.append(f"| {_cell(output.output)} | {where.line} | {table} | {_cell(output_status(check))} "
-                             f"| {tally(counts(findings), skip_zero=True) or 'ok'} |")
+                             f"| {tally(counts(findings), skip_zero=True) or 'ok'} "
+                             f"| {_cell(coverage_text(coverage([output])))} |")
         if entry.diagnostics:
             block += ["", "| Severity | Rule | Where | Finding |", "| --- | --- | --- | --- |"]
             for diagnostic in entry.diagnostics:

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from schemacheck import diagnostics as D
 from schemacheck.asa.analysis import QueryAnalysis
 from schemacheck.files import Unreadable
+from schemacheck.report.common import coverage, merge_coverage
 
 
 def diagnostic_dict(diagnostic: D.Diagnostic) -> dict:
@@ -40,6 +41,7 @@ def analysis_dict(analysis: QueryAnalysis) -> dict:
             "column": (output.output_span or output.span).column,
             "gaps": [{"position": g.position, "reason": g.reason, "line": g.span.line, "column": g.span.column}
                      for g in output.gaps],
+            "coverage": coverage([output]),
         })
     return {"file": analysis.file, "outputs": outputs,
             "diagnostics": [diagnostic_dict(d) for d in analysis.diagnostics]}
@@ -88,6 +90,7 @@ def check_document(entries) -> dict:
                 "line": where.line,
                 "column": where.column,
                 "columns": _columns(output),
+                "coverage": coverage([output]),
             })
         for diagnostic in entry.diagnostics:
             counts[diagnostic.severity] += 1
@@ -95,9 +98,12 @@ def check_document(entries) -> dict:
                       "diagnostics": [diagnostic_dict(d) for d in entry.diagnostics]})
     from schemacheck.report.common import outputs_compared
 
-    compared, total = outputs_compared(e for e in entries if not isinstance(e, Unreadable))
+    readable = [e for e in entries if not isinstance(e, Unreadable)]
+    compared, total = outputs_compared(readable)
+    columns = merge_coverage(coverage([c.output]) for e in readable for c in e.outputs)
     return {"files": files, "summary": {"errors": counts[D.ERROR], "warnings": counts[D.WARNING],
-                                        "infos": counts[D.INFO], "outputs": total, "outputs_compared": compared}}
+                                        "infos": counts[D.INFO], "outputs": total, "outputs_compared": compared,
+                                        "columns": columns["total"], "columns_typed": columns["typed"]}}
 
 
 def statistics_document(checks) -> dict:

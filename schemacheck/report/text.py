@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping
 from schemacheck import diagnostics as D
 from schemacheck.asa.analysis import QueryAnalysis
 from schemacheck.files import display_path, source_lines
-from schemacheck.report.common import compared_text, rule_counts
+from schemacheck.report.common import compared_text, coverage, coverage_text, rule_counts
 
 UNKNOWN_TYPE = "?"
 
@@ -86,12 +86,15 @@ def summary(diagnostics: Iterable[D.Diagnostic], skip_zero: bool = False) -> str
 
 
 def render_outputs(analysis: QueryAnalysis) -> str:
-    """One small table per output: position, name as ASA writes it, type, where it comes from."""
+    """One small table per output (position, name as ASA writes it, type, where it comes from),
+    under a line saying how many of its columns are typed, and by what."""
     out = []
     for output in analysis.outputs:
         where = f"line {output.output_span.line}" if output.output_span else f"line {output.span.line}, no INTO"
         state = "" if output.complete else ", incomplete"
-        out.append(f"  {output.output} ({where}{state}): {len(output.columns)} columns")
+        typed = coverage_text(coverage([output]))
+        typed = f"; {typed}" if typed else ""
+        out.append(f"  {output.output} ({where}{state}): {len(output.columns)} columns{typed}")
         rows = []
         gaps = {gap.position: gap for gap in output.gaps}
         for index, column in enumerate(output.columns):
@@ -117,22 +120,25 @@ def render_outputs(analysis: QueryAnalysis) -> str:
 
 
 def _output_line(check, not_outputs: set, file: str) -> str:
-    """One statement's output, its table and the tally of its findings in the query's file
-    (`not_outputs`: the outputs the job does not define)."""
+    """One statement's output, its table, the tally of its findings in the query's file
+    (`not_outputs`: the outputs the job does not define), and how many of its columns are
+    typed, by what."""
     output = check.output
     where = output.output_span or output.span
     head = f"  {output.output} (line {where.line})"
     findings = summary([d for d in check.findings if d.file == file], skip_zero=True) or "ok"
+    typed = coverage_text(coverage([output]))
+    typed = f"; {typed}" if typed else ""
     if check.status == "compared":
         table = check.table
-        return f"{head} -> {table.qualified_name} ({display_path(table.file)}): {findings}"
+        return f"{head} -> {table.qualified_name} ({display_path(table.file)}): {findings}{typed}"
     if check.status == "not-checked":
-        return f"{head}: {check.kind}, not checked"
+        return f"{head}: {check.kind}, not checked{typed}"
     if output.output in not_outputs:
-        return f"{head}: not an output of the job"
+        return f"{head}: not an output of the job{typed}"
     if check.status == "table-missing":
-        return f"{head}: its table is not in the loaded schemas"
-    return f"{head}: no table to compare with"
+        return f"{head}: its table is not in the loaded schemas{typed}"
+    return f"{head}: no table to compare with{typed}"
 
 
 _FORMS = {

@@ -30,6 +30,7 @@ from schemacheck.kinds.base import check_order, closest, lowered_by_asa, shown_c
 from schemacheck.sql import typemap as sqltypes
 from schemacheck.sql.commands import add_column_command, allow_null_command, alter_type_command
 from schemacheck.sql.schema import DIALECT_NAMES, POSTGRES, TSQL, SqlColumn, SqlTable
+from schemacheck.untyped import how_to_type, is_number, summary, untyped_phrase
 
 TYPE_CHECKING = False   # typing costs a cold start 2 ms; type checkers read the import below
 if TYPE_CHECKING:
@@ -57,6 +58,7 @@ def compare_sql(output: OutputSchema, table: SqlTable, level: Level, file: str |
         by_lowered.setdefault(table_column.name.lower(), table_column)
     exact_names = {c.name for c in output.columns if c.name is not None}
     written: list[tuple[OutputColumn, SqlColumn]] = []
+    untyped: dict[int, str] = {}   # what _check_value said of each column written ("warned": SC204, SC108)
     for column in output.columns:
         if column.name is None:
             continue  # SC105 asks for a name
@@ -68,12 +70,12 @@ def compare_sql(output: OutputSchema, table: SqlTable, level: Level, file: str |
             if other is not None:
                 _case_slip(column, other, table, level, source, file, report)
                 written.append((column, other))
-                _check_value(column, other, table, level, source, file, report)
+                untyped[id(column)] = _check_value(column, other, table, level, source, file, report)
                 continue
             _not_in_table(column, table, level, source, file, exact_names, report)
             continue
         written.append((column, target))
-        _check_value(column, target, table, level, source, file, report)
+        untyped[id(column)] = _check_value(column, target, table, level, source, file, report)
 
     if output.complete and all(c.name is not None for c in output.columns):
         filled = {target.name for _, target in written}
@@ -93,6 +95,8 @@ def compare_sql(output: OutputSchema, table: SqlTable, level: Level, file: str |
                        f"written by this statement: it is NULL in its rows", output.output_span or output.span,
                        table_column=table_column.name, expected_type=table_column.type)
     check_order(written, table, report)
+    rest = [c for c in output.columns if c.type is None and untyped.get(id(c)) != "warned"]
+    summary(output, rest, report, [c for c in rest if untyped.get(id(c)) == "number"])
     return found
 
 
@@ -147,30 +151,22 @@ def _not_in_table(column: OutputColumn, table: SqlTable, level: Level, source, f
 
 
 def _check_value(column: OutputColumn, target: SqlColumn, table: SqlTable, level: Level, source, file,
-                 report) -> None:
-    """SC108 for a generated column; else the type: SC203 unknown, SC201/SC202 by the type table."""
+                 report) -> str:
+    """SC108 for a generated column; else the type: SC204 untyped (what _untyped says of the
+    column), SC201/SC202 by the type table ("" for a typed column)."""
     where = _kind_of(table)
     if target.generated:
         what = "a computed column" if target.computed else "an identity column"
         report("SC108", f"output column {column.name} writes {where} column {target.name}, {what} the database "
                f"fills: the insert fails", column.span, query_column=column.name, table_column=target.name,
                fix=f"leave {column.name} out of the select list")
-        return
-    wanted = sqltypes.cast_for(target, table.dialect, level)
+        return "warned"
     if column.type is None:
-        how = f"CAST it, e.g. {cast_fix(source, column, wanted)}" if wanted else "CAST it"
-        if column.cause == "input":
-            how += ", or declare the input's columns with CREATE TABLE"
-        reason = f" ({column.reason})" if column.reason else ""
-        report("SC203", f"the type of output column {column.name} cannot be told from the query{reason}, so it "
-               f"is not verified against {target.name} ({target.written_type}); {how}", column.span,
-               query_column=column.name, table_column=target.name, expected_type=target.type,
-               fix=how if wanted else None, edit=cast_edit(source, column, wanted, file) if wanted else None,
-               reason=column.reason)
-        return
+        return _untyped(column, target, table, level, source, file, report)
+    wanted = sqltypes.cast_for(target, table.dialect, level)
     verdict, why = sqltypes.compatibility(column.type, target, table.dialect, level)
     if verdict == sqltypes.OK:
-        return
+        return ""
     fixes = []
     edit = command = None
     if column.type in (asa.RECORD, asa.ARRAY):
@@ -181,8 +177,10 @@ def _check_value(column: OutputColumn, target: SqlColumn, table: SqlTable, level
             fixes.append("raise the job's compatibility level to 1.2, from which ASA writes JSON text")
         wanted = None
     if wanted and wanted != column.type:
-        fixes.append(f"{cast_fix(source, column, wanted)} in the query")
-        edit = cast_edit(source, column, wanted, file)
+        # Text converted to another type: TRY_CAST, since a CAST that fails stops the job.
+        function = "TRY_CAST" if column.type == asa.NVARCHAR else "CAST"
+        fixes.append(f"{cast_fix(source, column, wanted, function)} in the query")
+        edit = cast_edit(source, column, wanted, file, function)
     better = sqltypes.column_type_for(column.type, table.dialect, level)
     if better and better.lower() != target.written_type.lower():
         command = alter_type_command(table, target, better)
@@ -193,3 +191,47 @@ def _check_value(column: OutputColumn, target: SqlColumn, table: SqlTable, level
            table_column=target.name, expected_type=target.type, actual_type=column.type,
            fix=", or ".join(fixes) or None, edit=edit, command=command, reason=why,
            new_type=better if command else None)
+    return ""
+
+
+def _untyped(column: OutputColumn, target: SqlColumn, table: SqlTable, level: Level, source, file, report) -> str:
+    """SC204 ("warned") for an untyped value written into a column where a wrong value fails
+    the insert or is changed (sqltypes.untyped_cast); "number" for a number (bigint or float)
+    into a column that takes either, "" for one that takes any value's text: the statement's
+    SC203 summary counts those."""
+    number = is_number(column)
+    strict, wanted = sqltypes.untyped_cast(target, table.dialect, level, number)
+    if not strict:
+        return "number" if number and target.type in sqltypes.TSQL_NUMBER_TAKEN else ""
+    carrier = wanted or (asa.BIT if target.type == "bit" else None)
+    if table.dialect == POSTGRES:
+        what = (f"the output sends values in binary form, which PostgreSQL takes into {target.written_type} only "
+                f"from an ASA {carrier}: any other value fails the insert" if carrier else
+                f"the output sends values in binary form, and ASA's PostgreSQL type mapping lists no type for "
+                f"{target.written_type}: the insert fails")
+    elif number:
+        what = (f"SQL Server drops a number's fraction in {target.written_type}" if wanted else
+                f"SQL Server converts no number into {target.written_type} as intended: the insert fails, or a "
+                f"bit holds 1 for any number but 0")
+    else:
+        what = (f"SQL Server converts a value to {target.written_type} when it can and fails the insert when it "
+                f"cannot (the error policy then retries the event, blocking the output, or drops it)")
+    message = (f"output column {column.name} is untyped ({untyped_phrase(column)}), and {_kind_of(table)} column "
+               f"{target.name} is {target.written_type}: {what}")
+    typing = how_to_type([column], wanted, cast=False)
+    edit = None
+    if wanted is not None:
+        fix = f"{cast_fix(source, column, wanted, 'TRY_CAST')} in the query"
+        edit = cast_edit(source, column, wanted, file, "TRY_CAST")
+    elif number and table.dialect != POSTGRES:
+        fix = f"write a {target.written_type} value into {target.name}, or change the column's type"
+    elif target.type == "bit":   # below level 1.2
+        message += "; below compatibility level 1.2 ASA has no bit type to TRY_CAST it to"
+        fix = "raise the job's compatibility level to 1.2 and TRY_CAST it to bit"
+    else:
+        fix = (f"change the column to a type ASA writes into PostgreSQL "
+               f"({', '.join(sorted(t for t, a in sqltypes.POSTGRES_UNTYPED_CAST.items() if a))})")
+    fix += f", or {typing}" if typing else ""
+    report("SC204", message, column.span, query_column=column.name, table_column=target.name,
+           expected_type=target.type, fix=fix, edit=edit, reason=column.reason)
+    return "warned"

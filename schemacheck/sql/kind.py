@@ -17,7 +17,7 @@ class SqlKind(DestinationKind):
     comment = "--"
     script = "sql"
     handled = frozenset({"SC101", "SC102", "SC103", "SC104", "SC105", "SC106", "SC107", "SC108", "SC109", "SC201",
-                         "SC202", "SC203", "SC301", "SC401", "SC403", "SC501", "SC502"})
+                         "SC202", "SC203", "SC204", "SC301", "SC401", "SC403", "SC501", "SC502"})
 
     def __init__(self, name: str, label: str, dialect: str) -> None:
         self.name = name

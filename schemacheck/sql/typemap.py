@@ -183,7 +183,7 @@ def compatibility(asa_type: str, column: SqlColumn, dialect: str, level: Level) 
     return tsql_compatibility(asa_type, column, level)
 
 
-# The ASA type to CAST to for a column type (fixes, SC203); bit only from level 1.2.
+# The ASA type to CAST to for a column type (the fixes of SC201, SC202); bit only from level 1.2.
 TSQL_CAST = {
     **dict.fromkeys(TSQL_INTEGERS, asa.BIGINT),
     "float": asa.FLOAT, "real": asa.FLOAT, "decimal": asa.FLOAT, "numeric": asa.FLOAT,
@@ -196,6 +196,57 @@ POSTGRES_CAST = {
     "character varying": asa.NVARCHAR, "text": asa.NVARCHAR, "timestamp with time zone": asa.DATETIME,
     "timestamp": asa.DATETIME, "bit": asa.BIT,
 }
+
+# An untyped value (SC204): the column types where a value of the wrong kind fails the
+# insert (SQL Server converts what it can, e.g. text holding a number, and fails for the
+# rest; the error policy then blocks the output or drops the event) or is changed (a
+# fraction dropped in an integer column), and the ASA type to TRY_CAST it to: the one ASA's
+# SQL type table writes into that column (asa-language.md §6.2, the module doc), else the
+# nearest one SQL Server converts (marked). None: no ASA type goes into the column, so no
+# TRY_CAST helps (PostgreSQL takes only the listed column types). bit only from level 1.2.
+# String, xml, json and sql_variant columns take any value's text: no finding of their own
+# (the SC203 summary counts them).
+TSQL_UNTYPED_CAST: dict[str, str | None] = {
+    **dict.fromkeys(TSQL_INTEGERS, asa.BIGINT),              # bigint -> bigint, int, smallint, tinyint
+    "float": asa.FLOAT, "real": asa.FLOAT, "decimal": asa.FLOAT, "numeric": asa.FLOAT,   # float -> all four
+    "money": asa.FLOAT, "smallmoney": asa.FLOAT,              # not in the table; SQL Server converts a float
+    **dict.fromkeys(TSQL_DATETIMES, asa.DATETIME),            # datetime -> datetime, datetime2, datetimeoffset
+    "smalldatetime": asa.DATETIME, "date": asa.DATETIME, "time": asa.DATETIME,   # not in the table; part kept
+    "bit": asa.BIT,                                           # bit -> bit (level 1.2)
+    "uniqueidentifier": asa.NVARCHAR,                         # nvarchar(max) -> uniqueidentifier
+}
+POSTGRES_UNTYPED_CAST: dict[str, str | None] = {
+    "bigint": asa.BIGINT, "bigserial": asa.BIGINT, "double precision": asa.FLOAT, "numeric": asa.FLOAT,
+    "timestamp with time zone": asa.DATETIME, "timestamp": asa.DATETIME, "bit": asa.BIT,
+    # No ASA type is listed for these (and bigint into integer is a documented failure).
+    **dict.fromkeys(("integer", "smallint", "serial", "smallserial", "real", "money", "date", "time",
+                     "time with time zone", "interval", "boolean", "uuid"), None),
+}
+
+
+# A number whose exact type is open (bigint or float per event: asa.types "number"): SQL
+# Server's float and exact-number columns take either. PostgreSQL takes each only into its
+# own listed types, so there a number is as untyped as any value.
+TSQL_NUMBER_TAKEN = frozenset({"float", "real", "decimal", "numeric", "money", "smallmoney"})
+# SQL Server converts no number into these (a number into bit is 0 or 1, a wrong value kept).
+TSQL_NUMBER_NEVER = frozenset({*TSQL_DATETIMES, "smalldatetime", "date", "time", "uniqueidentifier", "bit"})
+
+
+def untyped_cast(column: SqlColumn, dialect: str, level: Level, number: bool = False) -> tuple[bool, str | None]:
+    """For an untyped value written into `column` (`number`: a number, bigint or float):
+    (whether a wrong value fails the insert or is changed there, the ASA type to TRY_CAST it
+    to; None when there is none: bit below level 1.2, a PostgreSQL type no ASA type goes into,
+    a number into a SQL Server column that takes no number)."""
+    table = POSTGRES_UNTYPED_CAST if dialect == POSTGRES else TSQL_UNTYPED_CAST
+    if column.type not in table:
+        return False, None
+    if number and dialect != POSTGRES and column.type in TSQL_NUMBER_TAKEN:
+        return False, None
+    wanted = table[column.type]
+    if (number and dialect != POSTGRES and column.type in TSQL_NUMBER_NEVER) or (wanted == asa.BIT and level < "1.2"):
+        return True, None
+    return True, wanted
+
 
 # The column type to give each ASA type (fixes: ALTER TABLE ... ADD / ALTER COLUMN), as
 # the dialect writes it; None where the dialect has none (PostgreSQL record/array).

@@ -39,7 +39,8 @@ def test_the_sample_in_json():
     code, out, _ = run_cli("check", str(SAMPLE), "--format", "json")
     assert code == 1
     document = json.loads(out)
-    assert document["summary"] == {"errors": 4, "warnings": 4, "infos": 3, "outputs": 4, "outputs_compared": 3}
+    assert document["summary"] == {"errors": 4, "warnings": 4, "infos": 3, "outputs": 4, "outputs_compared": 3,
+                                   "columns": 25, "columns_typed": 25}
     (entry,) = document["files"]
     outputs = {o["output"]: o for o in entry["outputs"]}
     assert outputs["adx-readings"]["table"] == "VehicleReadings" and outputs["adx-readings"]["status"] == "compared"

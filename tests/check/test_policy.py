@@ -40,14 +40,14 @@ def findings(*args) -> tuple[int, list[tuple]]:
 def test_without_policy_the_findings_are_the_defaults(tmp_path):
     code, found = findings(str(project(tmp_path)))
     assert code == 1
-    assert ("SC101", "error", 5) in found and ("SC203", "info", 4) in found and ("SC405", "info", 6) in found
+    assert ("SC101", "error", 5) in found and ("SC204", "warning", 4) in found and ("SC405", "info", 6) in found
 
 
 def test_rule_severities_change_and_off_drops(tmp_path):
-    query = project(tmp_path, config='[rules]\nSC101 = "warning"\nSC203 = "off"\nSC405 = "error"\n')
+    query = project(tmp_path, config='[rules]\nSC101 = "warning"\nSC204 = "off"\nSC405 = "error"\n')
     code, found = findings(str(query))
     assert ("SC101", "warning", 5) in found and ("SC405", "error", 6) in found
-    assert not [f for f in found if f[0] == "SC203"]
+    assert not [f for f in found if f[0] == "SC204"]
     assert code == 1        # SC405 is an error now
 
 
@@ -97,18 +97,18 @@ def test_directives_are_read_only_from_comments():
 
 
 def test_ignore_on_the_line_or_the_line_above(tmp_path):
-    query = QUERY.replace("    at AS At,\n", "    at AS At, -- schemacheck: ignore[SC203]\n").replace(
+    query = QUERY.replace("    at AS At,\n", "    at AS At, -- schemacheck: ignore[SC204]\n").replace(
         "    CAST(x AS bigint) AS Extra\n", "    -- schemacheck: ignore[SC101]\n    CAST(x AS bigint) AS Extra\n")
     code, found = findings(str(project(tmp_path, query)))
-    assert not [f for f in found if f[0] in ("SC203", "SC101")]
+    assert not [f for f in found if f[0] in ("SC204", "SC101")]
     assert code == 0
 
 
 def test_ignore_file_and_unused_or_unknown_suppressions(tmp_path):
-    query = ("-- schemacheck: ignore-file[SC203, SC405]\n" + QUERY.replace(
+    query = ("-- schemacheck: ignore-file[SC204, SC405]\n" + QUERY.replace(
         "FROM input\n", "FROM input -- schemacheck: ignore[SC301]\n-- schemacheck: ignore[SC777]\n"))
     code, found = findings(str(project(tmp_path, query)))
-    assert not [f for f in found if f[0] in ("SC203", "SC405")]
+    assert not [f for f in found if f[0] in ("SC204", "SC405")]
     unused = [f for f in found if f[0] == "SC010"]
     assert unused == [("SC010", "info", 8), ("SC010", "info", 9)]
     _, out, _ = run_cli("check", str(tmp_path / "q.asaql"))
@@ -122,8 +122,9 @@ def test_suppressions_in_a_template_query_point_into_the_template(tmp_path):
     shutil.copytree(case / "schemas", tmp_path / "schemas")
     template = json.loads((tmp_path / "payments.json").read_text())
     transformation = template["resources"][3]["properties"]
+    # SC203 sums up a statement's untyped columns at its INTO.
     transformation["query"] = transformation["query"].replace(
-        "    merchantId AS MerchantId,\r\n", "    merchantId AS MerchantId, -- schemacheck: ignore[SC203]\r\n"
+        "INTO [adx-declines]\r\n", "INTO [adx-declines] -- schemacheck: ignore[SC203]\r\n"
     ) + "-- schemacheck: ignore[SC104]\r\n"
     (tmp_path / "payments.json").write_text(json.dumps(template, indent=2))
     code, out, err = run_cli("check", str(tmp_path / "payments.json"), "--format", "json")

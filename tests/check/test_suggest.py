@@ -159,7 +159,7 @@ def test_a_missing_table_is_created_with_every_column(tmp_path):
 # ---- query side ---------------------------------------------------------------------------
 
 QUERY_SIDE = [("names", "SC101"), ("names", "SC102"), ("names", "SC105"), ("types", "SC201"), ("types", "SC202"),
-              ("types", "SC203")]
+              ("types", "SC204")]
 
 
 @pytest.mark.parametrize("name, code", QUERY_SIDE, ids=[f"{c}-{n}" for n, c in QUERY_SIDE])
@@ -220,7 +220,7 @@ def test_type_rewrites_keep_try_cast_and_name_a_bare_column(tmp_path):
     _, check = case("types", tmp_path)
     after = {s.before: s.after for s in only(check).query}
     assert after["TRY_CAST(r AS float) AS Reading"] == "TRY_CAST(r AS bigint) AS Reading"
-    assert after["Level"] == "CAST(Level AS float) AS Level"
+    assert after["Level"] == "TRY_CAST(Level AS float) AS Level"
     assert after["CAST(x AS float) + CAST(y AS float) AS Total"] == \
         "CAST(CAST(x AS float) + CAST(y AS float) AS bigint) AS Total"
 
@@ -228,17 +228,23 @@ def test_type_rewrites_keep_try_cast_and_name_a_bare_column(tmp_path):
 def test_rewrites_of_a_query_in_a_template_land_in_its_json_string(tmp_path):
     folder = tmp_path / "arm"
     shutil.copytree(FIXTURES / "jobs" / "cases" / "arm-template", folder)
+    # MerchantId, an untyped input field, into a long column: a TRY_CAST in each statement (SC204).
+    schema = folder / "schemas" / "payments_prod.json"
+    schema.write_text(schema.read_text(encoding="utf-8").replace(
+        '"Name": "MerchantId", "Type": "System.String", "CslType": "string"',
+        '"Name": "MerchantId", "Type": "System.Int64", "CslType": "long"'), encoding="utf-8")
     template = folder / "payments.json"
     (check,) = check_path(template)
     text = template.read_text(encoding="utf-8")
     steps = [s for suggestion in suggest(check, {str(template): text}) for s in suggestion.query]
+    assert {s.after for s in steps} >= {"TRY_CAST(merchantId AS bigint) AS MerchantId"}
     assert steps and all(s.file == str(template) and s.before == text_at(text, s) for s in steps)
     assert not suggest(check)[0].query[0].before    # without the template's text: no `before`
     template.write_text(apply_edits(text, [(s.line, s.column, s.end_line, s.end_column, s.after) for s in steps]),
                         encoding="utf-8")
     json.loads(template.read_text(encoding="utf-8"))     # still a template
     (again,) = check_path(template)
-    assert not [d for d in again.diagnostics if d.code in ("SC001", "SC203")]
+    assert not [d for d in again.diagnostics if d.code in ("SC001", "SC204")]
 
 
 # ---- what is left to a person -----------------------------------------------------------

@@ -168,7 +168,7 @@ def test_a_template_query_is_reported_at_its_place_in_the_template():
     template = (CASES / "arm-template" / "payments.json").read_text(encoding="utf-8").splitlines()
     warning = next(line for line in out.splitlines() if line.startswith("  --> ") and "payments.json:" in line)
     line, column = map(int, warning.rsplit(":", 2)[1:])
-    assert template[line - 1][column - 1:].startswith("merchantId AS MerchantId")
+    assert template[line - 1][column - 1:].startswith("[adx-declines]")   # SC203, at the statement's INTO
 
 
 # ---- live mode, doctor and snapshot from a job --------------------------------------------------------------------

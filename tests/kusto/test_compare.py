@@ -65,13 +65,15 @@ def test_case_slips_at_level_1_0_explain_the_lower_casing():
 
 
 @pytest.mark.parametrize("expression, hint", [
-    ("Reading", "or declare the input's columns with CREATE TABLE"),
-    ("udf.toCelsius(r)", "or give the function's declared type with --udf-type toCelsius=float"),
-    ("CASE WHEN a > 1 THEN r ELSE 0.0 END", "`CAST(CASE WHEN a > 1 THEN r ELSE 0.0 END AS float)`"),
+    ("Reading", "`TRY_CAST(Reading AS float)` in the query, or give input i a schema ([inputs.i] in "
+                "schemacheck.toml, a sample, or CREATE TABLE)"),
+    ("udf.toCelsius(r)", "or declare the return type of udf.toCelsius (--udf-type toCelsius=float"),
+    ("CASE WHEN a > 1 THEN r ELSE 0.0 END", "`TRY_CAST(CASE WHEN a > 1 THEN r ELSE 0.0 END AS float)` in the query"),
 ])
-def test_unknown_types_say_how_to_make_them_checkable(expression, hint):
+def test_untyped_values_into_a_typed_column_say_how_to_make_them_checkable(expression, hint):
     (finding,) = run(f"SELECT {expression} AS Reading INTO o FROM i", "Reading:real")
-    assert finding.code == "SC203" and hint in finding.message
+    assert (finding.code, finding.severity) == ("SC204", "warning") and hint in finding.fix
+    assert "ADX stores null, without an error, for every value that does not parse as real" in finding.message
 
 
 def test_no_missing_column_finding_for_an_incomplete_output():
@@ -125,7 +127,7 @@ def test_a_cast_edit_wraps_an_expression_that_is_not_one_cast():
 
 def test_a_cast_edit_keeps_the_name_of_a_column_without_alias():
     (finding,) = run("SELECT i.Reading INTO o FROM i", "Reading:real")
-    assert finding.code == "SC203" and finding.edit.text == "CAST(i.Reading AS float) AS Reading"
+    assert finding.code == "SC204" and finding.edit.text == "TRY_CAST(i.Reading AS float) AS Reading"
     assert finding.command is None
 
 
@@ -145,7 +147,7 @@ def test_a_multi_line_select_item_is_replaced_whole():
     ("deviceId", "deviceId AS DeviceId"),
 ])
 def test_a_case_slip_edit_changes_only_the_alias(item, after):
-    (finding,) = run(f"SELECT {item} INTO o FROM i", "DeviceId:string")
+    (finding,) = [f for f in run(f"SELECT {item} INTO o FROM i", "DeviceId:string") if f.code != "SC203"]
     assert finding.code == "SC102" and finding.edit.text == after and finding.command is None
 
 

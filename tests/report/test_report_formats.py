@@ -296,12 +296,14 @@ def test_step_summary_lists_every_finding(entries):
 
     summary = render_step_summary(entries)
     assert parse_step_summary(summary) == expected_findings(entries)
-    assert summary.startswith("## schemacheck: 13 errors, 8 warnings, 5 infos in 4 files; 4 of 6 outputs compared; "
+    assert summary.startswith("## schemacheck: 13 errors, 9 warnings, 4 infos in 4 files; 4 of 6 outputs compared; "
                               "1 file could not be "
                               "read\n\nGitHub annotates only the first 10 errors and 10 warnings of a step; all "
                               "13 errors are listed here.\n")
-    assert "| adx-alerts | 36 | OverheatAlerts | compared | 3 errors, 2 warnings |" in summary
-    assert "| sql-vehicle-status | 48 | dbo.VehicleStatus | compared | 1 error, 2 warnings, 1 info |" in summary
+    assert ("| adx-alerts | 36 | OverheatAlerts | compared | 3 errors, 2 warnings | 5 of 5 columns typed "
+            "(expression 5) |") in summary
+    assert ("| sql-vehicle-status | 48 | dbo.VehicleStatus | compared | 1 error, 2 warnings, 1 info | 5 of 5 columns "
+            "typed (expression 5) |") in summary
 
 
 def test_the_entries_cover_what_the_formats_must_handle(entries):
@@ -487,7 +489,7 @@ def test_azure_issues_and_groups(entries):
     assert {props["type"] for props, _ in issues} == {"error", "warning"}
     # Infos are plain lines, not issues.
     assert not any(props["code"] in ("SC404", "SC607", "SC203") for props, _ in issues)
-    assert lines[-1] == ("##vso[task.complete result=Failed;]schemacheck: 13 errors, 8 warnings, 5 infos in 4 "
+    assert lines[-1] == ("##vso[task.complete result=Failed;]schemacheck: 13 errors, 9 warnings, 4 infos in 4 "
                          "files; 4 of 6 outputs compared; 1 file could not be read")
     assert sum(1 for line in lines if "task.complete" in line) == 1
 

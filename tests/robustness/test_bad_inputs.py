@@ -396,7 +396,7 @@ def test_a_10_megabyte_query_is_checked_whole(ten_megabytes, report):
     lines = written.splitlines()
     assert lines[-1].startswith(f"{query}: 1 error, 1 warning,")   # SC401: the last statement writes a float
     assert sum(1 for text in lines if text.startswith("  out (line ")) == statements
-    assert sum(1 for text in lines if text.endswith("-> Readings (" + schema + "): ok")) == statements - 1
+    assert sum(1 for text in lines if f"-> Readings ({schema}): ok; " in text) == statements - 1
     assert "error[SC201]: output column Readings is float, table column Readings is long" in written
     assert f"  --> {query}:{line}:5" in written
 

@@ -179,10 +179,12 @@ def test_records_below_1_2_are_the_literal_text_and_the_fix_is_the_level():
     assert run(query, t, level="1.2") == []
 
 
-def test_unknown_types_ask_for_a_cast_to_the_columns_type():
+def test_untyped_values_ask_for_a_try_cast_to_the_columns_type():
     t = table(col("Speed", "float"))
     (finding,) = run("SELECT speed AS Speed INTO o FROM i", t)
-    assert finding.code == "SC203" and "CAST(speed AS float)" in finding.fix
+    assert finding.code == "SC204" and "`TRY_CAST(speed AS float)` in the query" in finding.fix
+    assert finding.edit.text == "TRY_CAST(speed AS float) AS Speed"
+    assert "fails the insert when it cannot" in finding.message
 
 
 def test_order_is_reported_as_for_adx():

@@ -749,14 +749,20 @@ OWN_TEMPLATE = {
                         '\n[rules]\nSC301 = "error"\n',
 }
 
-_SKIPPED_FIXTURE_FILES = ("expected.", )   # a golden's expected.json and its variants
+_SKIPPED_FIXTURE_FILES = ("expected.", "infer.json")   # a golden's expected.json and its variants
 
 
-def _tree(folder: Path) -> dict[str, str]:
+def _tree(folder: Path, text_only: bool = False) -> dict[str, str]:
+    """The files of a fixture folder; with `text_only`, those that are not UTF-8 text (an .avro
+    sample) are left out."""
     tree = {}
     for path in sorted(folder.rglob("*")):
         if path.is_file() and not path.name.startswith(_SKIPPED_FIXTURE_FILES):
-            tree[path.relative_to(folder).as_posix()] = path.read_text(encoding="utf-8")
+            try:
+                tree[path.relative_to(folder).as_posix()] = path.read_text(encoding="utf-8")
+            except UnicodeDecodeError:
+                if not text_only:
+                    raise
     return tree
 
 
@@ -770,6 +776,10 @@ def job_seeds() -> list[dict[str, str]]:
     cases = FIXTURES / "jobs" / "cases"
     if cases.is_dir():
         seeds.extend(_tree(case) for case in sorted(cases.iterdir()) if case.is_dir())
+    # Projects whose inputs samples and reference data type (tests/inputs/test_input_golden.py).
+    inputs = FIXTURES / "inputs"
+    if inputs.is_dir():
+        seeds.extend(_tree(case, text_only=True) for case in sorted(inputs.iterdir()) if case.is_dir())
     arm = FIXTURES / "jobs" / "arm"
     if arm.is_dir():
         for template in sorted(arm.glob("*.json")):

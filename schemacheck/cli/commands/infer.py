@@ -1,4 +1,5 @@
-"""`schemacheck infer`: the columns and ASA types each statement writes, per job."""
+"""`schemacheck infer`: the columns and ASA types each statement writes, per job; with
+`--coverage`, how many of each output's columns are typed and by what, as one table."""
 
 from __future__ import annotations
 
@@ -27,7 +28,17 @@ def run(options, session) -> int:
     entries = [entry if plan is None else infer_job(plan) for entry, plan in planned.pairs
                if not isinstance(entry, Skipped)]
     analyses = [e for e in entries if not isinstance(e, Unreadable)]
-    if options.format == "json":
+    if getattr(options, "coverage", False):
+        if options.format == "json":
+            from schemacheck.report.coverage import coverage_document
+            from schemacheck.report.json import dumps
+
+            session.write(options, dumps(coverage_document(analyses)))
+        else:
+            from schemacheck.report.coverage import render_coverage
+
+            session.write(options, render_coverage(analyses))
+    elif options.format == "json":
         from schemacheck.report.json import dumps, infer_document
 
         session.write(options, dumps(infer_document(entries)))
