@@ -55,11 +55,11 @@ def is_number(column: OutputColumn) -> bool:
 def schema_advice(inputs: Sequence[str]) -> str:
     """"give input a a schema ([inputs.a] in schemacheck.toml, a sample, or CREATE TABLE)"."""
     if not inputs:
-        return "give its input a schema ([inputs.NAME] in schemacheck.toml, a sample, or CREATE TABLE)"
+        return "give its input a schema (an [inputs] table in schemacheck.toml, a sample, or CREATE TABLE)"
     if len(inputs) == 1:
         return f"give input {inputs[0]} a schema ([inputs.{inputs[0]}] in schemacheck.toml, a sample, or CREATE TABLE)"
-    return (f"give inputs {', '.join(inputs)} a schema ([inputs.NAME] in schemacheck.toml, a sample, or "
-            f"CREATE TABLE)")
+    tables = ", ".join(f"[inputs.{name}]" for name in inputs)
+    return f"give inputs {', '.join(inputs)} a schema ({tables} in schemacheck.toml, samples, or CREATE TABLE)"
 
 
 def how_to_type(columns: Sequence[OutputColumn], wanted: str | None = None, cast: bool = True) -> str:

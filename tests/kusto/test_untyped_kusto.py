@@ -64,8 +64,8 @@ def test_the_summary_names_the_rest_and_what_would_type_them():
     summary = found[1]
     assert (summary.line, summary.column, summary.severity) == (1, query.index(" o ") + 2, "info")
     assert summary.message == "5 columns of output o untyped: DeviceId, Site, Region, Label, A"
-    assert summary.fix == ("give inputs telemetry-in, ref-in a schema ([inputs.NAME] in schemacheck.toml, a sample, "
-                           "or CREATE TABLE); declare the return type of udf.label (--udf-type label=TYPE, or the "
+    assert summary.fix == ("give inputs telemetry-in, ref-in a schema ([inputs.telemetry-in], [inputs.ref-in] in "
+                           "schemacheck.toml, samples, or CREATE TABLE); declare the return type of udf.label (--udf-type label=TYPE, or the "
                            "function's definition in the job); CAST the values the query computes")
     assert summary.edit is None and summary.query_column is None
 
