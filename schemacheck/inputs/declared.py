@@ -392,6 +392,24 @@ def _lacking(data: object, key: str, loc: tuple = ()) -> tuple | None:
     return None
 
 
+def _untyped_field(data: object) -> str | None:
+    """The name of the first record field in `data` that has no "type"."""
+    if isinstance(data, dict):
+        for field in data.get("fields", ()) if isinstance(data.get("fields"), list) else ():
+            if isinstance(field, dict) and "type" not in field and isinstance(field.get("name"), str):
+                return str(field["name"])
+        children: list = list(data.values())
+    elif isinstance(data, list):
+        children = data
+    else:
+        return None
+    for child in children:
+        found = _untyped_field(child)
+        if found is not None:
+            return found
+    return None
+
+
 def avro_fields(text: str, data: object, path: str, level: Level) -> tuple[tuple[str, Ty], ...]:
     """The fields of the Avro record schema `data` (parsed from `text` of file `path`),
     validated with fastavro; InputError at the offending place when it is not valid."""
@@ -408,6 +426,9 @@ def avro_fields(text: str, data: object, path: str, level: Level) -> tuple[tuple
         loc: tuple | None = None
         if type(error).__name__ == "UnknownType":
             message = f"unknown type {getattr(error, 'name', message)}"
+        elif isinstance(error, KeyError) and error.args and error.args[0] == "type" and _untyped_field(data):
+            # fastavro before 1.13 raises a bare KeyError here; say it as the later versions do.
+            message = f"Record field '{_untyped_field(data)}' is missing 'type'"
         elif isinstance(error, KeyError) and error.args:
             key = str(error.args[0])
             kind = _NEEDING.get(key, "type")
