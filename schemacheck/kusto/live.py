@@ -446,6 +446,55 @@ class Cluster:
         quote(table, "table")
         return self.show(database, f".show ingestion failures | where Table == '{table}'", table)
 
+    def update_policies(self, database: str) -> list[dict]:
+        """`.show table * policy update` (sent once per run and database): one row per table,
+        `EntityName` "[D].[U]" and `Policy` a JSON array of update policies (or null)."""
+        quote(database, "database")
+        return self._once(database, ".show table * policy update")
+
+    def batching_policy(self, database: str, table: str) -> tuple[list[dict], list[dict]]:
+        """The ingestion batching policy rows of the table and of its database (null Policy: not set)."""
+        table_rows = self.show(database, f".show table {quote(table, 'table')} policy ingestionbatching", table)
+        database_rows = self._once(database, f".show database {quote(database, 'database')} policy ingestionbatching")
+        return table_rows, database_rows
+
+    def ingestion_time_policy(self, database: str, table: str) -> list[dict]:
+        return self.show(database, f".show table {quote(table, 'table')} policy ingestiontime", table)
+
+    def _database_schema(self, database: str) -> dict:
+        """The database's object in `.show database ['D'] schema as json` (sent once per run)."""
+        import json
+
+        rows = self._once(database, f".show database {quote(database, 'database')} schema as json")
+        for row in rows:
+            try:
+                data = json.loads(row.get("DatabaseSchema") or "")
+            except (TypeError, ValueError):
+                data = None
+            databases = data.get("Databases") if isinstance(data, dict) else None
+            if not isinstance(databases, dict):
+                raise ClusterError(f"{self.url}, database {database}: unexpected schema in the answer "
+                                   "(no Databases object)")
+            for name, value in databases.items():
+                if isinstance(value, dict) and str(value.get("Name") or name).lower() == database.lower():
+                    return value
+        raise ClusterError(f"{self.url}, database {database}: the schema answer does not hold database {database}")
+
+    def database_functions(self, database: str) -> dict[str, dict]:
+        """The stored functions of the database by name, as `.show database ['D'] schema as json`
+        gives them: Name, Body, InputParameters, Folder, DocString, FunctionKind and, where the
+        service gives it, OutputColumns ([{Name, Type or CslType}])."""
+        functions = self._database_schema(database).get("Functions") or {}
+        if not isinstance(functions, dict):
+            return {}
+        return {str(f.get("Name") or name): f for name, f in functions.items() if isinstance(f, dict)}
+
+    def database_tables(self, database: str) -> dict[str, TableSchema]:
+        """The tables of the database by name, from the same (single) `.show database ['D'] schema as json`."""
+        rows = self._once(database, f".show database {quote(database, 'database')} schema as json")
+        return {t.name: t._replace(database=t.database or database)
+                for t in self._tables_from_rows(rows, database, None)}
+
 
 def _rows(response) -> list[dict]:
     tables = response.primary_results

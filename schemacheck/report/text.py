@@ -147,6 +147,7 @@ _FORMS = {
     "arm": "ARM template",
     "terraform": "Terraform configuration",
     "bicep": "Bicep file",
+    "deployed": "deployed",
 }
 
 
@@ -157,7 +158,9 @@ def _job_line(check) -> str:
     if found is not None and found.job.form != "query":
         job = found.job
         described = f"job {job.name}, " if job.name else ""
-        described += f"{_FORMS[job.form]} {display_path(job.source)}"
+        # A deployed job's source is the resource id the heading already shows.
+        described += (f"{_FORMS[job.form]} {display_path(job.source)}" if job.source != check.file
+                      else "as deployed" if job.form == "deployed" else _FORMS[job.form])
         if found.parameters:
             described += f" with {display_path(found.parameters)}"
         if found.start_file:
@@ -166,7 +169,10 @@ def _job_line(check) -> str:
             described += f"; also deployed by {', '.join(display_path(a) for a in found.also)}"
         parts.append(described)
     if getattr(check, "level_origin", None) and check.level_origin != "default":
-        parts.append(f"level {check.level} from {check.level_origin}")
+        origin = check.level_origin
+        parts.append(f"level {check.level} " + ("as deployed" if origin == getattr(check, "file", None)
+                                                 and found is not None and found.job.form == "deployed"
+                                                 else f"from {origin}"))
     return f" ({'; '.join(parts)})" if parts else ""
 
 
@@ -236,8 +242,8 @@ def render_doctor(reports) -> str:
             head += f" (output {report.output})"
         lines = [head]
         for item in report.items:
-            lines.append(f"  [{_MARKS[item.status]}] {item.name:<9} {item.reason}")
+            lines.append(f"  [{_MARKS[item.status]}] {item.name:<14} {item.reason}")
             if item.fix and item.status != "pass":
-                lines.append(f"  {'':6} {'':9} fix: {item.fix}")
+                lines.append(f"  {'':6} {'':14} fix: {item.fix}")
         blocks.append("\n".join(lines))
     return "\n\n".join(blocks) + "\n"

@@ -283,7 +283,9 @@ def test_doctor_all_good_except_the_schema(cluster):
     code, items = doctor(cluster, "--principal", FLEET_APP_OBJECT_ID)
     assert code == 1
     assert {k: v[0] for k, v in items.items() if k[0] == "VehicleReadings"} == {
-        ("VehicleReadings", n): "pass" for n in ("cluster", "table", "schema", "identity", "streaming", "failures")}
+        **{("VehicleReadings", n): "pass" for n in ("cluster", "table", "schema", "identity", "update-policy",
+                                                   "streaming", "failures")},
+        **{("VehicleReadings", n): "info" for n in ("latency", "ingestion-time")}}
     assert items[("OverheatAlerts", "schema")][0] == "fail"
     assert items[("OverheatAlerts", "streaming")][0] == "info"
     assert "matched by display name" not in items[("VehicleReadings", "identity")][1]
@@ -355,8 +357,8 @@ def test_doctor_in_text(cluster):
                            FLEET_APP_OBJECT_ID)
     assert code == 1
     assert out.startswith(f"VehicleReadings in fleet on {cluster.url} (output adx-readings)\n"
-                          f"  [pass] cluster   {cluster.url} answers")
-    assert "  [FAIL] schema    3 error(s), 2 warning(s)" in out
+                          f"  [pass] cluster        {cluster.url} answers")
+    assert "  [FAIL] schema         3 error(s), 2 warning(s)" in out
 
 
 def test_many_tables_of_one_database_are_read_with_one_request(cluster):
@@ -415,11 +417,17 @@ def test_doctor_sends_each_database_wide_command_once(cluster):
         ".show tables",
         ".show table ['VehicleReadings'] schema as json",
         ".show database ['fleet'] principals",
+        ".show table * policy update",
         ".show table ['VehicleReadings'] policy streamingingestion",
         ".show database ['fleet'] policy streamingingestion",
+        ".show table ['VehicleReadings'] policy ingestionbatching",
+        ".show database ['fleet'] policy ingestionbatching",
+        ".show table ['VehicleReadings'] policy ingestiontime",
         ".show ingestion failures | where Table == 'VehicleReadings'",
         ".show table ['OverheatAlerts'] schema as json",
         ".show table ['OverheatAlerts'] policy streamingingestion",
+        ".show table ['OverheatAlerts'] policy ingestionbatching",
+        ".show table ['OverheatAlerts'] policy ingestiontime",
         ".show ingestion failures | where Table == 'OverheatAlerts'",
     ]
     assert cluster.non_show_commands() == []

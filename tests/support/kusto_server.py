@@ -30,23 +30,27 @@ import os
 import re
 import threading
 import uuid
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, Iterator
+from typing import Any
 
 __all__ = [
-    "Database",
-    "Fault",
-    "FakeCluster",
-    "Principal",
-    "Request",
     "STREAMING_DISABLED",
     "STREAMING_ENABLED",
+    "Database",
+    "FakeCluster",
+    "Fault",
+    "Function",
+    "Principal",
+    "Request",
     "Table",
+    "batching_policy",
     "running_cluster",
     "sample_databases",
+    "update_policy",
 ]
 
 # --------------------------------------------------------------------------------------------------------------------
@@ -70,6 +74,19 @@ CSL_TYPES: dict[str, tuple[str, str]] = {
 #: Streaming ingestion policy values for ``Table.streaming_policy`` / ``Database.streaming_policy``.
 STREAMING_ENABLED = '{"IsEnabled":true,"HintAllocatedRate":null}'
 STREAMING_DISABLED = '{"IsEnabled":false,"HintAllocatedRate":null}'
+
+
+def batching_policy(time_span: str = "00:05:00", items: int = 500, size_mb: int = 1024) -> str:
+    """An ingestion batching policy value for ``Table.batching_policy`` / ``Database.batching_policy``."""
+    return json.dumps({"MaximumBatchingTimeSpan": time_span, "MaximumNumberOfItems": items,
+                       "MaximumRawDataSizeMB": size_mb}, separators=(",", ":"))
+
+
+def update_policy(source: str, query: str, transactional: bool = True, enabled: bool = True, **more: Any) -> dict:
+    """One update policy object (a list of them is ``Table.update_policy``); ``more`` adds properties as given,
+    e.g. ``SourceIsWildCard=True`` or ``ManagedIdentity="system"``."""
+    return {"IsEnabled": enabled, "Source": source, "Query": query, "IsTransactional": transactional,
+            "PropagateIngestionProperties": False, **more}
 
 FIXED_TIME = "2024-01-01T00:00:00Z"
 _NS = uuid.UUID("6f1c2b7e-7d3a-4c55-9b1e-0a9d1f3e5c21")
@@ -107,6 +124,28 @@ class Table:
     docstring: str | None = None
     streaming_policy: str | None = None  # JSON string, e.g. STREAMING_ENABLED; None = not set
     ingestion_failures: list[dict] = field(default_factory=list)  # rows for `.show ingestion failures`
+    #: the table's update policies: a list of policy objects (see ``update_policy()``) or the JSON string the
+    #: service returns in `Policy`; None = not set. The table is the policy's *target*; each object's Source reads.
+    update_policy: list[dict] | str | None = None
+    batching_policy: str | None = None  # JSON string, e.g. batching_policy("00:00:30"); None = not set
+    ingestion_time_policy: str | None = None  # JSON string, e.g. '{"IsEnabled":true}'; None = not set
+
+
+@dataclass
+class Function:
+    """A stored function, as `.show database D schema as json` lists it under ``Functions``.
+
+    ``output_columns`` ((name, CSL type) pairs) is served as ``OutputColumns`` when given; None leaves the key
+    out and [] serves an empty list (whether and when the service fills it is not established).
+    """
+
+    name: str
+    body: str = "{ print 1 }"
+    parameters: list[dict] = field(default_factory=list)  # InputParameters, e.g. [{"Name": "x", "CslType": "long"}]
+    folder: str | None = None
+    docstring: str | None = None
+    output_columns: list[tuple[str, str]] | None = None
+    kind: str = "UnknownFunction"
 
 
 @dataclass
@@ -126,6 +165,8 @@ class Database:
     principals: list[Principal] = field(default_factory=list)
     streaming_policy: str | None = None
     caller_roles: list[str] = field(default_factory=lambda: ["Viewer"])  # `.show database D principal roles`
+    batching_policy: str | None = None  # JSON string (see batching_policy()); None = not set
+    functions: dict[str, Function] = field(default_factory=dict)  # keyed by function name (case-sensitive)
     major_version: int = 1
     minor_version: int = 1
 
@@ -142,8 +183,10 @@ class Request:
 
 
 _DEFAULT_CODES = {
-    400: ("General_BadRequest", "Request is invalid and cannot be executed.", "Kusto.Data.Exceptions.KustoBadRequestException"),
-    403: ("Forbidden", "Caller is not authorized to perform this action", "Kusto.Data.Exceptions.KustoRequestDeniedException"),
+    400: ("General_BadRequest", "Request is invalid and cannot be executed.",
+          "Kusto.Data.Exceptions.KustoBadRequestException"),
+    403: ("Forbidden", "Caller is not authorized to perform this action",
+          "Kusto.Data.Exceptions.KustoRequestDeniedException"),
     404: ("NotFound", "Entity not found.", "Kusto.Common.Svc.Exceptions.EntityNameDoesNotExistException"),
     413: ("PayloadTooLarge", "Request payload is too large.", "Kusto.Data.Exceptions.KustoServiceException"),
     429: ("Throttling", "Request was throttled.", "Kusto.DataNode.Exceptions.ThrottlingException"),
@@ -223,7 +266,8 @@ class Fault:
 class KustoError(Exception):
     """Internal: an error answer (HTTP status + OneApiError body)."""
 
-    def __init__(self, status: int, code: str, message: str, type_: str, description: str | None = None, permanent: bool = True):
+    def __init__(self, status: int, code: str, message: str, type_: str, description: str | None = None,
+                 permanent: bool = True):
         super().__init__(description or message)
         self.status, self.code, self.message, self.type = status, code, message, type_
         self.description = description or message
@@ -281,6 +325,18 @@ _RE_TABLE_STREAMING = re.compile(
 _RE_DB_STREAMING = re.compile(
     r"^\.show\s+database\s+" + _name("d") + r"\s+policy\s+streamingingestion" + _END, _FLAGS
 )
+_RE_TABLE_UPDATE = re.compile(
+    r"^\.show\s+table\s+(?:(?P<all>\*)|" + _name("t") + r")\s+policy\s+update" + _END, _FLAGS
+)
+_RE_TABLE_BATCHING = re.compile(
+    r"^\.show\s+table\s+" + _name("t") + r"\s+policy\s+ingestionbatching" + _END, _FLAGS
+)
+_RE_DB_BATCHING = re.compile(
+    r"^\.show\s+database\s+" + _name("d") + r"\s+policy\s+ingestionbatching" + _END, _FLAGS
+)
+_RE_TABLE_INGESTION_TIME = re.compile(
+    r"^\.show\s+table\s+" + _name("t") + r"\s+policy\s+ingestiontime" + _END, _FLAGS
+)
 _RE_FAILURES = re.compile(
     r"^\.show\s+ingestion\s+failures"
     r"(?:\s*\|\s*where\s+Table\s*==\s*(?:\"(?P<dq>[^\"]*)\"|'(?P<sq>[^']*)'))?" + _END,
@@ -328,6 +384,8 @@ class FakeCluster:
         self.missing_table_style: str = "400"
         #: add CslType to columns in `.show database D schema as json` (the docs' example has only Type)
         self.db_schema_csl_types: bool = False
+        #: seconds each management request waits before it is answered (a network's round trip; requests overlap)
+        self.latency: float = 0.0
         self.url: str = ""
         self._lock = threading.Lock()
         self._stopping = threading.Event()
@@ -457,7 +515,8 @@ class FakeCluster:
 
         context_name = db_name or "NetDefaultDB"
         explicit = bool(_RE_DB_JSON.match(text) or _RE_DBS_JSON.match(text) or _RE_PRINCIPALS.match(text)
-                        or _RE_PRINCIPAL_ROLES.match(text) or _RE_DB_STREAMING.match(text))
+                        or _RE_PRINCIPAL_ROLES.match(text) or _RE_DB_STREAMING.match(text)
+                        or _RE_DB_BATCHING.match(text))
         if explicit and context_name.casefold() == "netdefaultdb" and self._find_db(context_name) is None:
             context = None  # commands naming their database do not need a context database
         else:
@@ -515,6 +574,28 @@ class FakeCluster:
             db = self._require_db(_get(m, "d"))
             children = json.dumps([f"[{db.name}].[{t.name}]" for t in db.tables.values()], separators=(",", ":"))
             return _policy_envelope(f"[{db.name}]", db.streaming_policy, children, "Database")
+        if m := _RE_TABLE_UPDATE.match(text):
+            assert context is not None
+            tables = list(context.tables.values()) if m.group("all") else [self._require_table(context, _get(m, "t"))]
+            return _envelope(
+                _POLICY_COLUMNS,
+                [["UpdatePolicy", f"[{context.name}].[{t.name}]", _policy_text(t.update_policy), None, "Table"]
+                 for t in tables],
+            )
+        if m := _RE_TABLE_BATCHING.match(text):
+            assert context is not None
+            t = self._require_table(context, _get(m, "t"))
+            return _policy_envelope(f"[{context.name}].[{t.name}]", t.batching_policy, None, "Table",
+                                    "IngestionBatchingPolicy")
+        if m := _RE_DB_BATCHING.match(text):
+            db = self._require_db(_get(m, "d"))
+            children = json.dumps([f"[{db.name}].[{t.name}]" for t in db.tables.values()], separators=(",", ":"))
+            return _policy_envelope(f"[{db.name}]", db.batching_policy, children, "Database", "IngestionBatchingPolicy")
+        if m := _RE_TABLE_INGESTION_TIME.match(text):
+            assert context is not None
+            t = self._require_table(context, _get(m, "t"))
+            return _policy_envelope(f"[{context.name}].[{t.name}]", t.ingestion_time_policy, None, "Table",
+                                    "IngestionTimePolicy")
         if m := _RE_FAILURES.match(text):
             assert context is not None
             only = m.group("dq") if m.group("dq") is not None else m.group("sq")
@@ -547,10 +628,24 @@ class FakeCluster:
                 "PrettyName": None,
                 "MajorVersion": db.major_version,
                 "MinorVersion": db.minor_version,
-                "Functions": {},
+                "Functions": {f.name: self._function_schema(f) for f in db.functions.values()}
+                if options.get("functions", True) else {},
             }
         value = json.dumps({"Databases": out}, separators=(",", ":"))
         return _envelope([_col("DatabaseSchema")], [[value]])
+
+    def _function_schema(self, f: Function) -> dict:
+        schema: dict[str, Any] = {"Name": f.name, "InputParameters": f.parameters, "Body": f.body, "Folder": f.folder,
+                                  "DocString": f.docstring, "FunctionKind": f.kind}
+        if f.output_columns is not None:
+            columns = []
+            for n, c in f.output_columns:
+                column = {"Name": n, "Type": _csl_type(c)[0]}
+                if self.db_schema_csl_types:
+                    column["CslType"] = c
+                columns.append(column)
+            schema["OutputColumns"] = columns
+        return schema
 
 
 _FAILURE_COLUMNS = [
@@ -604,18 +699,26 @@ def _table_row_envelope(db: Database, t: Table, schema: str) -> dict:
     )
 
 
-def _policy_envelope(entity: str, policy: str | None, children: str | None, kind: str) -> dict:
-    return _envelope(
-        [_col("PolicyName"), _col("EntityName"), _col("Policy"), _col("ChildEntities"), _col("EntityType")],
-        [["StreamingIngestionPolicy", entity, policy, children, kind]],
-    )
+_POLICY_COLUMNS = [_col("PolicyName"), _col("EntityName"), _col("Policy"), _col("ChildEntities"), _col("EntityType")]
+
+
+def _policy_envelope(entity: str, policy: str | None, children: str | None, kind: str,
+                     name: str = "StreamingIngestionPolicy") -> dict:
+    return _envelope(_POLICY_COLUMNS, [[name, entity, policy, children, kind]])
+
+
+def _policy_text(policy: list[dict] | str | None) -> str | None:
+    """`Policy` holds the policy as a JSON string (null when not set)."""
+    if policy is None or isinstance(policy, str):
+        return policy
+    return json.dumps(policy, separators=(",", ":"))
 
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.0"  # one request per connection: close faults never poison a pooled connection
     server_version = "FakeKusto/1.0"
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - silence the default stderr log
+    def log_message(self, format: str, *args: Any) -> None:
         pass
 
     @property
@@ -630,13 +733,13 @@ class _Handler(BaseHTTPRequestHandler):
 
     # ---- verbs ---------------------------------------------------------------------------------------------------
 
-    def do_GET(self) -> None:  # noqa: N802
+    def do_GET(self) -> None:
         self._read_body()
         self.cluster._record(Request("GET", self._path(), dict(self.headers.items())))
         self._send_error(KustoError(404, "NotFound", "The requested endpoint does not exist.",
                                     "Kusto.Common.Svc.Exceptions.EntityNameDoesNotExistException"))
 
-    def do_POST(self) -> None:  # noqa: N802
+    def do_POST(self) -> None:
         body = self._read_body()
         path = self._path()
         headers = dict(self.headers.items())
@@ -658,6 +761,8 @@ class _Handler(BaseHTTPRequestHandler):
             parse_error = e
         request = Request("POST", path, headers, db, csl, props, body)
         self.cluster._record(request)
+        if self.cluster.latency > 0 and self.cluster._stopping.wait(self.cluster.latency):
+            return
 
         fault = self.cluster._take_fault(csl)
         if fault is not None:
@@ -743,7 +848,8 @@ class _Handler(BaseHTTPRequestHandler):
         }
         return json.dumps(doc, separators=(",", ":")).encode("utf-8")
 
-    def _send_error(self, e: KustoError, db: str | None = None, csl: str | None = None, extra: dict | None = None) -> None:
+    def _send_error(self, e: KustoError, db: str | None = None, csl: str | None = None,
+                    extra: dict | None = None) -> None:
         if e.status == 401:
             self._send(401, b"", None, extra)
             return
@@ -782,7 +888,8 @@ def _default_fault_error(status: int, request: Request, fault: Fault) -> KustoEr
     if status == 429:
         return KustoError(429, "Throttling", "Request was throttled.", "Kusto.DataNode.Exceptions.ThrottlingException",
                           "ThrottlingException", permanent=False)
-    code, message, type_ = _DEFAULT_CODES.get(status, ("General_Error", f"HTTP {status}", "Kusto.Data.Exceptions.KustoServiceException"))
+    code, message, type_ = _DEFAULT_CODES.get(
+        status, ("General_Error", f"HTTP {status}", "Kusto.Data.Exceptions.KustoServiceException"))
     return KustoError(status, code, message, type_, f"{message} (fake fault, HTTP {status})", permanent=status < 500)
 
 
