@@ -10,10 +10,11 @@ then in each parent; schemacheck.toml before pyproject.toml in the same director
     [rules]                            # a rule's severity: error, warning, info, or off
     SC301 = "error"
     SC203 = "off"
-    [live]                             # defaults for --live, snapshot and doctor
+    [live]                             # defaults for --live, --deployed, snapshot, doctor, drift
     cluster = "https://fleet.westeurope.kusto.windows.net"
     auth = "az-cli"
     timeout = 60
+    arm-endpoint = "https://management.azure.com"   # a sovereign cloud's ARM endpoint
     [outputs.adx-readings]             # ([tool.schemacheck.outputs.adx-readings] in pyproject)
     database = "fleet"
     table = "VehicleReadings"
@@ -33,7 +34,7 @@ then in each parent; schemacheck.toml before pyproject.toml in the same director
     schema = "schemas/telemetry.avsc"  # or a JSON Schema (.json), relative to this file
 
 The command line beats the configuration (--fail-on, --compat-level, --schema, --cluster,
---auth, --timeout).
+--auth, --timeout, --arm-endpoint).
 
 The file is validated (schemacheck.validation); an unknown key or a wrong value is an
 InputError naming the file, the line and the key.
@@ -86,6 +87,7 @@ class LiveConfig(Record):
     cluster: str | None = None
     auth: str | None = None
     timeout: float | None = None
+    arm_endpoint: str | None = None
 
 
 @record
@@ -153,6 +155,7 @@ def _shape(cs):
         "cluster": cs.typed_dict_field(text, required=False),
         "auth": cs.typed_dict_field(text, required=False),
         "timeout": cs.typed_dict_field(cs.float_schema(gt=0, le=3600), required=False),
+        "arm-endpoint": cs.typed_dict_field(text, required=False),
     }, extra_behavior="forbid")
     return cs.typed_dict_schema({
         "compat-level": cs.typed_dict_field(cs.literal_schema(["1.0", "1.1", "1.2"]), required=False),
@@ -270,7 +273,7 @@ def load_config(path: str) -> Config:
             elif loc and loc[0] == "rules" and len(loc) == 2:
                 message = f"unknown rule {loc[1]} in {key.rsplit('.', 1)[0]}; `schemacheck rules` lists them"
             elif loc and loc[0] == "live" and len(loc) == 2:
-                message += "; [live] takes cluster, auth and timeout"
+                message += "; [live] takes cluster, auth, timeout and arm-endpoint"
             elif len(loc) == 1:
                 from difflib import get_close_matches
 
@@ -298,7 +301,7 @@ def load_config(path: str) -> Config:
                                                   else {})})
                for alias, values in data.get("outputs", {}).items()}
     schemas = paths(data.get("schemas", ()))
-    live = LiveConfig(**data["live"]) if "live" in data else LiveConfig()
+    live = LiveConfig(**{k.replace("-", "_"): v for k, v in data["live"].items()}) if "live" in data else LiveConfig()
     inputs = _inputs(data["inputs"], text, path, pyproject) if data.get("inputs") else None
     return Config(path, data.get("compat-level"), schemas, outputs, data.get("fail-on"),
                   tuple(data.get("exclude", ())), dict(data.get("rules", {})), live, inputs)

@@ -61,6 +61,8 @@ class Diagnostic(Record):
     lowered: bool = False               # ASA writes the name in lower case (level 1.0, GetMetadataPropertyValue)
     table: str | None = None            # the table's name as the destination qualifies it
     new_type: str | None = None         # the column type the table-side fix gives the column
+    # A difference from the deployed job (drift): (what, repository value, where, deployed value, where).
+    drift: tuple | None = None
 
 
 def default_severity(code: str) -> Severity:

@@ -25,7 +25,7 @@ CACHED_COMMANDS = ("check", "infer", "suggest")
 
 # Command -> the module of schemacheck.cli.commands that runs it (imported when chosen).
 COMMANDS = {"check": "check", "infer": "infer", "suggest": "suggest", "snapshot": "snapshot", "doctor": "doctor",
-            "rules": "rules"}
+            "rules": "rules", "drift": "drift"}
 
 
 def main(argv: Sequence[str] | None = None, out=None, err=None) -> int:
@@ -64,10 +64,13 @@ def main(argv: Sequence[str] | None = None, out=None, err=None) -> int:
 
 def _cache_directory(arguments: list[str], environ) -> str | None:
     """Where this run's answer is cached, or None when it is not: only offline check, infer
-    and suggest, without --no-cache (and not for --help, nor for check --fix or --diff, which
-    read files as they are and --fix changes them: argparse also takes --fi and --di for them)."""
+    and suggest of files (not of deployed jobs), without --no-cache (and not for --help, nor
+    for check --fix or --diff, which read files as they are and --fix changes them: argparse
+    also takes --fi and --di for them)."""
     command = next((a for a in arguments if not a.startswith("-")), None)
-    if command not in CACHED_COMMANDS or any(a in ("--no-cache", "--live", "-h", "--help") for a in arguments):
+    uncached = ("--no-cache", "--live", "-h", "--help", "--job")
+    deployed = ("--dep", "--sub", "--res", "--arm", "--job=")   # deployed jobs: read from Azure each time
+    if command not in CACHED_COMMANDS or any(a in uncached or a.startswith(deployed) for a in arguments):
         return None
     if any(len(a) >= 4 and ("--fix".startswith(a) or "--diff".startswith(a)) for a in arguments):
         return None

@@ -38,8 +38,8 @@ PATHS_HELP = ("queries (.asaql), ASA projects (asaproj.json, .asaproj, or their 
 
 
 def _common(command: argparse.ArgumentParser, formats: Sequence[str] = ("text", "json"),
-            default_format: str = "text") -> None:
-    command.add_argument("paths", nargs="+", metavar="PATH", help=PATHS_HELP)
+            default_format: str = "text", paths: str = "+") -> None:
+    command.add_argument("paths", nargs=paths, metavar="PATH", help=PATHS_HELP)
     command.add_argument("--parameters", metavar="FILE", help="the parameters file of the ARM template given "
                          "(default: NAME.parameters.json beside NAME.json)")
     command.add_argument("--format", choices=formats, default=default_format,
@@ -72,6 +72,29 @@ def _live_options(command: argparse.ArgumentParser) -> None:
         command.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
 
 
+def _deployed_options(command: argparse.ArgumentParser, flag: bool = True) -> None:
+    """Which deployed jobs to read from Azure Resource Manager (GET only)."""
+    if flag:
+        command.add_argument("--deployed", action="store_true",
+                             help="read the jobs as deployed in Azure (Azure Resource Manager, read-only) instead "
+                             "of PATHs: with --job, --subscription, --resource-group or --deployed-file")
+    command.add_argument("--job", metavar="ID|NAME", help="a deployed job: its resource id, or its name with "
+                         "--subscription and --resource-group")
+    command.add_argument("--subscription", metavar="ID", help="the subscription of the deployed jobs (alone: "
+                         "every job in it)")
+    command.add_argument("--resource-group", metavar="NAME", help="the resource group of the deployed jobs (alone "
+                         "with --subscription: every job in it)")
+    command.add_argument("--deployed-file", action="append", default=[], metavar="FILE",
+                         help="a job as ARM's REST API returns it, saved (az rest --method get --url "
+                         "'.../streamingjobs/NAME?api-version=2021-10-01-preview&$expand=inputs,outputs,"
+                         "transformation,functions'), instead of reading Azure (repeatable)")
+    command.add_argument("--arm-endpoint", metavar="URL", default=None,
+                         help="Azure Resource Manager's endpoint (default: [live] arm-endpoint, else "
+                         "https://management.azure.com; a sovereign cloud's, or a local stand-in's with --auth none)")
+    command.add_argument("--concurrency", type=_positive, default=None, metavar="N",
+                         help="how many deployed jobs to read and check at a time (default 8)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="schemacheck", description="Check Azure Stream Analytics queries against the "
                      "tables their outputs write to, before deployment.")
@@ -87,7 +110,7 @@ def build_parser() -> argparse.ArgumentParser:
                                 "order, required and generated columns, missing tables.")
     from schemacheck.report.formats import CHECK_FORMATS
 
-    _common(check, CHECK_FORMATS, "auto")
+    _common(check, CHECK_FORMATS, "auto", paths="*")
     check.add_argument("--schema", action="append", default=[], metavar="FILE|DIR",
                        help="saved table schemas: .show table ... schema as json, database schema JSON, CSL "
                        "schema text, .kql scripts; SQL DDL (.sql files, SSDT project folders); or a folder of them "
@@ -120,6 +143,7 @@ def build_parser() -> argparse.ArgumentParser:
                         help="print what --fix would change as a unified diff and write nothing; exit 1 when "
                         "there is something to fix")
     _live_options(check)
+    _deployed_options(check)
 
     suggest = commands.add_parser("suggest", help="print the Kusto commands and query rewrites that would make "
                                   "each ADX output fit its table; runs nothing",
@@ -167,6 +191,20 @@ def build_parser() -> argparse.ArgumentParser:
     doctor.add_argument("--compat-level", choices=("1.0", "1.1", "1.2"), default=None,
                         help="the job's compatibility level (default: configuration, else 1.2)")
     _live_options(doctor)
+    _deployed_options(doctor)
+
+    drift = commands.add_parser("drift", help="compare the repository's jobs with the jobs deployed in Azure",
+                                description="Compare each job of the PATHs (project, ARM template, Terraform, "
+                                "Bicep) with the job of the same name as deployed: query text (whitespace and "
+                                "comments aside), outputs and their targets, inputs, compatibility level, data "
+                                "locale, output error policy, identity. Exit 1 on any difference.")
+    from schemacheck.report.formats import CHECK_FORMATS as DRIFT_FORMATS
+
+    _common(drift, DRIFT_FORMATS, "auto")
+    drift.add_argument("--quiet", "-q", action="store_true",
+                       help="text: print the findings only (no headings or summaries)")
+    _live_options(drift)
+    _deployed_options(drift)
 
     rules = commands.add_parser("rules", help="list every rule with its default severity, or explain one",
                                 description="List the rules (code, name, default severity, what it finds), or "

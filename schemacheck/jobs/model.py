@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from typing import Literal
 
     # How a job was found: a lone query, a VS Code project, a Visual Studio project, an ARM template.
-    JobForm = Literal["query", "vscode", "vs", "arm", "terraform", "bicep"]
+    JobForm = Literal["query", "vscode", "vs", "arm", "terraform", "bicep", "deployed"]
 
 
 @record
@@ -138,11 +138,13 @@ class Function(Record):
 @record
 class Identity(Record):
     """The job's managed identity: kind "system", "user", "none" (the files say there is
-    none) or "unknown" (they do not say); `resources` are user-assigned identity ids."""
+    none) or "unknown" (they do not say); `resources` are user-assigned identity ids;
+    `principals` the object ids ARM reports for a deployed job's identities."""
 
     kind: str = "unknown"
     resources: tuple[str, ...] = ()
     where: Where | None = None
+    principals: tuple[str, ...] = ()
 
 
 @record
@@ -195,8 +197,9 @@ class Script(Record):
 @record
 class Job(Record):
     """One ASA job. `form`: "query" (a lone .asaql), "vscode" (asaproj.json), "vs" (a
-    Visual Studio .asaproj), "arm" (a template), "terraform" (a module's .tf files) or
-    "bicep". `source` is the file it was read from; `root` the directory its relative paths
+    Visual Studio .asaproj), "arm" (a template), "terraform" (a module's .tf files),
+    "bicep", or "deployed" (as Azure Resource Manager answers for a running job). `source`
+    is the file it was read from (a deployed job's resource id); `root` the directory its relative paths
     (and a `schemas/` folder) hang from; `scripts` the tables its own files define,
     `schema_files` the SQL DDL files they name (read as its schemas too)."""
 

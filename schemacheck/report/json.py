@@ -12,7 +12,7 @@ from schemacheck.report.common import coverage, merge_coverage
 
 
 def diagnostic_dict(diagnostic: D.Diagnostic) -> dict:
-    return {
+    found: dict[str, object] = {
         "code": diagnostic.code,
         "severity": diagnostic.severity,
         "message": diagnostic.message,
@@ -28,6 +28,11 @@ def diagnostic_dict(diagnostic: D.Diagnostic) -> dict:
         "actual_type": diagnostic.actual_type,
         "fix": diagnostic.fix,
     }
+    if diagnostic.drift is not None:
+        what, ours, our_place, theirs, their_place = diagnostic.drift
+        found["drift"] = {"what": what, "repository": ours, "repository_at": our_place, "deployed": theirs,
+                          "deployed_at": their_place}
+    return found
 
 
 def analysis_dict(analysis: QueryAnalysis) -> dict:

@@ -76,7 +76,7 @@ def test_excluded_paths_are_not_checked(tmp_path):
     ('[rules]\nSC301 = "loud"\n', "rules.SC301: input should be 'error', 'warning', 'info' or 'off'"),
     ('fail-on = "never"\n', "fail-on: input should be 'error', 'warning' or 'info'"),
     ('failon = "error"\n', "unknown key failon; did you mean fail-on?"),
-    ('[live]\nport = 1\n', "unknown key live.port; [live] takes cluster, auth and timeout"),
+    ('[live]\nport = 1\n', "unknown key live.port; [live] takes cluster, auth, timeout and arm-endpoint"),
     ('[live]\ntimeout = -1\n', "live.timeout: input should be greater than 0"),
 ])
 def test_a_bad_configuration_is_one_clear_line(tmp_path, config, words):

@@ -49,6 +49,13 @@ def run(options, session) -> int:
     chosen, color = choose_format(options.format, session.environ, is_terminal(session.out) and not options.output)
     if options.statistics and chosen not in ("text", "json"):
         raise UsageError(f"--statistics prints text or json, not {chosen}")
+    from schemacheck.cli.deployed import wants_deployed
+
+    if wants_deployed(options):
+        return _deployed(options, session, chosen, color)
+    if not options.paths:
+        raise UsageError("check what? give PATHs (queries, projects, templates, Terraform, Bicep, or folders), or "
+                         "--deployed with --job, --subscription, --resource-group or --deployed-file")
     if options.diff:
         return _diff(options, session)
     result = _fix(options, session) if options.fix else checked(options, session)
@@ -109,3 +116,55 @@ def _diff(options, session) -> int:
     if fixes.last.failed:
         return EXIT_ERROR
     return EXIT_FINDINGS if fixes.changed else EXIT_OK
+
+
+def _deployed(options, session, chosen: str, color: bool) -> int:
+    """check --deployed: each deployed job against its live tables; a table per job at the end."""
+    from schemacheck import __version__
+    from schemacheck.check.run import Run, targets_of
+    from schemacheck.cli.arguments import udf_types
+    from schemacheck.cli.deployed import Progress, concurrency, read_deployed, sources_of
+    from schemacheck.cli.live import Connections
+    from schemacheck.cli.output import Sources
+    from schemacheck.config import find_config
+    from schemacheck.deployed.scan import check_deployed
+    from schemacheck.errors import EXIT_UNREACHABLE
+    from schemacheck.files import Unreadable
+    from schemacheck.report.formats import render
+
+    if options.paths:
+        raise UsageError("check --deployed reads the jobs from Azure, not PATHs; to compare a repository with its "
+                         "deployment, run `schemacheck drift PATH --deployed ...`")
+    if options.fix or options.diff or options.hook or options.statistics:
+        raise UsageError("--fix, --diff, --hook and --statistics take PATHs, not deployed jobs")
+    jobs = read_deployed(options, session)
+    config = find_config(".", session.configs)
+    progress = Progress(session, "checked")
+    with Connections(options, session) as connect:
+        results = check_deployed(jobs, config, connect, targets_of(options.target), tuple(options.schema),
+                                 concurrency(options), progress, options.compat_level, udf_types(options.udf_type))
+    progress.end()
+    entries = tuple(check if check is not None else Unreadable(item.id, f"not reachable: {item.message}")
+                    for item, check in results)
+    fail_on = options.fail_on or config.fail_on or "error"
+    run = Run(entries, tuple(None if isinstance(e, Unreadable) else fail_on for e in entries))
+    failing = run.failing and not options.exit_zero
+    unreachable = any(isinstance(e, Unreadable) for e in entries)
+    for entry in entries:
+        if isinstance(entry, Unreadable):
+            session.error(str(entry))
+    report = render(chosen, entries, sources=Sources(sources_of(jobs)), version=__version__,
+                    failed=failing, color=color, quiet=options.quiet)
+    if chosen == "text" and not options.quiet:
+        from schemacheck.report.deployed import render_table
+
+        report = (report + "\n" if report else "") + render_table(results)
+    session.write(options, report)
+    if chosen == "github":
+        from schemacheck.report.github import render_step_summary
+
+        session.append_summary(render_step_summary(entries))
+    if failing:
+        return EXIT_FINDINGS
+    return EXIT_UNREACHABLE if unreachable else EXIT_OK
+

@@ -16,6 +16,10 @@ def job_principal(job) -> tuple[str | None, str | None]:
 
     source = display_path(job.source)
     identity = job.identity
+    if identity.principals:   # a deployed job: ARM reports its identities' object ids
+        kind = "user-assigned" if identity.kind == "user" else "system-assigned"
+        return identity.principals[0], (f"the job's {kind} identity, object id {identity.principals[0]} from "
+                                        f"Azure Resource Manager")
     if identity.kind == "user" and identity.resources:
         name = identity.resources[0].rstrip("/").rsplit("/", 1)[-1]
         return name, f"the job's user-assigned identity {name}, from {source}"
@@ -31,8 +35,11 @@ def run(options, session) -> int:
     from schemacheck.cli.live import Connections
     from schemacheck.kusto.doctor import FAIL, examine
 
-    wanted = tables_to_read(options, session)
+    unreachable: list = []
+    wanted = tables_to_read(options, session, unreachable)
     if not wanted:
+        if unreachable:
+            return EXIT_UNREACHABLE
         raise UsageError("no table to examine: no output maps to a cluster, database and table")
     reports = []
     with Connections(options, session) as connect:
@@ -40,11 +47,12 @@ def run(options, session) -> int:
             level: Level = plan.level if plan is not None else options.compat_level or "1.2"
             file = analysis.file if analysis is not None else None
             query = plan.found.job.query if plan is not None else None
-            principal, origin = options.principal, None
+            principal, origin, exact = options.principal, None, False
             if principal is None and plan is not None:
                 principal, origin = job_principal(plan.found.job)
+                exact = bool(plan.found.job.identity.principals)
             report = examine(connect(where_to.cluster), where_to.database, where_to.table, principal, output, level,
-                             file, query.text if query else None, origin)
+                             file, query.text if query else None, origin, exact)
             if query is not None and query.json_string_at is not None:
                 from schemacheck.check.positions import relocate
 
@@ -64,6 +72,6 @@ def run(options, session) -> int:
         from schemacheck.report.text import render_doctor
 
         session.write(options, render_doctor(reports))
-    if any(r.unreachable for r in reports):
+    if any(r.unreachable for r in reports) or unreachable:
         return EXIT_UNREACHABLE
     return EXIT_FINDINGS if any(i.status == FAIL for r in reports for i in r.items) else EXIT_OK
