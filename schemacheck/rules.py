@@ -3,7 +3,8 @@ documentation. `schemacheck rules CODE` prints a rule; docs/rules/ has a page pe
 
 Codes keep their meaning forever. Ranges: SC0xx the query itself, SC1xx column names,
 SC2xx types, SC3xx order, SC4xx what is (not) checked, SC5xx the table itself, SC6xx
-the job's files and settings (projects, templates).
+the job's files and settings (projects, templates), SC7xx the deployed job against the
+repository (drift).
 """
 
 from __future__ import annotations
@@ -36,7 +37,8 @@ class Rule(Record):
     `fix` how to make it go away, and an example that triggers it, which tests/docs runs:
     `example_query` (written to query.asaql), `example_table` (table.kql for Kusto commands,
     table.sql for DDL), `example_files` ((path, text) pairs: a project, a template, a
-    configuration) and `example_args`, the arguments of `schemacheck check` that find it."""
+    configuration) and `example_args`, the arguments of `schemacheck check` (or of
+    `example_command`) that find it."""
 
     code: str
     name: str
@@ -49,6 +51,7 @@ class Rule(Record):
     example_table: str = ""
     example_files: tuple[tuple[str, str], ...] = ()
     example_args: tuple[str, ...] = ()
+    example_command: str = "check"   # the command the example runs (drift for SC7xx)
 
     @property
     def page(self) -> str:
@@ -148,6 +151,59 @@ _REST_JOB = """{
   }
 }
 """
+
+
+# The drift rules' example: the example project (query.asaql, _project) and the same job as
+# deployed, saved as ARM's REST API answers it (deployed.json), with one thing changed.
+_DRIFT_QUERY = "SELECT DeviceId, Temperature\nINTO [adx-alerts]\nFROM [hub-in]\n"
+
+
+def _deployed_job(query: str = _DRIFT_QUERY, table: str = "Alerts", level: str = "1.2", identity: bool = True,
+                  extra_output: bool = False, extra_input: bool = False, function: bool = False,
+                  names: tuple[str, ...] = ("fleet-alerts",)) -> str:
+    """deployed.json: the example project's job as `az rest --method get` prints it (several
+    `names`: a list answer)."""
+    import json
+
+    def job(name: str) -> dict:
+        rid = f"/subscriptions/0000/resourceGroups/fleet-rg/providers/Microsoft.StreamAnalytics/streamingjobs/{name}"
+        outputs = [{"name": "adx-alerts", "properties": {"datasource": {
+            "type": "Microsoft.Kusto/clusters/databases", "properties": {
+                "cluster": "https://fleet.westeurope.kusto.windows.net", "database": "fleet", "table": table,
+                "authenticationMode": "Msi"}}}}]
+        if extra_output:
+            outputs.append({"name": "blob-archive", "properties": {"datasource": {
+                "type": "Microsoft.Storage/Blob", "properties": {"container": "archive", "pathPattern": "{date}",
+                                                                 "authenticationMode": "Msi"}}}})
+        inputs = [{"name": "hub-in", "properties": {"type": "Stream", "datasource": {
+            "type": "Microsoft.EventHub/EventHub", "properties": {"authenticationMode": "Msi"}}}}]
+        if extra_input:
+            inputs.append({"name": "devices", "properties": {"type": "Reference", "datasource": {
+                "type": "Microsoft.Storage/Blob", "properties": {"container": "ref", "pathPattern": "devices.csv"}},
+                "serialization": {"type": "Csv"}}})
+        functions = [{"name": "toCelsius", "properties": {"type": "Scalar", "properties": {
+            "inputs": [{"dataType": "float"}], "output": {"dataType": "float"},
+            "binding": {"type": "Microsoft.StreamAnalytics/JavascriptUdf",
+                        "properties": {"script": "function main(f) { return (f - 32) / 1.8; }"}}}}}] if function else []
+        resource = {"id": rid, "name": name, "type": "Microsoft.StreamAnalytics/streamingjobs",
+                    "location": "West Europe",
+                    "properties": {"compatibilityLevel": level, "dataLocale": "en-US", "outputErrorPolicy": "Drop",
+                                   "jobState": "Running", "inputs": inputs,
+                                   "transformation": {"name": "main", "properties": {"query": query}},
+                                   "outputs": outputs, "functions": functions}}
+        if identity:
+            resource["identity"] = {"type": "SystemAssigned", "principalId": "8f0c2e55-0000-4000-8000-000000000001"}
+        return resource
+
+    data = job(names[0]) if len(names) == 1 else {"value": [job(name) for name in names]}
+    return json.dumps(data, indent=2) + "\n"
+
+
+def _drift_example(**changes) -> tuple[tuple[str, str], ...]:
+    return _project(inputs=("hub-in",)) + (("deployed.json", _deployed_job(**changes)),)
+
+
+_DRIFT_ARGS = (".", "--deployed-file", "deployed.json")
 
 
 # The example of the SQL reference input rules (SC620-SC623): an ARM template whose job joins
@@ -856,5 +912,86 @@ RULES: dict[str, Rule] = {
                  "delta query.",
              example_files=_sql_reference_job(_TEMPORAL_SNAPSHOT, _DELTA, refresh="Static"),
              example_args=("job.json",)),
+        Rule("SC701", "query-drift", WARNING, "The deployed job runs another query than the repository's.",
+             "The query text of the job as deployed differs from the repository's, whitespace and comments "
+             "aside: someone edited it in the portal (a hot fix), or the repository was changed and not "
+             "deployed. What the repository checks is then not what runs. The finding is at the first line "
+             "that differs, with both lines.",
+             why="ASA runs the query stored in the job (the transformation resource); the portal's query editor "
+                 "and every deployment replace it.",
+             fix="Bring the change into the repository (copy the deployed query), or deploy the repository's job.",
+             example_query=_DRIFT_QUERY,
+             example_files=_drift_example(query="SELECT DeviceId, (Temperature - 32) / 1.8 AS Temperature\n"
+                                                "INTO [adx-alerts]\nFROM [hub-in]\n"),
+             example_args=_DRIFT_ARGS, example_command="drift"),
+        Rule("SC702", "output-drift", WARNING, "An output is deployed but not in the repository, or the reverse.",
+             "The deployed job has an output the repository does not define (added in the portal), or the "
+             "repository defines one the deployed job lacks. The next deployment from the repository removes "
+             "the first, and the second does not run yet.",
+             why="A deployment of a job's template or project replaces its outputs with those it defines.",
+             fix="Add the output to the repository (its project, template, Terraform or Bicep), or remove it from "
+                 "the deployed job.",
+             example_query=_DRIFT_QUERY, example_files=_drift_example(extra_output=True),
+             example_args=_DRIFT_ARGS, example_command="drift"),
+        Rule("SC703", "output-target-drift", WARNING,
+             "An output writes somewhere else when deployed: cluster, database, table, server or authentication.",
+             "An output of the same alias is configured differently in the deployed job: another table, "
+             "database or cluster (the ingestion and engine URIs of one cluster are the same), another kind "
+             "of output, or another authentication mode. The repository's check compares the query with "
+             "tables the deployed job does not write to.",
+             why="Each output's data source settings decide where ASA writes; the portal can change them on a "
+                 "stopped job.",
+             fix="Make the repository's output match the deployment, or redeploy the repository's.",
+             example_query=_DRIFT_QUERY, example_files=_drift_example(table="AlertsV2"),
+             example_args=_DRIFT_ARGS, example_command="drift"),
+        Rule("SC704", "input-drift", WARNING,
+             "An input is deployed but not in the repository, the reverse, or its kind or serialization differs.",
+             "The deployed job reads an input the repository does not define, lacks one it does, or reads it "
+             "as another kind (stream or reference, Event Hub or blob) or serialization (JSON, CSV, Avro). "
+             "Field types from the repository's samples and schemas may not hold for what is deployed.",
+             why="A deployment replaces the job's inputs with those its template or project defines.",
+             fix="Bring the deployed input into the repository, or redeploy the repository's.",
+             example_query=_DRIFT_QUERY, example_files=_drift_example(extra_input=True),
+             example_args=_DRIFT_ARGS, example_command="drift"),
+        Rule("SC705", "setting-drift", WARNING,
+             "The compatibility level, data locale or output error policy differs from the deployed job's.",
+             "A job setting as deployed is not the repository's: the compatibility level changes names "
+             "(1.0 lower-cases them) and types (bit only at 1.2); the output error policy decides whether a "
+             "row that does not fit blocks the output (Stop) or is lost (Drop); the locale how text is "
+             "parsed. The repository's check used its own value.",
+             why="Each is a property of the streaming job resource (compatibilityLevel, dataLocale, "
+                 "outputErrorPolicy), set by every deployment and editable in the portal.",
+             fix="Set the same value in the repository (JobConfig.json, the template or IaC), or redeploy.",
+             example_query=_DRIFT_QUERY, example_files=_drift_example(level="1.1"),
+             example_args=_DRIFT_ARGS, example_command="drift"),
+        Rule("SC706", "identity-drift", WARNING, "The deployed job's managed identity differs from the repository's.",
+             "The repository turns on a system-assigned identity and the deployed job has none, or another "
+             "kind, or other user-assigned identities. ADX accepts ASA's output only from a managed identity "
+             "holding Database Ingestor; the roles were granted to one of them.",
+             why="The ADX output authenticates with the job's managed identity (authenticationMode Msi); the "
+                 "identity is the resource's `identity` property.",
+             fix="Make the repository's identity match, redeploy, and check the roles with `schemacheck doctor "
+                 "--deployed`.",
+             example_query=_DRIFT_QUERY, example_files=_drift_example(identity=False),
+             example_args=_DRIFT_ARGS, example_command="drift"),
+        Rule("SC707", "function-drift", WARNING,
+             "A function is deployed but not in the repository, the reverse, or its return type differs.",
+             "The deployed job defines a UDF or UDA the repository lacks (added in the portal), lacks one the "
+             "repository defines, or declares another return type. A call of it types differently, or the "
+             "next deployment removes it and the query no longer starts.",
+             why="A deployment replaces the job's functions with those it defines.",
+             fix="Bring the function into the repository, or remove it from the deployed job.",
+             example_query=_DRIFT_QUERY, example_files=_drift_example(function=True),
+             example_args=_DRIFT_ARGS, example_command="drift"),
+        Rule("SC708", "job-not-deployed", WARNING, "A job of the repository has no deployed job of its name.",
+             "drift looked for the deployed job of the same name (case aside) among those read (a resource "
+             "group, a subscription, saved answers) and found none: the job is not deployed, is deployed "
+             "under another name, or elsewhere.",
+             why="Azure names a streaming job by its resource name, which a template, Terraform or Bicep sets "
+                 "and a VS Code project names after itself.",
+             fix="Deploy the job, or point drift at the job with --job RESOURCE_ID (one job on each side is "
+                 "compared whatever the names).",
+             example_query=_DRIFT_QUERY, example_files=_drift_example(names=("fleet-export", "fleet-archive")),
+             example_args=_DRIFT_ARGS, example_command="drift"),
     )
 }

@@ -26,7 +26,7 @@ def test_the_rules_example_triggers_it(code, tmp_path, monkeypatch):
     assert docgen.has_example(rule), f"{code} has no example"
     docgen.write_example(rule, tmp_path)
     monkeypatch.chdir(tmp_path)
-    exit_code, out, err = run_cli("check", *rule.example_args, "--format", "json")
+    exit_code, out, err = run_cli(rule.example_command, *rule.example_args, "--format", "json")
     assert exit_code in (0, 1) and "error:" not in err, (exit_code, err)
     found = [d for f in json.loads(out)["files"] for d in f["diagnostics"] if d["code"] == code]
     assert found, f"the example of {code} does not trigger it: {out}"
