@@ -56,7 +56,7 @@ sys.path.insert(0, str(ROOT))
 import support.fuzzing as F  # noqa: E402
 
 KINDS = {"query": 0.45, "query-bytes": 0.08, "schema": 0.13, "schema-bytes": 0.05, "job": 0.13, "ddl": 0.08,
-         "iac": 0.08}
+         "iac": 0.08, "deployed": 0.04}
 LEVELS = ("1.2", "1.2", "1.1", "1.0")
 KEEP_PER_SIGNATURE = 3
 SENTENCES = 400   # grammar sentences made at start
@@ -73,6 +73,7 @@ class Generator:
         self.queries = F.query_seeds()
         self.jobs = F.job_seeds()
         self.iac = F.iac_seeds()
+        self.deployed = F.deployed_seeds()
         self.grammar = None
         self.sentences: list[str] = []
         self.known = F.KNOWN_BUGS if known else ()   # known bugs: signatures KIND:known:NAME
@@ -120,6 +121,9 @@ class Generator:
             files, argv = F.ddl_input(ch)
             return kind, (lambda: F.run_ddl(folder, files, argv, self.known)), F.sources_of(files, argv), files, \
                 {"argv": argv}
+        if kind == "deployed":
+            files, argv = F.deployed_input(ch, self.deployed)
+            return kind, (lambda: F.run_job(folder, files, argv)), F.sources_of(files, argv), files, {"argv": argv}
         files, argv = F.iac_input(ch, self.iac) if kind == "iac" else F.job_input(ch, self.jobs)
         return kind, (lambda: F.run_job(folder, files, argv)), F.sources_of(files, argv), files, {"argv": argv}
 

@@ -275,6 +275,9 @@ def drift(repo: Job, deployed: Job, deployed_at: str) -> list[D.Diagnostic]:
     found = (query_drift(repo, deployed, deployed_at) + output_drift(repo, deployed, deployed_at)
              + input_drift(repo, deployed, deployed_at) + setting_drift(repo, deployed, deployed_at)
              + identity_drift(repo, deployed, deployed_at) + function_drift(repo, deployed, deployed_at))
+    # What could not be read of the deployed job was not compared: say so, at the deployed job.
+    found += [D.Diagnostic(note.code, D.default_severity(note.code), f"the deployed job: {note.message}",
+                           deployed_at, note.where.line or 1, note.where.column or 1) for note in deployed.notes]
     return sorted(found, key=D.sort_key)
 
 

@@ -89,6 +89,11 @@ def read_resource(resource: dict, source: str | None = None) -> Deployed:
     if isinstance(transformation, dict) and isinstance(transformation.get("properties"), dict):
         query_text = transformation["properties"].get("query")
     query = Query(query_text, where) if isinstance(query_text, str) and query_text.strip() else None
+    # A collection the answer does not give as a list of objects is not known (not "none").
+    unknown = {key: None for key in ("inputs", "outputs", "functions")
+               if not isinstance(properties, dict) or not isinstance(properties.get(key), list)
+               or not all(isinstance(entry, dict) for entry in properties[key])}
+    job = job._replace(**unknown)
     job = job._replace(form="deployed", source=where, root=".", query=query,
                        identity=_identity(clean, job.identity), name=job.name or clean.get("name"),
                        notes=tuple(n for n in job.notes if query is None or "query" not in n.message.lower()

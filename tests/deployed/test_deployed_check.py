@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import re
 
@@ -167,3 +168,23 @@ def test_a_saved_rest_answer_is_checked_like_a_deployed_job(tmp_path):
     assert code == 1, err
     (entry,) = json.loads(out)["files"]
     assert [d["code"] for d in entry["diagnostics"] if d["severity"] == "error"] == ["SC501"]
+
+
+class Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_a_scan_shows_its_progress_on_a_terminal_only():
+    from schemacheck.cli import main
+
+    with running_cluster({}) as cluster:
+        jobs = fleet(rg_count=1, jobs_per_group=3, outputs_per_job=1, cluster_url=cluster.url)
+        cluster.databases.update(fleet_databases(jobs))
+        with running_arm(jobs) as arm:
+            args = ["check", "--deployed", "--subscription", SUB, "--arm-endpoint", arm.url, "--auth", "none"]
+            terminal, log = Terminal(), io.StringIO()
+            assert main(args, io.StringIO(), terminal) == 0
+            assert main(args, io.StringIO(), log) == 0
+    assert "\rschemacheck: 3 of 3 jobs checked" in terminal.getvalue()
+    assert "jobs checked" not in log.getvalue()

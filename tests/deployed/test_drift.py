@@ -127,3 +127,30 @@ def test_a_lone_query_is_not_a_job_to_compare(tmp_path):
     code, _, err = run_cli("drift", "telemetry/telemetry.asaql", "--deployed-file", str(saved))
     # The query belongs to its project: the project is the job compared.
     assert code == 0, err
+
+
+def terraform_as_deployed(table: str = "DeviceAlerts") -> dict:
+    """tests/fixtures/iac/terraform-azapi-adx's job as it deploys, written from its main.tf by hand."""
+    tf = FIXTURES / "iac" / "terraform-azapi-adx" / "main.tf"
+    query = _heredoc(tf.read_text(encoding="utf-8"))
+    cluster = "https://fleetadx.northeurope.kusto.windows.net"
+    return job_resource(SUBSCRIPTION, "rg-fleet", "asa-fleet-telemetry", query=query, level="1.2",
+                        error_policy="Drop", inputs=[eventhub_input("telemetry-hub")],
+                        outputs=[adx_output("adx-readings", cluster, "telemetry", "DeviceReadings"),
+                                 adx_output("adx-alerts", cluster, "telemetry", table)])
+
+
+def _heredoc(text: str) -> str:
+    start = text.index("<<QUERY\n") + len("<<QUERY\n")
+    return text[start:text.index("\nQUERY\n", start) + 1]
+
+
+@pytest.mark.parametrize("table, codes", [("DeviceAlerts", []), ("DeviceAlertsV2", ["SC703"])])
+def test_a_terraform_job_against_its_deployment(table, codes, monkeypatch):
+    monkeypatch.chdir(FIXTURES / "iac" / "terraform-azapi-adx")
+    with running_arm([terraform_as_deployed(table)]) as arm:
+        code, out, err = run_cli("drift", ".", "--arm-endpoint", arm.url, "--auth", "none",
+                                 "--subscription", SUBSCRIPTION, "--resource-group", "rg-fleet", "--format", "json")
+    found = [d["code"] for f in json.loads(out)["files"] for d in f["diagnostics"]]
+    assert found == codes, out
+    assert code == (1 if codes else 0), err

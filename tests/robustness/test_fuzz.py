@@ -76,6 +76,8 @@ job_inputs = chosen(lambda ch: F.job_input(ch, JOB_SEEDS))
 IAC_SEEDS = F.iac_seeds()
 iac_inputs = chosen(lambda ch: F.iac_input(ch, IAC_SEEDS))
 ddl_inputs = chosen(F.ddl_input)
+DEPLOYED_SEEDS = F.deployed_seeds()
+deployed_inputs = chosen(lambda ch: F.deployed_input(ch, DEPLOYED_SEEDS))
 
 
 # ---- the properties ---------------------------------------------------------------------------------
@@ -133,6 +135,25 @@ def test_any_terraform_or_bicep_folder_is_checked_or_refused_as_input(folder, jo
     files, argv = job
     if outcome_of(lambda: F.run_job(folder / "iac", files, argv), F.sources_of(files, argv))[0] != "known":
         assert F.LAST_EXIT_CODE in (0, 1, 2)
+
+
+@JOB_SETTINGS
+@given(deployed_inputs)
+def test_any_saved_deployed_job_is_compared_or_refused_as_input(folder, job):
+    files, argv = job
+    if outcome_of(lambda: F.run_job(folder / "deployed", files, argv), F.sources_of(files, argv))[0] != "known":
+        assert F.LAST_EXIT_CODE in (0, 1, 2)
+
+
+def test_the_deployed_seeds_drift_as_their_rules_say(folder):
+    seeds = F.deployed_seeds()
+    assert len(seeds) == 8
+    for index, seed in enumerate(seeds):
+        files = {name: text.encode("utf-8") for name, text in seed.items()}
+        F.check_outcome(lambda: F.run_job(folder / f"deployed{index}", files, ["drift", ".", "--deployed-file",
+                                                                              "deployed.json", "--format", "json",
+                                                                              "--no-cache", "--debug"]), [])
+        assert F.LAST_EXIT_CODE == 1, (index, F.LAST_STDERR)
 
 
 def test_the_terraform_and_bicep_seeds_are_checked_without_errors_of_input(folder):

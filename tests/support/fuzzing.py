@@ -1586,3 +1586,50 @@ def iac_input(ch, seeds) -> tuple[dict[str, bytes], list[str]]:
     encoded = {name: (data if isinstance(data, bytes) else data.encode("utf-8", "surrogatepass"))
                for name, data in files.items()}
     return encoded, argv + ["--no-cache", "--debug"]
+
+
+# ---- deployed jobs: saved REST answers ----------------------------------------------------------
+
+def deployed_seeds() -> list[dict[str, str]]:
+    """The drift rules' examples (a VS Code project and the job as deployed, saved as ARM's
+    REST API answers it, deployed.json), one per rule: our own files."""
+    from schemacheck import docgen
+    from schemacheck.diagnostics import RULES
+
+    return [docgen.example_files(rule) for code, rule in sorted(RULES.items()) if rule.example_command == "drift"]
+
+
+def deployed_input(ch, seeds) -> tuple[dict[str, bytes], list[str]]:
+    """(the files of a drift example, mostly deployed.json mutated as JSON or text; the
+    command line): `drift . --deployed-file deployed.json`, which reads no network."""
+    files: dict[str, object] = dict(ch.pick(seeds))
+    for _ in range(ch.int(1, 3)):
+        name = "deployed.json" if ch.coin(0.8) else ch.pick(sorted(files))
+        text = files.get(name)
+        if text is None:
+            continue
+        if isinstance(text, bytes):
+            files[name] = mutate_bytes(ch, text)
+            continue
+        how = ch.pick(("json", "json", "json", "json", "text", "bytes", "empty"))
+        if how == "json" and name.endswith(".json"):
+            document = parse_json_leniently(text)
+            if document is not None:
+                keys = json_keys(document)
+                for _ in range(ch.int(1, 3)):
+                    document = mutate_json(ch, document, keys, text_words=JOB_WORDS + QUERY_WORDS[-20:])
+                files[name] = dump_json(ch, document, comments=ch.coin(0.1))
+                continue
+        if how == "bytes":
+            files[name] = bytes_of(ch, text)
+        elif how == "empty":
+            files[name] = ch.pick(("", " \n", "\ufeff", "[]", "{}", '{"value": []}'))
+        elif name.endswith(".asaql"):
+            files[name] = mutate_text_times(ch, text, QUERY_WORDS)
+        else:
+            files[name] = mutate_text_times(ch, text, JOB_WORDS, 2)
+    fmt = ch.pick(("json", "json", "text", "sarif"))
+    argv = ["drift", ".", "--deployed-file", "deployed.json", "--format", fmt]
+    encoded = {name: (data if isinstance(data, bytes) else data.encode("utf-8", "surrogatepass"))
+               for name, data in files.items()}
+    return encoded, argv + ["--no-cache", "--debug"]
