@@ -126,82 +126,84 @@ def _value(text: str | None) -> str:
     return "(not set)" if text is None else text
 
 
+def _named_drift(code: str, noun: str, collection: str, ours: tuple, theirs: tuple, name_of, differences,
+                 described, repo: Job, deployed_at: str, added_hint: str = "", output: bool = False
+                 ) -> list[D.Diagnostic]:
+    """Drift between two collections of named things (outputs, inputs, functions), matched
+    by name without regard to case: one finding for each thing only one side has, and one
+    for each of `differences(mine, deployed)`: (what, repository value, deployed value)."""
+    found = []
+    mine_by = {name_of(item).lower(): item for item in ours if name_of(item)}
+    theirs_by = {name_of(item).lower(): item for item in theirs if name_of(item)}
+    for key, mine in mine_by.items():
+        name, at = name_of(mine), _shown(mine.where, repo.source)
+        fields = {"output": name} if output else {}
+        other = theirs_by.get(key)
+        if other is None:
+            found.append(_finding(code, f"{noun} {name} is in the repository ({at}) but not deployed in "
+                                  f"{deployed_at}" + (": removed in the portal, or not deployed yet" if output else ""),
+                                  mine.where, repo, drift=(noun, name, at, None, deployed_at), **fields))
+            continue
+        there = f"{deployed_at}/{collection}/{name_of(other)}"
+        for what, a, b in differences(mine, other):
+            found.append(_finding(code, f"{noun} {name}: {what} {_value(a)} in the repository ({at}), {_value(b)} "
+                                  f"deployed ({there})", mine.where, repo,
+                                  drift=(f"{noun} {name} {what}", a, at, b, there), **fields))
+    place = ours[0].where if ours else None
+    for key, other in theirs_by.items():
+        if key not in mine_by:
+            name = name_of(other)
+            there = f"{deployed_at}/{collection}/{name}"
+            fields = {"output": name} if output else {}
+            found.append(_finding(code, f"{noun} {name} ({described(other)}) is deployed ({there}) but not in the "
+                                  f"repository{added_hint}", place, repo,
+                                  drift=(noun, None, _shown(place, repo.source), name, there), **fields))
+    return found
+
+
 def output_drift(repo: Job, deployed: Job, deployed_at: str) -> list[D.Diagnostic]:
     if repo.outputs is None or deployed.outputs is None:
         return []
-    found = []
-    theirs = {o.alias.lower(): o for o in deployed.outputs}
-    ours = {o.alias.lower(): o for o in repo.outputs}
-    for key, output in ours.items():
-        other = theirs.get(key)
-        if other is None:
-            found.append(_finding(OUTPUT_SET, f"output {output.alias} is in the repository "
-                                  f"({_shown(output.where, repo.source)}) but not deployed in {deployed_at}: "
-                                  "removed in the portal, or not deployed yet",
-                                  output.where, repo, output=output.alias,
-                                  drift=("output", output.alias, _shown(output.where, repo.source), None, deployed_at)))
-            continue
-        fields = (("kind", output.kind, other.kind, False), ("datasource", output.datasource, other.datasource, True),
-                  ("cluster", _cluster(output.cluster), _cluster(other.cluster), False),
-                  ("database", output.database, other.database, False), ("table", output.table, other.table, False),
-                  ("authentication", output.authentication, other.authentication, True))
-        for name, mine, deployed_value, fold in fields:
-            if name == "datasource" and (output.kind is not None or other.kind is not None):
-                continue   # the kind says it (projects name data sources otherwise than ARM)
-            if _differs(mine, deployed_value, fold):
-                shown_mine = output.cluster if name == "cluster" else mine
-                shown_theirs = other.cluster if name == "cluster" else deployed_value
-                what = "server" if name == "cluster" and output.kind in ("sql", "synapse", "postgresql") else name
-                found.append(_finding(
-                    OUTPUT_TARGET, f"output {output.alias}: {what} {_value(shown_mine)} in the repository "
-                    f"({_shown(output.where, repo.source)}), {_value(shown_theirs)} deployed ({deployed_at}/outputs/"
-                    f"{other.alias})", output.where, repo, output=output.alias,
-                    drift=(f"output {output.alias} {what}", shown_mine, _shown(output.where, repo.source),
-                           shown_theirs, f"{deployed_at}/outputs/{other.alias}")))
-    for key, other in theirs.items():
-        if key not in ours:
-            target = "/".join(p for p in (other.database, other.table) if p)
-            described = f"{other.kind or other.datasource or 'an output'}" + (f" writing to {target}" if target else "")
-            place = repo.outputs[0].where if repo.outputs else None
-            found.append(_finding(OUTPUT_SET, f"output {other.alias} ({described}) is deployed ({deployed_at}/outputs/"
-                                  f"{other.alias}) but not in the repository: added in the portal? Add it to the "
-                                  "repository or remove it from the job", place, repo, output=other.alias,
-                                  drift=("output", None, _shown(place, repo.source), other.alias,
-                                         f"{deployed_at}/outputs/{other.alias}")))
-    return found
+
+    def differences(mine, other):
+        sql = mine.kind in ("sql", "synapse", "postgresql")
+        # The data source's name only where neither kind is known: projects name them otherwise than ARM.
+        pairs = [("kind", mine.kind, other.kind, False)] + (
+            [("datasource", mine.datasource, other.datasource, True)] if mine.kind is None and other.kind is None
+            else [])
+        for what, a, b, fold in pairs + [("database", mine.database, other.database, False),
+                                         ("table", mine.table, other.table, False),
+                                         ("authentication", mine.authentication, other.authentication, True)]:
+            if _differs(a, b, fold):
+                yield what, a, b
+        if _differs(_cluster(mine.cluster), _cluster(other.cluster)):
+            yield ("server" if sql else "cluster"), mine.cluster, other.cluster
+
+    def described(other):
+        target = "/".join(p for p in (other.database, other.table) if p)
+        return f"{other.kind or other.datasource or 'an output'}" + (f" writing to {target}" if target else "")
+
+    found = _named_drift(OUTPUT_TARGET, "output", "outputs", repo.outputs, deployed.outputs, lambda o: o.alias,
+                         differences, described, repo, deployed_at,
+                         ": added in the portal? Add it to the repository or remove it from the job", output=True)
+    # Outputs only one side has are SC702; a changed target SC703.
+    return [d._replace(code=OUTPUT_SET, severity=D.default_severity(OUTPUT_SET))
+            if d.drift is not None and d.drift[0] == "output" else d for d in found]
 
 
 def input_drift(repo: Job, deployed: Job, deployed_at: str) -> list[D.Diagnostic]:
     if repo.inputs is None or deployed.inputs is None:
         return []
-    found = []
-    theirs = {i.alias.lower(): i for i in deployed.inputs}
-    ours = {i.alias.lower(): i for i in repo.inputs}
-    for key, mine in ours.items():
-        other = theirs.get(key)
-        if other is None:
-            found.append(_finding(INPUTS, f"input {mine.alias} is in the repository "
-                                  f"({_shown(mine.where, repo.source)}) but not deployed in {deployed_at}",
-                                  mine.where, repo,
-                                  drift=("input", mine.alias, _shown(mine.where, repo.source), None, deployed_at)))
-            continue
-        stream = {True: "stream", False: "reference", None: None}
-        for name, a, b in (("kind", mine.kind, other.kind), ("type", stream[mine.stream], stream[other.stream]),
+    stream = {True: "stream", False: "reference", None: None}
+
+    def differences(mine, other):
+        for what, a, b in (("kind", mine.kind, other.kind), ("type", stream[mine.stream], stream[other.stream]),
                            ("serialization", mine.serialization, other.serialization)):
             if _differs(a, b, fold=True):
-                found.append(_finding(INPUTS, f"input {mine.alias}: {name} {a} in the repository "
-                                      f"({_shown(mine.where, repo.source)}), {b} deployed ({deployed_at}/inputs/"
-                                      f"{other.alias})", mine.where, repo,
-                                      drift=(f"input {mine.alias} {name}", a, _shown(mine.where, repo.source), b,
-                                             f"{deployed_at}/inputs/{other.alias}")))
-    for key, other in theirs.items():
-        if key not in ours:
-            place = repo.inputs[0].where if repo.inputs else None
-            found.append(_finding(INPUTS, f"input {other.alias} ({other.kind or other.datasource or 'an input'}) is "
-                                  f"deployed ({deployed_at}/inputs/{other.alias}) but not in the repository", place,
-                                  repo, drift=("input", None, _shown(place, repo.source), other.alias,
-                                               f"{deployed_at}/inputs/{other.alias}")))
-    return found
+                yield what, a, b
+
+    return _named_drift(INPUTS, "input", "inputs", repo.inputs, deployed.inputs, lambda i: i.alias, differences,
+                        lambda other: other.kind or other.datasource or "an input", repo, deployed_at)
 
 
 def setting_drift(repo: Job, deployed: Job, deployed_at: str) -> list[D.Diagnostic]:
@@ -242,31 +244,13 @@ def identity_drift(repo: Job, deployed: Job, deployed_at: str) -> list[D.Diagnos
 def function_drift(repo: Job, deployed: Job, deployed_at: str) -> list[D.Diagnostic]:
     if repo.functions is None or deployed.functions is None:
         return []
-    found = []
-    theirs = {f.name.lower(): f for f in deployed.functions if f.name}
-    ours = {f.name.lower(): f for f in repo.functions if f.name}
-    for key, mine in ours.items():
-        other = theirs.get(key)
-        if other is None:
-            found.append(_finding(FUNCTIONS, f"function {mine.name} is in the repository "
-                                  f"({_shown(mine.where, repo.source)}) but not deployed in {deployed_at}",
-                                  mine.where, repo, drift=("function", mine.name, _shown(mine.where, repo.source),
-                                                           None, deployed_at)))
-        elif not mine.unread and not other.unread and _differs(mine.output_type, other.output_type, fold=True):
-            found.append(_finding(FUNCTIONS, f"function {mine.name} returns {mine.output_type} in the repository "
-                                  f"({_shown(mine.where, repo.source)}), {other.output_type} deployed "
-                                  f"({deployed_at}/functions/{other.name})", mine.where, repo,
-                                  drift=(f"function {mine.name} output", mine.output_type,
-                                         _shown(mine.where, repo.source), other.output_type,
-                                         f"{deployed_at}/functions/{other.name}")))
-    for key, other in theirs.items():
-        if key not in ours:
-            place = repo.functions[0].where if repo.functions else None
-            found.append(_finding(FUNCTIONS, f"function {other.name} is deployed "
-                                  f"({deployed_at}/functions/{other.name}) but not in the repository", place, repo,
-                                  drift=("function", None, _shown(place, repo.source), other.name,
-                                         f"{deployed_at}/functions/{other.name}")))
-    return found
+
+    def differences(mine, other):
+        if not mine.unread and not other.unread and _differs(mine.output_type, other.output_type, fold=True):
+            yield "return type", mine.output_type, other.output_type
+
+    return _named_drift(FUNCTIONS, "function", "functions", repo.functions, deployed.functions, lambda f: f.name,
+                        differences, lambda other: "a UDA" if other.aggregate else "a UDF", repo, deployed_at)
 
 
 def drift(repo: Job, deployed: Job, deployed_at: str) -> list[D.Diagnostic]:

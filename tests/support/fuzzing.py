@@ -808,6 +808,17 @@ def _entry_points(files: dict) -> list[str]:
 COMMANDS = ("check", "check", "check", "check", "infer", "infer", "suggest")
 
 
+def mutated_json_text(ch, text: str, comments: float) -> str | None:
+    """A JSON job file's text with one to three structural mutations (None: not JSON)."""
+    document = parse_json_leniently(text)
+    if document is None:
+        return None
+    keys = json_keys(document)
+    for _ in range(ch.int(1, 3)):
+        document = mutate_json(ch, document, keys, text_words=JOB_WORDS + QUERY_WORDS[-20:])
+    return dump_json(ch, document, comments=ch.coin(comments))
+
+
 def job_input(ch, seeds) -> tuple[dict[str, bytes], list[str]]:
     """(files of a job folder, the command-line arguments after the program name). Half of
     the inputs start from our own seeds (the first three), which hold every kind of file."""
@@ -822,12 +833,9 @@ def job_input(ch, seeds) -> tuple[dict[str, bytes], list[str]]:
         how = ch.pick(("json", "json", "json", "json", "text", "text", "bytes", "delete", "empty", "replace"))
         lowered = name.lower()
         if how == "json" and lowered.endswith(".json"):
-            document = parse_json_leniently(text)
-            if document is not None:
-                keys = json_keys(document)
-                for _ in range(ch.int(1, 3)):
-                    document = mutate_json(ch, document, keys, text_words=JOB_WORDS + QUERY_WORDS[-20:])
-                files[name] = dump_json(ch, document, comments=ch.coin(0.3))
+            mutated = mutated_json_text(ch, text, comments=0.3)
+            if mutated is not None:
+                files[name] = mutated
                 continue
         if how == "bytes":
             files[name] = bytes_of(ch, text)
@@ -1613,12 +1621,9 @@ def deployed_input(ch, seeds) -> tuple[dict[str, bytes], list[str]]:
             continue
         how = ch.pick(("json", "json", "json", "json", "text", "bytes", "empty"))
         if how == "json" and name.endswith(".json"):
-            document = parse_json_leniently(text)
-            if document is not None:
-                keys = json_keys(document)
-                for _ in range(ch.int(1, 3)):
-                    document = mutate_json(ch, document, keys, text_words=JOB_WORDS + QUERY_WORDS[-20:])
-                files[name] = dump_json(ch, document, comments=ch.coin(0.1))
+            mutated = mutated_json_text(ch, text, comments=0.1)
+            if mutated is not None:
+                files[name] = mutated
                 continue
         if how == "bytes":
             files[name] = bytes_of(ch, text)
