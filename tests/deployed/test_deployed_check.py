@@ -188,3 +188,29 @@ def test_a_scan_shows_its_progress_on_a_terminal_only():
             assert main(args, io.StringIO(), log) == 0
     assert "\rschemacheck: 3 of 3 jobs checked" in terminal.getvalue()
     assert "jobs checked" not in log.getvalue()
+
+
+def test_the_pipeline_lets_only_gets_to_the_endpoint_leave():
+    from azure.core.rest import HttpRequest
+
+    from schemacheck.deployed.arm import Arm, ReadOnlyViolation
+
+    with running_arm([]) as arm:
+        client = Arm(arm.url, "none")
+        for method in ("POST", "PUT", "PATCH", "DELETE", "HEAD"):
+            with pytest.raises(ReadOnlyViolation):
+                client._client.send_request(HttpRequest(method, arm.url + f"/subscriptions/{SUB}"))
+        with pytest.raises(ReadOnlyViolation):   # a nextLink to another host never gets a request (nor a token)
+            client.get("http://127.0.0.2:9/subscriptions/x?api-version=1", "a page")
+        client.close()
+        assert arm.requests() == []
+
+
+def test_the_arm_endpoint_and_auth_come_from_the_configuration(tmp_path, monkeypatch):
+    with running_cluster(databases()) as cluster, running_arm([telemetry_job(cluster.url)]) as arm:
+        (tmp_path / "schemacheck.toml").write_text(f'[live]\narm-endpoint = "{arm.url}"\nauth = "none"\n',
+                                                   encoding="utf-8")
+        monkeypatch.chdir(tmp_path)
+        code, _, err = run_cli("check", "--deployed", "--job", job_id(SUB, RG, "telemetry"))
+        assert code == 0, err
+        assert len(arm.requests()) == 1
