@@ -69,7 +69,8 @@ def resource_id(resource: dict, fallback: str = "") -> str:
 
 def read_resource(resource: dict, source: str | None = None) -> Deployed:
     """The Job a REST answer describes. `source` names it in reports (its resource id, or
-    the file it was saved in)."""
+    the file it was saved in). RecursionError for an answer nested deeper than Python's
+    stack: the callers say where (a saved file) or that ARM's answer is unreadable."""
     from schemacheck.jobs.arm import JOB_TYPE, read_loaded
     from schemacheck.jobs.jsonfile import JsonFile
 

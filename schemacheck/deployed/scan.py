@@ -87,7 +87,7 @@ def read_jobs(arm, wanted: Selection, concurrency: int = DEFAULT_CONCURRENCY,
     GET for each listed job the list did not expand. A job ARM denies is Unreachable; a job
     named but not found is a UsageError; a scope that cannot be listed raises ArmError."""
     from schemacheck.deployed.arm import ArmError, job_id, parse_job_id
-    from schemacheck.deployed.resource import is_job, read_resource, resource_id
+    from schemacheck.deployed.resource import is_job, resource_id
 
     def one(sub: str, rg: str, name: str) -> Deployed | Unreachable:
         wanted_id = job_id(sub, rg, name)
@@ -98,7 +98,7 @@ def read_jobs(arm, wanted: Selection, concurrency: int = DEFAULT_CONCURRENCY,
                 raise UsageError(f"deployed job {name} was not found in resource group {rg} of subscription "
                                  f"{sub} ({error.message})") from None
             return Unreachable(wanted_id, error.message, error.kind)
-        return read_resource(answer, resource_id(answer, wanted_id))
+        return _read(answer, resource_id(answer, wanted_id))
 
     if wanted.job:
         if wanted.job.startswith("/"):
@@ -114,7 +114,7 @@ def read_jobs(arm, wanted: Selection, concurrency: int = DEFAULT_CONCURRENCY,
     for index, item in enumerate(listed):
         expanded = isinstance(item.get("properties"), dict) and "transformation" in item["properties"]
         if expanded and is_job(item):
-            results[index] = read_resource(item, resource_id(item))
+            results[index] = _read(item, resource_id(item))
         else:
             pending.append(index)
     if pending:
@@ -130,15 +130,32 @@ def read_jobs(arm, wanted: Selection, concurrency: int = DEFAULT_CONCURRENCY,
     return [r for r in results if r is not None]
 
 
+def _read(answer: dict, job: str) -> Deployed | Unreachable:
+    from schemacheck.deployed.resource import read_resource
+
+    try:
+        return read_resource(answer, job)
+    except RecursionError:
+        return Unreachable(job, "ARM's answer for the job nests too deeply to be read", "unexpected")
+
+
 def read_files(paths: tuple[str, ...]) -> list[Deployed]:
     """The jobs of saved REST answers (`az rest --method get --url '.../streamingjobs/NAME?api-version=
     2021-10-01-preview&$expand=inputs,outputs,transformation,functions'`)."""
     from schemacheck.deployed.resource import read_answer
+    from schemacheck.errors import InputError
     from schemacheck.jobs.jsonfile import load_json
 
     jobs = []
     for path in paths:
-        jobs.extend(read_answer(load_json(path, "saved job (REST answer)").data, path))
+        loaded = load_json(path, "saved job (REST answer)")
+        try:
+            jobs.extend(read_answer(loaded.data, path))
+        except RecursionError:
+            from schemacheck.validation import json_deepest
+
+            raise InputError("nests too deeply to be read as a streaming job", path,
+                             *json_deepest(loaded.text)) from None
     return jobs
 
 

@@ -154,3 +154,13 @@ def test_a_terraform_job_against_its_deployment(table, codes, monkeypatch):
     found = [d["code"] for f in json.loads(out)["files"] for d in f["diagnostics"]]
     assert found == codes, out
     assert code == (1 if codes else 0), err
+
+
+def test_a_saved_answer_nested_too_deeply_is_one_line_at_its_place(tmp_path):
+    saved = tmp_path / "deployed.json"
+    deep = 900   # JSON reads it; the reading of the job must say so, not recurse
+    saved.write_text('{"name": "telemetry", "type": "Microsoft.StreamAnalytics/streamingjobs", "properties": '
+                     '{"tags": ' + "[" * deep + "]" * deep + "}}", encoding="utf-8")
+    code, _, err = run_cli("drift", "telemetry", "--deployed-file", str(saved))
+    assert code == 2 and "Traceback" not in err
+    assert "nests too deeply" in err and err.count("\n") == 1
