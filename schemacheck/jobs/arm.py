@@ -17,6 +17,11 @@
   optional: a value that stays unknown is None without a note; one that is not understood is
   None with an SC609 note. A SQL query's place is where its string is written (in the
   parameters file, for `[parameters('x')]`).
+- An output's settings (Output.settings: the names model.OUTPUT_SETTINGS lists for its kind,
+  read from `properties.datasource.properties` and `properties.serialization` as
+  schemacheck.jobs.iac.SERIALIZED_SETTINGS says) are each at the value (or the expression giving
+  it); a value that stays unknown is left out with an SC608 note, one of another shape (an
+  array where text is expected) with an SC609 note. ADX and SQL outputs keep none.
 - A literal query keeps its place in the file (`Query.json_string_at`), also when it is
   exactly `[parameters('x')]` or `[variables('x')]` and that value is a literal string in
   the parameters file or the template.
@@ -44,6 +49,14 @@ import re
 from schemacheck.errors import InputError
 from schemacheck.jobs import armexpr
 from schemacheck.jobs.armexpr import Unresolved
+from schemacheck.jobs.iac import (
+    DELTA_ONLY_KINDS,
+    EITHER_SETTINGS,
+    LIST_SETTINGS,
+    PAIR_SETTINGS,
+    SERIALIZED_SETTINGS,
+    shape_of,
+)
 from schemacheck.jobs.jsonfile import JsonFile, get, key, load_json, shown_value, strip_comments, text_value
 from schemacheck.jobs.kinds import (
     REFRESH_TYPE_NAMES,
@@ -54,7 +67,21 @@ from schemacheck.jobs.kinds import (
     refresh_type_name,
     serialization_name,
 )
-from schemacheck.jobs.model import Function, Identity, Input, Job, Note, Output, Query, Script, Setting, SqlText, Where
+from schemacheck.jobs.model import (
+    OUTPUT_SETTINGS,
+    Function,
+    Identity,
+    Input,
+    Job,
+    Note,
+    Output,
+    OutputSetting,
+    Query,
+    Script,
+    Setting,
+    SqlText,
+    Where,
+)
 from schemacheck.kinds import ADX
 
 JOB_TYPE = "microsoft.streamanalytics/streamingjobs"
@@ -883,6 +910,9 @@ class _Reader:
             return Output(alias, None, where=where)
         datasource_type = self.text(type_node, f"the datasource type of {label}", notes)
         kind = arm_output_kind(datasource_type)
+        if kind in OUTPUT_SETTINGS:
+            return Output(alias, kind, datasource_type, where=where,
+                          settings=self.output_settings(kind, properties, datasource, label, notes))
         if kind != ADX and kind not in SQL_KINDS:
             return Output(alias, kind, datasource_type, where=where)
         settings = self.child(datasource, "properties")
@@ -897,6 +927,96 @@ class _Reader:
                                      ("table", "table"), ("authenticationMode", "authentication mode"))]
         cluster, database, table, authentication = values
         return Output(alias, kind, datasource_type, cluster, database, table, authentication, where=where)
+
+    def output_settings(self, kind: str, properties: _Node | None, datasource: _Node | None, label: str,
+                        notes: list[Note]) -> tuple[OutputSetting, ...]:
+        """The settings OUTPUT_SETTINGS keeps for an output of `kind`, in its order, each where its
+        value is written (SERIALIZED_SETTINGS says where). A value left unresolved is an SC608
+        note, one of another shape an SC609 note; neither is kept."""
+        wanted = OUTPUT_SETTINGS[kind]
+        found: list[OutputSetting] = []
+        source = self.section(self.child(datasource, "properties"), f"the datasource properties of {label}", notes)
+        form: str | None = None         # the serialization type, lower case, when it is known
+        serialized: _Node | None = None
+        if "serialization" in wanted or any(name in SERIALIZED_SETTINGS for name in wanted):
+            serialization = self.section(self.child(properties, "serialization"), f"the serialization of {label}",
+                                         notes)
+            type_node = self.child(serialization, "type")
+            written = self.text(type_node, f"the serialization type of {label}", notes) \
+                if type_node is not None and type_node.value is not None else None
+            if written is not None and type_node is not None:
+                form = written.strip().lower()
+                if "serialization" in wanted:
+                    found.append(OutputSetting("serialization", written, self.where(type_node)))
+            elif serialization is not None and (type_node is None or type_node.value is None) \
+                    and kind in DELTA_ONLY_KINDS:
+                form = "delta"
+            if any(SERIALIZED_SETTINGS.get(name) == form for name in wanted):
+                serialized = self.section(self.child(serialization, "properties"),
+                                          f"the serialization properties of {label}", notes)
+        for name in wanted:
+            if name == "serialization":
+                continue
+            node = None
+            if name not in SERIALIZED_SETTINGS or name in EITHER_SETTINGS:
+                node = self.child(source, name)
+            if (node is None or node.value is None) and form is not None and SERIALIZED_SETTINGS.get(name) == form:
+                node = self.child(serialized, name)
+            if node is None or node.value is None:
+                continue
+            value = self.setting_value(node, name, f"the {name} of {label}", notes)
+            if value is not None:
+                found.append(OutputSetting(name, value, self.where(node)))
+        return tuple(sorted(found, key=lambda setting: wanted.index(setting.name)))
+
+    def section(self, node: _Node | None, what: str, notes: list[Note]) -> _Node | None:
+        """An object the settings are read from: None when it is missing or null, left
+        unresolved (an SC608 note) or not an object (an SC609 note)."""
+        if node is None or node.value is None or self.unresolved(node, what, notes):
+            return None
+        if not isinstance(node.value, dict):
+            notes.append(Note("SC609", f"{what} should be an object, not {shape_of(node.value)}; its settings are "
+                              "not checked", self.where(node)))
+            return None
+        return node
+
+    def setting_value(self, node: _Node, name: str, what: str, notes: list[Note]) -> object:
+        """An output setting's value: text, a tuple of text (LIST_SETTINGS) or of (key, text)
+        pairs in written order (PAIR_SETTINGS); None when unresolved or of another shape (noted)."""
+        if self.unresolved(node, what, notes):
+            return None
+        if name in LIST_SETTINGS or name in PAIR_SETTINGS:
+            pairs = name in PAIR_SETTINGS
+            if not isinstance(node.value, dict if pairs else list):
+                wanted = "an object whose values are text" if pairs else "an array of text"
+                notes.append(Note("SC609", f"{what} should be {wanted}, not {shape_of(node.value)}; it is not "
+                                  "checked", self.where(node)))
+                return None
+            members = self.members(node) if pairs else [(None, element) for element in self.elements(node)]
+            values: list[object] = []
+            for member_key, member in members:
+                entry = f"the '{member_key}' entry of {what}" if pairs else f"an entry of {what}"
+                if self.unresolved(member, entry, notes):
+                    values.append(None)
+                    continue
+                if member.value is None or isinstance(member.value, (dict, list)):
+                    notes.append(Note("SC609", f"{entry} should be text, not {shape_of(member.value)}; {what} is not "
+                                      "checked", self.where(member)))
+                    values.append(None)
+                    continue
+                text = text_value(member.value)
+                values.append((member_key, text) if pairs else text)
+            return None if None in values else tuple(values)
+        return self.text(node, what, notes)
+
+    def members(self, node: _Node) -> list[tuple[str, _Node]]:
+        """(key, value) of an object's members, in written order."""
+        if not isinstance(node.value, dict):
+            return []
+        inside = node.how != "written"
+        return [(name, self.at(value, node.path if inside else node.path + (name,),
+                               "within" if inside else "written", node.secure))
+                for name, value in node.value.items()]
 
     def input(self, node: _Node, alias: str, notes: list[Note]) -> Input:
         label = f"input '{alias}'"

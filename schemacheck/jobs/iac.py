@@ -9,8 +9,8 @@ into the job model (schemacheck.jobs.model).
     Unknown(what, why, file, start, end)   a value the files do not settle (a deployment's
                                             output, an unset variable, a function not evaluated)
     Places                                  offsets -> Where, one line map per file
-    ArmShape(places, notes)                 a job's ARM-shaped properties -> Output, Input, Function,
-                                            settings, identity, query
+    ArmShape(places, notes)                 a job's ARM-shaped properties -> Output (and its settings),
+                                            Input, Function, settings, identity, query
 
 A value that the check needs and the files do not settle becomes one SC608 note at the
 place its expression is written, never a guess (the `notes` of the reader).
@@ -29,7 +29,20 @@ from schemacheck.jobs.kinds import (
     refresh_type_name,
     serialization_name,
 )
-from schemacheck.jobs.model import Function, Identity, Input, Note, Output, Placed, Query, Setting, SqlText, Where
+from schemacheck.jobs.model import (
+    OUTPUT_SETTINGS,
+    Function,
+    Identity,
+    Input,
+    Note,
+    Output,
+    OutputSetting,
+    Placed,
+    Query,
+    Setting,
+    SqlText,
+    Where,
+)
 from schemacheck.kinds import ADX
 from schemacheck.records import Record, record
 
@@ -168,6 +181,34 @@ def relative_path(base_dir: str, path: str) -> str:
 
 _MSI = ("msi", "managedidentity", "systemassignedmanagedidentity", "userassignedmanagedidentity")
 
+# Where the OUTPUT_SETTINGS of an output are written in ARM's shape (ARM templates, Bicep, azapi
+# bodies), under ARM's names: in `properties.datasource.properties`, except `serialization`
+# (`properties.serialization.type`) and the settings of `properties.serialization.properties`,
+# each read when the serialization type is the one it belongs to (a Lakehouse output writes
+# Delta only: there also when no type is written). `tableName` is read from the datasource
+# properties, else from the serialization's, where the ARM spec's examples
+# Output_Create_TridentLakeHouse.json and Output_Update_TridentLakeHouse.json write it.
+SERIALIZED_SETTINGS = {"format": "json", "deltaTablePath": "delta", "partitionColumns": "delta", "tableName": "delta"}
+EITHER_SETTINGS = ("tableName",)
+LIST_SETTINGS = ("columnsToRemove", "propertyColumns", "partitionColumns")   # arrays of text
+PAIR_SETTINGS = ("systemPropertyColumns",)                                   # objects whose values are text
+DELTA_ONLY_KINDS = ("fabric-lakehouse",)
+
+
+def shape_of(value: Any) -> str:
+    """What a value is, for a note: "an array", "an object", "a number", ..."""
+    if value is None:
+        return "null"
+    if isinstance(value, dict):
+        return "an object"
+    if isinstance(value, list):
+        return "an array"
+    if isinstance(value, bool):
+        return "true or false"
+    if isinstance(value, (int, float)):
+        return "a number"
+    return "text"
+
 
 class ArmShape:
     """Reads the properties a streaming job (and its child outputs, inputs and functions)
@@ -296,6 +337,9 @@ class ArmShape:
             return Output(alias, None, where=where)
         datasource_type = self.text(type_val, f"the datasource type of {label}")
         kind = arm_output_kind(datasource_type)
+        if kind in OUTPUT_SETTINGS:
+            return Output(alias, kind, datasource_type, where=where,
+                          settings=self.output_settings(kind, properties, datasource, label))
         if kind != ADX and kind not in SQL_KINDS:
             return Output(alias, kind, datasource_type, where=where)
         settings = datasource.get("properties") if datasource is not None else None
@@ -308,6 +352,112 @@ class ArmShape:
             for name, what in (("database", "database"), ("table", "table"),
                                ("authenticationMode", "authentication mode")))
         return Output(alias, kind, datasource_type, cluster, database, table, authentication, where=where)
+
+    def output_settings(self, kind: str, properties: Val | None, datasource: Val | None,
+                        label: str) -> tuple[OutputSetting, ...]:
+        """The settings OUTPUT_SETTINGS keeps for an output of `kind`, in its order, each where its
+        value is written (SERIALIZED_SETTINGS says where). A value the files do not settle is an
+        SC608 note, one of another shape an SC609 note; neither is kept."""
+        wanted = OUTPUT_SETTINGS[kind]
+        found: list[OutputSetting] = []
+        source = self.section(datasource.get("properties") if datasource is not None else None,
+                              f"the datasource properties of {label}")
+        form: str | None = None         # the serialization type, lower case, when it is known
+        serialized: Val | None = None
+        if "serialization" in wanted or any(name in SERIALIZED_SETTINGS for name in wanted):
+            serialization = self.section(properties.get("serialization") if properties is not None else None,
+                                         f"the serialization of {label}")
+            type_val = serialization.get("type") if serialization is not None else None
+            if type_val is not None and type_val.value is not None:
+                written = self.setting_value(type_val, "serialization", f"the serialization type of {label}")
+                if isinstance(written, str):
+                    form = written.strip().lower()
+                    if "serialization" in wanted:
+                        found.append(OutputSetting("serialization", written, self.places.of(type_val)))
+            elif serialization is not None and kind in DELTA_ONLY_KINDS:
+                form = "delta"
+            if serialization is not None and any(SERIALIZED_SETTINGS.get(name) == form for name in wanted):
+                serialized = self.section(serialization.get("properties"), f"the serialization properties of {label}")
+        for name in wanted:
+            if name == "serialization":
+                continue
+            val = None
+            if source is not None and (name not in SERIALIZED_SETTINGS or name in EITHER_SETTINGS):
+                val = source.get(name)
+            if (val is None or val.value is None) and serialized is not None and form is not None \
+                    and SERIALIZED_SETTINGS.get(name) == form:
+                val = serialized.get(name)
+            if val is None or val.value is None:
+                continue
+            value = self.setting_value(val, name, f"the {name} of {label}")
+            if value is not None:
+                found.append(OutputSetting(name, value, self.places.of(val)))
+        return tuple(sorted(found, key=lambda setting: wanted.index(setting.name)))
+
+    def unsettled(self, val: Val, deep: bool = True) -> Unknown | None:
+        """What a deployment settles in a value (the value itself, or with `deep` a member): an
+        Unknown, or a resource's attribute Azure gives it (its id, a property)."""
+        stack = [val]
+        while stack:
+            current = stack.pop()
+            if isinstance(current.value, Unknown):
+                return current.value
+            if isinstance(current.value, Resource):
+                written = " ".join(self.places.text(current.file)[current.start:current.end].split())
+                return Unknown(written[:80] or "?", "is an attribute Azure gives a resource when it is deployed",
+                               current.file, current.start, current.end)
+            if deep and isinstance(current.value, dict):
+                stack.extend(current.value.values())
+            elif deep and isinstance(current.value, list):
+                stack.extend(current.value)
+        return None
+
+    def section(self, val: Val | None, what: str) -> Val | None:
+        """An object the settings are read from: None when it is missing or null, not settled
+        (an SC608 note) or not an object (an SC609 note)."""
+        if val is None or val.value is None:
+            return None
+        unknown = self.unsettled(val, deep=False)
+        if unknown is not None:
+            self.note_unknown(unknown, what)
+            return None
+        if not isinstance(val.value, dict):
+            self.notes.append(Note("SC609", f"{what} should be an object, not {shape_of(val.value)}; its settings "
+                                   "are not checked", self.places.of(val)))
+            return None
+        return val
+
+    def setting_value(self, val: Val, name: str, what: str) -> Any:
+        """An output setting's value: text, a tuple of text (LIST_SETTINGS) or of (key, text)
+        pairs in written order (PAIR_SETTINGS); None when not settled or of another shape (noted)."""
+        unknown = self.unsettled(val)
+        if unknown is not None:
+            self.note_unknown(unknown, what)
+            return None
+        if name in LIST_SETTINGS or name in PAIR_SETTINGS:
+            pairs = name in PAIR_SETTINGS
+            if not isinstance(val.value, dict if pairs else list):
+                wanted = "an object whose values are text" if pairs else "an array of text"
+                self.notes.append(Note("SC609", f"{what} should be {wanted}, not {shape_of(val.value)}; it is not "
+                                       "checked", self.places.of(val)))
+                return None
+            members: list[tuple[str | None, Val]] = \
+                list(val.value.items()) if isinstance(val.value, dict) else [(None, m) for m in val.value]
+            values: list[Any] = []
+            for key, member in members:
+                text = _scalar_text(member.value)
+                if text is None:
+                    entry = f"the '{key}' entry of {what}" if pairs else f"an entry of {what}"
+                    self.notes.append(Note("SC609", f"{entry} should be text, not {shape_of(member.value)}; {what} is "
+                                           "not checked", self.places.of(member)))
+                    return None
+                values.append((key, text) if pairs else text)
+            return tuple(values)
+        text = _scalar_text(val.value)
+        if text is None:
+            self.notes.append(Note("SC609", f"{what} should be text, not {shape_of(val.value)}; it is not checked",
+                                   self.places.of(val)))
+        return text
 
     def input(self, alias: str, properties: Val | None, where: Where) -> Input:
         kind_text = self.text(properties.get("type") if properties is not None else None, f"the type of input "
@@ -362,3 +512,17 @@ class ArmShape:
     def authentication_finding(self, output: Output) -> bool:
         mode = output.authentication
         return mode is not None and mode.replace(" ", "").lower() not in _MSI
+
+
+def _scalar_text(value: Any) -> str | None:
+    """A scalar as text: a bool as JSON writes it, a whole number without a point; None for
+    null, an object or a list."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return value
+    if isinstance(value, int) or (isinstance(value, float) and not value.is_integer()):
+        return str(value)
+    if isinstance(value, float):
+        return str(int(value))
+    return None

@@ -35,6 +35,8 @@ ARM_OUTPUT_KINDS = {
     "microsoft.datalake/accounts": "adls-gen1",
     "microsoft.azurefunction": "functions",
     "powerbi": "powerbi",
+    "tridentlakehouse": "fabric-lakehouse",
+    "lakehouse": "fabric-lakehouse",
     "gatewaymessagebus": "gateway",
     "raw": "raw",
 }
@@ -74,6 +76,11 @@ PROJECT_OUTPUT_KINDS = {
     "eventhub": "eventhub",
     "servicebusqueue": "servicebus-queue",
     "servicebustopic": "servicebus-topic",
+    # A Fabric Lakehouse output: ARM's types and the portal's name (no public project shows one).
+    "tridentlakehouse": "fabric-lakehouse",
+    "lakehouse": "fabric-lakehouse",
+    "fabriclakehouse": "fabric-lakehouse",
+    "microsoftfabriclakehouse": "fabric-lakehouse",
     "tablestorage": "table-storage",
     "azuretable": "table-storage",
     "azurefunction": "functions",

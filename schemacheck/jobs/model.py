@@ -56,11 +56,42 @@ class Setting(Record):
 
 
 @record
+class OutputSetting(Record):
+    """A setting of an output that names query columns or shapes what it writes, as the
+    job's files write it: `name` is ARM's property name (OUTPUT_SETTINGS), `value` a str, a
+    tuple of str (a list setting), or a tuple of (key, value) pairs (systemPropertyColumns)."""
+
+    name: str
+    value: object
+    where: Where | None = None
+
+
+# The settings readers keep, by output kind, under ARM's names (datasource.properties, and for
+# blob and Lakehouse outputs serialization.type/properties). Sources: ../shared/reference/
+# outputs-and-inputs.md Part A; the ARM spec's Output_*.json examples; azurerm's output resources.
+OUTPUT_SETTINGS = {
+    "table-storage": ("partitionKey", "rowKey", "columnsToRemove", "batchSize"),
+    # containerPartitionKeyPaths: the partition key paths of the container the output names,
+    # when the same Terraform defines it (azurerm_cosmosdb_sql_container).
+    "cosmosdb": ("documentId", "partitionKey", "collectionNamePattern", "containerPartitionKeyPaths"),
+    "blob": ("pathPattern", "dateFormat", "timeFormat", "serialization", "format", "deltaTablePath",
+             "partitionColumns"),
+    "fabric-lakehouse": ("serialization", "tableName", "deltaTablePath", "partitionColumns"),
+    "eventhub": ("partitionKey", "propertyColumns"),
+    "servicebus-queue": ("propertyColumns", "systemPropertyColumns"),
+    "servicebus-topic": ("propertyColumns", "systemPropertyColumns"),
+    "powerbi": ("dataset", "table"),
+}
+
+
+@record
 class Output(Record):
     """An output the job defines. `kind` is one of schemacheck.config.OUTPUT_KINDS ("adx",
     "blob", "sql", ...) or None when the type is not recognised; `datasource` is the type
     as written. Cluster, database and table are set for ADX outputs when the files say;
-    for SQL outputs (sql, synapse, postgresql) `cluster` holds the server."""
+    for SQL outputs (sql, synapse, postgresql) `cluster` holds the server; `settings` the
+    settings OUTPUT_SETTINGS lists for its kind (the columns a key, a path pattern or a
+    property names; serialization)."""
 
     alias: str
     kind: str | None
@@ -70,6 +101,11 @@ class Output(Record):
     table: str | None = None
     authentication: str | None = None
     where: Where | None = None
+    settings: tuple[OutputSetting, ...] = ()
+
+    def setting(self, name: str) -> OutputSetting | None:
+        """The setting of that name (OUTPUT_SETTINGS), when the files give it."""
+        return next((s for s in self.settings if s.name == name), None)
 
 
 @record

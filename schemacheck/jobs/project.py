@@ -38,6 +38,11 @@ Contract:
   Visual Studio's `[alias].snapshot.sql` / `[alias].delta.sql` beside the input's file). A value
   not there is None; one there but not understood (a serialization ASA has not, a query file
   missing or outside the project) is None with an SC609 note.
+- An Output's `settings`: those model.OUTPUT_SETTINGS lists for its kind, under ARM's names, read
+  from its `*Properties` block, its Serialization or its top level (OUTPUT_SETTING_KEYS says which
+  shapes are seen in public projects and which are read defensively), each placed at its value.
+  A value of the wrong shape (an object for a key column, a list holding objects) is an SC609 note
+  and the setting is left out.
 - A Sample's `where` is its mock's FilePath value; an Output's its Name. A FilePath that does
   not exist here (Visual Studio writes the absolute path of the machine that made the
   project) is looked for under the project: its longest end that names a file there is used,
@@ -69,12 +74,14 @@ from schemacheck.jobs.kinds import (
     serialization_name,
 )
 from schemacheck.jobs.model import (
+    OUTPUT_SETTINGS,
     Function,
     Identity,
     Input,
     Job,
     Note,
     Output,
+    OutputSetting,
     Query,
     Sample,
     Setting,
@@ -146,6 +153,51 @@ DELTA_QUERY_KEYS = ("DeltaSnapshotQuery", "DeltaQuery", "DeltaSnapshotQueryPath"
 
 # Misspelt `*Properties` keys of VS-era files -> the DataSourceType they belong to (normalised).
 PROPERTIES_ALIASES = {"powellbi": "powerbi", "azuredatalakestore": "datalakestore"}
+
+# An output's settings (model.OUTPUT_SETTINGS, under ARM's names) as its file writes them. Shapes
+# seen in public projects (VS Code files, `Name`/`DataSourceType`/one `<Kind>Properties` block/
+# `Serialization`; VS-era files keep every kind's block, all null but one):
+#   Blob Storage: BlobStorageProperties{StorageAccounts, Container, PathPattern, DateFormat, TimeFormat,
+#     AuthenticationMode, BlobWriteMode} and Serialization{Type, Encoding, Format, FieldDelimiter}
+#     (aessam01/asa-tadtaplt-resort-dev, IDontEvenCarem/IoTProjectAsa; VS-era Vinayak014/StreamAnalyticsJob);
+#   DocumentDB: DocumentDbProperties{AccountId, AccountKey, Database, ContainerName, DocumentId,
+#     AuthenticationMode} (Thoriso04/Real-Time-E-Commerce-Streaming-Pipeline-): ContainerName is
+#     ARM's collectionNamePattern;
+#   Event Hub: EventHubProperties{ServiceBusNamespace, EventHubName, SharedAccessPolicyName,
+#     SharedAccessPolicyKey, PartitionKey: "", PropertyColumns: [], AuthenticationMode}
+#     (Fleid/asa.adfCustomDeserializer Outputs/adfActivityRunsOutEH.json);
+#   Power BI (VS-era): PowellBIProperties{..., Dataset, Table, GroupId, GroupName, AuthenticationMode}
+#     (Azure/azure-stream-analytics Samples/OnnxExample/ASAUDF/Outputs/pbicounty.json).
+# Not established by any public file, so read defensively under ARM's names (and the spellings
+# below): the keys of TableStorageProperties, ServiceBusQueueProperties and
+# ServiceBusTopicProperties (VS-era files name these blocks, always null), a Cosmos DB partition
+# key, a Delta Lake blob output's and a Fabric Lakehouse output's settings (looked for in
+# `Serialization`, as ARM has them in serialization.properties, in its `Properties`, in the
+# properties block and at the top level), and the Lakehouse DataSourceType itself.
+# Each setting is looked for in the output's properties block, its Serialization object (and that
+# object's Properties), then the file's top level; the first value there that is not null or ""
+# is read. A list setting may be written as one comma-separated string (as a portal text box
+# takes it): it is split at the commas. An empty value (empty list or object) is no setting.
+OUTPUT_SETTING_KEYS = {
+    "partitionKey": ("PartitionKey",),
+    "rowKey": ("RowKey",),
+    "columnsToRemove": ("ColumnsToRemove",),
+    "batchSize": ("BatchSize",),
+    "documentId": ("DocumentId",),
+    "collectionNamePattern": ("ContainerName", "CollectionNamePattern", "CollectionName", "Container"),
+    "pathPattern": PATH_PATTERN_KEYS,
+    "dateFormat": ("DateFormat",),
+    "timeFormat": ("TimeFormat",),
+    "deltaTablePath": ("DeltaTablePath", "DeltaPathName", "DeltaPath"),
+    "partitionColumns": ("PartitionColumns", "PartitionColumn"),
+    "tableName": ("TableName", "Table", "DeltaTableName"),
+    "propertyColumns": ("PropertyColumns",),
+    "systemPropertyColumns": ("SystemPropertyColumns",),
+    "dataset": ("Dataset", "DatasetName"),
+    "table": ("Table", "TableName"),
+}
+LIST_SETTINGS = ("columnsToRemove", "partitionColumns", "propertyColumns")
+PAIR_SETTINGS = ("systemPropertyColumns",)
 
 USER_IDENTITY_KEYS = ("UserAssignedIdentities", "UserAssignedIdentity", "UserAssignedIdentityId",
                       "UserAssignedIdentityResourceId")
@@ -547,8 +599,9 @@ class _ProjectReader:
             database = _text(properties, *ADX_DATABASE_KEYS)
             table = _text(properties, *ADX_TABLE_KEYS)
             authentication = _text(properties, "AuthenticationMode", "AuthMode", "Authentication")
+        settings = _OutputSettings(self, document, written, alias, properties).read(kind)
         self.outputs.append(Output(alias, kind, datasource, cluster, database, table, authentication,
-                                   alias_where))
+                                   alias_where, settings))
 
     def read_inputmock(self, document: JsonFile, spelling: str, written: str) -> None:
         data = document.data
@@ -781,6 +834,154 @@ class _InputFacts:
                       f"({_problem(error)})", where)
             return None
         return SqlText(text, Where(path, 1, 1))
+
+
+class _OutputSettings:
+    """The settings OUTPUT_SETTINGS keeps for an output's kind, as its file writes them (see
+    OUTPUT_SETTING_KEYS), each placed at its value. A value of the wrong shape is an SC609 note
+    and the setting is left out; a value that is not there is no setting."""
+
+    def __init__(self, reader: _ProjectReader, document: JsonFile, written: str, alias: str,
+                 properties: dict | None) -> None:
+        self.reader = reader
+        self.document = document
+        self.about = f"Output file {_shown(written)}"
+        self.alias = alias
+        data = document.data
+        # Where settings are looked for, in order: (path, object).
+        self.places: list[tuple[tuple, dict]] = []
+        if isinstance(properties, dict) and properties is not data:
+            block_key = next((name for name, value in data.items() if value is properties), None)
+            if block_key is not None:
+                self.places.append(((block_key,), properties))
+        self.serialization_places: list[tuple[tuple, dict]] = []
+        serialization_key = key(data, "Serialization")
+        serialization = data.get(serialization_key) if serialization_key else None
+        if isinstance(serialization, dict):
+            self.serialization_places.append(((serialization_key,), serialization))
+            inner_key = key(serialization, "Properties")
+            if inner_key is not None and isinstance(serialization[inner_key], dict):
+                self.serialization_places.append(((serialization_key, inner_key), serialization[inner_key]))
+        self.places += self.serialization_places
+        self.places.append(((), data))
+
+    def read(self, kind: str | None) -> tuple[OutputSetting, ...]:
+        found = []
+        for name in OUTPUT_SETTINGS.get(kind or "", ()):
+            if name == "serialization":
+                setting = self.serialization_type()
+            elif name == "format":
+                setting = self.setting(name, ("Format",), self.serialization_places)
+            elif name in OUTPUT_SETTING_KEYS:
+                setting = self.setting(name, OUTPUT_SETTING_KEYS[name], self.places)
+            else:   # a setting of another source (containerPartitionKeyPaths: a Terraform container's)
+                setting = None
+            if setting is not None:
+                found.append(setting)
+        return tuple(found)
+
+    def note(self, actual: str, problem: str, where: Where) -> None:
+        self.reader.note(f"{self.about}: {_shown(actual)} of output {_shown(self.alias)} is {problem}; "
+                         "it is not read", where)
+
+    def setting(self, name: str, names: tuple[str, ...], places: list[tuple[tuple, dict]]) -> OutputSetting | None:
+        """The first of `names` set (not null, not "") in `places`, read as `name` is."""
+        for at, obj in places:
+            for wanted in names:
+                actual = key(obj, wanted)
+                if actual is None:
+                    continue
+                value = obj[actual]
+                if value is None or (isinstance(value, str) and not value.strip()):
+                    continue
+                path = at + (actual,)
+                where = self.document.where(path)
+                if name in LIST_SETTINGS:
+                    read: object = self.columns(value, actual, where)
+                elif name in PAIR_SETTINGS:
+                    read = self.pairs(value, actual, where)
+                else:
+                    read = self.text(value, actual, where)
+                return OutputSetting(name, read, where) if read else None
+        return None
+
+    def serialization_type(self) -> OutputSetting | None:
+        """`Serialization.Type` as written (also a plain `Serialization` or `SerializationType` string)."""
+        data = self.document.data
+        serialization_key = key(data, "Serialization")
+        serialization = data.get(serialization_key) if serialization_key else None
+        if isinstance(serialization, dict):
+            type_key = key(serialization, "Type")
+            if type_key is None:
+                return None
+            path: tuple = (serialization_key, type_key)
+            value, actual = serialization[type_key], "Serialization.Type"
+        elif serialization is not None:
+            path, value, actual = (serialization_key,), serialization, str(serialization_key)
+        else:
+            type_key = key(data, "SerializationType")
+            if type_key is None:
+                return None
+            path, value, actual = (type_key,), data[type_key], type_key
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return None
+        where = self.document.where(path)
+        read = self.text(value, actual, where)
+        return OutputSetting("serialization", read, where) if read else None
+
+    def text(self, value: object, actual: str, where: Where) -> str | None:
+        """A scalar as text (a number as the file writes it); None with a note for an object or a list."""
+        if isinstance(value, (dict, list)):
+            self.note(actual, "not a single value", where)
+            return None
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return _number_text(self.document.text, where) or text_value(value)
+        return text_value(value)
+
+    def columns(self, value: object, actual: str, where: Where) -> tuple[str, ...] | None:
+        """A list of column names: a JSON list of names, or one comma-separated string."""
+        if isinstance(value, str):
+            return tuple(part.strip() for part in value.split(",") if part.strip())
+        if isinstance(value, list) and all(isinstance(item, str) or item is None for item in value):
+            return tuple(item for item in value if item is not None and item.strip())
+        self.note(actual, "not a list of column names", where)
+        return None
+
+    def pairs(self, value: object, actual: str, where: Where) -> tuple[tuple[str, str], ...] | None:
+        """System property columns, {"MessageId": "column", ...}: an object, that object written as a
+        JSON string, or a list of {Key, Value} objects (as .NET writes a dictionary); entries with
+        no column are left out."""
+        if isinstance(value, str) and value.strip().startswith("{"):
+            import json
+
+            try:
+                value = json.loads(value)
+            except ValueError:
+                pass
+        entries: list[tuple[object, object]] | None = None
+        if isinstance(value, dict):
+            entries = list(value.items())
+        elif isinstance(value, list) and all(isinstance(item, dict) and key(item, "Key") and key(item, "Value")
+                                             for item in value):
+            entries = [(get(item, "Key"), get(item, "Value")) for item in value]
+        if entries is None or not all(isinstance(name, str) and (column is None or isinstance(column, str))
+                                      for name, column in entries):
+            self.note(actual, "not an object of system property names and column names", where)
+            return None
+        return tuple((str(name), column) for name, column in entries if isinstance(column, str) and column.strip())
+
+
+def _number_text(text: str, where: Where) -> str | None:
+    """The JSON number written at `where` in `text`, as written (`25`, `1e2`)."""
+    if where.line is None or where.column is None:
+        return None
+    offset = 0
+    for _ in range(where.line - 1):
+        offset = text.find("\n", offset) + 1
+        if offset == 0:
+            return None
+    found = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?").match(text, offset + where.column - 1)
+    return found.group(0) if found else None
 
 
 def _identity(document: JsonFile) -> Identity:

@@ -31,7 +31,11 @@ Resources read (hashicorp/terraform-provider-azurerm, Azure/terraform-provider-a
   module's output or a `data "azurerm_stream_analytics_job"`, or the job's name), in any
   module of the tree; an input's `serialization { type }`, a blob input's `path_pattern`, an
   MS SQL reference input's `database`, `table`, `refresh_type`, `full_snapshot_query` and
-  `delta_snapshot_query` (optional facts: unsettled, they are None without a note);
+  `delta_snapshot_query` (optional facts: unsettled, they are None without a note); an
+  output's settings under ARM's names (model.OUTPUT_SETTINGS, AZURERM_OUTPUT_SETTINGS: keys,
+  property columns, a blob's path pattern and serialization, ...; unsettled, an SC608 note)
+  and a Cosmos DB output's container's partition key paths, from the
+  `azurerm_cosmosdb_sql_container` of that name in its database;
 - `azapi_resource` of the streamingjobs types (the job, `.../outputs`, `/inputs`,
   `/functions`, `/transformations`), linked by `parent_id`, with `body` an HCL object or
   `jsonencode(...)`: how ADX outputs are written, azurerm having none;
@@ -59,7 +63,19 @@ from schemacheck.jobs.kinds import (
     refresh_type_name,
     serialization_name,
 )
-from schemacheck.jobs.model import Function, Identity, Input, Job, Note, Output, Placed, Script, Setting, Where
+from schemacheck.jobs.model import (
+    Function,
+    Identity,
+    Input,
+    Job,
+    Note,
+    Output,
+    OutputSetting,
+    Placed,
+    Script,
+    Setting,
+    Where,
+)
 
 TYPE_CHECKING = False   # typing costs a cold start 2 ms; type checkers read the import below
 if TYPE_CHECKING:
@@ -75,6 +91,27 @@ OUTPUTS = {
     "azurerm_stream_analytics_output_servicebus_topic": "servicebus-topic",
     "azurerm_stream_analytics_output_function": "functions", "azurerm_stream_analytics_output_powerbi": "powerbi",
 }
+# The arguments of azurerm's output resources that OUTPUT_SETTINGS keeps, by output kind:
+# (argument, ARM's setting name, the shape azurerm takes: "text", "list" of text or "map" of
+# text), as hashicorp/terraform-provider-azurerm website/docs/r/stream_analytics_output_*
+# document them. A blob output's `serialization { type, format }` is read apart.
+_SERVICEBUS_SETTINGS = (("property_columns", "propertyColumns", "list"),
+                        ("system_property_columns", "systemPropertyColumns", "map"))
+AZURERM_OUTPUT_SETTINGS: dict[str, tuple[tuple[str, str, str], ...]] = {
+    "table-storage": (("partition_key", "partitionKey", "text"), ("row_key", "rowKey", "text"),
+                      ("columns_to_remove", "columnsToRemove", "list"), ("batch_size", "batchSize", "text")),
+    "cosmosdb": (("document_id", "documentId", "text"), ("partition_key", "partitionKey", "text"),
+                 ("container_name", "collectionNamePattern", "text")),
+    "blob": (("path_pattern", "pathPattern", "text"), ("date_format", "dateFormat", "text"),
+             ("time_format", "timeFormat", "text")),
+    "eventhub": (("partition_key", "partitionKey", "text"), ("property_columns", "propertyColumns", "list")),
+    "servicebus-queue": _SERVICEBUS_SETTINGS,
+    "servicebus-topic": _SERVICEBUS_SETTINGS,
+    "powerbi": (("dataset", "dataset", "text"), ("table", "table", "text")),
+}
+SHAPE_TEXT = {"text": "text", "list": "a list of text", "map": "a map of text"}
+COSMOS_CONTAINER = "azurerm_cosmosdb_sql_container"
+COSMOS_DATABASE = "azurerm_cosmosdb_sql_database"
 INPUTS = {
     "azurerm_stream_analytics_stream_input_eventhub": ("eventhub", True),
     "azurerm_stream_analytics_stream_input_eventhub_v2": ("eventhub", True),
@@ -1347,12 +1384,158 @@ class _Jobs:
 
     def azurerm_output(self, alias: str, kind: str, type_: str, child: _Child, where: Where,
                        shape: ArmShape) -> Output:
+        settings = self.azurerm_output_settings(alias, kind, child, shape)
         if kind not in SQL_KINDS:
-            return Output(alias, kind, type_, where=where)
+            return Output(alias, kind, type_, where=where, settings=settings)
         values = [shape.text(self.value(child.module, child.block, child.path, name, child.names),
                              f"the {name} of output '{alias}'", quiet=name == "server")
                   for name in ("server", "database", "table", "authentication_mode")]
-        return Output(alias, kind, type_, values[0], values[1], values[2], values[3], where)
+        return Output(alias, kind, type_, values[0], values[1], values[2], values[3], where, settings)
+
+    # ---- an azurerm output's settings ------------------------------------------------------------
+    def azurerm_output_settings(self, alias: str, kind: str, child: _Child,
+                                shape: ArmShape) -> tuple[OutputSetting, ...]:
+        """The settings OUTPUT_SETTINGS keeps for an azurerm output (AZURERM_OUTPUT_SETTINGS),
+        under ARM's names, each where its value is written; a blob output's serialization
+        type and format; a Cosmos DB output's container's partition key paths
+        ("containerPartitionKeyPaths") when the tree defines that container."""
+        label = f"output '{alias}'"
+        found: list[OutputSetting] = []
+        for argument, name, form in AZURERM_OUTPUT_SETTINGS.get(kind, ()):
+            val = self.value(child.module, child.block, child.path, argument, child.names)
+            setting = self.output_setting(val, name, form, f"the {argument} of {label}", shape)
+            if setting is not None:
+                found.append(setting)
+        if kind == "blob":
+            blocks = _Module.blocks(child.block, "serialization")
+            for argument, name in (("type", "serialization"), ("format", "format")):
+                attr = _Module.attribute(blocks[0], argument) if blocks else None
+                val = self.reader.evaluate(attr.value, _Scope(child.module, child.path, child.names)) \
+                    if attr is not None else None
+                setting = self.output_setting(val, name, "text", f"the serialization {argument} of {label}", shape)
+                if setting is not None:
+                    found.append(setting)
+        if kind == "cosmosdb":
+            container = next((s for s in found if s.name == "collectionNamePattern"), None)
+            if container is not None and isinstance(container.value, str):
+                paths = self.container_partition_keys(child, container.value, label, shape)
+                if paths is not None:
+                    found.append(paths)
+        return tuple(found)
+
+    def output_setting(self, val: Val | None, name: str, form: str, what: str,
+                       shape: ArmShape) -> OutputSetting | None:
+        """One setting as OutputSetting: `form` "text" (a str; a number or bool as Terraform
+        writes it as text), "list" (a tuple of str) or "map" (a tuple of (key, value) pairs in
+        written order). None when it is not written or null; when the files do not settle it
+        (an SC608 note: a deployment's value, an attribute Azure gives a resource); when it has
+        another shape (an SC609 note)."""
+        if val is None or val.value is None:
+            return None
+        unknown = unknown_of(val) or self.computed(val)
+        if unknown is not None:
+            shape.note_unknown(unknown, what)
+            return None
+        value = self.shaped(val, form)
+        if value is None:
+            shape.notes.append(Note("SC609", f"{what} should be {SHAPE_TEXT[form]}; it is not read",
+                                    self.places.of(val)))
+            return None
+        return OutputSetting(name, value, self.places.of(val))
+
+    def computed(self, val: Val) -> Unknown | None:
+        """An attribute Azure gives a resource (its id) in a value, as an Unknown."""
+        stack = [val]
+        while stack:
+            current = stack.pop()
+            if isinstance(current.value, Resource):
+                written = " ".join(self.places.texts.get(current.file, "")[current.start:current.end].split())
+                return Unknown(written[:80] or "?", "is an attribute Azure gives a resource when it is deployed",
+                               current.file, current.start, current.end)
+            if isinstance(current.value, dict):
+                stack.extend(current.value.values())
+            elif isinstance(current.value, list):
+                stack.extend(current.value)
+        return None
+
+    @staticmethod
+    def shaped(val: Val, form: str) -> object:
+        """The value in `form` (see output_setting), or None when it has another shape."""
+        def scalar(value: Any) -> str | None:
+            return None if isinstance(value, (dict, list)) or value is None else _Reader.piece(value)
+
+        value = val.value
+        if form == "text":
+            return scalar(value)
+        if form == "list" and isinstance(value, list):
+            members = tuple(scalar(member.value) for member in value)
+            return None if None in members else members
+        if form == "map" and isinstance(value, dict):
+            pairs = tuple((key, scalar(member.value)) for key, member in value.items())
+            return None if any(v is None for _, v in pairs) else pairs
+        return None
+
+    def container_partition_keys(self, child: _Child, container: str, label: str,
+                                 shape: ArmShape) -> OutputSetting | None:
+        """The partition key paths (`partition_key_paths`, or the older `partition_key_path`)
+        of the azurerm_cosmosdb_sql_container a Cosmos DB output writes to: the one of the tree
+        named `container` in the output's database (and account, when both say), if exactly one."""
+        database, account = self.cosmos_database(
+            self.value(child.module, child.block, child.path, "cosmosdb_sql_database_id", child.names))
+        if database is None:
+            return None
+        matches: list[tuple[str, Val, str]] = []
+        for module in self.reader.modules:
+            for key, (path, block) in module.resources.items():
+                if key[0] != COSMOS_CONTAINER:
+                    continue
+                for instance, names in self.instances(module, key, path, block):
+                    name, in_database, in_account = (self.value(module, block, path, argument, names)
+                                                     for argument in ("name", "database_name", "account_name"))
+                    if name is None or name.value != container or in_database is None \
+                            or in_database.value != database:
+                        continue
+                    if account is not None and in_account is not None and isinstance(in_account.value, str) \
+                            and in_account.value != account:
+                        continue
+                    paths = self.value(module, block, path, "partition_key_paths", names)
+                    form = "list"
+                    if paths is None:
+                        paths, form = self.value(module, block, path, "partition_key_path", names), "text"
+                    if paths is not None:
+                        written = f"{module.label}{key[0]}.{key[1]}{_instance_text(instance)}"
+                        matches.append((written, paths, form))
+        if len(matches) != 1:
+            return None
+        written, paths, form = matches[0]
+        argument = "partition_key_paths" if form == "list" else "partition_key_path"
+        setting = self.output_setting(paths, "containerPartitionKeyPaths", form,
+                                      f"the {argument} of {written} (the container of {label})", shape)
+        if setting is not None and form == "text":
+            setting = setting._replace(value=(setting.value,))
+        return setting
+
+    def cosmos_database(self, linked: Val | None) -> tuple[str | None, str | None]:
+        """(database name, account name) a Cosmos DB output's cosmosdb_sql_database_id names:
+        an azurerm_cosmosdb_sql_database of the tree, or an id written out."""
+        if linked is None:
+            return None, None
+        value = linked.value
+        if isinstance(value, Resource) and value.attribute == "id":
+            found = self.reader.resource_of(value)
+            if found is None or found[1][0] != COSMOS_DATABASE:
+                return None, None
+            module, key, path, block = found
+            names = self.reader.instance_names(module, key, path, block, value.key[3])
+            name, account = (self.value(module, block, path, argument, names) for argument in ("name", "account_name"))
+            return (name.value if name is not None and isinstance(name.value, str) else None,
+                    account.value if account is not None and isinstance(account.value, str) else None)
+        if isinstance(value, str):
+            parts = value.rstrip("/").split("/")
+            lowered = [p.lower() for p in parts]
+            return (parts[lowered.index("sqldatabases") + 1] if "sqldatabases" in lowered[:-1] else None,
+                    parts[lowered.index("databaseaccounts") + 1] if "databaseaccounts" in lowered[:-1] else None)
+        return None, None
 
     def azurerm_input(self, alias: str, type_: str, child: _Child, where: Where, shape: ArmShape) -> Input:
         """An azurerm input and what its arguments say of its data (hashicorp/terraform-provider-azurerm
