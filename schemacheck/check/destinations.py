@@ -7,7 +7,8 @@ Mapping, first match wins:
   2. `[outputs.ALIAS]` in the nearest configuration: `kind` (a kind that is not checked
      means SC404), `table`, `database`, `cluster`, and the output's own `schemas`;
   3. the job's own definition of the output (project or template): its kind, and its
-     cluster (a SQL output's server), database and table;
+     cluster (a SQL output's server), database and table; a blob output with Delta
+     serialization and a Fabric Lakehouse output write to a Delta table (`as_checked`);
   4. for an output nothing maps: a loaded table named exactly like the output alias
      (schemacheck.check.tables).
 An output's kind, when several say it, is --target's, then the configuration's, then the
@@ -93,6 +94,26 @@ def job_output(job: Job | None, alias: str) -> JobOutput | None:
     return next((o for o in job.outputs if o.alias.lower() == lowered), None)
 
 
+DELTA = "delta"
+
+
+def as_checked(output: JobOutput | None) -> JobOutput | None:
+    """The job's output as the check sees its kind: a blob (ADLS Gen2) output whose
+    serialization is Delta, and every Fabric Lakehouse output, write to a Delta table (kind
+    "delta"; its table the last segment of deltaTablePath, or tableName). Others as they are."""
+    if output is None or not (output.kind == "fabric-lakehouse" or (output.kind == "blob" and _is_delta(output))):
+        return output
+    setting = output.setting("deltaTablePath" if output.kind == "blob" else "tableName")
+    value = setting.value if setting is not None else None
+    table = value.replace("\\", "/").rstrip("/").rpartition("/")[2].strip() if isinstance(value, str) else ""
+    return output._replace(kind=DELTA, table=table or None)
+
+
+def _is_delta(output: JobOutput) -> bool:
+    setting = output.setting("serialization")
+    return setting is not None and isinstance(setting.value, str) and setting.value.strip().lower() == "delta"
+
+
 def stated_kind(target: Target | None, settings, defined_kind: str | None) -> str | None:
     """An output's kind as --target, then the configuration, then the job say it."""
     said = (target.kind if target is not None else None, settings.kind if settings is not None else None,
@@ -107,7 +128,7 @@ def destination(alias: str, targets: Mapping[str, Target], config: Config, clust
     the configuration, the job's, the configuration's `[live] cluster`."""
     target = target_for(targets, alias)
     settings = config.output(alias)
-    defined = job_output(job, alias)
+    defined = as_checked(job_output(job, alias))
     kind = stated_kind(target, settings, defined.kind if defined is not None else None)
     schemas = settings.schemas if settings is not None else None
     if kinds.checked(kind) and kind != ADX:
@@ -152,7 +173,8 @@ def stated_kinds(aliases, targets: Mapping[str, Target], config: Config, job: Jo
     """(kind, an output's own schema paths or None) for every checked kind other than ADX
     that the outputs are said to be, in a fixed order: so that their tables are read
     before the checks run (a bad DDL file is then the same first error every run)."""
-    defined = {o.alias.lower(): o.kind for o in (job.outputs if job is not None else None) or ()}
+    defined = {o.alias.lower(): o.kind for o in map(as_checked, (job.outputs if job is not None else None) or ())
+               if o is not None}
     wanted = set()
     for alias in set(aliases) | set(targets) | set(config.outputs or {}):
         settings = config.output(alias)

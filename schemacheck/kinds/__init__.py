@@ -38,6 +38,10 @@ _REGISTRY: dict[str, tuple[object, tuple[str, ...]]] = {
     "sql": ("schemacheck.sql.kind:SQL_DATABASE", (".sql",)),
     "synapse": ("schemacheck.sql.kind:SYNAPSE", (".sql",)),
     "postgresql": ("schemacheck.sql.kind:POSTGRESQL", (".sql",)),
+    # A Delta table is a folder holding a _delta_log folder, which is no file of a suffix: no
+    # suffixes, so it is handed the schema paths' folders only and is never looked in for an
+    # output nothing maps (schemacheck.check.destinations maps Delta and Lakehouse outputs to it).
+    "delta": ("schemacheck.delta.kind:DELTA", ()),
 }
 
 # Every kind ASA writes to, as the configuration and the readers name them; those not in

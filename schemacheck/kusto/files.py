@@ -114,15 +114,21 @@ def load_schemas(paths: list[str]) -> TableCatalog:
 
 def load_path(path: str) -> list[TableSchema]:
     """The tables of a schema file, or of the Kusto schema files below a folder (other
-    kinds' files there, such as SQL DDL, are theirs: schemacheck.check.tables)."""
+    kinds' files there, such as SQL DDL and Delta tables' _delta_log, are theirs:
+    schemacheck.check.tables)."""
     if os.path.isdir(path):
-        return [table for file in files_under(path, SCHEMA_SUFFIXES) for table in load_file(file)]
+        files = [f for f in files_under(path, SCHEMA_SUFFIXES) if "_delta_log" not in _parts(f)[:-1]]
+        return [table for file in files for table in load_file(file)]
     from schemacheck.jobs.recognise import KUSTO_SCHEMA, OTHER, misplaced, recognise
 
     kind = recognise(path)
     if kind not in (KUSTO_SCHEMA, OTHER):   # a query, project, Terraform, Bicep or configuration file
         raise InputError(misplaced(kind, path, "--schema"), path)
     return load_file(path)
+
+
+def _parts(path: str) -> tuple[str, ...]:
+    return tuple(os.path.normpath(path).split(os.sep))
 
 
 def load_file(path: str) -> list[TableSchema]:
