@@ -4,7 +4,8 @@ documentation. `schemacheck rules CODE` prints a rule; docs/rules/ has a page pe
 Codes keep their meaning forever. Ranges: SC0xx the query itself, SC1xx column names,
 SC2xx types, SC3xx order, SC4xx what is (not) checked, SC5xx the table itself, SC6xx
 the job's files and settings (projects, templates), SC7xx the deployed job against the
-repository (drift).
+repository (drift), SC8xx the other outputs' settings and tables (Table storage, Cosmos DB,
+blob paths, Delta, Event Hubs, Service Bus, Power BI, Functions).
 """
 
 from __future__ import annotations
@@ -205,6 +206,80 @@ def _drift_example(**changes) -> tuple[tuple[str, str], ...]:
 
 _DRIFT_ARGS = (".", "--deployed-file", "deployed.json")
 
+
+# The other outputs' rules (SC801-SC815): an ARM template whose job reads an Event Hub input,
+# hub-in, and writes to the outputs given, each (name, datasource type, datasource properties,
+# serialization or None).
+def _job_template(query: str, outputs: list) -> str:
+    import json
+
+    written = [{"name": name, "properties": {"datasource": {"type": kind, "properties": properties},
+                                             **({"serialization": serialization} if serialization else {})}}
+               for name, kind, properties, serialization in outputs]
+    job = {"type": "Microsoft.StreamAnalytics/streamingjobs", "apiVersion": "2021-10-01-preview",
+           "name": "fleet-outputs", "location": "westeurope", "identity": {"type": "SystemAssigned"},
+           "properties": {"compatibilityLevel": "1.2", "outputErrorPolicy": "Stop",
+                          "inputs": [{"name": "hub-in", "properties": {
+                              "type": "Stream", "serialization": {"type": "Json"},
+                              "datasource": {"type": "Microsoft.EventHub/EventHub", "properties": {}}}}],
+                          "outputs": written,
+                          "transformation": {"name": "main", "properties": {"query": "QUERY"}}}}
+    template = {"$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
+                "contentVersion": "1.0.0.0", "resources": [job]}
+    return json.dumps(template, indent=2).replace('"QUERY"', json.dumps(query)) + "\n"
+
+
+def _table_output(partition: str = "DeviceId", row: str = "EventId") -> tuple:
+    return ("table-out", "Microsoft.Storage/Table", {
+        "accountName": "fleetstore", "table": "Readings", "partitionKey": partition, "rowKey": row,
+        "batchSize": 100}, None)
+
+
+def _cosmos_output(partition: str = "DeviceId", document_id: str | None = "DeviceId") -> tuple:
+    properties = {"accountId": "fleet-cosmos", "database": "fleet", "collectionNamePattern": "readings",
+                  "partitionKey": partition}
+    if document_id:
+        properties["documentId"] = document_id
+    return ("cosmos-out", "Microsoft.Storage/DocumentDB", properties, None)
+
+
+def _eventhub_output() -> tuple:
+    return ("hub-out", "Microsoft.EventHub/EventHub", {
+        "serviceBusNamespace": "fleet-ns", "eventHubName": "alerts", "partitionKey": "DeviceId",
+        "propertyColumns": ["Severity"], "authenticationMode": "Msi"}, {"type": "Json"})
+
+
+def _blob_output(pattern: str) -> tuple:
+    return ("archive", "Microsoft.Storage/Blob", {
+        "storageAccounts": [{"accountName": "fleetarchive"}], "container": "raw", "pathPattern": pattern,
+        "dateFormat": "yyyy/MM/dd", "timeFormat": "HH", "authenticationMode": "Msi"}, {"type": "Json"})
+
+
+def _delta_output(partitions: tuple[str, ...]) -> tuple:
+    return ("lake", "Microsoft.Storage/Blob", {
+        "storageAccounts": [{"accountName": "fleetlake"}], "container": "delta", "authenticationMode": "Msi"},
+        {"type": "Delta", "properties": {"deltaTablePath": "/telemetry/readings",
+                                         "partitionColumns": list(partitions)}})
+
+
+def _servicebus_output() -> tuple:
+    return ("queue-out", "Microsoft.ServiceBus/Queue", {
+        "serviceBusNamespace": "fleet-ns", "queueName": "alerts", "authenticationMode": "Msi",
+        "systemPropertyColumns": {"MesageId": "DeviceId"}}, {"type": "Json"})
+
+
+def _powerbi_output() -> tuple:
+    return ("dashboard", "PowerBI", {"dataset": "fleet", "table": "readings", "groupId": "00000000-0000-0000-0000-"
+                                     "000000000000", "authenticationMode": "Msi"}, None)
+
+
+def _function_output() -> tuple:
+    return ("notify", "Microsoft.AzureFunction", {"functionAppName": "fleet-fn", "functionName": "notify"}, None)
+
+
+def _gen1_output() -> tuple:
+    return ("lake-gen1", "Microsoft.DataLake/Accounts", {"accountName": "fleetgen1", "filePathPrefix": "raw/{date}"},
+            {"type": "Json"})
 
 # The example of the SQL reference input rules (SC620-SC623): an ARM template whose job joins
 # an Event Hub input with a SQL Database reference input, devices, loaded by `snapshot` (and
@@ -993,5 +1068,361 @@ RULES: dict[str, Rule] = {
                  "compared whatever the names).",
              example_query=_DRIFT_QUERY, example_files=_drift_example(names=("fleet-export", "fleet-archive")),
              example_args=_DRIFT_ARGS, example_command="drift"),
+        # ---- SC83x: Delta Lake tables (ADLS Gen2 with Delta serialization, Fabric Lakehouse) ----
+        # Each example: an ARM template (job.json) whose job writes to a Delta table, the table's
+        # _delta_log under tables/, and a schemacheck.toml giving the output that folder as its schemas.
+        Rule("SC801", "key-column-missing", ERROR,
+             "A key column an output's settings name is not written by the statement.",
+             "Table storage outputs take the entity's partition key and row key, and Cosmos DB outputs the "
+             "document id and partition key, from the output columns the output's settings name. A statement "
+             "into the output that does not write that column makes every event fail before it is written: "
+             "RequiredColumnMissing for Table storage, CosmosDBOutputMissingIdColumn or "
+             "CosmosDBOutputMissingPartitionKey for Cosmos DB. The finding is at the setting, in the job's file.",
+             why="ASA's data errors article lists RequiredColumnMissing (a Table output's missing key column is "
+                 "found without an I/O request); the Cosmos DB output and data error codes articles list the "
+                 "missing id and partition key columns.",
+             fix="Write the column in every statement into the output (an alias: `AS RowKey`), or name a column "
+                 "the statements write in the output's setting.",
+             example_files=(("job.json", _job_template("SELECT DeviceId, Temperature\nINTO [table-out]\nFROM "
+                                                      "[hub-in]", [_table_output()])),),
+             example_args=("job.json",)),
+        Rule("SC802", "setting-column-case", WARNING,
+             "A column an output's settings name is written in another letter case.",
+             "The output names the column in one letter case and the statement writes it in another (at "
+             "compatibility level 1.0 ASA lower-cases every name it writes). Table storage property names are "
+             "case-sensitive; whether ASA matches Cosmos DB, Event Hubs and Service Bus settings without regard "
+             "to case is not documented, and one Cosmos DB user had to recreate a container over it.",
+             why="The Table service data model: property names are case-sensitive; Azure/azure-stream-analytics "
+                 "issue 34: a lower-cased partition key column at level 1.0.",
+             fix="Alias the column in the setting's letter case (`AS DeviceId`), or change the setting.",
+             example_files=(("job.json", _job_template("SELECT DeviceId, Temperature\nINTO [cosmos-out]\nFROM "
+                                                      "[hub-in]", [_cosmos_output(partition="deviceId")])),),
+             example_args=("job.json",)),
+        Rule("SC803", "setting-column-missing", WARNING,
+             "A column an output's settings name (a path field, a property, a partition column) is not written.",
+             "A blob path pattern's {field}, a Delta partition column, an Event Hubs partition key or property "
+             "column, or a Service Bus property or system property column names a column the statement does not "
+             "write. What ASA does then is not documented (it may refuse to start the job, or write an empty "
+             "value), so this is a warning.",
+             why="The blob output, Delta Lake, Event Hubs and Service Bus output articles: each of these settings "
+                 "names an output column.",
+             fix="Write the column in every statement into the output, or change the setting.",
+             example_files=(("job.json", _job_template("SELECT DeviceId, Temperature\nINTO [hub-out]\nFROM "
+                                                      "[hub-in]", [_eventhub_output()])),),
+             example_args=("job.json",)),
+        Rule("SC804", "setting-column-type", ERROR,
+             "A column an output's settings name has a type that setting does not take.",
+             "A blob path pattern's {field} must be nvarchar(max), bigint, float, or bit (from level 1.2), not "
+             "datetime, record or array; a Delta partition column must be a string; an Event Hubs or Service "
+             "Bus property column may be anything but a record or an array.",
+             why="The custom blob path patterns article (the partition key's types), the Delta Lake article "
+                 "(\"must be of string type\"), the Event Hubs output article (property columns).",
+             fix="CAST the column to nvarchar(max) in the query (a datetime: FORMAT-like text with "
+                 "CONCAT/DATEPART), or name another column.",
+             example_files=(("job.json", _job_template("SELECT DeviceId, CAST(EventTime AS datetime) AS EventTime"
+                                                      "\nINTO [archive]\nFROM [hub-in]",
+                                                      [_blob_output("telemetry/{EventTime}")])),),
+             example_args=("job.json",)),
+        Rule("SC805", "key-column-not-text", WARNING,
+             "A Table storage key or Cosmos DB document id column is not written as text.",
+             "Table storage keys are strings of up to 1 KB, and a Cosmos DB document's id a non-empty string "
+             "of at most 255 characters. The statement writes the column as a number or a date; whether ASA "
+             "converts it is not documented, so this is a warning.",
+             why="The Table service data model (key properties are strings); Cosmos DB's data error codes "
+                 "(CosmosDBOutputInvalidId).",
+             fix="CAST the column AS nvarchar(max) in the query.",
+             example_files=(("job.json", _job_template("SELECT CAST(Zone AS bigint) AS Zone, DeviceId\nINTO "
+                                                      "[table-out]\nFROM [hub-in]",
+                                                      [_table_output(partition="Zone", row="DeviceId")])),),
+             example_args=("job.json",)),
+        Rule("SC806", "table-storage-property", ERROR,
+             "A Table storage output gets a property name, or a number of properties, Table storage refuses.",
+             "Table storage property names follow C# identifier rules (letters, digits and _, no dashes) and "
+             "take at most 255 characters; an entity holds at most 255 properties with PartitionKey, RowKey "
+             "and Timestamp. Such an event fails with ColumnNameInvalid.",
+             why="The Table service data model; ASA's data errors article (ColumnNameInvalid).",
+             fix="Alias the column to a valid name, or remove columns (columnsToRemove, or the select list).",
+             example_files=(("job.json", _job_template("SELECT DeviceId, Temperature AS [temp-c]\nINTO "
+                                                      "[table-out]\nFROM [hub-in]",
+                                                      [_table_output(row="DeviceId")])),),
+             example_args=("job.json",)),
+        Rule("SC807", "table-storage-columns", WARNING,
+             "A Table storage column has a system property's name, or columnsToRemove names no written column.",
+             "A column named PartitionKey, RowKey or Timestamp that is not the output's key column collides "
+             "with the entity's system properties; a columnsToRemove entry that no statement writes removes "
+             "nothing (a typo keeps the column it meant).",
+             why="The Table service data model (system properties); the Table storage output article "
+                 "(columnsToRemove).",
+             fix="Alias the column to another name; fix or drop the columnsToRemove entry.",
+             example_files=(("job.json", _job_template("SELECT DeviceId, System.Timestamp() AS Timestamp\nINTO "
+                                                      "[table-out]\nFROM [hub-in]",
+                                                      [_table_output(row="DeviceId")])),),
+             example_args=("job.json",)),
+        Rule("SC808", "cosmos-id-without-document-id", WARNING,
+             "A Cosmos DB output without a document id gets a column named id.",
+             "Without a document id setting, ASA inserts every event; an event that carries its own id then "
+             "fails on the second event with the same id (a duplicate), and with the default error policy "
+             "blocks the output.",
+             why="The Cosmos DB output article: the document id is optional, and without it, events that carry an "
+                 "id fail on duplicates after the first.",
+             fix="Set the output's document id to the column (insert or replace from level 1.2), or rename it.",
+             example_files=(("job.json", _job_template("SELECT DeviceId AS id, Temperature\nINTO [cosmos-out]"
+                                                      "\nFROM [hub-in]", [_cosmos_output(document_id=None)])),),
+             example_args=("job.json",)),
+        Rule("SC809", "path-pattern-invalid", ERROR,
+             "A blob or ADLS Gen2 output's path pattern or time format is not one ASA takes.",
+             "A path pattern takes one custom {field} (a column name, not nested, not an expression), {date}, "
+             "{time} and {datetime:X} tokens with one specifier each (yyyy, MM, M, dd, d, HH, H, mm, m, ss, s); "
+             "the only time format is HH.",
+             why="The custom blob path patterns article; the blob and ADLS Gen2 output article.",
+             fix="Keep one {field} (build a composite key in the query: CONCAT(a, '-', b) AS k), split "
+                 "{datetime:MM/dd} into {datetime:MM}/{datetime:dd}.",
+             example_files=(("job.json", _job_template("SELECT DeviceId, Region, Temperature\nINTO [archive]"
+                                                      "\nFROM [hub-in]",
+                                                      [_blob_output("telemetry/{Region}/{DeviceId}/{date}")])),),
+             example_args=("job.json",)),
+        Rule("SC810", "delta-settings-invalid", ERROR,
+             "A Delta Lake output has more than one partition column, or a table path ASA does not take.",
+             "ASA's Delta Lake output supports one partition column (the REST API's Lakehouse examples show two, "
+             "which the Delta Lake article does not allow); a table path's segments take letters, digits, "
+             "spaces, - and _ (a {field} is not filled in), at most 254 of them.",
+             why="The Delta Lake output article (\"Only one partition column is supported\"; the table path's "
+                 "requirements).",
+             fix="Partition by one string column (a composite key built in the query); fix the path.",
+             example_files=(("job.json", _job_template("SELECT DeviceId, Region, Temperature\nINTO [lake]\nFROM "
+                                                      "[hub-in]", [_delta_output(("Region", "DeviceId"))])),),
+             example_args=("job.json",)),
+        Rule("SC811", "servicebus-system-property", ERROR,
+             "A Service Bus output sets a system property ASA does not know.",
+             "A Service Bus queue or topic output maps columns to the message's system properties: MessageId, "
+             "ContentType, Label, PartitionKey, ReplyTo, SessionId, CorrelationId, To, ForcePersistence, "
+             "TimeToLive, ScheduledEnqueueTimeUtc (and azurerm's ReplyToSessionId). Another name is refused.",
+             why="The Service Bus queues output article (system property columns); azurerm's servicebus output "
+                 "resources.",
+             fix="Use one of the documented names (the message suggests the nearest).",
+             example_files=(("job.json", _job_template("SELECT DeviceId, Temperature\nINTO [queue-out]\nFROM "
+                                                      "[hub-in]", [_servicebus_output()])),),
+             example_args=("job.json",)),
+        Rule("SC812", "powerbi-retiring", WARNING, "A Power BI output, which ASA stops supporting on 2027-10-31.",
+             "Real-time streaming into Power BI is deprecated: from 2027-10-31 no job with a Power BI output can "
+             "be created and running ones are stopped. Microsoft points to Fabric Real-Time Intelligence.",
+             why="The Power BI output article (retirement notice).",
+             fix="Move the output to an Eventhouse (Fabric Real-Time Intelligence), which ASA writes to as Azure "
+                 "Data Explorer.",
+             example_files=(("job.json", _job_template("SELECT DeviceId, Temperature\nINTO [dashboard]\nFROM "
+                                                      "[hub-in]", [_powerbi_output()])),),
+             example_args=("job.json",)),
+        Rule("SC813", "powerbi-columns", WARNING,
+             "A statement into Power BI selects *, or writes a record or an array.",
+             "ASA creates the Power BI dataset's table from the first events: SELECT * makes its columns "
+             "whatever the input carries (the article says to avoid it), and a record or array column arrives "
+             "as the text IRecord or IArray.",
+             why="The Power BI output article (schema creation, the type table, \"avoid SELECT *\").",
+             fix="Select the columns by name; flatten records (r.field AS name), or CAST them to text.",
+             example_files=(("job.json", _job_template("SELECT *\nINTO [dashboard]\nFROM [hub-in]",
+                                                      [_powerbi_output()])),),
+             example_args=("job.json",)),
+        Rule("SC814", "functions-output-retries", INFO,
+             "An Azure Functions output: nothing to compare, and the error policy covers only 413.",
+             "ASA posts batches of events to the function and retries every failed call until it succeeds, "
+             "except HTTP 413 (too large), which shrinks the batch and follows the output error policy. So Drop "
+             "does not drop events the function refuses with another status: the output blocks.",
+             why="The Azure Functions output article; Azure/azure-stream-analytics issue 179 (422 retried forever "
+                 "under Drop).",
+             fix="Make the function answer 2xx for events it cannot take (and log them), or 413 for a batch too "
+                 "large.",
+             example_files=(("job.json", _job_template("SELECT DeviceId, Temperature\nINTO [notify]\nFROM "
+                                                      "[hub-in]", [_function_output()])),),
+             example_args=("job.json",)),
+        Rule("SC815", "output-retired", ERROR, "An output to a retired service (Data Lake Storage Gen1).",
+             "Azure Data Lake Storage Gen1 was retired on 2024-02-29: an output to it cannot write.",
+             why="Azure's lifecycle page for Data Lake Storage Gen1.",
+             fix="Write to ADLS Gen2: a blob output on a storage account with a hierarchical namespace.",
+             example_files=(("job.json", _job_template("SELECT DeviceId, Temperature\nINTO [lake-gen1]\nFROM "
+                                                      "[hub-in]", [_gen1_output()])),),
+             example_args=("job.json",)),
+        Rule("SC830", "delta-column-dropped", WARNING,
+             "An output column that the Delta table does not have: ASA drops it without an error.",
+             "ASA writes to a Delta table that already exists by projecting every record onto the table's "
+             "schema: a column the statement writes that the table does not have is dropped from every row, "
+             "without an error or a log entry. Names compare without regard to case (a Delta table's column "
+             "names are unique regardless of case), so `deviceid` fills `DeviceId`. When none of the "
+             "statement's columns is in the table, no record can be projected: that is a schema conversion "
+             "failure, and the job's output error policy decides what becomes of the records (one finding for "
+             "the statement). Checked for ADLS Gen2 outputs with Delta serialization and Fabric Lakehouse "
+             "outputs, against the table's _delta_log folder among the schema paths.",
+             why="The ASA article on writing to Delta Lake tables (\"Schema enforcement\"): records are projected "
+                 "onto the schema of a table that exists; extra columns are dropped, missing ones written as "
+                 "null, and a record with no column in common with the table is a schema conversion failure.",
+             fix="Alias the column as the table names it (`check --fix` does it for a near miss), add it to the "
+                 "table (`ALTER TABLE ... ADD COLUMNS` in Spark or a Fabric notebook), or leave it out of the "
+                 "select list.",
+             example_files=(
+                 ("job.json",
+                  ('{ "resources": [ {\n'
+                   '  "type": "Microsoft.StreamAnalytics/streamingjobs", "name": "fleet-lake",\n'
+                   '  "properties": {\n'
+                   '    "compatibilityLevel": "1.2",\n'
+                   '    "outputs": [ { "name": "lake-readings", "properties": {\n'
+                   '      "datasource": { "type": "Microsoft.Storage/Blob", "properties": { "container": "lake" } },\n'
+                   '      "serialization": { "type": "Delta",'
+                   ' "properties": { "deltaTablePath": "/fleet/Readings" } } } } ],\n'
+                   '    "transformation": { "properties": {\n'
+                   '      "query": "SELECT DeviceId, CAST(Temperature AS float) AS Temperature,'
+                   ' Site INTO [lake-readings] FROM [hub-in]" } }\n'
+                   '  } } ] }\n')),
+                 ("tables/Readings/_delta_log/00000000000000000000.json",
+                  ('{"protocol":{"minReaderVersion":1,"minWriterVersion":2}}\n'
+                   '{"metaData":{"id":"6f1c0e5a-0000-4000-8000-000000000001","format":{"provider":"parquet",'
+                   r'"options":{}},"schemaString":"{\"type\":\"struct\",\"fields\":[{\"name\":\"DeviceId\",'
+                   r'\"type\":\"string\",\"nullable\":true,\"metadata\":{}},{\"name\":\"Temperature\",'
+                   r'\"type\":\"double\",\"nullable\":true,\"metadata\":{}}]}","partitionColumns":[],'
+                   '"configuration":{},"createdTime":1717000000000}}\n')),
+                 ("schemacheck.toml",
+                  ('[outputs.lake-readings]\n'
+                   'schemas = ["tables"]\n'))),
+             example_args=("job.json",)),
+        Rule("SC831", "delta-column-null", INFO,
+             "A Delta table column that the statement never writes: ASA writes null into it.",
+             "A column of the Delta table that the statement does not write is null in every row the "
+             "statement writes. Often that is intended (a column another writer fills); it is reported so "
+             "that a forgotten or misspelt column is seen. The message says when the column is a partition "
+             "column, and when the table's schema says it is not nullable (what ASA's writer does with a null "
+             "there is not documented). Not reported when the output's column list is incomplete (SELECT * "
+             "over an undeclared input).",
+             why="The ASA article on writing to Delta Lake tables (\"Schema enforcement\"): columns of the table "
+                 "that a record lacks are written as null.",
+             fix="Write the column in the query (alias a query column `AS` its name), or accept the nulls: silence "
+                 "the finding with a reason, or set `[rules] SC831 = \"off\"`.",
+             example_files=(
+                 ("job.json",
+                  ('{ "resources": [ {\n'
+                   '  "type": "Microsoft.StreamAnalytics/streamingjobs", "name": "fleet-lake",\n'
+                   '  "properties": {\n'
+                   '    "compatibilityLevel": "1.2",\n'
+                   '    "outputs": [ { "name": "lake-readings", "properties": {\n'
+                   '      "datasource": { "type": "Microsoft.Storage/Blob", "properties": { "container": "lake" } },\n'
+                   '      "serialization": { "type": "Delta",'
+                   ' "properties": { "deltaTablePath": "/fleet/Readings" } } } } ],\n'
+                   '    "transformation": { "properties": {\n'
+                   '      "query": "SELECT DeviceId,'
+                   ' CAST(Temperature AS float) AS Temperature INTO [lake-readings] FROM [hub-in]" } }\n'
+                   '  } } ] }\n')),
+                 ("tables/Readings/_delta_log/00000000000000000000.json",
+                  ('{"protocol":{"minReaderVersion":1,"minWriterVersion":2}}\n'
+                   '{"metaData":{"id":"6f1c0e5a-0000-4000-8000-000000000001","format":{"provider":"parquet",'
+                   r'"options":{}},"schemaString":"{\"type\":\"struct\",\"fields\":[{\"name\":\"DeviceId\",'
+                   r'\"type\":\"string\",\"nullable\":true,\"metadata\":{}},{\"name\":\"Temperature\",'
+                   r'\"type\":\"double\",\"nullable\":true,\"metadata\":{}},{\"name\":\"Site\",\"type\":\"string\",'
+                   r'\"nullable\":true,\"metadata\":{}}]}","partitionColumns":[],"configuration":{},'
+                   '"createdTime":1717000000000}}\n')),
+                 ("schemacheck.toml",
+                  ('[outputs.lake-readings]\n'
+                   'schemas = ["tables"]\n'))),
+             example_args=("job.json",)),
+        Rule("SC832", "delta-table-unsupported", WARNING,
+             "The Delta table has a Date or Decimal column, or a writer feature or checkpoint ASA does not support.",
+             "ASA's Delta writer does not support tables with Date or Decimal columns (reported at any depth: "
+             "inside a struct, an array or a map too), tables of writer version 7 or above with writer "
+             "features other than changeDataFeed and appendOnly (deletion vectors, column mapping, V2 "
+             "checkpoints, ...), nor multi-part or V2 checkpoints. Read from the table's _delta_log: the "
+             "latest metaData's schema, the latest protocol action and the newest checkpoint's file name. The "
+             "job cannot write to such a table.",
+             why="The ASA article on writing to Delta Lake tables (\"Limitations\"): Date and Decimal types are not "
+                 "supported; tables of writer version 7 or above with writer features are not, except "
+                 "changeDataFeed and appendOnly; multi-part and V2 checkpoints are not.",
+             fix="Give the column another type (timestamp for a date; double, or string, for a decimal), drop the "
+                 "feature (`ALTER TABLE ... DROP FEATURE` in Spark), or write to another table.",
+             example_files=(
+                 ("job.json",
+                  ('{ "resources": [ {\n'
+                   '  "type": "Microsoft.StreamAnalytics/streamingjobs", "name": "fleet-lake",\n'
+                   '  "properties": {\n'
+                   '    "compatibilityLevel": "1.2",\n'
+                   '    "outputs": [ { "name": "fabric-readings", "properties": {\n'
+                   '      "datasource": { "type": "TridentLakeHouse", "properties": { "workspaceId": "0000",'
+                   ' "artifactId": "1111" } },\n'
+                   '      "serialization": { "type": "Delta", "properties": { "tableName": "Readings" } } } } ],\n'
+                   '    "transformation": { "properties": {\n'
+                   '      "query": "SELECT DeviceId,'
+                   ' CAST(Temperature AS float) AS Temperature INTO [fabric-readings] FROM [hub-in]" } }\n'
+                   '  } } ] }\n')),
+                 ("tables/Readings/_delta_log/00000000000000000000.json",
+                  ('{"protocol":{"minReaderVersion":1,"minWriterVersion":2}}\n'
+                   '{"metaData":{"id":"6f1c0e5a-0000-4000-8000-000000000001","format":{"provider":"parquet",'
+                   r'"options":{}},"schemaString":"{\"type\":\"struct\",\"fields\":[{\"name\":\"DeviceId\",'
+                   r'\"type\":\"string\",\"nullable\":true,\"metadata\":{}},{\"name\":\"Temperature\",'
+                   r'\"type\":\"double\",\"nullable\":true,\"metadata\":{}},{\"name\":\"ReadingDate\",'
+                   r'\"type\":\"date\",\"nullable\":true,\"metadata\":{}}]}","partitionColumns":["ReadingDate"],'
+                   '"configuration":{},"createdTime":1717000000000}}\n')),
+                 ("schemacheck.toml",
+                  ('[outputs.fabric-readings]\n'
+                   'schemas = ["tables"]\n'))),
+             example_args=("job.json",)),
+        Rule("SC833", "delta-type-assumed", WARNING,
+             "A column whose ASA type is not the Delta column's type, under an assumed type mapping.",
+             "ASA does not document how its types are written to a Delta table. schemacheck assumes bigint "
+             "-> long, float -> double, nvarchar(max) -> string, datetime -> timestamp, bit -> boolean, record "
+             "-> struct and array -> array, and reports a column whose table type differs: a float into a "
+             "`float` column (4 bytes in Delta), a datetime into timestamp_ntz, a bigint into integer. Each "
+             "message says the mapping is assumed: look at the table after a first write, and silence the "
+             "rule where ASA converts the value.",
+             why="Neither the ASA article on writing to Delta Lake tables nor the ASA data types reference maps "
+                 "ASA's types to Delta's (\"No data type conversion is needed for Parquet\"): the rule rests on an "
+                 "assumed mapping, each ASA type's values as Delta holds them (a bigint is a 64-bit integer, Delta "
+                 "long; a float a 64-bit floating-point number, Delta double).",
+             fix="CAST the value to the ASA type whose assumed Delta type the column has (`check --fix` writes it "
+                 "when there is one), or give the table column the assumed type.",
+             example_files=(
+                 ("job.json",
+                  ('{ "resources": [ {\n'
+                   '  "type": "Microsoft.StreamAnalytics/streamingjobs", "name": "fleet-lake",\n'
+                   '  "properties": {\n'
+                   '    "compatibilityLevel": "1.2",\n'
+                   '    "outputs": [ { "name": "lake-readings", "properties": {\n'
+                   '      "datasource": { "type": "Microsoft.Storage/Blob", "properties": { "container": "lake" } },\n'
+                   '      "serialization": { "type": "Delta",'
+                   ' "properties": { "deltaTablePath": "/fleet/Readings" } } } } ],\n'
+                   '    "transformation": { "properties": {\n'
+                   '      "query": "SELECT DeviceId,'
+                   ' CAST(Temperature AS float) AS Temperature INTO [lake-readings] FROM [hub-in]" } }\n'
+                   '  } } ] }\n')),
+                 ("tables/Readings/_delta_log/00000000000000000000.json",
+                  ('{"protocol":{"minReaderVersion":1,"minWriterVersion":2}}\n'
+                   '{"metaData":{"id":"6f1c0e5a-0000-4000-8000-000000000001","format":{"provider":"parquet",'
+                   r'"options":{}},"schemaString":"{\"type\":\"struct\",\"fields\":[{\"name\":\"DeviceId\",'
+                   r'\"type\":\"string\",\"nullable\":true,\"metadata\":{}},{\"name\":\"Temperature\",'
+                   r'\"type\":\"float\",\"nullable\":true,\"metadata\":{}}]}","partitionColumns":[],'
+                   '"configuration":{},"createdTime":1717000000000}}\n')),
+                 ("schemacheck.toml",
+                  ('[outputs.lake-readings]\n'
+                   'schemas = ["tables"]\n'))),
+             example_args=("job.json",)),
+        Rule("SC834", "delta-table-created", INFO,
+             "No pre-created Delta table: ASA creates it with the schema of the first record.",
+             "The output writes to a Delta table that is not among the tables found under its schema paths "
+             "(folders holding a _delta_log folder). That is no error: ASA creates a table that does not "
+             "exist, taking its schema from the first record it writes, so the table's columns and types are "
+             "whatever that record carries. If the table exists, add its folder to the schema paths "
+             "(--schema, or schemas = [...] in [outputs.ALIAS]) so the statement is compared with it.",
+             why="The ASA article on writing to Delta Lake tables: a table that does not exist is created (writer "
+                 "version 2, reader version 1, append only), its schema taken from the first record encountered.",
+             fix="Add the table's folder (the one holding _delta_log) to the output's schema paths; or, if ASA is "
+                 "to create the table, make the first record's columns and types the ones wanted (CAST them).",
+             example_files=(
+                 ("job.json",
+                  ('{ "resources": [ {\n'
+                   '  "type": "Microsoft.StreamAnalytics/streamingjobs", "name": "fleet-lake",\n'
+                   '  "properties": {\n'
+                   '    "compatibilityLevel": "1.2",\n'
+                   '    "outputs": [ { "name": "fabric-alerts", "properties": {\n'
+                   '      "datasource": { "type": "TridentLakeHouse", "properties": { "workspaceId": "0000",'
+                   ' "artifactId": "1111" } },\n'
+                   '      "serialization": { "type": "Delta", "properties": { "tableName": "Alerts" } } } } ],\n'
+                   '    "transformation": { "properties": {\n'
+                   '      "query": "SELECT DeviceId,'
+                   ' CAST(Temperature AS float) AS Temperature INTO [fabric-alerts] FROM [hub-in]" } }\n'
+                   '  } } ] }\n')),),
+             example_args=("job.json",)),
     )
 }

@@ -25,6 +25,7 @@ from schemacheck.check.results import COMPARED, NOT_CHECKED, TABLE_MISSING, File
 from schemacheck.check.tables import Tables, table_for
 from schemacheck.config import Config
 from schemacheck.jobs.model import Job
+from schemacheck.outputs import CHECKERS as OUTPUT_CHECKERS
 from schemacheck.records import Record, record
 
 TYPE_CHECKING = False   # typing costs a cold start 2 ms; type checkers read the imports below
@@ -158,8 +159,13 @@ def check_job(plan: JobPlan, analysis: QueryAnalysis, tables: Tables, targets: M
     # 4. Positions mapped into the file holding the query (a template's JSON string).
     moved, relocated = relocate(analysis, found, query)
     outputs = tuple(c._replace(output=o) for c, o in zip(checked.outputs, moved.outputs))
-    # 5. The job's own findings (identity, level, locale, error policy, the readers' notes).
+    # 5. The job's own findings (identity, level, locale, error policy, the readers' notes), and
+    #    the other outputs' settings against the columns they name (schemacheck.outputs).
     found = list(relocated) + job_findings(job, moved, outputs, plan.level_stated, list(relocated), runs_it)
+    if any(o.kind in OUTPUT_CHECKERS for o in job.outputs or ()):
+        from schemacheck.outputs import settings_findings
+
+        found += settings_findings(job, moved, plan.level)   # imports only the checkers of its outputs
     # 6. File suppressions, and the directives that silenced nothing.
     found = suppressions.in_files(found) + list(relocate(analysis, suppressions.unused(), query)[1])
     # 7. The configuration's severities; the query's findings first.

@@ -119,8 +119,13 @@ def table_for(output: OutputSchema, where_to: Destination, tables: Tables, repor
     alias = output.output
     where = output.output_span or output.span
     if where_to.kind is not None and not kinds.checked(where_to.kind):
+        from schemacheck.outputs import CHECKERS
+
+        # Its settings (keys, path patterns, property columns) are still checked (schemacheck.outputs).
+        what = ("no table to compare its columns with; its settings are checked against them"
+                if where_to.kind in CHECKERS else "not checked")
         report("SC404", f"output {alias} is {where_to.kind}, neither Azure Data Explorer nor a SQL table "
-               f"({where_to.origin}): not checked", where)
+               f"({where_to.origin}): {what}", where)
         return NOT_CHECKED, None, where_to.kind
     if where_to.kind is None:
         return _by_name(output, tables, report)

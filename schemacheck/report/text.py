@@ -133,7 +133,10 @@ def _output_line(check, not_outputs: set, file: str) -> str:
         table = check.table
         return f"{head} -> {table.qualified_name} ({display_path(table.file)}): {findings}{typed}"
     if check.status == "not-checked":
-        return f"{head}: {check.kind}, not checked{typed}"
+        from schemacheck.outputs import CHECKERS
+
+        what = "settings checked (no table to compare)" if check.kind in CHECKERS else "not checked"
+        return f"{head}: {check.kind}, {what}{typed}"
     if output.output in not_outputs:
         return f"{head}: not an output of the job{typed}"
     if check.status == "table-missing":

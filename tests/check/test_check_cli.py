@@ -26,7 +26,7 @@ def test_the_sample_in_text(monkeypatch):
            "3 errors, 2 warnings" in out
     assert "  sql-vehicle-status (line 48) -> dbo.VehicleStatus (samples/fleet-telemetry/schemas/FleetOps/dbo/" \
            "Tables/VehicleStatus.sql): 1 error, 2 warnings, 1 info" in out
-    assert "  raw-archive (line 52): blob, not checked" in out
+    assert "  raw-archive (line 52): blob, settings checked (no table to compare)" in out
     assert "error[SC102]: output column VehicleId matches table column VehicleID" in out
     assert " 31 |     CAST(r.VehicleId AS nvarchar(max)) AS VehicleId,\n    |     ^^^^" in out
     assert "  = fix: `TRY_CAST(s.ArrayValue.reading AS bigint)` in the query" in out

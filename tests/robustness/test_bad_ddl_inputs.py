@@ -238,7 +238,7 @@ def test_postgresql_ddl_read_as_tsql(tmp_path):
 
 
 @pytest.mark.parametrize("target, words", [
-    ("out=nosuchkind:dbo.T", "'nosuchkind' is not a kind of table schemacheck checks (adx, sql, synapse, postgresql)"),
+    ("out=nosuchkind:dbo.T", "'nosuchkind' is not a kind of table schemacheck checks (adx, sql, synapse, postgresql, delta)"),
     ("out=sql:", "expected ALIAS=sql:TABLE"),
     ("out=postgresql:   ", "expected ALIAS=postgresql:TABLE"),
     ("=sql:dbo.T", "expected ALIAS=TABLE"),

@@ -1,0 +1,42 @@
+"""A setting that names a column the statement must write (a key, a property, a path field):
+found, found in another letter case, missing, or hidden behind a `*` of unknown fields."""
+
+from __future__ import annotations
+
+from schemacheck import diagnostics as D
+from schemacheck.outputs.common import Context, finding, lookup, named, statement, written_as
+
+TYPE_CHECKING = False   # typing costs a cold start 2 ms; type checkers read the import below
+if TYPE_CHECKING:
+    from schemacheck.asa.infer import OutputColumn, OutputSchema
+    from schemacheck.jobs.model import Output, OutputSetting
+
+
+def column_named(output: Output, setting: OutputSetting, column: str, statements: list[OutputSchema],
+                 context: Context, missing_code: str, consequence: str
+                 ) -> tuple[list[D.Diagnostic], list[tuple[OutputSchema, OutputColumn]]]:
+    """Findings for `column` (a value of `setting`) in each statement into `output`:
+    `missing_code` when a statement does not write it (with `consequence`), SC802 when only
+    its letter case differs; and the (statement, column) pairs found, for type checks."""
+    found: list[D.Diagnostic] = []
+    pairs = []
+    for schema in statements:
+        how, hit = lookup(schema, column)
+        if how == "missing":
+            near = [c.name for c in schema.columns if c.name]
+            from difflib import get_close_matches
+
+            close = get_close_matches(column, near, n=1, cutoff=0.7)
+            hint = f"; did you mean {close[0]}?" if close else ""
+            found.append(finding(missing_code, f"{named(output, setting)} names column {column}, which "
+                                 f"{statement(schema, context)} does not write: {consequence}{hint}", output, setting,
+                                 context, query_column=column, suggested_name=close[0] if close else None))
+        elif how == "case" and hit is not None:
+            found.append(finding("SC802", f"{named(output, setting)} names column {column}, and "
+                                 f"{statement(schema, context)} writes {hit.name}{written_as(hit)}: the names differ "
+                                 "in letter case, which the output may not ignore", output, setting, context,
+                                 query_column=hit.name, suggested_name=column))
+            pairs.append((schema, hit))
+        elif hit is not None:
+            pairs.append((schema, hit))
+    return found, pairs

@@ -1,0 +1,65 @@
+"""One job with ADX, SQL, Cosmos DB, Table storage and Delta outputs (tests/fixtures/outputs/
+fleet-outputs: an ARM template, its ADX and SQL tables and a Delta table's _delta_log in
+schemas/) checked in one command, in every format against goldens tests/fixtures/report/
+outputs.*; every finding about an output's settings names the output, the setting and its
+file:line. SCHEMACHECK_UPDATE_GOLDEN=1 rewrites the goldens (review the diff)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from conftest import ROOT, run_cli
+from test_report_formats import VERSION, assert_text_golden
+
+from schemacheck.report.formats import render
+
+CASE = "tests/fixtures/outputs/fleet-outputs"
+FORMATS = [("text", "outputs.txt"), ("json", "outputs.json"), ("sarif", "outputs.sarif"),
+           ("github", "outputs.github.txt"), ("azure", "outputs.azure.txt"), ("junit", "outputs.junit.xml")]
+
+
+@pytest.fixture(scope="module")
+def entries():
+    from schemacheck.check.run import Request, check_paths
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.chdir(ROOT)
+        run = check_paths(Request((CASE,)))
+    return list(run.entries)
+
+
+@pytest.fixture(scope="module")
+def sources(entries):
+    from schemacheck.files import read_text_file
+
+    return {d.file: read_text_file(str(ROOT / d.file), "file") for e in entries for d in e.diagnostics}
+
+
+@pytest.mark.parametrize("fmt, name", FORMATS, ids=[f for f, _ in FORMATS])
+def test_golden(entries, sources, fmt, name):
+    assert_text_golden(name, render(fmt, entries, sources=sources, version=VERSION, failed=True))
+
+
+def test_each_output_is_checked_and_each_settings_finding_names_its_setting(entries):
+    (entry,) = entries
+    statuses = {o.output.output: o.status for o in entry.outputs}
+    assert statuses == {"adx-readings": "compared", "sql-status": "compared", "cosmos-state": "not-checked",
+                        "table-latest": "not-checked", "lake": "compared"}
+    found = {(d.code, d.output) for d in entry.diagnostics}
+    assert ("SC801", "cosmos-state") in found      # the container's partition key column is not written
+    assert ("SC802", "table-latest") in found      # the row key in another letter case
+    assert ("SC804", "lake") in found              # the Delta partition column is a bigint
+    assert ("SC830", "lake") in found              # a column the Delta table lacks is dropped
+    template = f"{CASE}/job.json"
+    for d in entry.diagnostics:
+        if d.code in ("SC801", "SC802", "SC804"):
+            assert d.file == template and d.line > 1
+            assert f"output {d.output}'s " in d.message and f"({template}:{d.line})" in d.message
+
+
+def test_the_command_line_exits_1_with_the_same_findings():
+    code, out, err = run_cli("check", str(ROOT / CASE), "--format", "json", "--no-cache")
+    assert code == 1, err
+    codes = sorted({d["code"] for f in json.loads(out)["files"] for d in f["diagnostics"]})
+    assert {"SC801", "SC802", "SC804", "SC830"} <= set(codes)
