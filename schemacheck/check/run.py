@@ -184,7 +184,8 @@ def job_destinations(plan: JobPlan, analysis: QueryAnalysis, targets: Mapping[st
 def _nothing_compared(checks: list[OutputCheck], tables: Tables, file: str) -> list[D.Diagnostic]:
     """SC406 when outputs that write to tables were compared with none: a check that
     compared nothing must not read as a pass."""
-    checkable = [c for c in checks if c.status != NOT_CHECKED]
+    checkable = [c for c in checks if c.status != NOT_CHECKED
+                 and not (c.table is None and kinds.checked(c.kind) and kinds.get(c.kind).creates_table)]
     # A table that is not found is already an error (SC501): the run does not pass.
     if not checkable or any(c.status in (COMPARED, TABLE_MISSING) for c in checks):
         return []

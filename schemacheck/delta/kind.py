@@ -24,6 +24,7 @@ class DeltaLake(DestinationKind):
     dialect_title = "Delta Lake"
     comment = "--"
     tables_key = "delta"
+    creates_table = True   # the Delta Lake article: a new table takes the first record's schema
     handled = frozenset({"SC830", "SC831", "SC832", "SC833", "SC104", "SC105", "SC203", "SC401", "SC403"})
 
     def load_tables(self, paths: tuple[str, ...], scripts: tuple = ()):

@@ -55,6 +55,8 @@ class DestinationKind(ABC):
     managed_identity_only: bool = False
     culture_sensitive: bool = False
     uses_cluster: bool = False
+    # ASA creates the table when it does not exist (Delta): no table to compare is no gap (SC406).
+    creates_table: bool = False
     # The findings `suggest` answers for this kind (an output with none of them is clean).
     handled: frozenset[str] = frozenset()
 

@@ -30,12 +30,17 @@ def column_named(output: Output, setting: OutputSetting, column: str, statements
             hint = f"; did you mean {close[0]}?" if close else ""
             found.append(finding(missing_code, f"{named(output, setting)} names column {column}, which "
                                  f"{statement(schema, context)} does not write: {consequence}{hint}", output, setting,
-                                 context, query_column=column, suggested_name=close[0] if close else None))
+                                 context, query_column=column, suggested_name=close[0] if close else None,
+                                 fix=(f"alias the column `AS {column}` in the query, or set {setting.name} to "
+                                      f"{close[0]}" if close else f"write a column {column} in the statement, or "
+                                      f"change {setting.name}")))
         elif how == "case" and hit is not None:
             found.append(finding("SC802", f"{named(output, setting)} names column {column}, and "
                                  f"{statement(schema, context)} writes {hit.name}{written_as(hit)}: the names differ "
                                  "in letter case, which the output may not ignore", output, setting, context,
-                                 query_column=hit.name, suggested_name=column))
+                                 query_column=hit.name, suggested_name=column,
+                                 fix=f"alias the column `AS {column}` in the query, or set {setting.name} to "
+                                     f"{hit.name}"))
             pairs.append((schema, hit))
         elif hit is not None:
             pairs.append((schema, hit))

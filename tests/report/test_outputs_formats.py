@@ -63,3 +63,38 @@ def test_the_command_line_exits_1_with_the_same_findings():
     assert code == 1, err
     codes = sorted({d["code"] for f in json.loads(out)["files"] for d in f["diagnostics"]})
     assert {"SC801", "SC802", "SC804", "SC830"} <= set(codes)
+
+
+# One output of each kind written right (NAME-ok) and one written wrong in each documented way
+# (NAME-bad): tests/fixtures/outputs/every-kind, goldens tests/fixtures/report/every-kind.*.
+EVERY = "tests/fixtures/outputs/every-kind"
+EVERY_FORMATS = [(fmt, name.replace("outputs.", "every-kind.")) for fmt, name in FORMATS]
+
+
+@pytest.fixture(scope="module")
+def every_kind():
+    from schemacheck.check.run import Request, check_paths
+    from schemacheck.files import read_text_file
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.chdir(ROOT)
+        entries = list(check_paths(Request((EVERY,))).entries)
+    sources = {d.file: read_text_file(str(ROOT / d.file), "file") for e in entries for d in e.diagnostics}
+    return entries, sources
+
+
+@pytest.mark.parametrize("fmt, name", EVERY_FORMATS, ids=[f for f, _ in EVERY_FORMATS])
+def test_every_kind_golden(every_kind, fmt, name):
+    entries, sources = every_kind
+    assert_text_golden(name, render(fmt, entries, sources=sources, version=VERSION, failed=True))
+
+
+def test_every_rule_fires_on_a_wrong_output_and_none_on_a_right_one(every_kind):
+    (entry,), _ = every_kind
+    from schemacheck.rules import RULES
+
+    fired = {d.code for d in entry.diagnostics}
+    assert {code for code in RULES if "SC801" <= code <= "SC815"} <= fired
+    for d in entry.diagnostics:
+        if d.output and d.output.endswith("-ok"):
+            assert d.code in ("SC404", "SC834"), d   # not checked as a table; a Delta table ASA creates
