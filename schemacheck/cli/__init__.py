@@ -25,7 +25,7 @@ CACHED_COMMANDS = ("check", "infer", "suggest")
 
 # Command -> the module of schemacheck.cli.commands that runs it (imported when chosen).
 COMMANDS = {"check": "check", "infer": "infer", "suggest": "suggest", "snapshot": "snapshot", "doctor": "doctor",
-            "rules": "rules", "drift": "drift"}
+            "rules": "rules", "drift": "drift", "lsp": "lsp"}
 
 
 def main(argv: Sequence[str] | None = None, out=None, err=None) -> int:

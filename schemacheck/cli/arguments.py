@@ -220,6 +220,15 @@ def build_parser() -> argparse.ArgumentParser:
                        help="print, per output, how many columns have a known type and what typed them (CREATE "
                        "TABLE, sample, reference data, declared schema, input metadata, the expression), with a "
                        "total: one table for a project or a directory of jobs")
+
+    lsp = commands.add_parser("lsp", help="run the language server (diagnostics, hover, quick fixes) for editors",
+                              description="Run schemacheck as a language server over standard input and output: "
+                              "the findings of each open query, project file, template, Bicep or Terraform file "
+                              "as you type, the inferred type of a column on hover, quick fixes and suppressions, "
+                              "the statements and WITH steps as symbols. Needs pygls: pip install "
+                              "'schemacheck[lsp]'.")
+    lsp.add_argument("--stdio", action="store_true", default=True,
+                     help="talk over standard input and output (the default and only transport)")
     return parser
 
 
