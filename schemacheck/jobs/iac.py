@@ -445,7 +445,7 @@ class ArmShape:
                 list(val.value.items()) if isinstance(val.value, dict) else [(None, m) for m in val.value]
             values: list[Any] = []
             for key, member in members:
-                text = _scalar_text(member.value)
+                text = scalar_text(member.value)
                 if text is None:
                     entry = f"the '{key}' entry of {what}" if pairs else f"an entry of {what}"
                     self.notes.append(Note("SC609", f"{entry} should be text, not {shape_of(member.value)}; {what} is "
@@ -453,7 +453,7 @@ class ArmShape:
                     return None
                 values.append((key, text) if pairs else text)
             return tuple(values)
-        text = _scalar_text(val.value)
+        text = scalar_text(val.value)
         if text is None:
             self.notes.append(Note("SC609", f"{what} should be text, not {shape_of(val.value)}; it is not checked",
                                    self.places.of(val)))
@@ -514,7 +514,7 @@ class ArmShape:
         return mode is not None and mode.replace(" ", "").lower() not in _MSI
 
 
-def _scalar_text(value: Any) -> str | None:
+def scalar_text(value: Any) -> str | None:
     """A scalar as text: a bool as JSON writes it, a whole number without a point; None for
     null, an object or a list."""
     if isinstance(value, bool):

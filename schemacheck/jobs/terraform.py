@@ -54,7 +54,7 @@ import os
 
 from schemacheck.errors import InputError
 from schemacheck.jobs import exprs as X
-from schemacheck.jobs.iac import ArmShape, Places, Resource, Unknown, Val, plain, unknown_of, wrap
+from schemacheck.jobs.iac import ArmShape, Places, Resource, Unknown, Val, plain, scalar_text, unknown_of, wrap
 from schemacheck.jobs.iac_functions import TERRAFORM, NotEvaluated, evaluate
 from schemacheck.jobs.kinds import (
     REFRESH_TYPE_NAMES,
@@ -602,15 +602,7 @@ class _Reader:
     @staticmethod
     def piece(value: Any) -> str | None:
         """A value as a string interpolates it (None: it cannot be)."""
-        if isinstance(value, bool):
-            return str(value).lower()
-        if isinstance(value, str):
-            return value
-        if isinstance(value, int) or (isinstance(value, float) and not value.is_integer()):
-            return str(value)
-        if isinstance(value, float):
-            return str(int(value))
-        return None
+        return scalar_text(value)
 
     def template(self, expr: X.Template, scope: _Scope) -> Val:
         parts = [self.evaluate(p, scope) if not isinstance(p, X.Text) else Val(p.value, scope.file, p.start, p.end)

@@ -5,8 +5,8 @@ stream-analytics-documentdb-output.md, data-error-codes.md, configuration-error-
 from __future__ import annotations
 
 from schemacheck import diagnostics as D
-from schemacheck.outputs.common import TEXT, Context, finding, lookup, named, statement, texts
-from schemacheck.outputs.keys import column_named
+from schemacheck.outputs.common import Context, finding, lookup, named, statement, texts
+from schemacheck.outputs.keys import column_named, keys_not_text
 
 TYPE_CHECKING = False   # typing costs a cold start 2 ms; type checkers read the import below
 if TYPE_CHECKING:
@@ -21,14 +21,8 @@ def check(output: Output, statements: list[OutputSchema], context: Context) -> l
         assert document_id is not None
         more, pairs = column_named(output, document_id, column, statements, context, "SC801",
                                    "ASA reports CosmosDBOutputMissingIdColumn and the event is not written")
-        found += more
-        for schema, hit in pairs:
-            if hit.type is not None and hit.type != TEXT:
-                found.append(finding("SC805", f"{named(output, document_id)} names column {hit.name}, which "
-                                     f"{statement(schema, context)} writes as {hit.type}: a document's id is a "
-                                     "non-empty string of at most 255 characters; whether ASA converts other types "
-                                     "is not documented", output, document_id, context, query_column=hit.name,
-                                     fix=f"CAST({hit.written or hit.name} AS nvarchar(max)) in the query"))
+        found += more + keys_not_text(output, document_id, pairs, context,
+                                      "a document's id is a non-empty string of at most 255 characters")
     partition = output.setting("partitionKey")
     for column in texts(partition)[:1]:
         assert partition is not None

@@ -4,7 +4,7 @@ found, found in another letter case, missing, or hidden behind a `*` of unknown 
 from __future__ import annotations
 
 from schemacheck import diagnostics as D
-from schemacheck.outputs.common import Context, finding, lookup, named, statement, written_as
+from schemacheck.outputs.common import TEXT, Context, finding, lookup, named, statement, written_as
 
 TYPE_CHECKING = False   # typing costs a cold start 2 ms; type checkers read the import below
 if TYPE_CHECKING:
@@ -45,3 +45,14 @@ def column_named(output: Output, setting: OutputSetting, column: str, statements
         elif hit is not None:
             pairs.append((schema, hit))
     return found, pairs
+
+
+def keys_not_text(output: Output, setting: OutputSetting, pairs, context: Context, what: str) -> list[D.Diagnostic]:
+    """SC805 for each key column a statement writes as another type than text; `what` says
+    what the key must be (a Table storage key, a Cosmos DB id)."""
+    return [finding("SC805", f"{named(output, setting)} names column {hit.name}, which {statement(schema, context)} "
+                    f"writes as {hit.type}: {what}; whether ASA converts other types is not documented", output,
+                    setting, context, query_column=hit.name,
+                    fix=f"CAST({hit.written or hit.name} AS nvarchar(max)) in the query")
+            for schema, hit in pairs if hit.type is not None and hit.type != TEXT]
+

@@ -7,8 +7,8 @@ from __future__ import annotations
 import re
 
 from schemacheck import diagnostics as D
-from schemacheck.outputs.common import TEXT, Context, finding, named, statement, texts
-from schemacheck.outputs.keys import column_named
+from schemacheck.outputs.common import Context, finding, named, statement, texts
+from schemacheck.outputs.keys import column_named, keys_not_text
 
 TYPE_CHECKING = False   # typing costs a cold start 2 ms; type checkers read the import below
 if TYPE_CHECKING:
@@ -32,14 +32,8 @@ def check(output: Output, statements: list[OutputSchema], context: Context) -> l
             more, pairs = column_named(output, setting, column, statements, context, "SC801",
                                        "ASA fails every event with RequiredColumnMissing (the entity has no "
                                        "key), before writing")
-            found += more
-            for schema, hit in pairs:
-                if hit.type is not None and hit.type != TEXT:
-                    found.append(finding("SC805", f"{named(output, setting)} names column {hit.name}, which "
-                                         f"{statement(schema, context)} writes as {hit.type}: Table storage keys are "
-                                         "strings (up to 1 KB); whether ASA converts other types is not documented",
-                                         output, setting, context, query_column=hit.name,
-                                         fix=f"CAST({hit.written or hit.name} AS nvarchar(max)) in the query"))
+            found += more + keys_not_text(output, setting, pairs, context,
+                                          "Table storage keys are strings (up to 1 KB)")
     removed = {c.lower() for c in texts(output.setting("columnsToRemove"))}
     for schema in statements:
         found += _names(output, schema, removed, set(keys), context)
