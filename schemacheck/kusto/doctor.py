@@ -510,6 +510,13 @@ def _failures(cluster: Cluster, database: str, table: str) -> Item:
                 "read the details with `.show ingestion failures | where Table == '" + table + "'`")
 
 
+def is_fabric(url: str) -> bool:
+    """Whether a cluster URL is a Microsoft Fabric Eventhouse's (…kusto.fabric.microsoft.com)."""
+    from urllib.parse import urlsplit
+
+    return (urlsplit(url).hostname or "").lower().endswith(".kusto.fabric.microsoft.com")
+
+
 def examine(cluster: Cluster, database: str, table: str, principal: str | None = None,
             output: OutputSchema | None = None, level: Level = "1.2", file: str | None = None,
             source: str | None = None, principal_origin: str | None = None,
@@ -543,7 +550,13 @@ def examine(cluster: Cluster, database: str, table: str, principal: str | None =
     else:
         items.append(Item("table", PASS, f"table {table} exists in {database}"))
         items.append(_schema(cluster, database, table, output, level, file, source))
-    items.append(_identity(cluster, database, principal, principal_origin, principal_exact))
+    if principal is None and is_fabric(cluster.url):
+        items.append(Item("identity", INFO, "a Fabric Eventhouse: an Eventstream writes to it with the workspace's "
+                          "permissions, so the database roles an ASA job's managed identity needs are not checked "
+                          "(whether ASA's own output may write to an Eventhouse is not documented); pass --principal "
+                          "to check an identity's roles"))
+    else:
+        items.append(_identity(cluster, database, principal, principal_origin, principal_exact))
     if table in names:
         items.append(_update_policies(cluster, database, table))
         items.extend(_streaming_and_latency(cluster, database, table))

@@ -797,7 +797,12 @@ class _Handler(BaseHTTPRequestHandler):
     # ---- helpers -------------------------------------------------------------------------------------------------
 
     def _path(self) -> str:
-        return self.path.split("?", 1)[0]
+        path = self.path.split("?", 1)[0]
+        # A client sent here as to an HTTP proxy (HTTP_PROXY) names the host in the request line:
+        # any host name (a Fabric Eventhouse's) then reaches this server.
+        if "://" in path:
+            path = "/" + path.split("://", 1)[1].partition("/")[2]
+        return path
 
     def _read_body(self) -> bytes:
         length = int(self.headers.get("Content-Length") or 0)
