@@ -936,6 +936,100 @@ RULES: dict[str, Rule] = {
                             "FROM [hub-input]\n"),
              example_files=_project(inputs=("hub-in",)),
              example_args=(".",)),
+        # Microsoft Fabric Eventstreams (schemacheck.jobs.fabric): examples are an Eventstream
+        # folder beside a KQL database.
+        Rule("SC613", "eventstream-chain", INFO,
+             "An Eventstream operator between the SQL operator and the destination changes the columns.",
+             "An Eventstream's SQL operator writes INTO a destination; when another operator (ManageFields, "
+             "Aggregate, GroupBy, Join, Union, Expand) stands between them, the destination receives that "
+             "operator's columns, not the query's. The output is listed but its columns are not compared "
+             "(schemacheck does not guess what the operator makes of them). A Filter operator keeps the "
+             "columns (it filters events), so an output behind filters only is still compared.",
+             why="The Eventstream topology (Fabric's Eventstream definition): every destination and operator "
+                 "names its inputNodes; each operator emits its own shape of events.",
+             fix="Nothing to fix: move the column changes into the SQL query to have them checked, or check the "
+                 "destination's table by hand.",
+             example_files=(("Fleet.Eventstream/eventstream.json",
+                             ('{\n'
+                             ' "sources": [{"name": "vehicles", "type": "AzureEventHub", "properties": {}}],\n'
+                             ' "streams": [{"name": "vehicles-stream", "type": "DefaultStream", "properties": {},\n'
+                             '   "inputNodes": [{"name": "vehicles"}]}],\n'
+                             ' "operators": [\n'
+                             '  {"name": "route", "type": "SQL", "inputNodes": [{"name": "vehicles-stream"}],\n'
+                             '   "properties": {\n'
+                             '     "query": "SELECT VehicleId, Speed INTO [speeds] FROM [vehicles-stream]"}},\n'
+                             '  {"name": "rename", "type": "ManageFields", "inputNodes": [{"name": "route"}],\n'
+                             '   "properties": {"columns": []}}\n'
+                             ' ],\n'
+                             ' "destinations": [\n'
+                             '  {"name": "speeds", "type": "Eventhouse", "inputNodes": [{"name": "rename"}],\n'
+                             '   "properties": {"dataIngestionMode": "ProcessedIngestion", "databaseName": "fleet",\n'
+                             '     "tableName": "Speeds", "workspaceId": "0b1e6c2a-5d3f-4e8a-9c7b-1a2b3c4d5e6f",\n'
+                             '     "itemId": "7f6e5d4c-3b2a-4190-8f7e-6d5c4b3a2910"}}\n'
+                             ' ],\n'
+                             ' "compatibilityLevel": "1.1"\n'
+                             '}\n')),
+                            ("Fleet.Eventstream/.platform",
+                             '{"metadata": {"type": "Eventstream", "displayName": "Fleet"}}\n')),
+             example_args=(".",)),
+        Rule("SC614", "eventstream-name", ERROR,
+             "An Eventstream whose name contains _ or . (not compatible with SQL operators).",
+             "Fabric documents that Eventstream names containing an underscore or a dot are not compatible "
+             "with the SQL operator. Reported once per SQL operator of such an Eventstream, at its "
+             ".platform displayName.",
+             why="Fabric's page on processing events with the SQL code editor: Eventstream artifact names that "
+                 "include an underscore (_) or dot (.) are not compatible with SQL operators.",
+             fix="Rename the Eventstream (its displayName, and the folder <name>.Eventstream) without _ and .",
+             example_files=(("Fleet_Telemetry.Eventstream/eventstream.json",
+                             ('{\n'
+                             ' "sources": [{"name": "vehicles", "type": "AzureEventHub", "properties": {}}],\n'
+                             ' "streams": [{"name": "vehicles-stream", "type": "DefaultStream", "properties": {},\n'
+                             '   "inputNodes": [{"name": "vehicles"}]}],\n'
+                             ' "operators": [\n'
+                             '  {"name": "route", "type": "SQL", "inputNodes": [{"name": "vehicles-stream"}],\n'
+                             '   "properties": {\n'
+                             '     "query": "SELECT VehicleId, Speed INTO [speeds] FROM [vehicles-stream]"}}\n'
+                             ' ],\n'
+                             ' "destinations": [\n'
+                             '  {"name": "speeds", "type": "Eventhouse", "inputNodes": [{"name": "route"}],\n'
+                             '   "properties": {"dataIngestionMode": "ProcessedIngestion", "databaseName": "fleet",\n'
+                             '     "tableName": "Speeds", "workspaceId": "0b1e6c2a-5d3f-4e8a-9c7b-1a2b3c4d5e6f",\n'
+                             '     "itemId": "7f6e5d4c-3b2a-4190-8f7e-6d5c4b3a2910"}}\n'
+                             ' ],\n'
+                             ' "compatibilityLevel": "1.1"\n'
+                             '}\n')),
+                            ("Fleet_Telemetry.Eventstream/.platform",
+                             '{"metadata": {"type": "Eventstream", "displayName": "Fleet_Telemetry"}}\n')),
+             example_args=(".",)),
+        Rule("SC615", "eventhouse-rules-assumed", INFO,
+             "Findings about an Eventhouse destination's columns assume Azure Data Explorer's rules.",
+             "How an Eventstream's Eventhouse destination with processed ingestion maps the SQL operator's "
+             "columns to the table (by name, letter case, types) is not documented. schemacheck checks the "
+             "output as an Azure Data Explorer output and says so once per job with an Eventhouse destination.",
+             why="Fabric documents that processed ingestion processes events before ingesting them, but not how "
+                 "it maps them to columns (../shared/reference/iac-and-fabric.md 4.7).",
+             fix="Nothing to fix: confirm a finding about an Eventhouse column against a test ingestion.",
+             example_files=(("Fleet.Eventstream/eventstream.json",
+                             ('{\n'
+                             ' "sources": [{"name": "vehicles", "type": "AzureEventHub", "properties": {}}],\n'
+                             ' "streams": [{"name": "vehicles-stream", "type": "DefaultStream", "properties": {},\n'
+                             '   "inputNodes": [{"name": "vehicles"}]}],\n'
+                             ' "operators": [\n'
+                             '  {"name": "route", "type": "SQL", "inputNodes": [{"name": "vehicles-stream"}],\n'
+                             '   "properties": {\n'
+                             '     "query": "SELECT VehicleId, Speed INTO [speeds] FROM [vehicles-stream]"}}\n'
+                             ' ],\n'
+                             ' "destinations": [\n'
+                             '  {"name": "speeds", "type": "Eventhouse", "inputNodes": [{"name": "route"}],\n'
+                             '   "properties": {"dataIngestionMode": "ProcessedIngestion", "databaseName": "fleet",\n'
+                             '     "tableName": "Speeds", "workspaceId": "0b1e6c2a-5d3f-4e8a-9c7b-1a2b3c4d5e6f",\n'
+                             '     "itemId": "7f6e5d4c-3b2a-4190-8f7e-6d5c4b3a2910"}}\n'
+                             ' ],\n'
+                             ' "compatibilityLevel": "1.1"\n'
+                             '}\n')),
+                            ("Fleet.Eventstream/.platform",
+                             '{"metadata": {"type": "Eventstream", "displayName": "Fleet"}}\n')),
+             example_args=(".",)),
         Rule("SC620", "reference-query-not-read", INFO,
              "A SQL reference input's query that schemacheck could not type.",
              "The fields of a SQL Database reference input are the columns its snapshot query returns, "

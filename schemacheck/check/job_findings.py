@@ -144,7 +144,9 @@ def job_findings(job: Job, analysis: QueryAnalysis, checks, level_stated: bool,
         result.append(at("SC604", f"{what}, but output(s) {', '.join(sorted(identity_only))} write to {labels}, "
                          "which accepts only the job's managed identity", job.identity.where, source))
     unresolved = any(n.code == "SC608" and n.where == job.compat_level.where for n in job.notes)
-    if not level_stated and job.form != "query" and not unresolved:
+    # A Fabric Eventstream documents neither a default level nor an output error policy.
+    fabric = job.form == "fabric"
+    if not level_stated and job.form != "query" and not unresolved and not fabric:
         result.append(at("SC605", "the job does not state its compatibility level; checked as 1.2",
                          job.compat_level.where, source))
     locale = job.data_locale.value
@@ -171,7 +173,7 @@ def job_findings(job: Job, analysis: QueryAnalysis, checks, level_stated: bool,
     table_aliases |= {o.alias.lower() for o in job.outputs or () if kinds.checked(o.kind)}
     failing = sorted({d.output for d in findings if d.severity == D.ERROR and d.output
                       and d.output.lower() in table_aliases and d.code not in ("SC601",)})
-    if failing and job.form != "query":
+    if failing and job.form != "query" and not fabric:
         outputs = ", ".join(failing)
         if policy is not None and policy.lower() == "drop":
             message = (f"the job's output error policy is Drop: events that do not fit the table of {outputs} are "

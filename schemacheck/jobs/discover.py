@@ -4,7 +4,9 @@ A path may be a query (`.asaql`), a VS Code project (`asaproj.json` or its folde
 Visual Studio project (`.asaproj`), an ARM template (`--parameters FILE`, else a
 `<name>.parameters.json` beside it), any other file of a project (a pre-commit hook
 passes the files that changed: `JobConfig.json`, `Outputs/x.json`, a saved schema), or
-a directory, which is searched for all of these.
+a directory, which is searched for all of these. A Microsoft Fabric `*.Eventstream`
+folder (or a file in it) is one job per SQL operator (schemacheck.jobs.fabric); a KQL
+database's `DatabaseSchema.kql` stands for the Eventstreams of its workspace folder.
 
 - A query is checked with its project's settings when a project above it names it as its
   start file; else it is a lone query.
@@ -235,11 +237,14 @@ class _Finder:
 
     # ---- paths ----------------------------------------------------------------
     def path(self, path: str) -> None:
+        from schemacheck.jobs import fabric
         from schemacheck.jobs.recognise import BICEP, BICEP_PARAMETERS, TERRAFORM, TERRAFORM_VARIABLES, recognise
 
         path = normalised(path)
         lowered = path.lower()
-        if os.path.isdir(path):
+        if fabric.eventstream_of(path) is not None:
+            self.eventstream(fabric.eventstream_of(path) or path)
+        elif os.path.isdir(path):
             self.directory(path)
         elif not os.path.exists(path):
             self.results.append(Unreadable(path, "no such file"))
@@ -257,6 +262,8 @@ class _Finder:
                 self.bicep(entry, self.parameters)
         elif recognise(path) == BICEP_PARAMETERS:
             self.bicep_parameters(path)
+        elif fabric.database_schema_workspace(path) is not None and self.workspace_eventstreams(path):
+            pass   # a KQL database's tables: the Eventstreams of its workspace folder are checked
         elif os.path.basename(lowered) == PROJECT_FILE or lowered.endswith(VS_PROJECT_SUFFIX):
             self.project(path)
         elif lowered.endswith(QUERY_SUFFIXES):
@@ -266,6 +273,36 @@ class _Finder:
                 self.template(path, self.parameters)   # else checked as the Terraform deployment that reads it
         else:
             self.other_file(path)
+
+    # ---- Fabric Eventstreams ----------------------------------------------------------
+    def eventstream(self, folder: str, scanned: bool = False) -> None:
+        """The jobs of a `*.Eventstream` folder: one per SQL operator (schemacheck.jobs.fabric).
+        One without a SQL operator is said so when given (a scan and the hook pass it quietly)."""
+        from schemacheck.jobs.fabric import read_eventstream
+
+        if not self._once(("eventstream", os.path.realpath(folder))):
+            return
+        try:
+            jobs = read_eventstream(folder)
+        except InputError as error:
+            self.results.append(Unreadable.of(error) if error.file else Unreadable(folder, error.message))
+            return
+        if not jobs and not self.hook and not scanned:
+            self.results.append(Unreadable(folder, "this Eventstream has no SQL operator: it runs no query to check"))
+        self.results.extend(Found(job) for job in jobs)
+
+    def workspace_eventstreams(self, schema: str) -> bool:
+        """The Eventstreams of the Fabric workspace folder that holds the KQL database whose
+        DatabaseSchema.kql is `schema` (its tables are theirs); whether there are any."""
+        from schemacheck.jobs.fabric import database_schema_workspace, eventstreams_below
+
+        workspace = database_schema_workspace(schema)
+        if workspace is None:
+            return False
+        folders = eventstreams_below(_like(workspace, schema))
+        for folder in folders:
+            self.eventstream(folder, scanned=True)
+        return bool(folders)
 
     # ---- Terraform and Bicep ----------------------------------------------------
     def terraform(self, directory: str, var_files: tuple[str, ...] = (), scanned: bool = False) -> None:
@@ -468,10 +505,14 @@ class _Finder:
         tf_dirs: list[str] = []
         bicep_files: list[str] = []
         bicep_parameters: list[str] = []
+        eventstreams: list[str] = []   # Fabric *.Eventstream folders (read as a whole, not searched)
         unlisted: list[OSError] = []    # folders that cannot be listed: reported, never skipped in silence
         for directory, subdirectories, names in os.walk(root, onerror=unlisted.append):
             subdirectories[:] = sorted(d for d in subdirectories
                                        if not d.startswith(".") and d not in SKIPPED_DIRECTORIES)
+            eventstreams.extend(normalised(os.path.join(directory, d)) for d in subdirectories
+                                if d.lower().endswith(".eventstream"))
+            subdirectories[:] = [d for d in subdirectories if not d.lower().endswith(".eventstream")]
             for name in sorted(names):
                 path = normalised(os.path.join(directory, name))
                 lowered = name.lower()
@@ -500,11 +541,11 @@ class _Finder:
         index = self.index
         tf_roots = [d for d in index.tf_roots(tf_dirs) if index.tf_names_a_job(d)]
         bicep_roots = [f for f in index.bicep_roots(bicep_files) if index.bicep_names_a_job(f)]
-        if not (projects or queries or templates or tf_roots or bicep_roots):
+        if not (projects or queries or templates or tf_roots or bicep_roots or eventstreams):
             if not quiet and not unlisted and not unread:
                 self.results.append(Unreadable(root, "no .asaql query, ASA project (asaproj.json, .asaproj), ARM "
-                                                     "template, Terraform module or Bicep file of a streaming job "
-                                                     "in this directory"))
+                                                     "template, Terraform module, Bicep file of a streaming job "
+                                                     "or Fabric Eventstream in this directory"))
             return 0
         # asaproj.json before a Visual Studio .asaproj of the same folder: the current format wins.
         projects.sort(key=lambda p: (os.path.dirname(p), os.path.basename(p).lower() != PROJECT_FILE))
@@ -533,7 +574,9 @@ class _Finder:
         for path in queries:
             if os.path.realpath(path) not in self.claimed_queries:
                 self.query(path, scanned=root)
-        return len(projects) + len(templates) + len(queries) + len(tf_roots) + len(bicep_roots)
+        for folder in eventstreams:
+            self.eventstream(folder, scanned=True)
+        return len(projects) + len(templates) + len(queries) + len(tf_roots) + len(bicep_roots) + len(eventstreams)
 
     def skipped(self, paths: list[str]) -> None:
         """Job-like files a directory scan found and does not read, each listed once with why."""

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from typing import Literal
 
     # How a job was found: a lone query, a VS Code project, a Visual Studio project, an ARM template.
-    JobForm = Literal["query", "vscode", "vs", "arm", "terraform", "bicep", "deployed"]
+    JobForm = Literal["query", "vscode", "vs", "arm", "terraform", "bicep", "deployed", "fabric"]
 
 
 @record

@@ -2,9 +2,11 @@
 on the command line.
 
 A team's repository holds ASA queries next to Terraform, Bicep, ARM templates, REST
-exports of jobs, SQL DDL and Kusto scripts. A file given in the wrong place (a DDL file
-as PATH, a query or a Terraform file as --schema) gets one line saying what the file is
-and how to pass it, instead of a parse error in a language it is not written in.
+exports of jobs, SQL DDL, Kusto scripts (a Fabric KQL database's DatabaseSchema.kql among
+them) and Fabric Eventstreams (`eventstream.json` in a `*.Eventstream` folder). A file
+given in the wrong place (a DDL file as PATH, a query or a Terraform file as --schema)
+gets one line saying what the file is and how to pass it, instead of a parse error in a
+language it is not written in.
 
     recognise(path, text=None) -> kind     one of the constants below
     misplaced(kind, path, as_what) -> str   the message for a file given where it does not belong
@@ -31,6 +33,7 @@ BICEP_PARAMETERS = "bicep-parameters"
 SQL_DDL = "sql-ddl"
 KUSTO_SCHEMA = "kusto-schema"
 CONFIG = "config"
+EVENTSTREAM = "fabric-eventstream"
 OTHER = "other"
 
 # What each kind is called in messages.
@@ -48,6 +51,7 @@ NAMES = {
     SQL_DDL: "SQL DDL (CREATE TABLE)",
     KUSTO_SCHEMA: "a Kusto table schema",
     CONFIG: "a schemacheck configuration",
+    EVENTSTREAM: "a Microsoft Fabric Eventstream's topology",
 }
 
 _DDL = re.compile(r"\b(?:create|alter)\s+table\b", re.IGNORECASE)
@@ -76,6 +80,9 @@ def recognise(path: str, text: str | None = None) -> str:
         return BICEP
     if name in ("schemacheck.toml",):
         return CONFIG
+    if name == "eventstream.json" or (name.endswith(".json") and
+                                      os.path.basename(os.path.dirname(path)).lower().endswith(".eventstream")):
+        return EVENTSTREAM   # (a KQL database's DatabaseSchema.kql is a Kusto script: KUSTO_SCHEMA below)
     if name.endswith((".kql", ".csl", ".cslschema")):
         return KUSTO_SCHEMA
     if name.endswith(".sql"):
@@ -115,7 +122,7 @@ def misplaced(kind: str, path: str, given_as: str) -> str:
     shown = display_path(path)
     what = NAMES.get(kind, "not a file schemacheck reads here")
     if kind in (QUERY, VSCODE_PROJECT, VS_PROJECT, ARM_TEMPLATE, TERRAFORM, TERRAFORM_VARIABLES, BICEP,
-                BICEP_PARAMETERS) and given_as == "--schema" and not path.lower().endswith(".tf.json"):
+                BICEP_PARAMETERS, EVENTSTREAM) and given_as == "--schema" and not path.lower().endswith(".tf.json"):
         return f"is {what}, not a table schema: pass it as PATH (schemacheck check {shown} --schema TABLES)"
     if kind == ARM_PARAMETERS and given_as == "--schema":
         return f"is {what}: pass it with --parameters beside its template"

@@ -151,6 +151,7 @@ _FORMS = {
     "terraform": "Terraform configuration",
     "bicep": "Bicep file",
     "deployed": "deployed",
+    "fabric": "Fabric Eventstream",
 }
 
 

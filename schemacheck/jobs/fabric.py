@@ -1,0 +1,427 @@
+"""Microsoft Fabric Eventstream items as jobs: one per SQL operator.
+
+A Fabric workspace in git holds each item as a folder `<display name>.<type>`
+(../shared/reference/iac-and-fabric.md §4). An Eventstream's folder holds its topology
+(`eventstream.json`; the git integration page calls it `eventstreamProperties.json`, so
+any JSON file of the folder with sources/destinations/operators/streams is taken when
+eventstream.json is absent) and `.platform` (`metadata.displayName`).
+
+    read_eventstream(folder) -> [Job]     one Job (form "fabric") per operator of type SQL
+
+- The job is named "<eventstream>/<operator>"; its query is the operator's
+  `properties.query`, placed in the file (`Query.json_string_at`) so findings point into
+  eventstream.json; its level the topology's top-level `compatibilityLevel`.
+- Inputs: the operator's `inputNodes`, each the source, stream or operator of that name
+  (kind: the node's type, e.g. "DefaultStream").
+- Outputs: for each INTO name, the destination or stream of that name downstream of the
+  operator (its `inputNodes` name the operator, directly or through other operators). An
+  Eventhouse destination is an ADX output (database `databaseName`, table `tableName`); a
+  Lakehouse one a "fabric-lakehouse" output (setting tableName = `deltaTable`); a stream
+  "stream"; Activator, CustomEndpoint and others have no kind (not checked). An operator
+  other than Filter between the SQL operator and the destination changes the columns: the
+  output is kept, not compared, with an SC613 note. An INTO name no downstream node has is
+  left out (the check reports SC601).
+- Tables: every `DatabaseSchema.kql` of a KQL database of the workspace folder (the folder
+  holding the Eventstream's folder; `<eh>.Eventhouse/.children/<db>.KQLDatabase/` or
+  `<db>.KQLDatabase/`), as a Script bound to database `<db>`.
+- Notes: SC614 when the Eventstream's name holds `_` or `.` (documented as incompatible
+  with SQL operators); SC615 once per job with an Eventhouse output (how processed
+  ingestion maps columns is not documented: the findings assume ADX's rules); SC609 for
+  an operator whose query is not text.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+
+from schemacheck.errors import InputError
+from schemacheck.jobs.jsonfile import JsonFile, get, key, load_json, text_value
+from schemacheck.jobs.model import Input, Job, Note, Output, OutputSetting, Query, Script, Setting, Where
+
+EVENTSTREAM_SUFFIX = ".eventstream"
+KQL_DATABASE_SUFFIX = ".kqldatabase"
+EVENTHOUSE_SUFFIX = ".eventhouse"
+TOPOLOGY_FILE = "eventstream.json"
+SCHEMA_FILE = "databaseschema.kql"
+_TOPOLOGY_KEYS = ("sources", "destinations", "operators", "streams")
+# Operators documented as passing events through with their columns ("filter events").
+_COLUMN_KEEPING = ("filter",)
+# How far below the workspace folder KQL databases are looked for (Fabric workspace folders nest).
+_DEPTH = 4
+
+
+def is_eventstream_folder(path: str) -> bool:
+    return os.path.basename(os.path.normpath(path)).lower().endswith(EVENTSTREAM_SUFFIX) and os.path.isdir(path)
+
+
+def eventstream_of(path: str) -> str | None:
+    """The `*.Eventstream` folder `path` is, or is a file of."""
+    if is_eventstream_folder(path):
+        return os.path.normpath(path)
+    parent = os.path.dirname(os.path.normpath(path)) or "."
+    return parent if is_eventstream_folder(parent) else None
+
+
+def database_schema_workspace(path: str) -> str | None:
+    """The workspace folder of a KQL database's DatabaseSchema.kql (`<ws>/<eh>.Eventhouse/
+    .children/<db>.KQLDatabase/DatabaseSchema.kql` or `<ws>/<db>.KQLDatabase/...`), else None."""
+    if os.path.basename(path).lower() != SCHEMA_FILE:
+        return None
+    database = os.path.dirname(os.path.abspath(path))
+    if not database.lower().endswith(KQL_DATABASE_SUFFIX):
+        return None
+    above = os.path.dirname(database)
+    if os.path.basename(above).lower() == ".children" and \
+            os.path.basename(os.path.dirname(above)).lower().endswith(EVENTHOUSE_SUFFIX):
+        return os.path.dirname(os.path.dirname(above))
+    return above
+
+
+def eventstreams_below(folder: str, depth: int = _DEPTH) -> list[str]:
+    """The `*.Eventstream` folders in `folder` and a few levels below (hidden folders left out)."""
+    found: list[str] = []
+    try:
+        names = sorted(os.listdir(folder))
+    except OSError:
+        return found
+    for name in names:
+        child = os.path.join(folder, name)
+        if name.startswith(".") or not os.path.isdir(child):
+            continue
+        if name.lower().endswith(EVENTSTREAM_SUFFIX):
+            found.append(child)
+        elif depth:
+            found.extend(eventstreams_below(child, depth - 1))
+    return found
+
+
+def topology_file(folder: str) -> str | None:
+    """eventstream.json of the folder, else the first JSON file (by name) holding a topology."""
+    try:
+        names = sorted(os.listdir(folder))
+    except OSError:
+        return None
+    for name in names:
+        if name.lower() == TOPOLOGY_FILE:
+            return os.path.join(folder, name)
+    for name in names:
+        path = os.path.join(folder, name)
+        if name.lower().endswith(".json") and os.path.isfile(path):
+            try:
+                with open(path, "rb") as handle:
+                    head = handle.read(1 << 20).decode("utf-8", errors="replace")
+            except OSError:
+                continue
+            try:
+                data = json.loads(head)
+            except ValueError:
+                continue
+            if isinstance(data, dict) and any(key(data, k) is not None for k in _TOPOLOGY_KEYS):
+                return path
+    return None
+
+
+# ---- the query's INTO and FROM names (comments and strings blanked) ---------------------------
+_BLANKS = re.compile(r"--[^\n]*|/\*.*?\*/|'(?:[^']|'')*'", re.S)
+_NAME = r"(\[(?:[^\]]|\]\])+\]|\"(?:[^\"]|\"\")+\"|[A-Za-z_][\w]*)"
+_INTO = re.compile(r"\bINTO\s+" + _NAME, re.I)
+_FROM = re.compile(r"\b(?:FROM|JOIN)\s+" + _NAME, re.I)
+_STEP = re.compile(r"(?:\bWITH|,)\s*" + _NAME + r"\s+AS\s*\(", re.I)
+
+
+def _unquoted(name: str) -> str:
+    if name.startswith("["):
+        return name[1:-1].replace("]]", "]")
+    if name.startswith('"'):
+        return name[1:-1].replace('""', '"')
+    return name
+
+
+def query_names(query: str) -> tuple[list[str], list[str]]:
+    """(INTO names, FROM/JOIN names that are no WITH step), each once, in order."""
+    text = _BLANKS.sub(lambda m: " " * len(m.group(0)), query)
+    steps = {_unquoted(n).lower() for n in _STEP.findall(text)}
+
+    def once(names):
+        seen: dict[str, str] = {}
+        for name in map(_unquoted, names):
+            seen.setdefault(name.lower(), name)
+        return list(seen.values())
+
+    return once(_INTO.findall(text)), [n for n in once(_FROM.findall(text)) if n.lower() not in steps]
+
+
+# ---- reading -------------------------------------------------------------------------------------
+def _string_at(file: JsonFile, path: tuple, expected: str) -> int | None:
+    """Offset of the opening quote of the JSON string at `path`, if it holds `expected`."""
+    where = file.where(path)
+    if where.line is None or where.column is None:
+        return None
+    starts = [0] + [m.end() for m in re.finditer("\n", file.text)]
+    if where.line > len(starts):
+        return None
+    at = starts[where.line - 1] + where.column - 1
+    if file.text[at:at + 1] != '"':
+        return None
+    try:
+        found, _ = json.JSONDecoder().raw_decode(file.text, at)
+    except ValueError:
+        return None
+    return at if found == expected else None
+
+
+class _Node:
+    __slots__ = ("name", "type", "group", "index", "data", "inputs")
+
+    def __init__(self, group: str, index: int, data: dict) -> None:
+        self.group = group          # the key of its list, as spelled ("operators", ...)
+        self.index = index
+        self.data = data
+        name = get(data, "name")
+        self.name = name if isinstance(name, str) else ""
+        kind = get(data, "type")
+        self.type = kind if isinstance(kind, str) else ""
+        listed = get(data, "inputNodes")
+        self.inputs = [get(i, "name") for i in listed if isinstance(get(i, "name"), str)] \
+            if isinstance(listed, list) else []
+
+    @property
+    def path(self) -> tuple:
+        return (self.group, self.index)
+
+    @property
+    def is_destination(self) -> bool:
+        return self.group.lower() == "destinations"
+
+    @property
+    def is_stream(self) -> bool:
+        return self.group.lower() == "streams"
+
+    @property
+    def is_operator(self) -> bool:
+        return self.group.lower() == "operators"
+
+
+def display_name(folder: str) -> tuple[str, Where | None]:
+    """The Eventstream's name: `.platform`'s metadata.displayName, else the folder's name
+    without `.Eventstream`; and where the displayName is written."""
+    fallback = os.path.basename(os.path.normpath(folder))[:-len(EVENTSTREAM_SUFFIX)]
+    platform = os.path.join(folder, ".platform")
+    if not os.path.isfile(platform):
+        return fallback, None
+    try:
+        file = load_json(platform, "Fabric item's .platform file")
+    except InputError:
+        return fallback, None
+    metadata_key = key(file.data, "metadata")
+    metadata = get(file.data, "metadata")
+    name_key = key(metadata, "displayName")
+    name = get(metadata, "displayName")
+    if not isinstance(name, str) or not name or metadata_key is None or name_key is None:
+        return fallback, None
+    return name, file.where((metadata_key, name_key))
+
+
+def read_eventstream(folder: str, tables_from: str | None = None) -> list[Job]:
+    """The jobs of an Eventstream folder (see the module doc); `tables_from`: the workspace
+    folder whose KQL databases hold the tables (default: the folder above `folder`)."""
+    path = topology_file(folder)
+    if path is None:
+        raise InputError("this Eventstream folder holds no eventstream.json (nor another JSON file with sources, "
+                         "destinations, operators or streams)", folder)
+    file = load_json(path, "Eventstream topology (eventstream.json)")
+    if not isinstance(file.data, dict):
+        raise InputError("the Eventstream topology should be a JSON object with sources, destinations, operators "
+                         "and streams", path, 1, 1)
+    name, name_at = display_name(folder)
+    nodes: list[_Node] = []
+    for group in _TOPOLOGY_KEYS:
+        actual = key(file.data, group)
+        listed = file.data[actual] if actual is not None else None
+        if actual is not None and isinstance(listed, list):
+            nodes.extend(_Node(actual, i, n) for i, n in enumerate(listed) if isinstance(n, dict))
+    scripts = kql_database_scripts(tables_from) if tables_from else workspace_scripts(folder)
+    level_key = key(file.data, "compatibilityLevel")
+    level = Setting(text_value(file.data[level_key]), file.where((level_key,))) if level_key is not None \
+        else Setting(None, Where(path, 1, 1))
+    jobs = []
+    for node in nodes:
+        if node.is_operator and node.type.lower() == "sql":
+            jobs.append(_job(file, folder, name, name_at, node, nodes, level, scripts))
+    return jobs
+
+
+def _job(file: JsonFile, folder: str, name: str, name_at: Where | None, operator: _Node, nodes: list[_Node],
+         level: Setting, scripts: tuple[Script, ...]) -> Job:
+    notes: list[Note] = []
+    properties_key = key(operator.data, "properties")
+    properties = get(operator.data, "properties")
+    query_key = key(properties, "query")
+    query_value = get(properties, "query")
+    query: Query | None = None
+    into: list[str] = []
+    operator_at = file.where(operator.path)
+    if isinstance(query_value, str) and properties_key is not None and query_key is not None:
+        query_path = operator.path + (properties_key, query_key)
+        at = _string_at(file, query_path, query_value)
+        query = Query(query_value, file.path, at, None if at is not None else file.where(query_path))
+        into, _ = query_names(query_value)
+    else:
+        notes.append(Note("SC609", f"the SQL operator {operator.name} has no query text (properties.query); it is "
+                          "not checked", operator_at))
+    by_name = {n.name.lower(): n for n in nodes}
+    inputs = tuple(_input(file, by_name.get(i.lower()), i, operator_at) for i in operator.inputs)
+    outputs: list[Output] = []
+    for alias in into:
+        reached = _downstream(operator, alias, nodes)
+        if reached is None:
+            continue    # the check reports SC601: no output of that name
+        target, between = reached
+        output = _output(file, target, alias)
+        changing = [n for n in between if n.type.lower() not in _COLUMN_KEEPING]
+        if changing:
+            chain = " -> ".join(f"{n.name} ({n.type})" for n in between)
+            notes.append(Note("SC613", f"output {alias}: the operator chain {operator.name} -> {chain} -> "
+                              f"{target.name} changes the columns after the SQL operator, so the columns written "
+                              f"to {target.name} are not the query's; they are not compared",
+                              file.where(target.path)))
+            output = output._replace(kind=f"{target.type or 'a destination'} after {changing[0].type or 'an operator'}")
+        outputs.append(output)
+    if "_" in name or "." in name:
+        notes.append(Note("SC614", f"the Eventstream is named {name}: a name that contains _ or . is not compatible "
+                          "with SQL operators (Fabric's SQL code editor page); rename the Eventstream",
+                          name_at or Where(file.path, 1, 1)))
+    if any(o.kind == "adx" for o in outputs):
+        notes.append(Note("SC615", "how an Eventstream's Eventhouse destination maps the SQL operator's columns "
+                          "(by name, letter case, types) is not documented; the findings about its columns assume "
+                          "Azure Data Explorer's rules", operator_at))
+    return Job(
+        name=f"{name}/{operator.name}",
+        form="fabric",
+        source=file.path,
+        root=folder,
+        query=query,
+        compat_level=level,
+        outputs=tuple(outputs),
+        inputs=inputs,
+        notes=tuple(notes),
+        scripts=scripts,
+    )
+
+
+def _input(file: JsonFile, node: _Node | None, name: str, fallback: Where) -> Input:
+    if node is None:
+        return Input(name, None, True, None, fallback)
+    return Input(node.name, node.type or None, True, node.type or None, file.where(node.path))
+
+
+def _downstream(operator: _Node, alias: str, nodes: list[_Node]) -> tuple[_Node, list[_Node]] | None:
+    """The destination or stream named `alias` that the operator feeds, directly or through
+    other operators, and the operators between them (the shortest chain)."""
+    wanted = alias.lower()
+    frontier: list[tuple[_Node, list[_Node]]] = [(operator, [])]
+    seen = {id(operator)}
+    while frontier:
+        following: list[tuple[_Node, list[_Node]]] = []
+        for current, between in frontier:
+            for node in nodes:
+                if id(node) in seen or current.name.lower() not in (i.lower() for i in node.inputs):
+                    continue
+                if (node.is_destination or node.is_stream) and node.name.lower() == wanted:
+                    return node, between
+                if node.is_operator:
+                    seen.add(id(node))
+                    following.append((node, between + [node]))
+        frontier = following
+    return None
+
+
+def _setting(file: JsonFile, node: _Node, properties_key: str | None, name: str,
+             as_name: str | None = None) -> OutputSetting | None:
+    properties = get(node.data, "properties")
+    actual = key(properties, name)
+    if actual is None or properties_key is None:
+        return None
+    value = text_value(properties[actual])
+    if value is None:
+        return None
+    return OutputSetting(as_name or name, value, file.where(node.path + (properties_key, actual)))
+
+
+def _output(file: JsonFile, node: _Node, alias: str) -> Output:
+    properties_key = key(node.data, "properties")
+    properties = get(node.data, "properties")
+    where = file.where(node.path)
+    kind = node.type.lower()
+
+    def settings(*names: str) -> tuple[OutputSetting, ...]:
+        found = (_setting(file, node, properties_key, n) for n in names)
+        return tuple(s for s in found if s is not None)
+
+    def text(name: str) -> str | None:
+        return text_value(get(properties, name))
+
+    if node.is_stream:
+        return Output(alias, "stream", node.type or None, where=where)
+    if kind == "eventhouse":
+        mode = (text("dataIngestionMode") or "").lower()
+        if mode == "directingestion":
+            return Output(alias, "adx", node.type, None, text("databaseName"), text("tableName"), None, where,
+                          settings("dataIngestionMode", "mappingRuleName"))
+        return Output(alias, "adx", node.type, None, text("databaseName"), text("tableName"), None, where,
+                      settings("dataIngestionMode", "workspaceId", "itemId"))
+    if kind == "lakehouse":
+        table = _setting(file, node, properties_key, "deltaTable", "tableName")
+        return Output(alias, "fabric-lakehouse", node.type, where=where, settings=(table,) if table else ())
+    return Output(alias, None, node.type or None, where=where)
+
+
+# ---- the KQL databases of the workspace ------------------------------------------------------
+def workspace_scripts(folder: str) -> tuple[Script, ...]:
+    """The KQL database scripts of the Eventstream's workspace folder (the folder holding
+    its `*.Eventstream` folder) and its subfolders. Folders above it are not searched: they
+    may hold other workspaces, whose databases of the same name are not this one's."""
+    return kql_database_scripts(os.path.dirname(os.path.normpath(folder)) or ".")
+
+
+def kql_database_scripts(workspace: str) -> tuple[Script, ...]:
+    """A Script ("adx", bound to the database the folder names) for every DatabaseSchema.kql
+    of a KQL database in the workspace folder or a few levels below, `.children` of an
+    Eventhouse included."""
+    from schemacheck.files import read_text_file
+
+    found: list[Script] = []
+    for database in _kql_databases(workspace, _DEPTH):
+        schema = next((os.path.join(database, n) for n in sorted(os.listdir(database)) if n.lower() == SCHEMA_FILE),
+                      None)
+        if schema is None or not os.path.isfile(schema):
+            continue
+        try:
+            text = read_text_file(schema, "KQL database schema")
+        except InputError:
+            continue
+        name = os.path.basename(database)[:-len(KQL_DATABASE_SUFFIX)]
+        found.append(Script("adx", text, schema, database=name))
+    return tuple(found)
+
+
+def _kql_databases(folder: str, depth: int) -> list[str]:
+    try:
+        names = sorted(os.listdir(folder))
+    except OSError:
+        return []
+    found = []
+    for name in names:
+        child = os.path.join(folder, name)
+        if not os.path.isdir(child):
+            continue
+        lowered = name.lower()
+        if lowered.endswith(KQL_DATABASE_SUFFIX):
+            found.append(child)
+        elif lowered.endswith(EVENTHOUSE_SUFFIX):
+            found.extend(_kql_databases(os.path.join(child, ".children"), 0))
+        elif depth and not name.startswith(".") and not lowered.endswith(EVENTSTREAM_SUFFIX):
+            found.extend(_kql_databases(child, depth - 1))
+    return found

@@ -1,0 +1,184 @@
+"""Reading Microsoft Fabric Eventstream folders as jobs (schemacheck.jobs.fabric): one job
+per SQL operator, its query placed in eventstream.json, its inputs and outputs resolved
+through the topology's inputNodes, the tables of the workspace's KQL databases as scripts.
+The fixtures (tests/fixtures/fabric/workspace/) are written from the documented shapes."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import FIXTURES
+
+from schemacheck.jobs.discover import Found, find_jobs
+from schemacheck.jobs.fabric import query_names, read_eventstream
+from schemacheck.jobs.recognise import EVENTSTREAM, KUSTO_SCHEMA, recognise
+
+WORKSPACE = FIXTURES / "fabric" / "workspace"
+SCHEMA = WORKSPACE / "Fleet.Eventhouse" / ".children" / "fleet.KQLDatabase" / "DatabaseSchema.kql"
+
+
+def one(name: str):
+    (job,) = read_eventstream(str(WORKSPACE / f"{name}.Eventstream"))
+    return job
+
+
+def test_one_job_per_sql_operator_named_after_the_eventstream_and_the_operator():
+    job = one("Telemetry")
+    assert (job.name, job.form) == ("Telemetry/route", "fabric")
+    assert job.source == str(WORKSPACE / "Telemetry.Eventstream" / "eventstream.json")
+    assert job.compat_level.value == "1.1" and job.compat_level.where.line == 68
+
+
+def test_the_query_is_placed_in_eventstream_json():
+    job = one("Telemetry")
+    text = (WORKSPACE / "Telemetry.Eventstream" / "eventstream.json").read_text(encoding="utf-8")
+    at = job.query.json_string_at
+    assert text[at] == '"' and json.JSONDecoder().raw_decode(text, at)[0] == job.query.text
+    assert job.query.text.startswith("SELECT VehicleId, CAST(Lat AS float)")
+
+
+def test_inputs_are_the_operators_input_nodes():
+    (stream,) = one("Telemetry").inputs
+    assert (stream.alias, stream.kind, stream.stream, stream.where.line) == ("Telemetry-stream", "DefaultStream",
+                                                                             True, 45)
+
+
+def test_eventhouse_destinations_are_adx_outputs_with_their_database_and_table():
+    positions, alerts = one("Telemetry").outputs
+    assert (positions.alias, positions.kind, positions.database, positions.table) == ("positions", "adx", "fleet",
+                                                                                    "Positions")
+    assert (alerts.alias, alerts.table) == ("speed-alerts", "SpeedAlerts")
+    assert {s.name: s.value for s in positions.settings} == {
+        "dataIngestionMode": "ProcessedIngestion", "workspaceId": "0b1e6c2a-5d3f-4e8a-9c7b-1a2b3c4d5e6f",
+        "itemId": "3c1f0a52-6d8e-4b7a-9e21-5f4d3c2b1a02"}
+    assert positions.where.line == 15 and positions.setting("dataIngestionMode").where.line == 20
+
+
+def test_a_direct_ingestion_destination_keeps_its_mapping():
+    (raw,) = one("Raw").outputs
+    assert (raw.kind, raw.database, raw.table) == ("adx", None, "RawTelemetry")
+    assert {s.name: s.value for s in raw.settings} == {"dataIngestionMode": "DirectIngestion",
+                                                       "mappingRuleName": "RawTelemetryMapping"}
+
+
+def test_an_operator_between_sql_and_the_destination_keeps_the_output_uncompared():
+    job = one("Trips")
+    (output,) = job.outputs
+    assert output.alias == "trip-summaries" and output.table == "TripSummaries"
+    assert output.kind == "Eventhouse after ManageFields"   # not "adx": its columns are not the query's
+    (chain,) = [n for n in job.notes if n.code == "SC613"]
+    assert "rename-fields (ManageFields)" in chain.message and chain.where.line == 10
+    assert not any(n.code == "SC615" for n in job.notes)   # no Eventhouse output is compared
+
+
+def test_a_filter_keeps_the_columns_and_a_stream_is_not_checked():
+    job = one("Deliveries")
+    deliveries, out = job.outputs
+    assert (deliveries.kind, deliveries.table) == ("adx", "Deliveries")
+    assert (out.alias, out.kind, out.datasource) == ("deliveries-out", "stream", "DerivedStream")
+    assert [n.code for n in job.notes] == ["SC615"]
+
+
+def test_the_workspace_kql_database_is_a_script_bound_to_its_database():
+    (script,) = one("Telemetry").scripts
+    assert (script.kind, script.database, script.file) == ("adx", "fleet", str(SCHEMA))
+    assert ".create-merge table Positions" in script.text
+
+
+def test_every_job_with_an_eventhouse_output_says_adx_rules_are_assumed():
+    (note,) = [n for n in one("Telemetry").notes if n.code == "SC615"]
+    assert "not documented" in note.message and note.where.line == 54
+
+
+def write_eventstream(folder: Path, name: str, query: str, extra: dict | None = None, level: bool = True) -> Path:
+    item = folder / f"{name}.Eventstream"
+    item.mkdir(parents=True)
+    topology = {
+        "sources": [{"name": "hub", "type": "AzureEventHub", "properties": {}}],
+        "streams": [{"name": "hub-stream", "type": "DefaultStream", "properties": {}, "inputNodes": [{"name": "hub"}]}],
+        "operators": [{"name": "q", "type": "SQL", "inputNodes": [{"name": "hub-stream"}],
+                       "properties": {"query": query}}],
+        "destinations": [{"name": "kql", "type": "Eventhouse", "inputNodes": [{"name": "q"}],
+                          "properties": {"dataIngestionMode": "ProcessedIngestion", "databaseName": "db",
+                                         "tableName": "T"}},
+                         {"name": "lake", "type": "Lakehouse", "inputNodes": [{"name": "q"}],
+                          "properties": {"deltaTable": "events", "schema": "dbo"}},
+                         {"name": "alert", "type": "Activator", "inputNodes": [{"name": "q"}], "properties": {}}],
+    }
+    if level:
+        topology["compatibilityLevel"] = "1.0"
+    topology.update(extra or {})
+    (item / "eventstream.json").write_text(json.dumps(topology, indent=2), encoding="utf-8")
+    (item / ".platform").write_text(json.dumps({"metadata": {"type": "Eventstream", "displayName": name}}),
+                                    encoding="utf-8")
+    return item
+
+
+def test_lakehouse_and_activator_destinations_and_an_into_that_names_nothing(tmp_path):
+    item = write_eventstream(tmp_path, "Ops", "SELECT * INTO kql FROM [hub-stream]\nSELECT * INTO [lake] FROM "
+                             "[hub-stream]\nSELECT * INTO alert FROM [hub-stream]\nSELECT * INTO [nowhere] FROM "
+                             "[hub-stream]")
+    (job,) = read_eventstream(str(item))
+    assert [(o.alias, o.kind) for o in job.outputs] == [("kql", "adx"), ("lake", "fabric-lakehouse"),
+                                                        ("alert", None)]
+    assert job.outputs[1].setting("tableName").value == "events"
+    assert job.scripts == ()
+
+
+def test_an_eventstream_named_with_an_underscore_or_a_dot(tmp_path):
+    item = write_eventstream(tmp_path, "fleet_v2", "SELECT * INTO kql FROM [hub-stream]")
+    (job,) = read_eventstream(str(item))
+    (note,) = [n for n in job.notes if n.code == "SC614"]
+    assert note.where.file == str(item / ".platform") and "fleet_v2" in note.message
+
+
+def test_the_topology_may_be_in_eventstream_properties_json(tmp_path):
+    item = write_eventstream(tmp_path, "Ops", "SELECT * INTO kql FROM [hub-stream]")
+    (item / "eventstream.json").rename(item / "eventstreamProperties.json")
+    (job,) = read_eventstream(str(item))
+    assert job.source == str(item / "eventstreamProperties.json")
+
+
+def test_kql_databases_beside_the_eventstream_or_in_an_eventhouse(tmp_path):
+    item = write_eventstream(tmp_path, "Ops", "SELECT * INTO kql FROM [hub-stream]")
+    (tmp_path / "db.KQLDatabase").mkdir()
+    (tmp_path / "db.KQLDatabase" / "DatabaseSchema.kql").write_text(".create-merge table T (a: string)\n",
+                                                                   encoding="utf-8")
+    shutil.copytree(SCHEMA.parent.parent.parent, tmp_path / "Fleet.Eventhouse")
+    (job,) = read_eventstream(str(item))
+    assert sorted(s.database for s in job.scripts) == ["db", "fleet"]
+
+
+def test_query_names_skip_with_steps_comments_and_strings():
+    into, sources = query_names("WITH a AS (SELECT * FROM [in-1] -- FROM nope\n)\n"
+                                "SELECT 'INTO x' AS s INTO [out] FROM a JOIN ref ON 1 = 1")
+    assert (into, sources) == (["out"], ["in-1", "ref"])
+
+
+def test_discovery_finds_eventstreams_and_recognises_their_files(tmp_path):
+    found = find_jobs([str(WORKSPACE)])
+    assert sorted(f.job.name for f in found if isinstance(f, Found)) == [
+        "Deliveries/shape", "Raw/keep-raw", "Telemetry/route", "Trips/summarise"]
+    (only,) = find_jobs([str(WORKSPACE / "Raw.Eventstream" / "eventstream.json")])
+    assert only.job.name == "Raw/keep-raw"
+    assert recognise(str(WORKSPACE / "Raw.Eventstream" / "eventstream.json")) == EVENTSTREAM
+    assert recognise(str(SCHEMA)) == KUSTO_SCHEMA
+
+
+def test_a_changed_database_schema_checks_the_eventstreams_of_its_workspace():
+    found = find_jobs([os.path.relpath(SCHEMA)], hook=True)
+    assert len([f for f in found if isinstance(f, Found)]) == 4
+
+
+@pytest.mark.parametrize("path", ["fabric/Telemetry.Eventstream/eventstream.json", "x/A.Eventstream/.platform",
+                                  "ws/db.KQLDatabase/DatabaseSchema.kql"])
+def test_the_pre_commit_hook_passes_fabric_files(path):
+    import re
+
+    text = (Path(__file__).parents[2] / ".pre-commit-hooks.yaml").read_text(encoding="utf-8")
+    pattern = re.search(r"^\s*files: (.+)$", text, re.M).group(1)
+    assert re.search(pattern, path)
