@@ -1,0 +1,43 @@
+"""A Fabric workspace folder (tests/fixtures/fabric/workspace: Eventstreams with SQL operators and
+the Eventhouse's KQL database) checked in every report format, against goldens
+tests/fixtures/report/fabric.*. SCHEMACHECK_UPDATE_GOLDEN=1 rewrites them (review the diff)."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import ROOT
+from test_report_formats import VERSION, assert_text_golden
+
+from schemacheck.report.formats import render
+
+CASE = "tests/fixtures/fabric/workspace"
+FORMATS = [("text", "fabric.txt"), ("json", "fabric.json"), ("sarif", "fabric.sarif"),
+           ("github", "fabric.github.txt"), ("azure", "fabric.azure.txt"), ("junit", "fabric.junit.xml")]
+
+
+@pytest.fixture(scope="module")
+def checked():
+    from schemacheck.check.run import Request, check_paths
+    from schemacheck.files import read_text_file
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.chdir(ROOT)
+        entries = list(check_paths(Request((CASE,))).entries)
+    sources = {d.file: read_text_file(str(ROOT / d.file), "file") for e in entries for d in e.diagnostics}
+    return entries, sources
+
+
+@pytest.mark.parametrize("fmt, name", FORMATS, ids=[f for f, _ in FORMATS])
+def test_golden(checked, fmt, name):
+    entries, sources = checked
+    assert_text_golden(name, render(fmt, entries, sources=sources, version=VERSION, failed=True))
+
+
+def test_every_eventhouse_destination_is_compared_with_its_table(checked):
+    entries, _ = checked
+    statuses = {(e.job.job.name, o.output.output): o.status for e in entries for o in e.outputs}
+    eventhouse = {key: status for key, status in statuses.items() if key[1] not in ("deliveries-out",
+                                                                                  "trip-summaries")}
+    assert eventhouse and set(eventhouse.values()) == {"compared"}, statuses
+    codes = {d.code for e in entries for d in e.diagnostics}
+    assert {"SC101", "SC201", "SC613", "SC615"} <= codes
