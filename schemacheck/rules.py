@@ -1030,6 +1030,43 @@ RULES: dict[str, Rule] = {
                             ("Fleet.Eventstream/.platform",
                              '{"metadata": {"type": "Eventstream", "displayName": "Fleet"}}\n')),
              example_args=(".",)),
+        Rule("SC616", "eventhouse-mapping-missing", WARNING,
+             "A DirectIngestion Eventhouse destination names an ingestion mapping the database does not create.",
+             "An Eventstream's Eventhouse destination in DirectIngestion mode ingests the events with the "
+             "ingestion mapping `mappingRuleName` names. When no DatabaseSchema.kql of the workspace creates a "
+             "mapping of that name on the table, the ingestion fails. The repository may not hold every "
+             "mapping (one created by hand), so this is a warning.",
+             why="The Eventstream destination's definition: mappingRuleName names the table's ingestion "
+                 "mapping; a KQL database's DatabaseSchema.kql holds its table ingestion mappings "
+                 "(../shared/reference/iac-and-fabric.md 4.4, 4.5).",
+             fix="Create the mapping in the database's script (`.create table T ingestion json mapping \"name\" "
+                 "'[...]'`), or fix mappingRuleName.",
+             example_files=(("Fleet.Eventstream/eventstream.json",
+                             ('{\n'
+                             ' "sources": [{"name": "vehicles", "type": "AzureEventHub", "properties": {}}],\n'
+                             ' "streams": [{"name": "vehicles-stream", "type": "DefaultStream", "properties": {},\n'
+                             '   "inputNodes": [{"name": "vehicles"}]}],\n'
+                             ' "operators": [\n'
+                             '  {"name": "route", "type": "SQL", "inputNodes": [{"name": "vehicles-stream"}],\n'
+                             '   "properties": {\n'
+                             '     "query": "SELECT VehicleId, Speed INTO [raw] FROM [vehicles-stream]"}}\n'
+                             ' ],\n'
+                             ' "destinations": [\n'
+                             '  {"name": "raw", "type": "Eventhouse", "inputNodes": [{"name": "route"}],\n'
+                             '   "properties": {"dataIngestionMode": "DirectIngestion", "tableName": "RawSpeeds",\n'
+                             '     "mappingRuleName": "raw_speeds_json", "connectionName": "fleet-eh",\n'
+                             '     "workspaceId": "0b1e6c2a-5d3f-4e8a-9c7b-1a2b3c4d5e6f",\n'
+                             '     "itemId": "7f6e5d4c-3b2a-4190-8f7e-6d5c4b3a2910"}}\n'
+                             ' ],\n'
+                             ' "compatibilityLevel": "1.1"\n'
+                             '}\n')),
+                            ("Fleet.Eventstream/.platform",
+                             '{"metadata": {"type": "Eventstream", "displayName": "Fleet"}}\n'),
+                            ("fleet.KQLDatabase/DatabaseSchema.kql",
+                             (".create-merge table RawSpeeds (VehicleId: string, Speed: real)\n"
+                              ".create-or-alter table RawSpeeds ingestion json mapping \"raw_json\" "
+                              "'[{\"column\": \"VehicleId\", \"path\": \"$.VehicleId\"}]'\n"))),
+             example_args=(".",)),
         Rule("SC620", "reference-query-not-read", INFO,
              "A SQL reference input's query that schemacheck could not type.",
              "The fields of a SQL Database reference input are the columns its snapshot query returns, "

@@ -293,6 +293,7 @@ def _job(file: JsonFile, folder: str, name: str, name_at: Where | None, operator
         notes.append(Note("SC614", f"the Eventstream is named {name}: a name that contains _ or . is not compatible "
                           "with SQL operators (Fabric's SQL code editor page); rename the Eventstream",
                           name_at or Where(file.path, 1, 1)))
+    notes += _missing_mappings(outputs, scripts)
     if any(o.kind == "adx" for o in outputs):
         notes.append(Note("SC615", "how an Eventstream's Eventhouse destination maps the SQL operator's columns "
                           "(by name, letter case, types) is not documented; the findings about its columns assume "
@@ -376,6 +377,45 @@ def _output(file: JsonFile, node: _Node, alias: str) -> Output:
         table = _setting(file, node, properties_key, "deltaTable", "tableName")
         return Output(alias, "fabric-lakehouse", node.type, where=where, settings=(table,) if table else ())
     return Output(alias, None, node.type or None, where=where)
+
+
+# An ingestion mapping a KQL script creates: `.create[-or-alter] table T ingestion json mapping "name" ...`.
+_MAPPING = re.compile(r"""^[ \t]*\.(?:create|create-or-alter|alter)\s+table\s+"""
+                      r"""(?:\[\s*)?['"]?(?P<table>[^\s'"\]]+)['"]?(?:\s*\])?"""
+                      r"""\s+ingestion\s+\w+\s+mapping\s+(?:\[\s*)?['"](?P<name>[^'"]+)['"]""",
+                      re.IGNORECASE | re.MULTILINE)
+
+
+def _mappings(scripts: tuple[Script, ...]) -> dict[str, set[str]]:
+    """Table name (lower-case) -> the names of the ingestion mappings the scripts create on it."""
+    found: dict[str, set[str]] = {}
+    for script in scripts:
+        for match in _MAPPING.finditer(script.text):
+            found.setdefault(match["table"].lower(), set()).add(match["name"])
+    return found
+
+
+def _missing_mappings(outputs: list[Output], scripts: tuple[Script, ...]) -> list[Note]:
+    """SC616 for a DirectIngestion destination whose mapping no KQL database script of the
+    workspace creates (a direct ingestion names the mapping it ingests with)."""
+    if not scripts:
+        return []   # no database in the repository: nothing to look in
+    mappings = _mappings(scripts)
+    notes = []
+    for output in outputs:
+        mode, rule = output.setting("dataIngestionMode"), output.setting("mappingRuleName")
+        if output.kind != "adx" or mode is None or str(mode.value).lower() != "directingestion" or rule is None:
+            continue
+        name = str(rule.value)
+        tables = [output.table.lower()] if output.table else list(mappings)
+        if any(name in mappings.get(table, set()) for table in tables):
+            continue
+        where = f"table {output.table}" if output.table else "any table"
+        notes.append(Note("SC616", f"output {output.alias} ingests directly with the mapping {name}, which no "
+                          f"DatabaseSchema.kql of the workspace creates on {where}: direct ingestion without it "
+                          "fails; create the mapping (`.create table ... ingestion json mapping`), or fix the "
+                          "name", rule.where or output.where or Where(output.alias)))
+    return notes
 
 
 # ---- the KQL databases of the workspace ------------------------------------------------------

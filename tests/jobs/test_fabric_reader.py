@@ -58,11 +58,27 @@ def test_eventhouse_destinations_are_adx_outputs_with_their_database_and_table()
     assert positions.where.line == 15 and positions.setting("dataIngestionMode").where.line == 20
 
 
-def test_a_direct_ingestion_destination_keeps_its_mapping():
-    (raw,) = one("Raw").outputs
+def test_a_direct_ingestion_destination_keeps_its_mapping_and_a_missing_one_is_said():
+    job = one("Raw")
+    (raw,) = job.outputs
     assert (raw.kind, raw.database, raw.table) == ("adx", None, "RawTelemetry")
     assert {s.name: s.value for s in raw.settings} == {"dataIngestionMode": "DirectIngestion",
-                                                       "mappingRuleName": "RawTelemetryMapping"}
+                                                       "mappingRuleName": "RawTelemetryJsonMapping"}
+    # The database's script creates RawTelemetryMapping, not RawTelemetryJsonMapping.
+    (missing,) = [n for n in job.notes if n.code == "SC616"]
+    assert "RawTelemetryJsonMapping" in missing.message and missing.where.line == 19
+
+
+def test_a_direct_ingestion_mapping_the_script_creates_is_no_finding(tmp_path):
+    from schemacheck.jobs.fabric import read_eventstream
+
+    workspace = tmp_path / "workspace"
+    shutil.copytree(FIXTURES / "fabric" / "workspace", workspace)
+    topology = workspace / "Raw.Eventstream" / "eventstream.json"
+    topology.write_text(topology.read_text(encoding="utf-8").replace("RawTelemetryJsonMapping",
+                                                                     "RawTelemetryMapping"), encoding="utf-8")
+    (job,) = read_eventstream(str(workspace / "Raw.Eventstream"))
+    assert not [n for n in job.notes if n.code == "SC616"]
 
 
 def test_an_operator_between_sql_and_the_destination_keeps_the_output_uncompared():
