@@ -281,6 +281,37 @@ def _gen1_output() -> tuple:
     return ("lake-gen1", "Microsoft.DataLake/Accounts", {"accountName": "fleetgen1", "filePathPrefix": "raw/{date}"},
             {"type": "Json"})
 
+# The Eventstream rules' examples (SC613-SC616): an Eventstream folder NAME.Eventstream whose SQL
+# operator `route` reads the stream of an Event Hub source and writes INTO `into`, through the
+# `between` operators, to a destination (its JSON lines); with `files` beside it (a KQL database).
+_PROCESSED = ('   "properties": {"dataIngestionMode": "ProcessedIngestion", "databaseName": "fleet",\n'
+              '     "tableName": "Speeds", "workspaceId": "0b1e6c2a-5d3f-4e8a-9c7b-1a2b3c4d5e6f",\n'
+              '     "itemId": "7f6e5d4c-3b2a-4190-8f7e-6d5c4b3a2910"}}\n')
+
+
+def _eventstream(name: str = "Fleet", into: str = "speeds", between: str = "", feeds: str = "route",
+                 destination: str = _PROCESSED, files: tuple[tuple[str, str], ...] = ()
+                 ) -> tuple[tuple[str, str], ...]:
+    topology = ('{\n'
+                ' "sources": [{"name": "vehicles", "type": "AzureEventHub", "properties": {}}],\n'
+                ' "streams": [{"name": "vehicles-stream", "type": "DefaultStream", "properties": {},\n'
+                '   "inputNodes": [{"name": "vehicles"}]}],\n'
+                ' "operators": [\n'
+                '  {"name": "route", "type": "SQL", "inputNodes": [{"name": "vehicles-stream"}],\n'
+                '   "properties": {\n'
+                f'     "query": "SELECT VehicleId, Speed INTO [{into}] FROM [vehicles-stream]"}}}}'
+                + (f",\n{between}" if between else "\n") +
+                ' ],\n'
+                ' "destinations": [\n'
+                f'  {{"name": "{into}", "type": "Eventhouse", "inputNodes": [{{"name": "{feeds}"}}],\n'
+                + destination +
+                ' ],\n'
+                ' "compatibilityLevel": "1.1"\n'
+                '}\n')
+    return ((f"{name}.Eventstream/eventstream.json", topology),
+            (f"{name}.Eventstream/.platform", f'{{"metadata": {{"type": "Eventstream", "displayName": "{name}"}}}}\n'),
+            *files)
+
 # The example of the SQL reference input rules (SC620-SC623): an ARM template whose job joins
 # an Event Hub input with a SQL Database reference input, devices, loaded by `snapshot` (and
 # refreshed by `delta`), and the DDL of its table in schemas/ beside the template.
@@ -949,28 +980,9 @@ RULES: dict[str, Rule] = {
                  "names its inputNodes; each operator emits its own shape of events.",
              fix="Nothing to fix: move the column changes into the SQL query to have them checked, or check the "
                  "destination's table by hand.",
-             example_files=(("Fleet.Eventstream/eventstream.json",
-                             ('{\n'
-                             ' "sources": [{"name": "vehicles", "type": "AzureEventHub", "properties": {}}],\n'
-                             ' "streams": [{"name": "vehicles-stream", "type": "DefaultStream", "properties": {},\n'
-                             '   "inputNodes": [{"name": "vehicles"}]}],\n'
-                             ' "operators": [\n'
-                             '  {"name": "route", "type": "SQL", "inputNodes": [{"name": "vehicles-stream"}],\n'
-                             '   "properties": {\n'
-                             '     "query": "SELECT VehicleId, Speed INTO [speeds] FROM [vehicles-stream]"}},\n'
-                             '  {"name": "rename", "type": "ManageFields", "inputNodes": [{"name": "route"}],\n'
-                             '   "properties": {"columns": []}}\n'
-                             ' ],\n'
-                             ' "destinations": [\n'
-                             '  {"name": "speeds", "type": "Eventhouse", "inputNodes": [{"name": "rename"}],\n'
-                             '   "properties": {"dataIngestionMode": "ProcessedIngestion", "databaseName": "fleet",\n'
-                             '     "tableName": "Speeds", "workspaceId": "0b1e6c2a-5d3f-4e8a-9c7b-1a2b3c4d5e6f",\n'
-                             '     "itemId": "7f6e5d4c-3b2a-4190-8f7e-6d5c4b3a2910"}}\n'
-                             ' ],\n'
-                             ' "compatibilityLevel": "1.1"\n'
-                             '}\n')),
-                            ("Fleet.Eventstream/.platform",
-                             '{"metadata": {"type": "Eventstream", "displayName": "Fleet"}}\n')),
+             example_files=_eventstream(between=(
+                 '  {"name": "rename", "type": "ManageFields", "inputNodes": [{"name": "route"}],\n'
+                 '   "properties": {"columns": []}}\n'), feeds="rename"),
              example_args=(".",)),
         Rule("SC614", "eventstream-name", ERROR,
              "An Eventstream whose name contains _ or . (not compatible with SQL operators).",
@@ -980,26 +992,7 @@ RULES: dict[str, Rule] = {
              why="Fabric's page on processing events with the SQL code editor: Eventstream artifact names that "
                  "include an underscore (_) or dot (.) are not compatible with SQL operators.",
              fix="Rename the Eventstream (its displayName, and the folder <name>.Eventstream) without _ and .",
-             example_files=(("Fleet_Telemetry.Eventstream/eventstream.json",
-                             ('{\n'
-                             ' "sources": [{"name": "vehicles", "type": "AzureEventHub", "properties": {}}],\n'
-                             ' "streams": [{"name": "vehicles-stream", "type": "DefaultStream", "properties": {},\n'
-                             '   "inputNodes": [{"name": "vehicles"}]}],\n'
-                             ' "operators": [\n'
-                             '  {"name": "route", "type": "SQL", "inputNodes": [{"name": "vehicles-stream"}],\n'
-                             '   "properties": {\n'
-                             '     "query": "SELECT VehicleId, Speed INTO [speeds] FROM [vehicles-stream]"}}\n'
-                             ' ],\n'
-                             ' "destinations": [\n'
-                             '  {"name": "speeds", "type": "Eventhouse", "inputNodes": [{"name": "route"}],\n'
-                             '   "properties": {"dataIngestionMode": "ProcessedIngestion", "databaseName": "fleet",\n'
-                             '     "tableName": "Speeds", "workspaceId": "0b1e6c2a-5d3f-4e8a-9c7b-1a2b3c4d5e6f",\n'
-                             '     "itemId": "7f6e5d4c-3b2a-4190-8f7e-6d5c4b3a2910"}}\n'
-                             ' ],\n'
-                             ' "compatibilityLevel": "1.1"\n'
-                             '}\n')),
-                            ("Fleet_Telemetry.Eventstream/.platform",
-                             '{"metadata": {"type": "Eventstream", "displayName": "Fleet_Telemetry"}}\n')),
+             example_files=_eventstream("Fleet_Telemetry"),
              example_args=(".",)),
         Rule("SC615", "eventhouse-rules-assumed", INFO,
              "Findings about an Eventhouse destination's columns assume Azure Data Explorer's rules.",
@@ -1009,26 +1002,7 @@ RULES: dict[str, Rule] = {
              why="Fabric documents that processed ingestion processes events before ingesting them, but not how "
                  "it maps them to columns (../shared/reference/iac-and-fabric.md 4.7).",
              fix="Nothing to fix: confirm a finding about an Eventhouse column against a test ingestion.",
-             example_files=(("Fleet.Eventstream/eventstream.json",
-                             ('{\n'
-                             ' "sources": [{"name": "vehicles", "type": "AzureEventHub", "properties": {}}],\n'
-                             ' "streams": [{"name": "vehicles-stream", "type": "DefaultStream", "properties": {},\n'
-                             '   "inputNodes": [{"name": "vehicles"}]}],\n'
-                             ' "operators": [\n'
-                             '  {"name": "route", "type": "SQL", "inputNodes": [{"name": "vehicles-stream"}],\n'
-                             '   "properties": {\n'
-                             '     "query": "SELECT VehicleId, Speed INTO [speeds] FROM [vehicles-stream]"}}\n'
-                             ' ],\n'
-                             ' "destinations": [\n'
-                             '  {"name": "speeds", "type": "Eventhouse", "inputNodes": [{"name": "route"}],\n'
-                             '   "properties": {"dataIngestionMode": "ProcessedIngestion", "databaseName": "fleet",\n'
-                             '     "tableName": "Speeds", "workspaceId": "0b1e6c2a-5d3f-4e8a-9c7b-1a2b3c4d5e6f",\n'
-                             '     "itemId": "7f6e5d4c-3b2a-4190-8f7e-6d5c4b3a2910"}}\n'
-                             ' ],\n'
-                             ' "compatibilityLevel": "1.1"\n'
-                             '}\n')),
-                            ("Fleet.Eventstream/.platform",
-                             '{"metadata": {"type": "Eventstream", "displayName": "Fleet"}}\n')),
+             example_files=_eventstream(),
              example_args=(".",)),
         Rule("SC616", "eventhouse-mapping-missing", WARNING,
              "A DirectIngestion Eventhouse destination names an ingestion mapping the database does not create.",
@@ -1041,31 +1015,15 @@ RULES: dict[str, Rule] = {
                  "(../shared/reference/iac-and-fabric.md 4.4, 4.5).",
              fix="Create the mapping in the database's script (`.create table T ingestion json mapping \"name\" "
                  "'[...]'`), or fix mappingRuleName.",
-             example_files=(("Fleet.Eventstream/eventstream.json",
-                             ('{\n'
-                             ' "sources": [{"name": "vehicles", "type": "AzureEventHub", "properties": {}}],\n'
-                             ' "streams": [{"name": "vehicles-stream", "type": "DefaultStream", "properties": {},\n'
-                             '   "inputNodes": [{"name": "vehicles"}]}],\n'
-                             ' "operators": [\n'
-                             '  {"name": "route", "type": "SQL", "inputNodes": [{"name": "vehicles-stream"}],\n'
-                             '   "properties": {\n'
-                             '     "query": "SELECT VehicleId, Speed INTO [raw] FROM [vehicles-stream]"}}\n'
-                             ' ],\n'
-                             ' "destinations": [\n'
-                             '  {"name": "raw", "type": "Eventhouse", "inputNodes": [{"name": "route"}],\n'
-                             '   "properties": {"dataIngestionMode": "DirectIngestion", "tableName": "RawSpeeds",\n'
-                             '     "mappingRuleName": "raw_speeds_json", "connectionName": "fleet-eh",\n'
-                             '     "workspaceId": "0b1e6c2a-5d3f-4e8a-9c7b-1a2b3c4d5e6f",\n'
-                             '     "itemId": "7f6e5d4c-3b2a-4190-8f7e-6d5c4b3a2910"}}\n'
-                             ' ],\n'
-                             ' "compatibilityLevel": "1.1"\n'
-                             '}\n')),
-                            ("Fleet.Eventstream/.platform",
-                             '{"metadata": {"type": "Eventstream", "displayName": "Fleet"}}\n'),
-                            ("fleet.KQLDatabase/DatabaseSchema.kql",
-                             (".create-merge table RawSpeeds (VehicleId: string, Speed: real)\n"
-                              ".create-or-alter table RawSpeeds ingestion json mapping \"raw_json\" "
-                              "'[{\"column\": \"VehicleId\", \"path\": \"$.VehicleId\"}]'\n"))),
+             example_files=_eventstream(into="raw", destination=(
+                 '   "properties": {"dataIngestionMode": "DirectIngestion", "tableName": "RawSpeeds",\n'
+                 '     "mappingRuleName": "raw_speeds_json", "connectionName": "fleet-eh",\n'
+                 '     "workspaceId": "0b1e6c2a-5d3f-4e8a-9c7b-1a2b3c4d5e6f",\n'
+                 '     "itemId": "7f6e5d4c-3b2a-4190-8f7e-6d5c4b3a2910"}}\n'), files=(
+                 ("fleet.KQLDatabase/DatabaseSchema.kql",
+                  (".create-merge table RawSpeeds (VehicleId: string, Speed: real)\n"
+                   ".create-or-alter table RawSpeeds ingestion json mapping \"raw_json\" "
+                   "'[{\"column\": \"VehicleId\", \"path\": \"$.VehicleId\"}]'\n")),)),
              example_args=(".",)),
         Rule("SC620", "reference-query-not-read", INFO,
              "A SQL reference input's query that schemacheck could not type.",

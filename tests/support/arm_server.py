@@ -52,6 +52,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit
 
+from support.local_server import start_server, stop_server
+
 __all__ = [
     "API_VERSION",
     "EXPANDABLE",
@@ -302,26 +304,15 @@ class FakeArm:
         if self._server is not None:
             return self
         self._stopping.clear()
-        server = _Server(("127.0.0.1", 0), _Handler)
-        server.daemon_threads = True
-        server.arm = self  # type: ignore[attr-defined]
-        server.handle_error = lambda request, client_address: None  # type: ignore[method-assign]
-        self._server = server
-        self._url = f"http://127.0.0.1:{server.server_address[1]}"
-        self._thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-        self._thread.start()
+        self._server, self._url, self._thread = start_server(self, "arm", _Handler, _Server)
         return self
 
     def stop(self) -> None:
         server, self._server = self._server, None
         if server is None:
             return
-        self._stopping.set()  # wakes up handlers waiting out their latency
-        server.shutdown()
-        server.server_close()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
-            self._thread = None
+        stop_server(server, self._thread, self._stopping)   # wakes up handlers waiting out their latency
+        self._thread = None
 
     def __enter__(self) -> FakeArm:
         return self.start()

@@ -37,6 +37,8 @@ from datetime import datetime, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+from support.local_server import start_server, stop_server
+
 __all__ = [
     "STREAMING_DISABLED",
     "STREAMING_ENABLED",
@@ -398,26 +400,15 @@ class FakeCluster:
         if self._server is not None:
             return self
         self._stopping.clear()
-        server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
-        server.daemon_threads = True
-        server.cluster = self  # type: ignore[attr-defined]
-        server.handle_error = lambda request, client_address: None  # type: ignore[method-assign]
-        self._server = server
-        self.url = f"http://127.0.0.1:{server.server_address[1]}"
-        self._thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-        self._thread.start()
+        self._server, self.url, self._thread = start_server(self, "cluster", _Handler)
         return self
 
     def stop(self) -> None:
         server, self._server = self._server, None
         if server is None:
             return
-        self._stopping.set()  # wakes up delayed (hanging) handlers
-        server.shutdown()
-        server.server_close()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
-            self._thread = None
+        stop_server(server, self._thread, self._stopping)   # wakes up delayed (hanging) handlers
+        self._thread = None
 
     def __enter__(self) -> FakeCluster:
         return self.start()
