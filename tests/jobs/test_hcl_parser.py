@@ -17,7 +17,6 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -919,7 +918,6 @@ _INTERNAL = {symbol for row in _hcl_tables.ACTIONS for symbol in row} | {"STRING
 
 
 def assert_clean_outcome(text: str) -> None:
-    started = time.perf_counter()
     try:
         result = parse_hcl(text, "m.tf")
     except InputError as error:
@@ -932,7 +930,6 @@ def assert_clean_outcome(text: str) -> None:
         assert error.line <= len(lines)
     else:
         assert type(result) is X.Body
-    assert time.perf_counter() - started < 2.0
 
 
 @st.composite
@@ -982,17 +979,11 @@ def thousand_lines() -> str:
     return text
 
 
-def test_a_thousand_line_file_parses_quickly():
+def test_a_thousand_line_file_parses():
+    """(How fast: benchmarks/run.py, section 9, the Terraform module's cold check.)"""
     text = thousand_lines()
     assert text.count("\n") >= 1000
-    best = min(_timed(parse_hcl, text) for _ in range(5))
-    assert best < 0.1, f"{best * 1000:.0f} ms for {text.count(chr(10))} lines (target: well under 50 ms)"
-
-
-def _timed(function, text: str) -> float:
-    started = time.perf_counter()
-    function(text, "big.tf")
-    return time.perf_counter() - started
+    assert type(parse_hcl(text, "big.tf")) is X.Body
 
 
 def test_importing_the_parser_imports_neither_lark_nor_typing():

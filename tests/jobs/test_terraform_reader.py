@@ -12,7 +12,6 @@ values (variables, functions, templates, query positions) in test_terraform_read
 from __future__ import annotations
 
 import json
-import time
 from pathlib import Path
 
 import pytest
@@ -572,16 +571,14 @@ def test_a_module_with_no_job_gives_no_job(tmp_path):
     assert read(tmp_path, {"main.tf": KUSTO}) == []
 
 
-def test_a_large_tree_reads_quickly(tmp_path):
-    """60 jobs, each with 3 outputs linked by reference: linking is not quadratic in time that matters."""
+def test_a_large_tree_links_every_output(tmp_path):
+    """60 jobs, each with 3 outputs linked by reference (its speed: benchmarks/run.py, section 9)."""
     blocks = []
     for i in range(60):
         blocks.append(job_block(f"j{i}", f'"asa-{i}"'))
         blocks.extend(adx_output(f"o{i}_{k}", f"out-{k}", f"azurerm_stream_analytics_job.j{i}.id", f"T{k}")
                       for k in range(3))
-    started = time.perf_counter()
     jobs = read(tmp_path, {"main.tf": "".join(blocks)})
-    assert time.perf_counter() - started < 5
     assert len(jobs) == 60 and all([o.alias for o in j.outputs] == ["out-0", "out-1", "out-2"] for j in jobs)
 
 

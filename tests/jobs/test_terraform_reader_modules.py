@@ -11,7 +11,6 @@ the shapes public Terraform uses (tests/support/terraform.py).
 from __future__ import annotations
 
 import json
-import time
 from pathlib import Path
 
 import pytest
@@ -257,9 +256,7 @@ module "again" {
   source = "./"
 }
 ''' + job_block("job", '"asa"')
-    started = time.perf_counter()
     jobs = read(tmp_path, {"main.tf": root})
-    assert time.perf_counter() - started < 2
     [job] = jobs
     [(code, message, line)] = notes(job)
     assert code == "SC609" and "cycle" in message and line == 2

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import textwrap
-import time
 from pathlib import Path
 
 import pytest
@@ -220,9 +219,7 @@ def test_a_cycle_of_locals_is_an_sc608_note_and_does_not_hang(tmp_path):
           b = "${local.a}-x"
         }
         '''
-    started = time.perf_counter()
     job = read(tmp_path, job_with("local.a", extra))[0]
-    assert time.perf_counter() - started < 2
     assert job.name is None
     [(code, message, line, column)] = notes(job)
     assert code == "SC608" and "cycle" in message
