@@ -970,19 +970,22 @@ RULES: dict[str, Rule] = {
         # Microsoft Fabric Eventstreams (schemacheck.jobs.fabric): examples are an Eventstream
         # folder beside a KQL database.
         Rule("SC613", "eventstream-chain", INFO,
-             "An Eventstream operator between the SQL operator and the destination changes the columns.",
-             "An Eventstream's SQL operator writes INTO a destination; when another operator (ManageFields, "
-             "Aggregate, GroupBy, Join, Union, Expand) stands between them, the destination receives that "
-             "operator's columns, not the query's. The output is listed but its columns are not compared "
-             "(schemacheck does not guess what the operator makes of them). A Filter operator keeps the "
-             "columns (it filters events), so an output behind filters only is still compared.",
+             "An Eventstream operator whose output columns are not known stands between the SQL operator and "
+             "the destination.",
+             "An Eventstream's SQL operator writes INTO a destination; when other operators stand between them, "
+             "the destination receives the last operator's columns, not the query's. schemacheck follows the "
+             "operators whose columns their definition gives: Filter (keeps the columns), ManageFields (the "
+             "columns its entries list: Rename, Cast, FunctionCall) and GroupBy (its group-by columns and "
+             "aggregations). Behind an Aggregate, Join, Union, Expand or an operator of another type, the "
+             "output is listed but its columns are not compared: what those operators write is not documented "
+             "in a form that gives the columns, and schemacheck does not guess.",
              why="The Eventstream topology (Fabric's Eventstream definition): every destination and operator "
                  "names its inputNodes; each operator emits its own shape of events.",
              fix="Nothing to fix: move the column changes into the SQL query to have them checked, or check the "
                  "destination's table by hand.",
              example_files=_eventstream(between=(
-                 '  {"name": "rename", "type": "ManageFields", "inputNodes": [{"name": "route"}],\n'
-                 '   "properties": {"columns": []}}\n'), feeds="rename"),
+                 '  {"name": "spread", "type": "Expand", "inputNodes": [{"name": "route"}],\n'
+                 '   "properties": {"column": {"node": null, "columnName": "Speed"}}}\n'), feeds="spread"),
              example_args=(".",)),
         Rule("SC614", "eventstream-name", ERROR,
              "An Eventstream whose name contains _ or . (not compatible with SQL operators).",
@@ -1024,6 +1027,28 @@ RULES: dict[str, Rule] = {
                   (".create-merge table RawSpeeds (VehicleId: string, Speed: real)\n"
                    ".create-or-alter table RawSpeeds ingestion json mapping \"raw_json\" "
                    "'[{\"column\": \"VehicleId\", \"path\": \"$.VehicleId\"}]'\n")),)),
+             example_args=(".",)),
+        Rule("SC617", "eventstream-operator-column", WARNING,
+             "An Eventstream operator after the SQL operator reads a column the query does not write.",
+             "A ManageFields entry (Rename, Cast, a function's column argument) or a GroupBy column or "
+             "aggregation names a column of its input. When that input is the SQL operator's output and the "
+             "query writes no column of that name (compared as ASA resolves names, ignoring letter case), the "
+             "operator has nothing to read: the destination's column stays empty, or the Eventstream does not "
+             "start. Which of the two is not documented, so this is a warning. Reported at the operator's "
+             "entry in eventstream.json; not when the query's columns are not all known (a * of an input whose "
+             "fields are not known).",
+             why="The Eventstream definition: an operator's entries name the columns of its input node "
+                 "(../shared/reference/iac-and-fabric.md 4.3).",
+             fix="Name a column the query writes in the operator's entry, or write that column in the query.",
+             example_files=_eventstream(between=(
+                 '  {"name": "rename", "type": "ManageFields", "inputNodes": [{"name": "route"}],\n'
+                 '   "properties": {"columns": [\n'
+                 '     {"type": "Rename", "properties": {"column": {"node": null, "columnName": "VehicleId"}},\n'
+                 '      "alias": "VehicleId"},\n'
+                 '     {"type": "Cast", "properties": {"targetDataType": "Float",\n'
+                 '       "column": {"node": null, "columnName": "Sped"}}, "alias": "Speed"}]}}\n'),
+                 feeds="rename", files=(("fleet.KQLDatabase/DatabaseSchema.kql",
+                                         ".create-merge table Speeds (VehicleId: string, Speed: real)\n"),)),
              example_args=(".",)),
         Rule("SC620", "reference-query-not-read", INFO,
              "A SQL reference input's query that schemacheck could not type.",

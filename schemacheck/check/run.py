@@ -142,7 +142,13 @@ def check_job(plan: JobPlan, analysis: QueryAnalysis, tables: Tables, targets: M
         found = with_severities(job_findings(job, analysis, (), plan.level_stated, [], runs_it), plan.config.severity)
         return FileCheck(job.source, analysis, (), tuple(sorted(found, key=query_first(job.source))), plan.found,
                          plan.level, plan.level_origin)
-    # 1. The outputs against their tables.
+    # 1. The outputs against their tables (behind a Fabric Eventstream's operators: as they
+    #    leave the last one).
+    chained = any(o.operators for o in job.outputs or ())
+    if chained:
+        from schemacheck.check.operators import at_operators, through_operators
+
+        analysis, operator_findings = through_operators(analysis, job)
     checked = check_text(query.text, query.file, tables, targets, plan.config, plan.level, plan.udf_types,
                          analysis, cluster, job)
     # 2. INTO names the job does not define (SC601): such an output has no table to look for.
@@ -161,6 +167,8 @@ def check_job(plan: JobPlan, analysis: QueryAnalysis, tables: Tables, targets: M
     outputs = tuple(c._replace(output=o) for c, o in zip(checked.outputs, moved.outputs))
     # 5. The job's own findings (identity, level, locale, error policy, the readers' notes), and
     #    the other outputs' settings against the columns they name (schemacheck.outputs).
+    if chained:   # a finding on a column an operator writes: at that operator's entry
+        relocated = tuple(at_operators(relocated, job, operator_findings)) + tuple(operator_findings)
     found = list(relocated) + job_findings(job, moved, outputs, plan.level_stated, list(relocated), runs_it)
     if any(o.kind in OUTPUT_CHECKERS for o in job.outputs or ()):
         from schemacheck.outputs import settings_findings

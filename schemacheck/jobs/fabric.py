@@ -38,7 +38,20 @@ import re
 
 from schemacheck.errors import InputError
 from schemacheck.jobs.jsonfile import JsonFile, get, key, load_json, text_value
-from schemacheck.jobs.model import Input, Job, Note, Output, OutputSetting, Query, Script, Setting, Where
+from schemacheck.jobs.model import (
+    Aggregation,
+    Input,
+    Job,
+    Note,
+    Operator,
+    OperatorColumn,
+    Output,
+    OutputSetting,
+    Query,
+    Script,
+    Setting,
+    Where,
+)
 
 EVENTSTREAM_SUFFIX = ".eventstream"
 KQL_DATABASE_SUFFIX = ".kqldatabase"
@@ -46,8 +59,9 @@ EVENTHOUSE_SUFFIX = ".eventhouse"
 TOPOLOGY_FILE = "eventstream.json"
 SCHEMA_FILE = "databaseschema.kql"
 _TOPOLOGY_KEYS = ("sources", "destinations", "operators", "streams")
-# Operators documented as passing events through with their columns ("filter events").
-_COLUMN_KEEPING = ("filter",)
+# Operators whose output columns follow from their definition (schemacheck.check.operators):
+# Filter keeps the columns, ManageFields lists them, GroupBy names its keys and aggregations.
+MODELLED_OPERATORS = ("filter", "managefields", "groupby")
 # How far below the workspace folder KQL databases are looked for (Fabric workspace folders nest).
 _DEPTH = 4
 
@@ -280,14 +294,17 @@ def _job(file: JsonFile, folder: str, name: str, name_at: Where | None, operator
             continue    # the check reports SC601: no output of that name
         target, between = reached
         output = _output(file, target, alias)
-        changing = [n for n in between if n.type.lower() not in _COLUMN_KEEPING]
-        if changing:
+        unknown = [n for n in between if n.type.lower() not in MODELLED_OPERATORS]
+        if unknown:
             chain = " -> ".join(f"{n.name} ({n.type})" for n in between)
+            what = ", ".join(dict.fromkeys(n.type or "an operator without a type" for n in unknown))
             notes.append(Note("SC613", f"output {alias}: the operator chain {operator.name} -> {chain} -> "
-                              f"{target.name} changes the columns after the SQL operator, so the columns written "
-                              f"to {target.name} are not the query's; they are not compared",
-                              file.where(target.path)))
-            output = output._replace(kind=f"{target.type or 'a destination'} after {changing[0].type or 'an operator'}")
+                              f"{target.name} changes the columns after the SQL operator, and what {what} makes "
+                              f"of them is not documented in a form that gives the columns; the columns written "
+                              f"to {target.name} are not compared", file.where(target.path)))
+            output = output._replace(kind=f"{target.type or 'a destination'} after {unknown[0].type or 'an operator'}")
+        elif between:
+            output = output._replace(operators=tuple(_operator(file, n) for n in between))
         outputs.append(output)
     if "_" in name or "." in name:
         notes.append(Note("SC614", f"the Eventstream is named {name}: a name that contains _ or . is not compatible "
@@ -337,6 +354,62 @@ def _downstream(operator: _Node, alias: str, nodes: list[_Node]) -> tuple[_Node,
                     following.append((node, between + [node]))
         frontier = following
     return None
+
+
+def _column_reference(value) -> tuple[str | None, str | None]:
+    """(columnName, node) of a column reference object ({"node": ..., "columnName": ...})."""
+    name, node = get(value, "columnName"), get(value, "node")
+    return (name if isinstance(name, str) and name else None), (node if isinstance(node, str) and node else None)
+
+
+def _operator(file: JsonFile, node: _Node) -> Operator:
+    """An operator between a SQL operator and its destination, as plain data: a ManageFields
+    operator's `properties.columns` entries, a GroupBy's `groupBy` columns and
+    `aggregations` (the shapes of Microsoft's Eventstream definition template; an entry of
+    another shape is kept with what it says, and the check says what it cannot tell)."""
+    properties_key = key(node.data, "properties")
+    properties = get(node.data, "properties")
+    base = node.path + ((properties_key,) if properties_key is not None else ())
+    kind = node.type.lower()
+
+    def listed(name: str) -> tuple[tuple, list]:
+        actual = key(properties, name)
+        value = properties[actual] if actual is not None else None
+        return (base + (actual,) if actual is not None else base), (value if isinstance(value, list) else [])
+
+    columns: list[OperatorColumn] = []
+    aggregations: list[Aggregation] = []
+    if kind == "managefields":
+        path, entries = listed("columns")
+        for index, entry in enumerate(entries):
+            where = file.where(path + (index,))
+            entry_type = text_value(get(entry, "type")) or ""
+            details = get(entry, "properties")
+            alias = get(entry, "alias")
+            column, source = _column_reference(get(details, "column"))
+            function = get(details, "functionName")
+            if column is None and isinstance(get(details, "arguments"), list):
+                # A function of one column: the column its value comes from.
+                references = [_column_reference(a) for a in get(details, "arguments")
+                              if str(get(a, "expressionType") or "").lower() == "columnreference"]
+                if len(references) == 1:
+                    column, source = references[0]
+            columns.append(OperatorColumn(
+                entry_type, alias if isinstance(alias, str) and alias else None, column, source,
+                text_value(get(details, "targetDataType")), function if isinstance(function, str) else None, where))
+    elif kind == "groupby":
+        path, keys = listed("groupBy")
+        for index, value in enumerate(keys):
+            column, source = _column_reference(value)
+            columns.append(OperatorColumn("GroupBy", column, column, source, where=file.where(path + (index,))))
+        path, entries = listed("aggregations")
+        for index, entry in enumerate(entries):
+            column, _ = _column_reference(get(entry, "column"))
+            function, alias = get(entry, "aggregateFunction"), get(entry, "alias")
+            aggregations.append(Aggregation(function if isinstance(function, str) else None, column,
+                                            alias if isinstance(alias, str) and alias else None,
+                                            file.where(path + (index,))))
+    return Operator(node.name, node.type, file.where(node.path), tuple(columns), tuple(aggregations))
 
 
 def _setting(file: JsonFile, node: _Node, properties_key: str | None, name: str,

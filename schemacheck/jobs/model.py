@@ -85,13 +85,58 @@ OUTPUT_SETTINGS = {
 
 
 @record
+class OperatorColumn(Record):
+    """One column a Fabric Eventstream ManageFields operator writes, as its entry says:
+    `entry` the entry's type as written ("Rename", "Cast", "FunctionCall"), `alias` the name
+    it writes (None: the entry gives none), `column` the input column it reads (a Rename's
+    or Cast's; the column argument of a function of one), `node` the node that column is
+    read from when the entry names one, `to_type` a Cast's targetDataType as written,
+    `function` a FunctionCall's functionName; `where` the entry."""
+
+    entry: str
+    alias: str | None = None
+    column: str | None = None
+    node: str | None = None
+    to_type: str | None = None
+    function: str | None = None
+    where: Where | None = None
+
+
+@record
+class Aggregation(Record):
+    """One aggregation of a GroupBy operator: the function as written ("Average", "Sum",
+    ...), the column it reads, the alias it writes, where it is written."""
+
+    function: str | None
+    column: str | None
+    alias: str | None
+    where: Where | None = None
+
+
+@record
+class Operator(Record):
+    """A Fabric Eventstream operator between a SQL operator and its destination: `type` as
+    written ("Filter", "ManageFields", "GroupBy", ...); `columns` a ManageFields operator's
+    entries, or a GroupBy's group-by columns (entry "GroupBy"); a GroupBy's `aggregations`;
+    `where` the operator's node."""
+
+    name: str
+    type: str
+    where: Where | None = None
+    columns: tuple[OperatorColumn, ...] = ()
+    aggregations: tuple[Aggregation, ...] = ()
+
+
+@record
 class Output(Record):
     """An output the job defines. `kind` is one of schemacheck.config.OUTPUT_KINDS ("adx",
     "blob", "sql", ...) or None when the type is not recognised; `datasource` is the type
     as written. Cluster, database and table are set for ADX outputs when the files say;
     for SQL outputs (sql, synapse, postgresql) `cluster` holds the server; `settings` the
     settings OUTPUT_SETTINGS lists for its kind (the columns a key, a path pattern or a
-    property names; serialization)."""
+    property names; serialization). `operators`: a Fabric Eventstream's operators between
+    the query and the destination, in order (the destination receives the last one's
+    columns)."""
 
     alias: str
     kind: str | None
@@ -102,6 +147,7 @@ class Output(Record):
     authentication: str | None = None
     where: Where | None = None
     settings: tuple[OutputSetting, ...] = ()
+    operators: tuple[Operator, ...] = ()
 
     def setting(self, name: str) -> OutputSetting | None:
         """The setting of that name (OUTPUT_SETTINGS), when the files give it."""

@@ -38,7 +38,7 @@ def coverage_text(found: dict) -> str:
     """"5 of 7 columns typed (sample 3, expression 2)"; "... and more that * adds" for an
     incomplete output; "" for no columns at all."""
     total = found["total"]
-    more = "" if found["complete"] else ", and columns that * adds are not known"
+    more = "" if found["complete"] else ", and columns a * or an operator adds are not known"
     if not total:
         return "columns not known" if more else ""
     parts = [f"{source} {n}" for source, n in found["sources"].items() if n and source != UNKNOWN]

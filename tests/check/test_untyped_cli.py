@@ -167,7 +167,7 @@ def test_an_incomplete_output_is_marked(tmp_path):
     _, out, _ = run_cli("infer", "--coverage", str(query))
     assert "+: a * adds columns that nothing declares; they are not counted" in out
     _, out, _ = run_cli("infer", str(query))
-    assert "1 of 1 column typed (expression 1), and columns that * adds are not known" in out
+    assert "1 of 1 column typed (expression 1), and columns a * or an operator adds are not known" in out
 
 
 def test_iso_date_text_of_a_sample_into_a_datetime_column_is_a_warning_not_an_error(tmp_path):

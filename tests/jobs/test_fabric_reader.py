@@ -81,13 +81,43 @@ def test_a_direct_ingestion_mapping_the_script_creates_is_no_finding(tmp_path):
     assert not [n for n in job.notes if n.code == "SC616"]
 
 
-def test_an_operator_between_sql_and_the_destination_keeps_the_output_uncompared():
+def test_a_managefields_operator_is_read_with_its_entries():
     job = one("Trips")
     (output,) = job.outputs
-    assert output.alias == "trip-summaries" and output.table == "TripSummaries"
-    assert output.kind == "Eventhouse after ManageFields"   # not "adx": its columns are not the query's
+    assert (output.alias, output.kind, output.table) == ("trip-summaries", "adx", "TripSummaries")
+    (operator,) = output.operators
+    assert (operator.name, operator.type, operator.where.line) == ("rename-fields", "ManageFields", 40)
+    assert [(c.entry, c.column, c.alias) for c in operator.columns] == [
+        ("Rename", "VehicleId", "VehicleId"), ("Rename", "Km", "TripKm"), ("Rename", "WindowEnd", "WindowEnd")]
+    assert [c.where.line for c in operator.columns] == [46, 47, 48]
+    assert not any(n.code == "SC613" for n in job.notes)
+
+
+def test_a_groupby_operator_is_read_with_its_keys_and_aggregations():
+    job = one("Stops")
+    stops, counts = job.outputs
+    assert [o.type for o in stops.operators] == ["ManageFields"]
+    (group,) = counts.operators
+    assert [(c.entry, c.column) for c in group.columns] == [("GroupBy", "VehicleId")]
+    assert [(a.function, a.column, a.alias) for a in group.aggregations] == [
+        ("Count", "StopSeconds", "Stops"), ("Average", "StopSeconds", "AvgStopSeconds")]
+    assert stops.operators[0].columns[1][:5] == ("Cast", "DurationSec", "StopSeconds", None, "Nvarchar(max)")
+
+
+@pytest.mark.parametrize("kind", ["Aggregate", "Union", "Expand", "Join", "Custom"])
+def test_an_operator_whose_columns_are_not_documented_keeps_the_output_uncompared(tmp_path, kind):
+    operators = [{"name": "q", "type": "SQL", "inputNodes": [{"name": "hub-stream"}],
+                  "properties": {"query": "SELECT a INTO kql FROM [hub-stream]"}},
+                 {"name": "then", "type": kind, "inputNodes": [{"name": "q"}], "properties": {}}]
+    destinations = [{"name": "kql", "type": "Eventhouse", "inputNodes": [{"name": "then"}],
+                     "properties": {"dataIngestionMode": "ProcessedIngestion", "databaseName": "db",
+                                    "tableName": "T"}}]
+    item = write_eventstream(tmp_path, "Ops", "", {"operators": operators, "destinations": destinations})
+    (job,) = read_eventstream(str(item))
+    (output,) = job.outputs
+    assert output.kind == f"Eventhouse after {kind}" and output.operators == ()   # not "adx": not compared
     (chain,) = [n for n in job.notes if n.code == "SC613"]
-    assert "rename-fields (ManageFields)" in chain.message and chain.where.line == 10
+    assert f"then ({kind})" in chain.message and f"what {kind} makes" in chain.message
     assert not any(n.code == "SC615" for n in job.notes)   # no Eventhouse output is compared
 
 
@@ -178,7 +208,7 @@ def test_query_names_skip_with_steps_comments_and_strings():
 def test_discovery_finds_eventstreams_and_recognises_their_files(tmp_path):
     found = find_jobs([str(WORKSPACE)])
     assert sorted(f.job.name for f in found if isinstance(f, Found)) == [
-        "Deliveries/shape", "Raw/keep-raw", "Telemetry/route", "Trips/summarise"]
+        "Deliveries/shape", "Raw/keep-raw", "Stops/typed-stops", "Telemetry/route", "Trips/summarise"]
     (only,) = find_jobs([str(WORKSPACE / "Raw.Eventstream" / "eventstream.json")])
     assert only.job.name == "Raw/keep-raw"
     assert recognise(str(WORKSPACE / "Raw.Eventstream" / "eventstream.json")) == EVENTSTREAM
@@ -187,7 +217,7 @@ def test_discovery_finds_eventstreams_and_recognises_their_files(tmp_path):
 
 def test_a_changed_database_schema_checks_the_eventstreams_of_its_workspace():
     found = find_jobs([os.path.relpath(SCHEMA)], hook=True)
-    assert len([f for f in found if isinstance(f, Found)]) == 4
+    assert len([f for f in found if isinstance(f, Found)]) == 5
 
 
 @pytest.mark.parametrize("path", ["fabric/Telemetry.Eventstream/eventstream.json", "x/A.Eventstream/.platform",
