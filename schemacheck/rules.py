@@ -1050,6 +1050,25 @@ RULES: dict[str, Rule] = {
                  feeds="rename", files=(("fleet.KQLDatabase/DatabaseSchema.kql",
                                          ".create-merge table Speeds (VehicleId: string, Speed: real)\n"),)),
              example_args=(".",)),
+        Rule("SC618", "eventhouse-database-ambiguous", WARNING,
+             "Several KQL databases of the workspace have the name a destination writes to.",
+             "An Eventhouse destination names its database (databaseName) and the item it writes to "
+             "(itemId). When several KQL database folders of the workspace have that name (in different "
+             "Eventhouses), schemacheck takes the one whose .platform logicalId, whose Eventhouse's logicalId "
+             "or whose DatabaseProperties.json parentEventhouseItemId is the destination's itemId. When none "
+             "or several match, it compares with the first (in path order) and says which: the comparison may "
+             "be with the wrong database's tables.",
+             why="The Eventstream destination's definition (workspaceId, itemId, databaseName) and the KQL "
+                 "database's files in git (.platform config.logicalId, DatabaseProperties.json "
+                 "parentEventhouseItemId; ../shared/reference/iac-and-fabric.md 4.4, 4.5).",
+             fix="Keep one workspace per folder, or make the destination's itemId the id the database's files "
+                 "carry.",
+             example_files=_eventstream(files=(
+                 ("Fleet.Eventhouse/.children/fleet.KQLDatabase/DatabaseSchema.kql",
+                  ".create-merge table Speeds (VehicleId: string, Speed: real)\n"),
+                 ("Test.Eventhouse/.children/fleet.KQLDatabase/DatabaseSchema.kql",
+                  ".create-merge table Speeds (VehicleId: string, Speed: real, Lane: long)\n"))),
+             example_args=(".",)),
         Rule("SC620", "reference-query-not-read", INFO,
              "A SQL reference input's query that schemacheck could not type.",
              "The fields of a SQL Database reference input are the columns its snapshot query returns, "

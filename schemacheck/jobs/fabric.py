@@ -256,19 +256,19 @@ def read_eventstream(folder: str, tables_from: str | None = None) -> list[Job]:
         listed = file.data[actual] if actual is not None else None
         if actual is not None and isinstance(listed, list):
             nodes.extend(_Node(actual, i, n) for i, n in enumerate(listed) if isinstance(n, dict))
-    scripts = kql_database_scripts(tables_from) if tables_from else workspace_scripts(folder)
+    databases = kql_databases(tables_from if tables_from else os.path.dirname(os.path.normpath(folder)) or ".")
     level_key = key(file.data, "compatibilityLevel")
     level = Setting(text_value(file.data[level_key]), file.where((level_key,))) if level_key is not None \
         else Setting(None, Where(path, 1, 1))
     jobs = []
     for node in nodes:
         if node.is_operator and node.type.lower() == "sql":
-            jobs.append(_job(file, folder, name, name_at, node, nodes, level, scripts))
+            jobs.append(_job(file, folder, name, name_at, node, nodes, level, databases))
     return jobs
 
 
 def _job(file: JsonFile, folder: str, name: str, name_at: Where | None, operator: _Node, nodes: list[_Node],
-         level: Setting, scripts: tuple[Script, ...]) -> Job:
+         level: Setting, databases: list[Database]) -> Job:
     notes: list[Note] = []
     properties_key = key(operator.data, "properties")
     properties = get(operator.data, "properties")
@@ -310,6 +310,7 @@ def _job(file: JsonFile, folder: str, name: str, name_at: Where | None, operator
         notes.append(Note("SC614", f"the Eventstream is named {name}: a name that contains _ or . is not compatible "
                           "with SQL operators (Fabric's SQL code editor page); rename the Eventstream",
                           name_at or Where(file.path, 1, 1)))
+    outputs, scripts = _bound(outputs, databases, notes)
     notes += _missing_mappings(outputs, scripts)
     if any(o.kind == "adx" for o in outputs):
         notes.append(Note("SC615", "how an Eventstream's Eventhouse destination maps the SQL operator's columns "
@@ -443,7 +444,7 @@ def _output(file: JsonFile, node: _Node, alias: str) -> Output:
         mode = (text("dataIngestionMode") or "").lower()
         if mode == "directingestion":
             return Output(alias, "adx", node.type, None, text("databaseName"), text("tableName"), None, where,
-                          settings("dataIngestionMode", "mappingRuleName"))
+                          settings("dataIngestionMode", "mappingRuleName", "workspaceId", "itemId"))
         return Output(alias, "adx", node.type, None, text("databaseName"), text("tableName"), None, where,
                       settings("dataIngestionMode", "workspaceId", "itemId"))
     if kind == "lakehouse":
@@ -492,6 +493,18 @@ def _missing_mappings(outputs: list[Output], scripts: tuple[Script, ...]) -> lis
 
 
 # ---- the KQL databases of the workspace ------------------------------------------------------
+class Database:
+    """A KQL database folder of the workspace: its name (the folder's, without .KQLDatabase),
+    its DatabaseSchema.kql as a Script bound to that name (None without one), and the ids
+    its files carry: its `.platform` logicalId, its Eventhouse's, and DatabaseProperties.json's
+    parentEventhouseItemId."""
+
+    __slots__ = ("name", "folder", "script", "ids")
+
+    def __init__(self, name: str, folder: str, script: Script | None, ids: frozenset[str]) -> None:
+        self.name, self.folder, self.script, self.ids = name, folder, script, ids
+
+
 def workspace_scripts(folder: str) -> tuple[Script, ...]:
     """The KQL database scripts of the Eventstream's workspace folder (the folder holding
     its `*.Eventstream` folder) and its subfolders. Folders above it are not searched: they
@@ -503,38 +516,103 @@ def kql_database_scripts(workspace: str) -> tuple[Script, ...]:
     """A Script ("adx", bound to the database the folder names) for every DatabaseSchema.kql
     of a KQL database in the workspace folder or a few levels below, `.children` of an
     Eventhouse included."""
+    return tuple(d.script for d in kql_databases(workspace) if d.script is not None)
+
+
+def kql_databases(workspace: str) -> list[Database]:
+    """Every KQL database folder of the workspace folder or a few levels below (`.children`
+    of an Eventhouse included), in path order."""
     from schemacheck.files import read_text_file
 
-    found: list[Script] = []
-    for database in _kql_databases(workspace, _DEPTH):
-        schema = next((os.path.join(database, n) for n in sorted(os.listdir(database)) if n.lower() == SCHEMA_FILE),
-                      None)
-        if schema is None or not os.path.isfile(schema):
-            continue
-        try:
-            text = read_text_file(schema, "KQL database schema")
-        except InputError:
-            continue
+    found: list[Database] = []
+    for database, eventhouse in _kql_databases(workspace, _DEPTH):
+        names = sorted(os.listdir(database))
+        schema = next((os.path.join(database, n) for n in names if n.lower() == SCHEMA_FILE), None)
         name = os.path.basename(database)[:-len(KQL_DATABASE_SUFFIX)]
-        found.append(Script("adx", text, schema, database=name))
-    return tuple(found)
+        script = None
+        if schema is not None and os.path.isfile(schema):
+            try:
+                script = Script("adx", read_text_file(schema, "KQL database schema"), schema, database=name)
+            except InputError:
+                script = None
+        ids = {_logical_id(database), _logical_id(eventhouse) if eventhouse else None,
+               _json_text(os.path.join(database, "DatabaseProperties.json"), "parentEventhouseItemId")}
+        found.append(Database(name, database, script, frozenset(i.lower() for i in ids if i)))
+    return found
 
 
-def _kql_databases(folder: str, depth: int) -> list[str]:
+def _json_text(path: str, *keys: str) -> str | None:
+    """The text value at `keys` of a small JSON file, None when it is not there (never raises)."""
+    if not os.path.isfile(path):
+        return None
+    try:
+        value = load_json(path, "Fabric item file").data
+    except InputError:
+        return None
+    for name in keys:
+        value = get(value, name)
+    return value if isinstance(value, str) and value else None
+
+
+def _logical_id(item: str) -> str | None:
+    return _json_text(os.path.join(item, ".platform"), "config", "logicalId")
+
+
+def _kql_databases(folder: str, depth: int, eventhouse: str | None = None) -> list[tuple[str, str | None]]:
+    """(KQL database folder, its Eventhouse folder or None) below `folder`."""
     try:
         names = sorted(os.listdir(folder))
     except OSError:
         return []
-    found = []
+    found: list[tuple[str, str | None]] = []
     for name in names:
         child = os.path.join(folder, name)
         if not os.path.isdir(child):
             continue
         lowered = name.lower()
         if lowered.endswith(KQL_DATABASE_SUFFIX):
-            found.append(child)
+            found.append((child, eventhouse))
         elif lowered.endswith(EVENTHOUSE_SUFFIX):
-            found.extend(_kql_databases(os.path.join(child, ".children"), 0))
+            found.extend(_kql_databases(os.path.join(child, ".children"), 0, child))
         elif depth and not name.startswith(".") and not lowered.endswith(EVENTSTREAM_SUFFIX):
             found.extend(_kql_databases(child, depth - 1))
     return found
+
+
+def _bound(outputs: list[Output], databases: list[Database], notes: list[Note]
+           ) -> tuple[list[Output], tuple[Script, ...]]:
+    """The outputs with the database their destination's itemId identifies (a DirectIngestion
+    destination names no database), and the job's scripts: one per database name, the one
+    whose ids hold a destination's itemId when several KQL databases of the workspace have that
+    name (SC618 when none or several do, naming the one used)."""
+    def item_id(output: Output) -> str | None:
+        found = output.setting("itemId")
+        return str(found.value).lower() if found is not None and output.kind == "adx" else None
+
+    bound = []
+    for output in outputs:
+        wanted = item_id(output)
+        named = {d.name for d in databases if wanted and wanted in d.ids}
+        if output.database is None and len(named) == 1:
+            output = output._replace(database=next(iter(named)))
+        bound.append(output)
+    by_name: dict[str, list[Database]] = {}
+    for database in databases:
+        if database.script is not None:
+            by_name.setdefault(database.name.lower(), []).append(database)
+    scripts = []
+    for name, candidates in by_name.items():
+        writers = [o for o in bound if o.kind == "adx" and (o.database or "").lower() == name]
+        chosen = candidates
+        if len(candidates) > 1:
+            ids = {item_id(o) for o in writers} - {None}
+            chosen = [d for d in candidates if d.ids & ids] or candidates
+            if len(chosen) > 1 and writers:
+                places = ", ".join(d.folder for d in chosen)
+                notes.append(Note("SC618", f"output {writers[0].alias} writes to database {writers[0].database}, "
+                                  f"which {len(chosen)} KQL databases of the workspace are named ({places}), and "
+                                  "its itemId matches the .platform logicalId or parentEventhouseItemId of "
+                                  f"{'none' if len(chosen) == len(candidates) else 'several'} of them: the tables "
+                                  f"of {chosen[0].folder} are used", writers[0].where or Where(chosen[0].folder)))
+        scripts.append(chosen[0].script)
+    return bound, tuple(s for s in scripts if s is not None)

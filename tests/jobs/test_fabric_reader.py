@@ -61,9 +61,11 @@ def test_eventhouse_destinations_are_adx_outputs_with_their_database_and_table()
 def test_a_direct_ingestion_destination_keeps_its_mapping_and_a_missing_one_is_said():
     job = one("Raw")
     (raw,) = job.outputs
-    assert (raw.kind, raw.database, raw.table) == ("adx", None, "RawTelemetry")
-    assert {s.name: s.value for s in raw.settings} == {"dataIngestionMode": "DirectIngestion",
-                                                       "mappingRuleName": "RawTelemetryJsonMapping"}
+    # A DirectIngestion destination names no database: its itemId is the database's .platform logicalId.
+    assert (raw.kind, raw.database, raw.table) == ("adx", "fleet", "RawTelemetry")
+    assert {s.name: s.value for s in raw.settings} == {
+        "dataIngestionMode": "DirectIngestion", "mappingRuleName": "RawTelemetryJsonMapping",
+        "workspaceId": "0b1e6c2a-5d3f-4e8a-9c7b-1a2b3c4d5e6f", "itemId": "3c1f0a52-6d8e-4b7a-9e21-5f4d3c2b1a02"}
     # The database's script creates RawTelemetryMapping, not RawTelemetryJsonMapping.
     (missing,) = [n for n in job.notes if n.code == "SC616"]
     assert "RawTelemetryJsonMapping" in missing.message and missing.where.line == 19
@@ -228,3 +230,39 @@ def test_the_pre_commit_hook_passes_fabric_files(path):
     text = (Path(__file__).parents[2] / ".pre-commit-hooks.yaml").read_text(encoding="utf-8")
     pattern = re.search(r"^\s*files: (.+)$", text, re.M).group(1)
     assert re.search(pattern, path)
+
+
+def two_eventhouses(tmp_path: Path, item_id: str | None) -> Path:
+    """A workspace with Eventhouses Fleet and Test, each with a KQL database `db` whose table T
+    differs; the Eventstream's destination writes to db/T with `item_id`."""
+    item = write_eventstream(tmp_path, "Ops", "SELECT a INTO kql FROM [hub-stream]")
+    topology = json.loads((item / "eventstream.json").read_text(encoding="utf-8"))
+    if item_id is not None:
+        topology["destinations"][0]["properties"]["itemId"] = item_id
+    (item / "eventstream.json").write_text(json.dumps(topology, indent=2), encoding="utf-8")
+    for house, house_id, column in (("Fleet", "11111111-0000-0000-0000-000000000001", "a"),
+                                    ("Test", "22222222-0000-0000-0000-000000000002", "b")):
+        database = tmp_path / f"{house}.Eventhouse" / ".children" / "db.KQLDatabase"
+        database.mkdir(parents=True)
+        (database / "DatabaseSchema.kql").write_text(f".create-merge table T ({column}: string)\n", encoding="utf-8")
+        (database / "DatabaseProperties.json").write_text(json.dumps({"databaseType": "ReadWrite",
+                                                                      "parentEventhouseItemId": house_id}),
+                                                          encoding="utf-8")
+    return item
+
+
+@pytest.mark.parametrize(("item_id", "column"), [("22222222-0000-0000-0000-000000000002", "b"),
+                                                 ("11111111-0000-0000-0000-000000000001", "a")])
+def test_the_destinations_item_id_picks_the_database_among_namesakes(tmp_path, item_id, column):
+    (job,) = read_eventstream(str(two_eventhouses(tmp_path, item_id)))
+    (script,) = job.scripts
+    assert f"({column}: string)" in script.text and not [n for n in job.notes if n.code == "SC618"]
+
+
+@pytest.mark.parametrize("item_id", [None, "33333333-0000-0000-0000-000000000003"])
+def test_namesake_databases_the_item_id_does_not_tell_apart_are_said(tmp_path, item_id):
+    (job,) = read_eventstream(str(two_eventhouses(tmp_path, item_id)))
+    (script,) = job.scripts
+    assert "Fleet.Eventhouse" in script.file   # the first, in path order
+    (note,) = [n for n in job.notes if n.code == "SC618"]
+    assert "2 KQL databases" in note.message and "Fleet.Eventhouse" in note.message and "Test.Eventhouse" in note.message
