@@ -17,10 +17,12 @@ eventstream.json is absent) and `.platform` (`metadata.displayName`).
   operator (its `inputNodes` name the operator, directly or through other operators). An
   Eventhouse destination is an ADX output (database `databaseName`, table `tableName`); a
   Lakehouse one a "fabric-lakehouse" output (setting tableName = `deltaTable`); a stream
-  "stream"; Activator, CustomEndpoint and others have no kind (not checked). An operator
-  other than Filter between the SQL operator and the destination changes the columns: the
-  output is kept, not compared, with an SC613 note. An INTO name no downstream node has is
-  left out (the check reports SC601).
+  "stream"; Activator, CustomEndpoint and others have no kind (not checked). An INTO
+  name of an operator downstream stands for the one destination it leads to. Operators
+  between the SQL operator and the destination are kept as `Output.operators` (their
+  columns: schemacheck.check.operators), or, when their columns are not documented, the
+  output is kept, not compared, with an SC613 note. An INTO name no downstream node has
+  is left out (the check reports SC601).
 - Tables: every `DatabaseSchema.kql` of a KQL database of the workspace folder (the folder
   holding the Eventstream's folder; `<eh>.Eventhouse/.children/<db>.KQLDatabase/` or
   `<db>.KQLDatabase/`), as a Script bound to database `<db>`.
@@ -338,8 +340,24 @@ def _input(file: JsonFile, node: _Node | None, name: str, fallback: Where) -> In
 
 def _downstream(operator: _Node, alias: str, nodes: list[_Node]) -> tuple[_Node, list[_Node]] | None:
     """The destination or stream named `alias` that the operator feeds, directly or through
-    other operators, and the operators between them (the shortest chain)."""
+    other operators, and the operators between them (the shortest chain). An `alias` that
+    names an operator downstream stands for the one destination or stream that operator
+    leads to (None when it leads to none or several)."""
     wanted = alias.lower()
+    for node, between in _below(operator, nodes):
+        if node.name.lower() != wanted:
+            continue
+        if node.is_destination or node.is_stream:
+            return node, between
+        if node.is_operator:
+            ends = [(end, rest) for end, rest in _below(node, nodes) if end.is_destination or end.is_stream]
+            return (ends[0][0], between + [node] + ends[0][1]) if len(ends) == 1 else None
+    return None
+
+
+def _below(operator: _Node, nodes: list[_Node]):
+    """Each node the operator feeds, directly or through other operators, once, nearest
+    first, with the operators between them."""
     frontier: list[tuple[_Node, list[_Node]]] = [(operator, [])]
     seen = {id(operator)}
     while frontier:
@@ -348,13 +366,11 @@ def _downstream(operator: _Node, alias: str, nodes: list[_Node]) -> tuple[_Node,
             for node in nodes:
                 if id(node) in seen or current.name.lower() not in (i.lower() for i in node.inputs):
                     continue
-                if (node.is_destination or node.is_stream) and node.name.lower() == wanted:
-                    return node, between
+                seen.add(id(node))
+                yield node, between
                 if node.is_operator:
-                    seen.add(id(node))
                     following.append((node, between + [node]))
         frontier = following
-    return None
 
 
 def _column_reference(value) -> tuple[str | None, str | None]:

@@ -266,3 +266,26 @@ def test_namesake_databases_the_item_id_does_not_tell_apart_are_said(tmp_path, i
     assert "Fleet.Eventhouse" in script.file   # the first, in path order
     (note,) = [n for n in job.notes if n.code == "SC618"]
     assert "2 KQL databases" in note.message and "Fleet.Eventhouse" in note.message and "Test.Eventhouse" in note.message
+
+
+def test_an_into_naming_an_operator_stands_for_the_destination_it_leads_to(tmp_path):
+    operators = [{"name": "q", "type": "SQL", "inputNodes": [{"name": "hub-stream"}],
+                  "properties": {"query": "SELECT a INTO [shape] FROM [hub-stream]"}},
+                 {"name": "shape", "type": "ManageFields", "inputNodes": [{"name": "q"}],
+                  "properties": {"columns": [{"type": "Rename", "properties": {"column": {"columnName": "a"}},
+                                              "alias": "b"}]}}]
+    destinations = [{"name": "kql", "type": "Eventhouse", "inputNodes": [{"name": "shape"}],
+                     "properties": {"dataIngestionMode": "ProcessedIngestion", "databaseName": "db",
+                                    "tableName": "T"}}]
+    item = write_eventstream(tmp_path, "Ops", "", {"operators": operators, "destinations": destinations})
+    (job,) = read_eventstream(str(item))
+    (output,) = job.outputs
+    assert (output.alias, output.table, [o.name for o in output.operators]) == ("shape", "T", ["shape"])
+    # ... and not when the operator leads to two destinations: which one is meant is not known
+    destinations.append({**destinations[0], "name": "kql2"})
+    (item / "eventstream.json").unlink()
+    (item / ".platform").unlink()
+    item.rmdir()
+    item = write_eventstream(tmp_path, "Ops", "", {"operators": operators, "destinations": destinations})
+    (job,) = read_eventstream(str(item))
+    assert job.outputs == ()
