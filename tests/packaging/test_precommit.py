@@ -15,6 +15,7 @@ tests are marked `network` (deselect with `-m "not network"` when offline).
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -168,6 +169,177 @@ def test_a_query_script_or_tf_file_of_a_terraform_job_checks_that_job(iac_reposi
     assert "SC202" in result.stdout, _output(result)
 
 
+# Microsoft Fabric workspaces in git: a changed file of a *.Eventstream folder is checked as the
+# jobs of its SQL operators; a changed DatabaseSchema.kql of a KQL database re-checks the
+# Eventstreams of its workspace folder (and no other workspace's); other files pass quietly.
+
+# The workspace folder "fleet": the Fleet Eventhouse of tests/fixtures/fabric/workspace (its KQL
+# database fleet defines Positions and SpeedAlerts) and two Eventstreams, written here in the
+# shape of the fixtures, whose SQL operators write those tables and fit them.
+SCHEMA = "fleet/Fleet.Eventhouse/.children/fleet.KQLDatabase/DatabaseSchema.kql"
+POSITIONS = "fleet/Positions.Eventstream/eventstream.json"
+ALERTS = "fleet/Alerts.Eventstream/eventstream.json"
+POSITIONS_QUERY = ("SELECT CAST(VehicleId AS nvarchar(max)) AS VehicleId, CAST(Lat AS float) AS Latitude,\n"
+                   "    CAST(Lon AS float) AS Longitude, CAST(EventTime AS datetime) AS ReportedAt\n"
+                   "INTO [positions]\nFROM [Positions-stream]\n")
+ALERTS_QUERY = ("SELECT CAST(VehicleId AS nvarchar(max)) AS VehicleId, CAST(Speed AS bigint) AS Speed,\n"
+                "    CAST(EventTime AS datetime) AS ReportedAt\n"
+                "INTO [speed-alerts]\nFROM [Alerts-stream]\nWHERE CAST(Speed AS bigint) > 90\n")
+
+
+def _eventstream(name: str, operator: str, destination: str, table: str, query: str, logical_id: str) -> dict[str, str]:
+    """The files of the Eventstream folder fleet/<name>.Eventstream: a source, its default stream,
+    a SQL operator running `query` and an Eventhouse destination (processed ingestion) writing
+    `table` of the KQL database fleet."""
+    topology = f"""{{
+  "sources": [
+    {{
+      "name": "{name.lower()}-hub",
+      "type": "AzureEventHub",
+      "properties": {{ "consumerGroupName": "{name.lower()}" }}
+    }}
+  ],
+  "destinations": [
+    {{
+      "name": "{destination}",
+      "type": "Eventhouse",
+      "properties": {{
+        "dataIngestionMode": "ProcessedIngestion",
+        "workspaceId": "0b1e6c2a-5d3f-4e8a-9c7b-1a2b3c4d5e6f",
+        "itemId": "3c1f0a52-6d8e-4b7a-9e21-5f4d3c2b1a02",
+        "databaseName": "fleet",
+        "tableName": "{table}"
+      }},
+      "inputNodes": [ {{ "name": "{operator}" }} ]
+    }}
+  ],
+  "streams": [
+    {{
+      "name": "{name}-stream",
+      "type": "DefaultStream",
+      "properties": {{}},
+      "inputNodes": [ {{ "name": "{name.lower()}-hub" }} ]
+    }}
+  ],
+  "operators": [
+    {{
+      "name": "{operator}",
+      "type": "SQL",
+      "inputNodes": [ {{ "name": "{name}-stream" }} ],
+      "properties": {{
+        "query": {json.dumps(query)}
+      }}
+    }}
+  ],
+  "compatibilityLevel": "1.1"
+}}
+"""
+    platform = f"""{{
+  "$schema": "https://developer.microsoft.com/json-schemas/fabric/gitIntegration/platformProperties/2.0.0/schema.json",
+  "metadata": {{
+    "type": "Eventstream",
+    "displayName": "{name}"
+  }},
+  "config": {{
+    "version": "2.0",
+    "logicalId": "{logical_id}"
+  }}
+}}
+"""
+    return {f"fleet/{name}.Eventstream/eventstream.json": topology, f"fleet/{name}.Eventstream/.platform": platform}
+
+
+FLEET_EVENTSTREAMS = {
+    **_eventstream("Positions", "route", "positions", "Positions", POSITIONS_QUERY,
+                   "8a4e2f10-1c3b-4d5e-9f60-7a8b9c0d1e11"),
+    **_eventstream("Alerts", "flag", "speed-alerts", "SpeedAlerts", ALERTS_QUERY,
+                   "8a4e2f10-1c3b-4d5e-9f60-7a8b9c0d1e12"),
+}
+
+
+def _fleet_workspace(repo: Path) -> None:
+    shutil.copytree(FIXTURES / "fabric" / "workspace" / "Fleet.Eventhouse", repo / "fleet" / "Fleet.Eventhouse")
+
+
+@pytest.fixture
+def fabric_repository(tmp_path, env):
+    """The workspace folder fleet, and beside it the workspace folder staging (a copy of
+    tests/fixtures/fabric/workspace, whose Eventstreams have findings and whose KQL database is
+    also named fleet)."""
+    repo = tmp_path / "fabric"
+    _fleet_workspace(repo)
+    shutil.copytree(FIXTURES / "fabric" / "workspace", repo / "staging")
+    _git_repository(repo, env, {**FLEET_EVENTSTREAMS, "README.md": "Fabric workspaces.\n"})
+    return repo, env
+
+
+def _at(repo: Path, file: str, text: str) -> str:
+    """`file:line:column` of the first `text` in the file (1-based, as the findings say)."""
+    for number, line in enumerate((repo / file).read_text(encoding="utf-8").splitlines(), 1):
+        if text in line:
+            return f"{file}:{number}:{line.index(text) + 1}"
+    raise AssertionError(f"{text!r} is not in {file}")
+
+
+def _edited(repo: Path, file: str, old: str, new: str) -> None:
+    text = (repo / file).read_text(encoding="utf-8")
+    assert text.count(old) == 1, (file, old)
+    (repo / file).write_text(text.replace(old, new), encoding="utf-8")
+
+
+def test_a_clean_fabric_eventstream_passes(fabric_repository):
+    # Both files of the folder changed: its one SQL operator is checked once.
+    result = _try_repo(fabric_repository, POSITIONS, "fleet/Positions.Eventstream/.platform")
+    assert result.returncode == 0 and "Passed" in result.stdout, _output(result)
+    assert result.stdout.count("job Positions/route") == 1, _output(result)
+    assert "-> fleet/Positions" in result.stdout and ": ok;" in result.stdout, _output(result)
+    assert "Alerts" not in result.stdout and "staging/" not in result.stdout, _output(result)
+
+
+def test_a_column_renamed_in_a_fabric_eventstream_json_fails_at_its_place_in_the_file(fabric_repository):
+    repo, _ = fabric_repository
+    _edited(repo, POSITIONS, "AS Longitude,", "AS Longtitude,")
+    result = _try_repo(fabric_repository, POSITIONS)
+    assert result.returncode == 1 and "Failed" in result.stdout, _output(result)
+    # The finding points into eventstream.json, at the column's expression in the query's string.
+    where = _at(repo, POSITIONS, "CAST(Lon AS float) AS Longtitude")
+    assert "error[SC101]" in result.stdout and f"--> {where}\n" in result.stdout, _output(result)
+    assert "Longtitude has no column of that name in table fleet/Positions" in result.stdout, _output(result)
+
+
+def test_a_changed_fabric_database_schema_rechecks_the_eventstreams_of_its_workspace(fabric_repository):
+    repo, _ = fabric_repository
+    result = _try_repo(fabric_repository, SCHEMA)
+    assert result.returncode == 0 and "Passed" in result.stdout, _output(result)
+    assert result.stdout.count("job Positions/route") == result.stdout.count("job Alerts/flag") == 1, _output(result)
+    # The column Longitude renamed in the table only: the query that writes it no longer fits.
+    _edited(repo, SCHEMA, "Longitude:real", "Lon:real")
+    result = _try_repo(fabric_repository, SCHEMA)
+    assert result.returncode == 1 and "Failed" in result.stdout, _output(result)
+    assert result.stdout.count("job Positions/route") == result.stdout.count("job Alerts/flag") == 1, _output(result)
+    where = _at(repo, POSITIONS, "CAST(Lon AS float) AS Longitude")
+    assert "error[SC101]" in result.stdout and f"--> {where}\n" in result.stdout, _output(result)
+    assert "Longitude has no column of that name in table fleet/Positions" in result.stdout, _output(result)
+    # The other workspace's Eventstreams (and its database of the same name) are not checked.
+    assert "staging/" not in result.stdout and "Telemetry" not in result.stdout, _output(result)
+
+
+# Files the hook's pattern leaves out (it does not run), and a query of a KQL queryset, which the
+# pattern takes (.kql) but which belongs to no job (the hook runs and passes quietly).
+@pytest.mark.parametrize(("changed", "hook_says"), [
+    ("README.md", "(no files to check)Skipped"),
+    ("fleet/Fleet.Eventhouse/.platform", "(no files to check)Skipped"),
+    ("fleet/Fleet.Eventhouse/.children/fleet.KQLDatabase/DatabaseProperties.json", "(no files to check)Skipped"),
+    ("fleet/Ops.KQLQueryset/adhoc.kql", "Passed"),
+])
+def test_other_files_of_a_fabric_repository_pass_quietly(fabric_repository, changed, hook_says):
+    repo, env = fabric_repository
+    _change(repo, env, {"fleet/Ops.KQLQueryset/adhoc.kql": "Positions\n| take 10\n"})
+    result = _try_repo(fabric_repository, changed)
+    assert result.returncode == 0 and hook_says in result.stdout, _output(result)
+    assert "job " not in result.stdout and "fleet/" not in result.stdout, _output(result)
+
+
 # The README's recipes, as written, from a tagged clone in place of the remote.
 
 # The job the README's try-repo command names: a VS Code project whose query fits its table.
@@ -314,3 +486,32 @@ def test_commits_of_a_first_day_pass_when_clean_and_fail_only_on_real_findings(h
     assert result.returncode != 0 and _head(repo, env) == "schema only", _output(result)
     assert re.search(r"^schemacheck\.+Failed$", result.stderr, re.M), _output(result)
     assert "SC102" in result.stderr and "jobs/alerts.asaql:1:8" in result.stderr, _output(result)
+
+
+def test_commits_to_a_fabric_workspace_are_checked_as_its_eventstreams(hooked_repository, env):
+    repo = hooked_repository
+    # The first commit: the workspace folder fleet, with its Eventhouse and two clean Eventstreams.
+    _fleet_workspace(repo)
+    result = _commit(repo, env, {**FLEET_EVENTSTREAMS, "README.md": "Fabric workspace.\n"}, "workspace")
+    assert result.returncode == 0 and _head(repo, env) == "workspace", _output(result)
+    assert re.search(r"^schemacheck\.+Passed$", result.stderr, re.M), _output(result)
+    # A column of the table renamed alone: the Eventstream that writes it is checked, and refused.
+    renamed = (repo / SCHEMA).read_text(encoding="utf-8").replace("Longitude:real", "Lon:real")
+    result = _commit(repo, env, {SCHEMA: renamed}, "table only")
+    assert result.returncode != 0 and _head(repo, env) == "workspace", _output(result)
+    assert re.search(r"^schemacheck\.+Failed$", result.stderr, re.M), _output(result)
+    where = _at(repo, POSITIONS, "CAST(Lon AS float) AS Longitude")
+    assert "error[SC101]" in result.stderr and f"--> {where}\n" in result.stderr, _output(result)
+    # The table and the query that writes it, changed together.
+    query = FLEET_EVENTSTREAMS[POSITIONS].replace("AS Longitude,", "AS Lon,")
+    result = _commit(repo, env, {SCHEMA: renamed, POSITIONS: query}, "table and query")
+    assert result.returncode == 0 and _head(repo, env) == "table and query", _output(result)
+    # A file the hook does not read.
+    result = _commit(repo, env, {"README.md": "Fabric workspace of the fleet.\n"}, "readme")
+    assert result.returncode == 0 and _head(repo, env) == "readme", _output(result)
+    assert re.search(r"^schemacheck\.+\(no files to check\)Skipped$", result.stderr, re.M), _output(result)
+    # The query alone, no longer fitting its table: refused, at its place in eventstream.json.
+    result = _commit(repo, env, {POSITIONS: query.replace("AS Lon,", "AS Lng,")}, "query only")
+    assert result.returncode != 0 and _head(repo, env) == "readme", _output(result)
+    where = _at(repo, POSITIONS, "CAST(Lon AS float) AS Lng")
+    assert "error[SC101]" in result.stderr and f"--> {where}\n" in result.stderr, _output(result)
