@@ -97,8 +97,8 @@ def _read(statement: OutputSchema, operator: Operator, name: str | None, node: s
     if where is not None:
         findings.append(D.Diagnostic(
             "SC617", D.default_severity("SC617"),
-            f"operator {operator.name} reads column {name}, which the SQL operator does not write INTO "
-            f"{statement.output} (it writes {', '.join(str(c.name) for c in statement.columns) or 'no column'})",
+            f"operator {operator.name} reads column {name}, which is not among the columns it receives on the way "
+            f"to {statement.output} ({', '.join(c.name for c in statement.columns if c.name is not None) or 'none'})",
             where.file, where.line or 1, where.column or 1, output=statement.output, query_column=name,
             fix=f"name a column the query writes, or write {name} in the query"))
     return None, f"operator {operator.name} reads column {name}, which the query does not write"

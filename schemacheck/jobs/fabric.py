@@ -132,7 +132,7 @@ def topology_file(folder: str) -> str | None:
                 continue
             try:
                 data = json.loads(head)
-            except ValueError:
+            except (ValueError, RecursionError):   # not JSON, or nested past Python's limit
                 continue
             if isinstance(data, dict) and any(key(data, k) is not None for k in _TOPOLOGY_KEYS):
                 return path

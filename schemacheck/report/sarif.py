@@ -100,7 +100,7 @@ def _fingerprint(parts: tuple, seen: dict) -> str:
 
     key = "\x1f".join(p or "" for p in parts)
     seen[key] = seen.get(key, 0) + 1
-    digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
+    digest = hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()[:32]
     return f"{digest}:{seen[key]}"
 
 
