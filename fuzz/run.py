@@ -21,6 +21,16 @@ tests/support/fuzzing.py's, with a plain random chooser instead of hypothesis; t
     iac          a Terraform module or Bicep file with its tables (tests/fixtures/iac, the HCL
                  samples) with 1-3 files mutated as text or bytes, emptied, deleted or made to
                  call themselves -> `schemacheck check|infer|suggest PATH --debug`
+    deployed     a drift rule's example (a project and deployed.json, the job as ARM's REST API
+                 answers it), mostly deployed.json mutated -> `schemacheck drift . --deployed-file
+                 deployed.json --debug`
+    fabric       a Microsoft Fabric workspace (tests/fixtures/fabric/workspace whole or one
+                 Eventstream at a time, the Eventstream rules' examples, our own Eventstream with
+                 an operator of every type; fuzz/fabric_inputs.py) with 1-3 files mutated:
+                 eventstream.json as a document (wrong types, missing keys, inputNodes cycles,
+                 odd names, operators of every type with mutated properties, ManageFields
+                 columns), as text or bytes, renamed or deleted; .platform; DatabaseSchema.kql;
+                 the folders -> `schemacheck check|infer|suggest PATH --debug`
 
 The property: the target returns or raises a SchemacheckError, within --time-limit
 seconds, and no message shows a grammar-internal name (tests/support/fuzzing.py, check_outcome).
@@ -54,9 +64,13 @@ sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT))
 
 import support.fuzzing as F  # noqa: E402
+from fabric_inputs import fabric_input, fabric_seeds  # noqa: E402
 
 KINDS = {"query": 0.45, "query-bytes": 0.08, "schema": 0.13, "schema-bytes": 0.05, "job": 0.13, "ddl": 0.08,
-         "iac": 0.08, "deployed": 0.04}
+         "iac": 0.08, "deployed": 0.04, "fabric": 0.04}
+# Kinds whose input is a folder of files for the command line (fuzzing.run_job), of which the
+# first input of a crash is shrunk file by file (_save_shrunk_folder); a job input is not shrunk.
+FOLDER_KINDS = ("iac", "deployed", "fabric")
 LEVELS = ("1.2", "1.2", "1.1", "1.0")
 KEEP_PER_SIGNATURE = 3
 SENTENCES = 400   # grammar sentences made at start
@@ -74,6 +88,7 @@ class Generator:
         self.jobs = F.job_seeds()
         self.iac = F.iac_seeds()
         self.deployed = F.deployed_seeds()
+        self.fabric = fabric_seeds()
         self.grammar = None
         self.sentences: list[str] = []
         self.known = F.KNOWN_BUGS if known else ()   # known bugs: signatures KIND:known:NAME
@@ -124,6 +139,9 @@ class Generator:
         if kind == "deployed":
             files, argv = F.deployed_input(ch, self.deployed)
             return kind, (lambda: F.run_job(folder, files, argv)), F.sources_of(files, argv), files, {"argv": argv}
+        if kind == "fabric":
+            files, argv = fabric_input(ch, self.fabric)
+            return kind, (lambda: F.run_job(folder, files, argv)), F.sources_of(files, argv), files, {"argv": argv}
         files, argv = F.iac_input(ch, self.iac) if kind == "iac" else F.job_input(ch, self.jobs)
         return kind, (lambda: F.run_job(folder, files, argv)), F.sources_of(files, argv), files, {"argv": argv}
 
@@ -133,7 +151,6 @@ def _grammar_words():
     from its hypothesis strategy (once, at start)."""
     from hypothesis import strategies as st
     from hypothesis.errors import NonInteractiveExampleWarning
-
     from support.asa_queries import _grammar_tables
 
     tables = _grammar_tables()
@@ -215,7 +232,7 @@ def worker(args) -> dict:
 
 def _work(seed, first, last, step, kinds, crashes, progress, scratch: Path, known: bool = True) -> dict:
     generator = Generator(seed, kinds, scratch, known)
-    tried: dict[str, int] = {k: 0 for k in kinds}
+    tried: dict[str, int] = dict.fromkeys(kinds, 0)
     outcomes: dict[str, int] = {}
     found: dict[str, dict] = {}
     slow = []
@@ -226,7 +243,7 @@ def _work(seed, first, last, step, kinds, crashes, progress, scratch: Path, know
         began = time.perf_counter()
         try:
             outcome, _messages = F.check_outcome(run, sources, generator.known)
-            if kind in ("job", "ddl") and F.LAST_EXIT_CODE == 2:
+            if kind in ("job", "ddl", "fabric") and F.LAST_EXIT_CODE == 2:
                 outcome = "error"   # the command line printed our error (exit code 2)
             outcomes[f"{kind}:{outcome}"] = outcomes.get(f"{kind}:{outcome}", 0) + 1
         except (Exception, F.Hang) as error:   # a crash: anything but our own errors, a hang, a leak
@@ -236,7 +253,9 @@ def _work(seed, first, last, step, kinds, crashes, progress, scratch: Path, know
             if len(entry["saved"]) < KEEP_PER_SIGNATURE:
                 folder = save(crashes, sig, len(entry["saved"]), index, seed, files, extra, error)
                 entry["saved"].append(str(folder))
-                if len(entry["saved"]) == 1 and kind != "job":
+                if len(entry["saved"]) == 1 and kind in FOLDER_KINDS:
+                    _save_shrunk_folder(generator, kind, files, extra, sig, folder)
+                elif len(entry["saved"]) == 1 and kind != "job":
                     _save_shrunk(generator, kind, files, extra, sig, folder)
                 print(f"crash {sig} at input {index} -> {folder}", flush=True)
         elapsed = time.perf_counter() - began
@@ -281,6 +300,40 @@ def _save_shrunk(generator: Generator, kind: str, files: dict, extra: dict, sig:
     small = shrink(data, still_fails)
     path = folder / ("shrunk-" + name.replace("/", "-"))
     path.write_bytes(small if isinstance(small, bytes) else small.encode("utf-8", "surrogatepass"))
+
+
+def _save_shrunk_folder(generator: Generator, kind: str, files: dict, extra: dict, sig: str, folder: Path,
+                        budget: int = 600) -> None:
+    """Shrink a folder input to a smaller one with the same signature, saved beside as
+    shrunk-input/: the files it needs not left out (one at a time), then each file left
+    shrunk, the largest first, within `budget` runs in all."""
+    folder_in = generator.scratch / "shrink"
+    argv = extra["argv"]
+    runs = 0
+
+    def still_fails(candidate: dict) -> bool:
+        nonlocal runs
+        runs += 1
+        try:
+            F.check_outcome(lambda: F.run_job(folder_in, candidate, argv), F.sources_of(candidate, argv),
+                            generator.known)
+        except (Exception, F.Hang) as error:
+            return signature(kind, error) == sig
+        return False
+
+    files = dict(files)
+    for name in sorted(files):
+        if len(files) > 1 and runs < budget and still_fails({n: d for n, d in files.items() if n != name}):
+            del files[name]
+    for name in sorted(files, key=lambda n: -len(files[n])):
+        if runs >= budget:
+            break
+        files[name] = shrink(files[name], lambda data, name=name: still_fails({**files, name: data}),
+                             budget=min(200, budget - runs))
+    for name, data in files.items():
+        path = folder / "shrunk-input" / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
 
 
 def replay(seed: int, index: int, kinds: dict, known: bool = True) -> None:
