@@ -237,13 +237,20 @@ class _Finder:
 
     # ---- paths ----------------------------------------------------------------
     def path(self, path: str) -> None:
-        from schemacheck.jobs import fabric
-        from schemacheck.jobs.recognise import BICEP, BICEP_PARAMETERS, TERRAFORM, TERRAFORM_VARIABLES, recognise
+        from schemacheck.jobs.recognise import (
+            BICEP,
+            BICEP_PARAMETERS,
+            TERRAFORM,
+            TERRAFORM_VARIABLES,
+            database_schema_workspace,
+            eventstream_of,
+            recognise,
+        )
 
         path = normalised(path)
         lowered = path.lower()
-        if fabric.eventstream_of(path) is not None:
-            self.eventstream(fabric.eventstream_of(path) or path)
+        if eventstream_of(path) is not None:
+            self.eventstream(eventstream_of(path) or path)
         elif os.path.isdir(path):
             self.directory(path)
         elif not os.path.exists(path):
@@ -262,7 +269,7 @@ class _Finder:
                 self.bicep(entry, self.parameters)
         elif recognise(path) == BICEP_PARAMETERS:
             self.bicep_parameters(path)
-        elif fabric.database_schema_workspace(path) is not None and self.workspace_eventstreams(path):
+        elif database_schema_workspace(path) is not None and self.workspace_eventstreams(path):
             pass   # a KQL database's tables: the Eventstreams of its workspace folder are checked
         elif os.path.basename(lowered) == PROJECT_FILE or lowered.endswith(VS_PROJECT_SUFFIX):
             self.project(path)
@@ -294,7 +301,8 @@ class _Finder:
     def workspace_eventstreams(self, schema: str) -> bool:
         """The Eventstreams of the Fabric workspace folder that holds the KQL database whose
         DatabaseSchema.kql is `schema` (its tables are theirs); whether there are any."""
-        from schemacheck.jobs.fabric import database_schema_workspace, eventstreams_below
+        from schemacheck.jobs.fabric import eventstreams_below
+        from schemacheck.jobs.recognise import database_schema_workspace
 
         workspace = database_schema_workspace(schema)
         if workspace is None:

@@ -54,45 +54,15 @@ from schemacheck.jobs.model import (
     Setting,
     Where,
 )
+from schemacheck.jobs.recognise import EVENTHOUSE_SUFFIX, EVENTSTREAM_SUFFIX, KQL_DATABASE_SUFFIX, SCHEMA_FILE
 
-EVENTSTREAM_SUFFIX = ".eventstream"
-KQL_DATABASE_SUFFIX = ".kqldatabase"
-EVENTHOUSE_SUFFIX = ".eventhouse"
 TOPOLOGY_FILE = "eventstream.json"
-SCHEMA_FILE = "databaseschema.kql"
 _TOPOLOGY_KEYS = ("sources", "destinations", "operators", "streams")
 # Operators whose output columns follow from their definition (schemacheck.check.operators):
 # Filter keeps the columns, ManageFields lists them, GroupBy names its keys and aggregations.
 MODELLED_OPERATORS = ("filter", "managefields", "groupby")
 # How far below the workspace folder KQL databases are looked for (Fabric workspace folders nest).
 _DEPTH = 4
-
-
-def is_eventstream_folder(path: str) -> bool:
-    return os.path.basename(os.path.normpath(path)).lower().endswith(EVENTSTREAM_SUFFIX) and os.path.isdir(path)
-
-
-def eventstream_of(path: str) -> str | None:
-    """The `*.Eventstream` folder `path` is, or is a file of."""
-    if is_eventstream_folder(path):
-        return os.path.normpath(path)
-    parent = os.path.dirname(os.path.normpath(path)) or "."
-    return parent if is_eventstream_folder(parent) else None
-
-
-def database_schema_workspace(path: str) -> str | None:
-    """The workspace folder of a KQL database's DatabaseSchema.kql (`<ws>/<eh>.Eventhouse/
-    .children/<db>.KQLDatabase/DatabaseSchema.kql` or `<ws>/<db>.KQLDatabase/...`), else None."""
-    if os.path.basename(path).lower() != SCHEMA_FILE:
-        return None
-    database = os.path.dirname(os.path.abspath(path))
-    if not database.lower().endswith(KQL_DATABASE_SUFFIX):
-        return None
-    above = os.path.dirname(database)
-    if os.path.basename(above).lower() == ".children" and \
-            os.path.basename(os.path.dirname(above)).lower().endswith(EVENTHOUSE_SUFFIX):
-        return os.path.dirname(os.path.dirname(above))
-    return above
 
 
 def eventstreams_below(folder: str, depth: int = _DEPTH) -> list[str]:

@@ -155,3 +155,37 @@ def job_like(path: str) -> bool:
     if name.endswith(".tf.json"):
         return "azurerm_stream_analytics_job" in head or "microsoft.streamanalytics/streamingjobs" in head
     return _json_kind(head) == REST_JOB
+
+
+# ---- Fabric workspace folders (cheap: the discovery of every check asks) ----------------------
+EVENTSTREAM_SUFFIX = ".eventstream"
+KQL_DATABASE_SUFFIX = ".kqldatabase"
+EVENTHOUSE_SUFFIX = ".eventhouse"
+SCHEMA_FILE = "databaseschema.kql"
+
+
+def is_eventstream_folder(path: str) -> bool:
+    return os.path.basename(os.path.normpath(path)).lower().endswith(EVENTSTREAM_SUFFIX) and os.path.isdir(path)
+
+
+def eventstream_of(path: str) -> str | None:
+    """The `*.Eventstream` folder `path` is, or is a file of."""
+    if is_eventstream_folder(path):
+        return os.path.normpath(path)
+    parent = os.path.dirname(os.path.normpath(path)) or "."
+    return parent if is_eventstream_folder(parent) else None
+
+
+def database_schema_workspace(path: str) -> str | None:
+    """The workspace folder of a KQL database's DatabaseSchema.kql (`<ws>/<eh>.Eventhouse/
+    .children/<db>.KQLDatabase/DatabaseSchema.kql` or `<ws>/<db>.KQLDatabase/...`), else None."""
+    if os.path.basename(path).lower() != SCHEMA_FILE:
+        return None
+    database = os.path.dirname(os.path.abspath(path))
+    if not database.lower().endswith(KQL_DATABASE_SUFFIX):
+        return None
+    above = os.path.dirname(database)
+    if os.path.basename(above).lower() == ".children" and \
+            os.path.basename(os.path.dirname(above)).lower().endswith(EVENTHOUSE_SUFFIX):
+        return os.path.dirname(os.path.dirname(above))
+    return above
