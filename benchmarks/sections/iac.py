@@ -34,7 +34,7 @@ def copy_cases(work: Path) -> dict[str, Path]:
         source = REPO / "tests" / "fixtures" / name
         if not source.is_dir():
             raise BenchError(f"{source} is missing")
-        target = work / f"iac-{name.replace('/', '-')}"
+        target = work / name.replace('/', '-')
         shutil.copytree(source, target, ignore=shutil.ignore_patterns("expected*.json"))
         copies[key] = target
     return copies
