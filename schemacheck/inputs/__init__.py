@@ -7,6 +7,8 @@ Ty with its `source` (schemacheck.asa.types.SOURCES). Per input, the strongest s
 
     a schema declared for the input   (schemacheck.inputs.declared: [inputs.NAME] in
                                        schemacheck.toml, an .avsc, a JSON Schema)
+    the job's own topology            (schemacheck.inputs.topology: a Fabric operator's
+                                       inputSchemas)
     reference data                    (schemacheck.inputs.reference: the file a reference
                                        input's path names; schemacheck.inputs.sql_reference:
                                        a SQL reference input's snapshot query typed against
@@ -64,6 +66,10 @@ def input_shapes(job: Job, level: Level, config: Config | None = None,
         from schemacheck.inputs.sql_reference import sql_reference_shapes
 
         shapes.update(sql_reference_shapes(job, level, schemas, kinds, notes))
+    if any(item.columns is not None for item in job.inputs or ()):
+        from schemacheck.inputs.topology import topology_shapes
+
+        shapes.update(topology_shapes(job, level, kinds))
     if (config is not None and config.inputs) or any(
             (item.serialization or "").lower() == "avro" for item in job.inputs or ()):
         from schemacheck.inputs.declared import declared_shapes

@@ -42,6 +42,7 @@ from schemacheck.errors import InputError
 from schemacheck.jobs.jsonfile import JsonFile, get, key, load_json, text_value
 from schemacheck.jobs.model import (
     Aggregation,
+    DeclaredColumn,
     Input,
     Job,
     Note,
@@ -258,7 +259,9 @@ def _job(file: JsonFile, folder: str, name: str, name_at: Where | None, operator
         notes.append(Note("SC609", f"the SQL operator {operator.name} has no query text (properties.query); it is "
                           "not checked", operator_at))
     by_name = {n.name.lower(): n for n in nodes}
-    inputs = tuple(_input(file, by_name.get(i.lower()), i, operator_at) for i in operator.inputs)
+    schemas = _input_schemas(file, operator)
+    inputs = tuple(_input(file, by_name.get(i.lower()), i, operator_at)._replace(
+        **schemas.get(i.lower(), {})) for i in operator.inputs)
     outputs: list[Output] = []
     for alias in into:
         reached = _downstream(operator, alias, nodes)
@@ -306,6 +309,47 @@ def _input(file: JsonFile, node: _Node | None, name: str, fallback: Where) -> In
     if node is None:
         return Input(name, None, True, None, fallback)
     return Input(node.name, node.type or None, True, node.type or None, file.where(node.path))
+
+
+def _input_schemas(file: JsonFile, operator: _Node) -> dict[str, dict]:
+    """The operator's `inputSchemas`, by lower-cased input node name: {"columns": the declared
+    columns, "columns_where": the entry}. An entry of another shape is left out (the input's
+    columns stay unknown)."""
+    listed_key = key(operator.data, "inputSchemas")
+    listed = operator.data[listed_key] if listed_key is not None else None
+    found: dict[str, dict] = {}
+    if not isinstance(listed, list):
+        return found
+    for index, entry in enumerate(listed):
+        name, columns = get(entry, "name"), get(get(entry, "schema"), "columns")
+        if isinstance(name, str) and isinstance(columns, list):
+            read = _declared_columns(columns)
+            if read is not None:
+                found.setdefault(name.lower(), {"columns": read,
+                                                "columns_where": file.where(operator.path + (listed_key, index))})
+    return found
+
+
+def _declared_columns(columns: list, depth: int = 0) -> tuple[DeclaredColumn, ...] | None:
+    """inputSchemas columns ({name, type, fields, items}) as DeclaredColumns; None when one
+    has no name (the list cannot be trusted to be the input's columns)."""
+    read = []
+    for column in columns:
+        one = _declared_column(column, depth)
+        if one is None:
+            return None
+        read.append(one)
+    return tuple(read)
+
+
+def _declared_column(column, depth: int) -> DeclaredColumn | None:
+    name, kind = get(column, "name"), text_value(get(column, "type"))
+    if not isinstance(name, str) or not name or depth > 64:
+        return None
+    fields, items = get(column, "fields"), get(column, "items")
+    nested = _declared_columns(fields, depth + 1) if isinstance(fields, list) else ()
+    element = _declared_column({**items, "name": "items"}, depth + 1) if isinstance(items, dict) else None
+    return DeclaredColumn(name, kind, nested or (), element)
 
 
 def _downstream(operator: _Node, alias: str, nodes: list[_Node]) -> tuple[_Node, list[_Node]] | None:

@@ -164,6 +164,18 @@ class SqlText(Record):
 
 
 @record
+class DeclaredColumn(Record):
+    """A column of an input's schema as a job's files declare it (a Fabric operator's
+    `inputSchemas`): `type` as written ("Nvarchar(max)", "BigInt", "Record", ...), a
+    record's `fields`, an array's element (`items`)."""
+
+    name: str
+    type: str | None
+    fields: tuple[DeclaredColumn, ...] = ()
+    items: DeclaredColumn | None = None
+
+
+@record
 class Input(Record):
     """An input the job defines. `kind`: "eventhub", "iothub", "blob", "sql", "file", "raw",
     "eventgrid", "gateway" or None; `stream` False for reference data.
@@ -172,7 +184,8 @@ class Input(Record):
     "avro", "parquet", "protobuf", "customclr"), `path_pattern` (a blob or ADLS input's
     path pattern, or a local input's file path), and for a SQL Database reference input
     its `database`, `table`, `refresh_type` ("Static", "RefreshPeriodicallyWithFull",
-    "RefreshPeriodicallyWithDelta") and its `snapshot_query` and `delta_query`."""
+    "RefreshPeriodicallyWithDelta") and its `snapshot_query` and `delta_query`; `columns`
+    the columns its schema declares (a Fabric Eventstream operator's inputSchemas)."""
 
     alias: str
     kind: str | None
@@ -186,6 +199,9 @@ class Input(Record):
     refresh_type: str | None = None
     snapshot_query: SqlText | None = None
     delta_query: SqlText | None = None
+    # The input's columns as the job's files declare them (a Fabric operator's inputSchemas), and where.
+    columns: tuple[DeclaredColumn, ...] | None = None
+    columns_where: Where | None = None
 
 
 @record

@@ -88,10 +88,10 @@ def test_a_managefields_operator_is_read_with_its_entries():
     (output,) = job.outputs
     assert (output.alias, output.kind, output.table) == ("trip-summaries", "adx", "TripSummaries")
     (operator,) = output.operators
-    assert (operator.name, operator.type, operator.where.line) == ("rename-fields", "ManageFields", 40)
+    assert (operator.name, operator.type, operator.where.line) == ("rename-fields", "ManageFields", 52)
     assert [(c.entry, c.column, c.alias) for c in operator.columns] == [
         ("Rename", "VehicleId", "VehicleId"), ("Rename", "Km", "TripKm"), ("Rename", "WindowEnd", "WindowEnd")]
-    assert [c.where.line for c in operator.columns] == [46, 47, 48]
+    assert [c.where.line for c in operator.columns] == [58, 59, 60]
     assert not any(n.code == "SC613" for n in job.notes)
 
 
