@@ -131,7 +131,8 @@ def _into_the_only_output(analysis: QueryAnalysis, job: Job) -> QueryAnalysis:
 
 
 def infer_job(plan: JobPlan) -> QueryAnalysis:
-    """`schemacheck infer` for one job: the analysis, with the job's own findings that do
+    """`schemacheck infer` for one job: the analysis (an output behind a Fabric Eventstream's
+    operators with the columns the last one writes), with the job's own findings that do
     not need tables (outputs not defined, functions, level, the readers' notes), in these
     steps: line suppressions, positions mapped into the file holding the query, the job's
     findings, file suppressions, unused suppressions, the configuration's severities."""
@@ -141,11 +142,17 @@ def infer_job(plan: JobPlan) -> QueryAnalysis:
 
     job = plan.job
     analysis = analyze_job(plan)
+    operator_findings: list = []
+    if any(o.operators for o in job.outputs or ()):   # what reaches a Fabric destination behind operators
+        from schemacheck.check.operators import through_operators
+
+        analysis, operator_findings = through_operators(analysis, job)
     found = list(analysis.diagnostics) + (query_findings(job, analysis) if job.query is not None else [])
     suppressions = Suppressions(job.query)
     found = suppressions.on_lines(found)
     moved, relocated = relocate(analysis, found, job.query) if job.query is not None else (analysis, tuple(found))
-    found = list(relocated) + job_findings(job, moved, (), plan.level_stated, [], plan.found.start_file is None)
+    found = list(relocated) + operator_findings + job_findings(job, moved, (), plan.level_stated, [],
+                                                               plan.found.start_file is None)
     found = suppressions.in_files(found)
     if job.query is not None:
         found += relocate(analysis, suppressions.unused(), job.query)[1]

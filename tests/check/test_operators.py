@@ -210,3 +210,14 @@ def test_entries_of_shapes_not_documented_are_said_not_guessed(tmp_path, entry, 
     (written,) = statement(report)["columns"]
     assert (written["name"], written["type"]) == (name, None) and reason in written["unknown_reason"]
     assert not [d for d in findings(report) if d["severity"] == "error"]
+
+
+def test_infer_shows_the_columns_that_reach_the_destination(tmp_path):
+    folder = workspace(tmp_path, QUERY, [manage(rename("Id"), cast("Speed", "Nvarchar(max)", "Velocity"),
+                                                rename("Gone", "Seen"))])
+    code, out, err = run_cli("infer", str(folder), "--format", "json")
+    assert code == 0, err
+    report = json.loads(out)
+    assert [(c["name"], c["type"]) for c in statement(report)["columns"]] == [
+        ("Id", "nvarchar(max)"), ("Velocity", "nvarchar(max)"), ("Seen", None)]
+    assert [d["code"] for d in report["files"][0]["diagnostics"]] == ["SC615", "SC617"]
