@@ -1069,6 +1069,29 @@ RULES: dict[str, Rule] = {
                  ("Test.Eventhouse/.children/fleet.KQLDatabase/DatabaseSchema.kql",
                   ".create-merge table Speeds (VehicleId: string, Speed: real, Lane: long)\n"))),
              example_args=(".",)),
+        Rule("SC619", "eventhouse-mapping-column", WARNING,
+             "A DirectIngestion destination's ingestion mapping fills a column its table does not have.",
+             "An Eventstream's Eventhouse destination in DirectIngestion mode ingests with the ingestion mapping "
+             "mappingRuleName names. When the DatabaseSchema.kql that creates the mapping also defines the "
+             "table, each column the mapping fills is looked up in the table. ADX documents both that a "
+             "queued ingestion adds a missing column when the mapping gives its datatype, and that an "
+             "ingestion whose mapping does not match the table fails; which applies to an Eventstream's direct "
+             "ingestion is not documented, so this is a warning.",
+             why="Azure Data Explorer's ingestion mapping pages (../shared/reference/adx.md 1.4); the Eventstream "
+                 "destination's mappingRuleName (../shared/reference/iac-and-fabric.md 4.4).",
+             fix="Add the column to the table (`.create-merge table T (column: type)`), or fix the column name in "
+                 "the mapping.",
+             example_files=_eventstream(into="raw", destination=(
+                 '   "properties": {"dataIngestionMode": "DirectIngestion", "tableName": "RawSpeeds",\n'
+                 '     "mappingRuleName": "raw_json", "connectionName": "fleet-eh",\n'
+                 '     "workspaceId": "0b1e6c2a-5d3f-4e8a-9c7b-1a2b3c4d5e6f",\n'
+                 '     "itemId": "7f6e5d4c-3b2a-4190-8f7e-6d5c4b3a2910"}}\n'), files=(
+                 ("fleet.KQLDatabase/DatabaseSchema.kql",
+                  (".create-merge table RawSpeeds (VehicleId: string, Speed: real)\n"
+                   ".create-or-alter table RawSpeeds ingestion json mapping \"raw_json\" "
+                   "'[{\"column\": \"VehicleId\", \"path\": \"$.VehicleId\"}, "
+                   "{\"column\": \"Sped\", \"path\": \"$.Speed\"}]'\n")),)),
+             example_args=(".",)),
         Rule("SC620", "reference-query-not-read", INFO,
              "A SQL reference input's query that schemacheck could not type.",
              "The fields of a SQL Database reference input are the columns its snapshot query returns, "

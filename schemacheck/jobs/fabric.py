@@ -483,25 +483,67 @@ def _output(file: JsonFile, node: _Node, alias: str) -> Output:
     return Output(alias, None, node.type or None, where=where)
 
 
-# An ingestion mapping a KQL script creates: `.create[-or-alter] table T ingestion json mapping "name" ...`.
+# An ingestion mapping a KQL script creates: `.create[-or-alter] table T ingestion json mapping "name" '[...]'`.
 _MAPPING = re.compile(r"""^[ \t]*\.(?:create|create-or-alter|alter)\s+table\s+"""
                       r"""(?:\[\s*)?['"]?(?P<table>[^\s'"\]]+)['"]?(?:\s*\])?"""
-                      r"""\s+ingestion\s+\w+\s+mapping\s+(?:\[\s*)?['"](?P<name>[^'"]+)['"]""",
-                      re.IGNORECASE | re.MULTILINE)
+                      r"""\s+ingestion\s+\w+\s+mapping\s+(?:\[\s*)?['"](?P<name>[^'"]+)['"](?:\s*\])?"""
+                      r"""(?:\s*(?P<body>'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*"|```.*?```))?""",
+                      re.IGNORECASE | re.MULTILINE | re.DOTALL)
 
 
-def _mappings(scripts: tuple[Script, ...]) -> dict[str, set[str]]:
-    """Table name (lower-case) -> the names of the ingestion mappings the scripts create on it."""
-    found: dict[str, set[str]] = {}
+class _Mapping:
+    """An ingestion mapping a script creates: its name, the columns it fills (None when its
+    body cannot be read) each with the datatype it gives (None: not given)."""
+
+    __slots__ = ("name", "columns")
+
+    def __init__(self, name: str, columns: list[tuple[str, str | None]] | None) -> None:
+        self.name, self.columns = name, columns
+
+
+def _mapping_columns(body: str | None) -> list[tuple[str, str | None]] | None:
+    """The (column, datatype) pairs of a mapping's JSON body as a Kusto string literal; both
+    shapes ({"column", "datatype"} and {"Column", "DataType", "Properties"}); None when unread."""
+    if not body:
+        return None
+    if body.startswith("```"):
+        text = body[3:-3]
+    elif body.startswith("'"):
+        text = re.sub(r"\\(.)", lambda m: m.group(1), body[1:-1])
+    else:   # a "..." literal escapes as JSON does
+        try:
+            text = json.loads(body)
+        except ValueError:
+            return None
+    try:
+        items = json.loads(text)
+    except (ValueError, RecursionError):
+        return None
+    if not isinstance(items, list):
+        return None
+    columns = []
+    for item in items:
+        column, kind = get(item, "column"), get(item, "datatype")
+        if not isinstance(column, str) or not column:
+            return None
+        columns.append((column, kind if isinstance(kind, str) and kind else None))
+    return columns
+
+
+def _mappings(scripts: tuple[Script, ...]) -> dict[str, dict[str, _Mapping]]:
+    """Table name (lower-case) -> the ingestion mappings the scripts create on it, by name."""
+    found: dict[str, dict[str, _Mapping]] = {}
     for script in scripts:
         for match in _MAPPING.finditer(script.text):
-            found.setdefault(match["table"].lower(), set()).add(match["name"])
+            found.setdefault(match["table"].lower(), {})[match["name"]] = _Mapping(
+                match["name"], _mapping_columns(match["body"]))
     return found
 
 
 def _missing_mappings(outputs: list[Output], scripts: tuple[Script, ...]) -> list[Note]:
     """SC616 for a DirectIngestion destination whose mapping no KQL database script of the
-    workspace creates (a direct ingestion names the mapping it ingests with)."""
+    workspace creates (a direct ingestion names the mapping it ingests with); SC619 for a
+    column that mapping fills which its table does not have."""
     if not scripts:
         return []   # no database in the repository: nothing to look in
     mappings = _mappings(scripts)
@@ -512,13 +554,46 @@ def _missing_mappings(outputs: list[Output], scripts: tuple[Script, ...]) -> lis
             continue
         name = str(rule.value)
         tables = [output.table.lower()] if output.table else list(mappings)
-        if any(name in mappings.get(table, set()) for table in tables):
+        found = [(table, mappings[table][name]) for table in tables if name in mappings.get(table, {})]
+        where = rule.where or output.where or Where(output.alias)
+        if not found:
+            place = f"table {output.table}" if output.table else "any table"
+            notes.append(Note("SC616", f"output {output.alias} ingests directly with the mapping {name}, which no "
+                              f"DatabaseSchema.kql of the workspace creates on {place}: direct ingestion without it "
+                              "fails; create the mapping (`.create table ... ingestion json mapping`), or fix the "
+                              "name", where))
+        elif output.table and len(found) == 1 and found[0][1].columns is not None:
+            notes += _unmapped_columns(output, found[0][1], scripts, where)
+    return notes
+
+
+def _unmapped_columns(output: Output, mapping: _Mapping, scripts: tuple[Script, ...], where: Where) -> list[Note]:
+    """SC619: the columns `mapping` fills that the output's table, as the scripts define it, lacks."""
+    from schemacheck.kusto.kind import script_tables
+
+    assert output.table is not None and mapping.columns is not None
+    table = None
+    for script in scripts:
+        if output.database and script.database and script.database.lower() != output.database.lower():
             continue
-        where = f"table {output.table}" if output.table else "any table"
-        notes.append(Note("SC616", f"output {output.alias} ingests directly with the mapping {name}, which no "
-                          f"DatabaseSchema.kql of the workspace creates on {where}: direct ingestion without it "
-                          "fails; create the mapping (`.create table ... ingestion json mapping`), or fix the "
-                          "name", rule.where or output.where or Where(output.alias)))
+        try:
+            tables = script_tables(script)
+        except InputError:
+            return []   # the check reports the script
+        table = next((t for t in tables if t.name == output.table), table)
+    if table is None:
+        return []   # no such table: the check reports SC501
+    have = {c.name for c in table.columns}
+    notes = []
+    for column, datatype in mapping.columns:
+        if column in have:
+            continue
+        then = (f"the first queued ingestion adds it as {datatype}" if datatype else
+                "it gives no datatype, so no ingestion can add it")
+        notes.append(Note("SC619", f"output {output.alias}: mapping {mapping.name} fills column {column}, which table "
+                          f"{table.qualified_name} does not have: {then}, and ADX documents that an ingestion whose "
+                          "mapping does not match the table fails; add the column to the table or fix the mapping",
+                          where))
     return notes
 
 

@@ -289,3 +289,35 @@ def test_an_into_naming_an_operator_stands_for_the_destination_it_leads_to(tmp_p
     item = write_eventstream(tmp_path, "Ops", "", {"operators": operators, "destinations": destinations})
     (job,) = read_eventstream(str(item))
     assert job.outputs == ()
+
+
+def direct_ingestion(tmp_path: Path, script: str) -> list:
+    destinations = [{"name": "kql", "type": "Eventhouse", "inputNodes": [{"name": "q"}],
+                     "properties": {"dataIngestionMode": "DirectIngestion", "tableName": "T",
+                                    "mappingRuleName": "m"}}]
+    item = write_eventstream(tmp_path, "Ops", "SELECT a INTO kql FROM [hub-stream]", {"destinations": destinations})
+    (tmp_path / "db.KQLDatabase").mkdir()
+    (tmp_path / "db.KQLDatabase" / "DatabaseSchema.kql").write_text(script, encoding="utf-8")
+    (job,) = read_eventstream(str(item))
+    return [n for n in job.notes if n.code in ("SC616", "SC619")]
+
+
+@pytest.mark.parametrize("body", [
+    """'[{"column": "a", "path": "$.a"}, {"column": "b", "path": "$.b", "datatype": "long"}]'""",
+    '''"[{\\"Column\\": \\"a\\", \\"Properties\\": {\\"Path\\": \\"$.a\\"}}, {\\"Column\\": \\"b\\", \\"DataType\\": \\"long\\"}]"''',
+    '```\n[{"column": "a", "path": "$.a"},\n {"column": "b", "datatype": "long"}]\n```',
+])
+def test_a_direct_ingestion_mapping_filling_a_column_the_table_lacks(tmp_path, body):
+    (note,) = direct_ingestion(tmp_path, f".create-merge table T (a: string)\n"
+                                         f".create table T ingestion json mapping 'm' {body}\n")
+    assert note.code == "SC619" and "fills column b" in note.message and "adds it as long" in note.message
+
+
+def test_a_direct_ingestion_mapping_that_fits_its_table_or_cannot_be_read_is_no_finding(tmp_path):
+    assert direct_ingestion(tmp_path, ".create-merge table T (a: string, b: long)\n"
+                                      ".create table T ingestion json mapping 'm' '[{\"column\": \"a\"}, "
+                                      "{\"column\": \"b\"}]'\n") == []
+    shutil.rmtree(tmp_path)
+    tmp_path.mkdir()
+    assert direct_ingestion(tmp_path, ".create-merge table T (a: string)\n"
+                                      ".create table T ingestion json mapping 'm' 'not json'\n") == []
