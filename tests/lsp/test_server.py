@@ -270,3 +270,17 @@ async def test_a_bicep_file_holding_a_query(client: LanguageClient, tmp_path: Pa
         text_document=T.TextDocumentIdentifier(uri=uri)))
     assert symbols is not None and [s.name for s in symbols][:2] == ["SELECT ... INTO adx-trips",
                                                                       "SELECT ... INTO adx-stops"]
+
+
+async def test_a_fabric_eventstream_json_with_operators(client: LanguageClient, tmp_path: Path):
+    shutil.copytree(ROOT / "tests" / "fixtures" / "fabric" / "workspace", tmp_path / "fabric")
+    path = tmp_path / "fabric" / "Stops.Eventstream" / "eventstream.json"
+    uri = open_document(client, path, language="json")
+    found = await diagnostics_until(client, uri, lambda ds: any(d.code == "SC101" for d in ds))
+    # the slips behind the ManageFields operator, at its entries (0-based lines)
+    assert {("SC201", 64, 10), ("SC101", 65, 10)} <= {(d.code, d.range.start.line, d.range.start.character)
+                                                      for d in found}
+    # an unsaved edit of the entry's alias clears the name slip
+    text = path.read_text(encoding="utf-8").replace('"alias": "StopedAt"', '"alias": "StoppedAt"')
+    change_document(client, uri, text)
+    await diagnostics_until(client, uri, lambda ds: not any(d.code == "SC101" for d in ds))
