@@ -289,6 +289,22 @@ _PROCESSED = ('   "properties": {"dataIngestionMode": "ProcessedIngestion", "dat
               '     "itemId": "7f6e5d4c-3b2a-4190-8f7e-6d5c4b3a2910"}}\n')
 
 
+def _direct_ingestion(mapping: str) -> str:
+    """The properties of a DirectIngestion Eventhouse destination into table RawSpeeds with `mapping`."""
+    return ('   "properties": {"dataIngestionMode": "DirectIngestion", "tableName": "RawSpeeds",\n'
+            f'     "mappingRuleName": "{mapping}", "connectionName": "fleet-eh",\n'
+            '     "workspaceId": "0b1e6c2a-5d3f-4e8a-9c7b-1a2b3c4d5e6f",\n'
+            '     "itemId": "7f6e5d4c-3b2a-4190-8f7e-6d5c4b3a2910"}}\n')
+
+
+def _raw_speeds_schema(*columns: str) -> tuple[tuple[str, str], ...]:
+    """A KQL database fleet whose table RawSpeeds has the JSON mapping raw_json, filling `columns`."""
+    mapping = ", ".join(f'{{"column": "{c}", "path": "$.{c}"}}' for c in columns)
+    return (("fleet.KQLDatabase/DatabaseSchema.kql",
+             (".create-merge table RawSpeeds (VehicleId: string, Speed: real)\n"
+              f".create-or-alter table RawSpeeds ingestion json mapping \"raw_json\" '[{mapping}]'\n")),)
+
+
 def _eventstream(name: str = "Fleet", into: str = "speeds", between: str = "", feeds: str = "route",
                  destination: str = _PROCESSED, files: tuple[tuple[str, str], ...] = ()
                  ) -> tuple[tuple[str, str], ...]:
@@ -1018,15 +1034,8 @@ RULES: dict[str, Rule] = {
                  "(../shared/reference/iac-and-fabric.md 4.4, 4.5).",
              fix="Create the mapping in the database's script (`.create table T ingestion json mapping \"name\" "
                  "'[...]'`), or fix mappingRuleName.",
-             example_files=_eventstream(into="raw", destination=(
-                 '   "properties": {"dataIngestionMode": "DirectIngestion", "tableName": "RawSpeeds",\n'
-                 '     "mappingRuleName": "raw_speeds_json", "connectionName": "fleet-eh",\n'
-                 '     "workspaceId": "0b1e6c2a-5d3f-4e8a-9c7b-1a2b3c4d5e6f",\n'
-                 '     "itemId": "7f6e5d4c-3b2a-4190-8f7e-6d5c4b3a2910"}}\n'), files=(
-                 ("fleet.KQLDatabase/DatabaseSchema.kql",
-                  (".create-merge table RawSpeeds (VehicleId: string, Speed: real)\n"
-                   ".create-or-alter table RawSpeeds ingestion json mapping \"raw_json\" "
-                   "'[{\"column\": \"VehicleId\", \"path\": \"$.VehicleId\"}]'\n")),)),
+             example_files=_eventstream(into="raw", destination=_direct_ingestion("raw_speeds_json"),
+                                        files=_raw_speeds_schema("VehicleId")),
              example_args=(".",)),
         Rule("SC617", "eventstream-operator-column", WARNING,
              "An Eventstream operator after the SQL operator reads a column the query does not write.",
@@ -1081,16 +1090,8 @@ RULES: dict[str, Rule] = {
                  "destination's mappingRuleName (../shared/reference/iac-and-fabric.md 4.4).",
              fix="Add the column to the table (`.create-merge table T (column: type)`), or fix the column name in "
                  "the mapping.",
-             example_files=_eventstream(into="raw", destination=(
-                 '   "properties": {"dataIngestionMode": "DirectIngestion", "tableName": "RawSpeeds",\n'
-                 '     "mappingRuleName": "raw_json", "connectionName": "fleet-eh",\n'
-                 '     "workspaceId": "0b1e6c2a-5d3f-4e8a-9c7b-1a2b3c4d5e6f",\n'
-                 '     "itemId": "7f6e5d4c-3b2a-4190-8f7e-6d5c4b3a2910"}}\n'), files=(
-                 ("fleet.KQLDatabase/DatabaseSchema.kql",
-                  (".create-merge table RawSpeeds (VehicleId: string, Speed: real)\n"
-                   ".create-or-alter table RawSpeeds ingestion json mapping \"raw_json\" "
-                   "'[{\"column\": \"VehicleId\", \"path\": \"$.VehicleId\"}, "
-                   "{\"column\": \"Sped\", \"path\": \"$.Speed\"}]'\n")),)),
+             example_files=_eventstream(into="raw", destination=_direct_ingestion("raw_json"),
+                                        files=_raw_speeds_schema("VehicleId", "Sped")),
              example_args=(".",)),
         Rule("SC620", "reference-query-not-read", INFO,
              "A SQL reference input's query that schemacheck could not type.",

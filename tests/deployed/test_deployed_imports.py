@@ -5,23 +5,14 @@ a check of files pays nothing for them; drift against a saved answer needs no az
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 
 from conftest import SAMPLE_JOB
+from support.imports import cold_imports
 
 
 def imported(*argv: str) -> tuple[int, list[str]]:
     """The exit code of a cold `schemacheck ARGV`, and which deployed or azure modules it imported."""
-    script = (
-        "import sys, io\n"
-        "from schemacheck.cli import main\n"
-        f"code = main({list(argv)!r}, io.StringIO(), io.StringIO())\n"
-        "print(code, sorted({m for m in sys.modules if m.startswith(('schemacheck.deployed', 'azure'))}))\n"
-    )
-    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
-    code, _, modules = result.stdout.strip().partition(" ")
-    return int(code), eval(modules)   # a list literal of names
+    return cold_imports(list(argv), ("schemacheck.deployed", "azure"))
 
 
 def test_a_check_of_files_imports_no_deployed_module_and_no_azure_package():

@@ -4,26 +4,16 @@ interpreter, as tests/check/test_check_cli.py checks the offline check's imports
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
 import pytest
 from conftest import FIXTURES, SAMPLE_JOB, adx_only_sample
+from support.imports import cold_imports
 
 HEAVY = ("fastavro", "jsonschema", "sqlglot")
 
 
 def imported(path: str) -> tuple[int, list[str]]:
     """The exit code of a cold `schemacheck check PATH`, and which of HEAVY it imported."""
-    script = (
-        "import sys, io\n"
-        "from schemacheck.cli import main\n"
-        f"code = main(['check', {path!r}, '--format', 'json', '--no-cache'], io.StringIO(), io.StringIO())\n"
-        f"print(code, sorted({{m.split('.')[0] for m in sys.modules}} & {set(HEAVY)!r}))\n"
-    )
-    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
-    code, _, modules = result.stdout.strip().partition(" ")
-    return int(code), eval(modules)   # a list literal of names
+    return cold_imports(["check", path, "--format", "json", "--no-cache"], HEAVY, top_level=True)
 
 
 def test_a_job_without_declared_schema_files_imports_neither_fastavro_nor_jsonschema(tmp_path):

@@ -4,26 +4,15 @@ operator nothing for the chain (each in a cold interpreter, as tests/deployed do
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
 from conftest import FIXTURES, SAMPLE_JOB
+from support.imports import cold_imports
 
 WORKSPACE = FIXTURES / "fabric" / "workspace"
 WATCHED = ("schemacheck.jobs.fabric", "schemacheck.check.operators")
 
 
 def imported(*argv: str) -> tuple[int, list[str]]:
-    """The exit code of a cold `schemacheck ARGV`, and which of WATCHED it imported."""
-    script = (
-        "import sys, io\n"
-        "from schemacheck.cli import main\n"
-        f"code = main({list(argv)!r}, io.StringIO(), io.StringIO())\n"
-        f"print(code, sorted(m for m in {WATCHED!r} if m in sys.modules))\n"
-    )
-    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
-    code, _, modules = result.stdout.strip().partition(" ")
-    return int(code), eval(modules)   # a list literal of names
+    return cold_imports(list(argv), WATCHED)
 
 
 def test_a_check_of_another_job_imports_neither():
