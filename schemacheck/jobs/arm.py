@@ -230,29 +230,6 @@ def _short(expression: str) -> str:
     return expression if len(expression) <= 120 else expression[:117] + "..."
 
 
-def _offset(text: str, line: int, column: int) -> int:
-    at = 0
-    for _ in range(line - 1):
-        at = text.index("\n", at) + 1
-    return at + column - 1
-
-
-def _string_at(file: JsonFile, path: tuple, expected: str) -> int | None:
-    """Offset of the opening quote of the JSON string at `path` in `file`, if it holds
-    `expected` (else None: the positions would not map)."""
-    where = file.where(path)
-    if file.at is not None or where.line is None or where.column is None:
-        return None
-    at = _offset(file.text, where.line, where.column)
-    if file.text[at:at + 1] != '"':
-        return None
-    try:
-        found, _ = json.JSONDecoder().raw_decode(file.text, at)
-    except ValueError:
-        return None
-    return at if found == expected else None
-
-
 class _Node:
     """A template value and where it is written. `how`: "written" (the value is in the
     file at `path`), "computed" (an expression at `path` gave it; `raw` is the
@@ -515,7 +492,7 @@ class _Reader:
         text = self.text(content, "the Kusto script's content", notes) if content is not None else None
         if content is None or text is None:
             return   # a scriptUrl (a blob the template does not hold) or an unknown value
-        at = _string_at(self.template, content.path, text) if content.how == "written" else None
+        at = self.template.string_at(content.path, text) if content.how == "written" else None
         found.append(Script("adx", text, self.template.path, database, cluster, None, self.where(content), at))
 
     def draft(self, node: _Node, symbol: str | None) -> _Draft:
@@ -770,7 +747,7 @@ class _Reader:
             return None
         text = query.value
         if query.how == "written" and query.raw == text:
-            at = _string_at(self.template, query.path, text)
+            at = self.template.string_at(query.path, text)
             if at is not None:
                 return Query(text, self.template.path, at)
         elif query.how == "computed":
@@ -796,7 +773,7 @@ class _Reader:
                 if outer is not None and armexpr.is_expression(entry[value_key]):
                     # a nested deployment passes an outer expression: where that is written
                     return outer.literal_source(entry[value_key], value)
-                at = _string_at(file, path + (value_key,), value)
+                at = file.string_at(path + (value_key,), value)
                 return (file, at) if at is not None else None
             declared = key(self.declared, name)
             default = key(self.declared[declared], "defaultValue") if declared is not None else None
@@ -812,7 +789,7 @@ class _Reader:
             path = self.scope_base + (key(self.scope_data, "variables"), declared)
         if written != value or armexpr.is_expression(written):
             return None
-        at = _string_at(self.template, path, value)
+        at = self.template.string_at(path, value)
         return (self.template, at) if at is not None else None
 
     # ---- inputs, outputs, functions ---------------------------------------------------

@@ -25,11 +25,13 @@ eventstream.json is absent) and `.platform` (`metadata.displayName`).
   is left out (the check reports SC601).
 - Tables: every `DatabaseSchema.kql` of a KQL database of the workspace folder (the folder
   holding the Eventstream's folder; `<eh>.Eventhouse/.children/<db>.KQLDatabase/` or
-  `<db>.KQLDatabase/`), as a Script bound to database `<db>`.
+  `<db>.KQLDatabase/`), as a Script bound to database `<db>`; one per database name, the
+  one a destination's itemId identifies among namesakes (SC618 when it identifies none).
 - Notes: SC614 when the Eventstream's name holds `_` or `.` (documented as incompatible
   with SQL operators); SC615 once per job with an Eventhouse output (how processed
-  ingestion maps columns is not documented: the findings assume ADX's rules); SC609 for
-  an operator whose query is not text.
+  ingestion maps columns is not documented: the findings assume ADX's rules); SC616 and
+  SC619 for a DirectIngestion mapping missing or filling a column the table lacks; SC609
+  for an operator whose query is not text.
 """
 
 from __future__ import annotations
@@ -141,24 +143,6 @@ def query_names(query: str) -> tuple[list[str], list[str]]:
 
 
 # ---- reading -------------------------------------------------------------------------------------
-def _string_at(file: JsonFile, path: tuple, expected: str) -> int | None:
-    """Offset of the opening quote of the JSON string at `path`, if it holds `expected`."""
-    where = file.where(path)
-    if where.line is None or where.column is None:
-        return None
-    starts = [0] + [m.end() for m in re.finditer("\n", file.text)]
-    if where.line > len(starts):
-        return None
-    at = starts[where.line - 1] + where.column - 1
-    if file.text[at:at + 1] != '"':
-        return None
-    try:
-        found, _ = json.JSONDecoder().raw_decode(file.text, at)
-    except ValueError:
-        return None
-    return at if found == expected else None
-
-
 class _Node:
     __slots__ = ("name", "type", "group", "index", "data", "inputs")
 
@@ -229,6 +213,8 @@ def read_eventstream(folder: str, tables_from: str | None = None) -> list[Job]:
         listed = file.data[actual] if actual is not None else None
         if actual is not None and isinstance(listed, list):
             nodes.extend(_Node(actual, i, n) for i, n in enumerate(listed) if isinstance(n, dict))
+    # The workspace folder and below only: folders above it may hold other workspaces, whose
+    # databases of the same name are not this one's.
     databases = kql_databases(tables_from if tables_from else os.path.dirname(os.path.normpath(folder)) or ".")
     level_key = key(file.data, "compatibilityLevel")
     level = Setting(text_value(file.data[level_key]), file.where((level_key,))) if level_key is not None \
@@ -252,7 +238,7 @@ def _job(file: JsonFile, folder: str, name: str, name_at: Where | None, operator
     operator_at = file.where(operator.path)
     if isinstance(query_value, str) and properties_key is not None and query_key is not None:
         query_path = operator.path + (properties_key, query_key)
-        at = _string_at(file, query_path, query_value)
+        at = file.string_at(query_path, query_value)
         query = Query(query_value, file.path, at, None if at is not None else file.where(query_path))
         into, _ = query_names(query_value)
     else:
@@ -608,20 +594,6 @@ class Database:
 
     def __init__(self, name: str, folder: str, script: Script | None, ids: frozenset[str]) -> None:
         self.name, self.folder, self.script, self.ids = name, folder, script, ids
-
-
-def workspace_scripts(folder: str) -> tuple[Script, ...]:
-    """The KQL database scripts of the Eventstream's workspace folder (the folder holding
-    its `*.Eventstream` folder) and its subfolders. Folders above it are not searched: they
-    may hold other workspaces, whose databases of the same name are not this one's."""
-    return kql_database_scripts(os.path.dirname(os.path.normpath(folder)) or ".")
-
-
-def kql_database_scripts(workspace: str) -> tuple[Script, ...]:
-    """A Script ("adx", bound to the database the folder names) for every DatabaseSchema.kql
-    of a KQL database in the workspace folder or a few levels below, `.children` of an
-    Eventhouse included."""
-    return tuple(d.script for d in kql_databases(workspace) if d.script is not None)
 
 
 def kql_databases(workspace: str) -> list[Database]:

@@ -196,18 +196,12 @@ DELTA_ONLY_KINDS = ("fabric-lakehouse",)
 
 
 def shape_of(value: Any) -> str:
-    """What a value is, for a note: "an array", "an object", "a number", ..."""
-    if value is None:
-        return "null"
-    if isinstance(value, dict):
-        return "an object"
-    if isinstance(value, list):
-        return "an array"
-    if isinstance(value, bool):
-        return "true or false"
-    if isinstance(value, (int, float)):
-        return "a number"
-    return "text"
+    """What a value is, for a note: "an array", "an object", "a number", "true or false",
+    "text" (JSON's names, validation.json_kind, in a note's words)."""
+    from schemacheck.validation import json_kind
+
+    kind = json_kind(value, "text")
+    return {"a boolean": "true or false", "a string": "text"}.get(kind, kind)
 
 
 class ArmShape:

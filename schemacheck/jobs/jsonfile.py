@@ -58,6 +58,24 @@ class JsonFile(Record):
         line, column = json_position(self.text, tuple(path))
         return Where(self.path, line, column)
 
+    def string_at(self, path: tuple, expected: str) -> int | None:
+        """Offset of the opening quote of the JSON string at `path`, if it holds `expected`
+        (else None: positions in that string would not map into the file)."""
+        where = self.where(path)
+        if self.at is not None or where.line is None or where.column is None:
+            return None
+        at = 0
+        for _ in range(where.line - 1):
+            at = self.text.index("\n", at) + 1
+        at += where.column - 1
+        if self.text[at:at + 1] != '"':
+            return None
+        try:
+            found, _ = json.JSONDecoder().raw_decode(self.text, at)
+        except ValueError:
+            return None
+        return at if found == expected else None
+
 
 def load_json(path: str, what: str) -> JsonFile:
     """Read and parse a JSON file, or InputError (`what` names it: "ASA project file", ...)."""
