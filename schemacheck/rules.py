@@ -289,6 +289,49 @@ _PROCESSED = ('   "properties": {"dataIngestionMode": "ProcessedIngestion", "dat
               '     "itemId": "7f6e5d4c-3b2a-4190-8f7e-6d5c4b3a2910"}}\n')
 
 
+# The examples of the Delta rules (SC830-SC834): an ARM template whose job writes `columns` INTO a
+# Delta output (an ADLS Gen2 blob output or a Fabric Lakehouse), the Delta log of its table, and
+# the configuration naming the tables' folder as the output's schema path.
+_LAKE_COLUMNS = "DeviceId, CAST(Temperature AS float) AS Temperature"
+_LAKE_BLOB = ('{ "type": "Microsoft.Storage/Blob", "properties": { "container": "lake" } }',
+              '{ "type": "Delta", "properties": { "deltaTablePath": "/fleet/Readings" } }')
+
+
+def _lakehouse(table: str) -> tuple[str, str]:
+    return ('{ "type": "TridentLakeHouse", "properties": { "workspaceId": "0000", "artifactId": "1111" } }',
+            f'{{ "type": "Delta", "properties": {{ "tableName": "{table}" }} }}')
+
+
+def _lake_job(output: str, target: tuple[str, str], columns: str) -> tuple[str, str]:
+    datasource, serialization = target
+    return ("job.json",
+            ('{ "resources": [ {\n'
+            '  "type": "Microsoft.StreamAnalytics/streamingjobs", "name": "fleet-lake",\n'
+            '  "properties": {\n'
+            '    "compatibilityLevel": "1.2",\n'
+            f'    "outputs": [ {{ "name": "{output}", "properties": {{\n'
+            f'      "datasource": {datasource},\n'
+            f'      "serialization": {serialization} }} }} ],\n'
+            '    "transformation": { "properties": {\n'
+            f'      "query": "SELECT {columns} INTO [{output}] FROM [hub-in]" }} }}\n'
+            '  } } ] }\n'))
+
+
+def _delta_log(fields: tuple[tuple[str, str], ...], partitions: str = "") -> tuple[str, str]:
+    """The first log file of table Readings: `fields` as (name, Delta type)."""
+    schema = ",".join(rf'{{\"name\":\"{name}\",\"type\":\"{kind}\",\"nullable\":true,\"metadata\":{{}}}}'
+                      for name, kind in fields)
+    return ("tables/Readings/_delta_log/00000000000000000000.json",
+            '{"protocol":{"minReaderVersion":1,"minWriterVersion":2}}\n'
+            '{"metaData":{"id":"6f1c0e5a-0000-4000-8000-000000000001","format":{"provider":"parquet",'
+            r'"options":{}},"schemaString":"{\"type\":\"struct\",\"fields\":[' + schema + ']}",'
+            f'"partitionColumns":[{partitions}],"configuration":{{}},"createdTime":1717000000000}}}}\n')
+
+
+def _lake_tables(output: str) -> tuple[str, str]:
+    return ("schemacheck.toml", f'[outputs.{output}]\nschemas = ["tables"]\n')
+
+
 def _direct_ingestion(mapping: str) -> str:
     """The properties of a DirectIngestion Eventhouse destination into table RawSpeeds with `mapping`."""
     return ('   "properties": {"dataIngestionMode": "DirectIngestion", "tableName": "RawSpeeds",\n'
@@ -1414,30 +1457,9 @@ RULES: dict[str, Rule] = {
              fix="Alias the column as the table names it (`check --fix` does it for a near miss), add it to the "
                  "table (`ALTER TABLE ... ADD COLUMNS` in Spark or a Fabric notebook), or leave it out of the "
                  "select list.",
-             example_files=(
-                 ("job.json",
-                  ('{ "resources": [ {\n'
-                   '  "type": "Microsoft.StreamAnalytics/streamingjobs", "name": "fleet-lake",\n'
-                   '  "properties": {\n'
-                   '    "compatibilityLevel": "1.2",\n'
-                   '    "outputs": [ { "name": "lake-readings", "properties": {\n'
-                   '      "datasource": { "type": "Microsoft.Storage/Blob", "properties": { "container": "lake" } },\n'
-                   '      "serialization": { "type": "Delta",'
-                   ' "properties": { "deltaTablePath": "/fleet/Readings" } } } } ],\n'
-                   '    "transformation": { "properties": {\n'
-                   '      "query": "SELECT DeviceId, CAST(Temperature AS float) AS Temperature,'
-                   ' Site INTO [lake-readings] FROM [hub-in]" } }\n'
-                   '  } } ] }\n')),
-                 ("tables/Readings/_delta_log/00000000000000000000.json",
-                  ('{"protocol":{"minReaderVersion":1,"minWriterVersion":2}}\n'
-                   '{"metaData":{"id":"6f1c0e5a-0000-4000-8000-000000000001","format":{"provider":"parquet",'
-                   r'"options":{}},"schemaString":"{\"type\":\"struct\",\"fields\":[{\"name\":\"DeviceId\",'
-                   r'\"type\":\"string\",\"nullable\":true,\"metadata\":{}},{\"name\":\"Temperature\",'
-                   r'\"type\":\"double\",\"nullable\":true,\"metadata\":{}}]}","partitionColumns":[],'
-                   '"configuration":{},"createdTime":1717000000000}}\n')),
-                 ("schemacheck.toml",
-                  ('[outputs.lake-readings]\n'
-                   'schemas = ["tables"]\n'))),
+             example_files=(_lake_job("lake-readings", _LAKE_BLOB, f"{_LAKE_COLUMNS}, Site"),
+                            _delta_log((("DeviceId", "string"), ("Temperature", "double"))),
+                            _lake_tables("lake-readings")),
              example_args=("job.json",)),
         Rule("SC831", "delta-column-null", INFO,
              "A Delta table column that the statement never writes: ASA writes null into it.",
@@ -1451,31 +1473,9 @@ RULES: dict[str, Rule] = {
                  "that a record lacks are written as null.",
              fix="Write the column in the query (alias a query column `AS` its name), or accept the nulls: silence "
                  "the finding with a reason, or set `[rules] SC831 = \"off\"`.",
-             example_files=(
-                 ("job.json",
-                  ('{ "resources": [ {\n'
-                   '  "type": "Microsoft.StreamAnalytics/streamingjobs", "name": "fleet-lake",\n'
-                   '  "properties": {\n'
-                   '    "compatibilityLevel": "1.2",\n'
-                   '    "outputs": [ { "name": "lake-readings", "properties": {\n'
-                   '      "datasource": { "type": "Microsoft.Storage/Blob", "properties": { "container": "lake" } },\n'
-                   '      "serialization": { "type": "Delta",'
-                   ' "properties": { "deltaTablePath": "/fleet/Readings" } } } } ],\n'
-                   '    "transformation": { "properties": {\n'
-                   '      "query": "SELECT DeviceId,'
-                   ' CAST(Temperature AS float) AS Temperature INTO [lake-readings] FROM [hub-in]" } }\n'
-                   '  } } ] }\n')),
-                 ("tables/Readings/_delta_log/00000000000000000000.json",
-                  ('{"protocol":{"minReaderVersion":1,"minWriterVersion":2}}\n'
-                   '{"metaData":{"id":"6f1c0e5a-0000-4000-8000-000000000001","format":{"provider":"parquet",'
-                   r'"options":{}},"schemaString":"{\"type\":\"struct\",\"fields\":[{\"name\":\"DeviceId\",'
-                   r'\"type\":\"string\",\"nullable\":true,\"metadata\":{}},{\"name\":\"Temperature\",'
-                   r'\"type\":\"double\",\"nullable\":true,\"metadata\":{}},{\"name\":\"Site\",\"type\":\"string\",'
-                   r'\"nullable\":true,\"metadata\":{}}]}","partitionColumns":[],"configuration":{},'
-                   '"createdTime":1717000000000}}\n')),
-                 ("schemacheck.toml",
-                  ('[outputs.lake-readings]\n'
-                   'schemas = ["tables"]\n'))),
+             example_files=(_lake_job("lake-readings", _LAKE_BLOB, _LAKE_COLUMNS),
+                            _delta_log((("DeviceId", "string"), ("Temperature", "double"), ("Site", "string"))),
+                            _lake_tables("lake-readings")),
              example_args=("job.json",)),
         Rule("SC832", "delta-table-unsupported", WARNING,
              "The Delta table has a Date or Decimal column, or a writer feature or checkpoint ASA does not support.",
@@ -1490,31 +1490,10 @@ RULES: dict[str, Rule] = {
                  "changeDataFeed and appendOnly; multi-part and V2 checkpoints are not.",
              fix="Give the column another type (timestamp for a date; double, or string, for a decimal), drop the "
                  "feature (`ALTER TABLE ... DROP FEATURE` in Spark), or write to another table.",
-             example_files=(
-                 ("job.json",
-                  ('{ "resources": [ {\n'
-                   '  "type": "Microsoft.StreamAnalytics/streamingjobs", "name": "fleet-lake",\n'
-                   '  "properties": {\n'
-                   '    "compatibilityLevel": "1.2",\n'
-                   '    "outputs": [ { "name": "fabric-readings", "properties": {\n'
-                   '      "datasource": { "type": "TridentLakeHouse", "properties": { "workspaceId": "0000",'
-                   ' "artifactId": "1111" } },\n'
-                   '      "serialization": { "type": "Delta", "properties": { "tableName": "Readings" } } } } ],\n'
-                   '    "transformation": { "properties": {\n'
-                   '      "query": "SELECT DeviceId,'
-                   ' CAST(Temperature AS float) AS Temperature INTO [fabric-readings] FROM [hub-in]" } }\n'
-                   '  } } ] }\n')),
-                 ("tables/Readings/_delta_log/00000000000000000000.json",
-                  ('{"protocol":{"minReaderVersion":1,"minWriterVersion":2}}\n'
-                   '{"metaData":{"id":"6f1c0e5a-0000-4000-8000-000000000001","format":{"provider":"parquet",'
-                   r'"options":{}},"schemaString":"{\"type\":\"struct\",\"fields\":[{\"name\":\"DeviceId\",'
-                   r'\"type\":\"string\",\"nullable\":true,\"metadata\":{}},{\"name\":\"Temperature\",'
-                   r'\"type\":\"double\",\"nullable\":true,\"metadata\":{}},{\"name\":\"ReadingDate\",'
-                   r'\"type\":\"date\",\"nullable\":true,\"metadata\":{}}]}","partitionColumns":["ReadingDate"],'
-                   '"configuration":{},"createdTime":1717000000000}}\n')),
-                 ("schemacheck.toml",
-                  ('[outputs.fabric-readings]\n'
-                   'schemas = ["tables"]\n'))),
+             example_files=(_lake_job("fabric-readings", _lakehouse("Readings"), _LAKE_COLUMNS),
+                            _delta_log((("DeviceId", "string"), ("Temperature", "double"), ("ReadingDate", "date")),
+                                       '"ReadingDate"'),
+                            _lake_tables("fabric-readings")),
              example_args=("job.json",)),
         Rule("SC833", "delta-type-assumed", WARNING,
              "A column whose ASA type is not the Delta column's type, under an assumed type mapping.",
@@ -1530,30 +1509,9 @@ RULES: dict[str, Rule] = {
                  "long; a float a 64-bit floating-point number, Delta double).",
              fix="CAST the value to the ASA type whose assumed Delta type the column has (`check --fix` writes it "
                  "when there is one), or give the table column the assumed type.",
-             example_files=(
-                 ("job.json",
-                  ('{ "resources": [ {\n'
-                   '  "type": "Microsoft.StreamAnalytics/streamingjobs", "name": "fleet-lake",\n'
-                   '  "properties": {\n'
-                   '    "compatibilityLevel": "1.2",\n'
-                   '    "outputs": [ { "name": "lake-readings", "properties": {\n'
-                   '      "datasource": { "type": "Microsoft.Storage/Blob", "properties": { "container": "lake" } },\n'
-                   '      "serialization": { "type": "Delta",'
-                   ' "properties": { "deltaTablePath": "/fleet/Readings" } } } } ],\n'
-                   '    "transformation": { "properties": {\n'
-                   '      "query": "SELECT DeviceId,'
-                   ' CAST(Temperature AS float) AS Temperature INTO [lake-readings] FROM [hub-in]" } }\n'
-                   '  } } ] }\n')),
-                 ("tables/Readings/_delta_log/00000000000000000000.json",
-                  ('{"protocol":{"minReaderVersion":1,"minWriterVersion":2}}\n'
-                   '{"metaData":{"id":"6f1c0e5a-0000-4000-8000-000000000001","format":{"provider":"parquet",'
-                   r'"options":{}},"schemaString":"{\"type\":\"struct\",\"fields\":[{\"name\":\"DeviceId\",'
-                   r'\"type\":\"string\",\"nullable\":true,\"metadata\":{}},{\"name\":\"Temperature\",'
-                   r'\"type\":\"float\",\"nullable\":true,\"metadata\":{}}]}","partitionColumns":[],'
-                   '"configuration":{},"createdTime":1717000000000}}\n')),
-                 ("schemacheck.toml",
-                  ('[outputs.lake-readings]\n'
-                   'schemas = ["tables"]\n'))),
+             example_files=(_lake_job("lake-readings", _LAKE_BLOB, _LAKE_COLUMNS),
+                            _delta_log((("DeviceId", "string"), ("Temperature", "float"))),
+                            _lake_tables("lake-readings")),
              example_args=("job.json",)),
         Rule("SC834", "delta-table-created", INFO,
              "No pre-created Delta table: ASA creates it with the schema of the first record.",
@@ -1566,20 +1524,7 @@ RULES: dict[str, Rule] = {
                  "version 2, reader version 1, append only), its schema taken from the first record encountered.",
              fix="Add the table's folder (the one holding _delta_log) to the output's schema paths; or, if ASA is "
                  "to create the table, make the first record's columns and types the ones wanted (CAST them).",
-             example_files=(
-                 ("job.json",
-                  ('{ "resources": [ {\n'
-                   '  "type": "Microsoft.StreamAnalytics/streamingjobs", "name": "fleet-lake",\n'
-                   '  "properties": {\n'
-                   '    "compatibilityLevel": "1.2",\n'
-                   '    "outputs": [ { "name": "fabric-alerts", "properties": {\n'
-                   '      "datasource": { "type": "TridentLakeHouse", "properties": { "workspaceId": "0000",'
-                   ' "artifactId": "1111" } },\n'
-                   '      "serialization": { "type": "Delta", "properties": { "tableName": "Alerts" } } } } ],\n'
-                   '    "transformation": { "properties": {\n'
-                   '      "query": "SELECT DeviceId,'
-                   ' CAST(Temperature AS float) AS Temperature INTO [fabric-alerts] FROM [hub-in]" } }\n'
-                   '  } } ] }\n')),),
+             example_files=(_lake_job("fabric-alerts", _lakehouse("Alerts"), _LAKE_COLUMNS),),
              example_args=("job.json",)),
     )
 }
