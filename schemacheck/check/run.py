@@ -289,12 +289,14 @@ def check_paths(request: Request, connect=None, configs: dict | None = None) -> 
     adx = kinds.get(kinds.ADX)
     tables: dict = {}
     if connect is not None:
+        from schemacheck.kusto.kind import ADX as LIVE  # the kind read from clusters (kusto.live)
+
         entries = []
         for entry, plan in pairs:
             if plan is not None:
                 analysis = analyze_job(plan)
-                live = adx.live_tables(job_destinations(plan, analysis, targets, request.cluster), connect)
-                live_tables = Tables(plan.schemas, {adx.name: live}, plan.found.job.scripts)
+                live = LIVE.live_tables(job_destinations(plan, analysis, targets, request.cluster), connect)
+                live_tables = Tables(plan.schemas, {LIVE.name: live}, plan.found.job.scripts)
                 entry = check_job(plan, analysis, live_tables, targets, request.cluster)
             entries.append(entry)
     else:

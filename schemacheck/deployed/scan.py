@@ -177,15 +177,14 @@ def check_deployed(jobs: list, config, connect, targets=None, schemas: tuple[str
     job or table that could not be read. SQL outputs are compared with `schemas` (DDL)."""
     import threading
 
-    from schemacheck import kinds
     from schemacheck.check.plan import analyze_job, plan_job
     from schemacheck.check.run import check_job, job_destinations
     from schemacheck.check.tables import Tables
     from schemacheck.jobs.discover import Found
+    from schemacheck.kusto.kind import ADX as LIVE  # the kind read from clusters (kusto.live)
     from schemacheck.kusto.live import ClusterError
 
     targets = targets or {}
-    adx = kinds.get(kinds.ADX)
     done = [0]
     lock = threading.Lock()
 
@@ -197,11 +196,11 @@ def check_deployed(jobs: list, config, connect, targets=None, schemas: tuple[str
             plan = plan_job(Found(item.job), config, compat_level, udf_types, schemas)
             analysis = analyze_job(plan)
             try:
-                live = adx.live_tables(job_destinations(plan, analysis, targets), connect)
+                live = LIVE.live_tables(job_destinations(plan, analysis, targets), connect)
             except (ClusterError, UsageError) as error:
                 result = (Unreachable(item.id, error.message, "table"), None)
             else:
-                tables = Tables(plan.schemas, {adx.name: live}, ())
+                tables = Tables(plan.schemas, {LIVE.name: live}, ())
                 result = (item, check_job(plan, analysis, tables, targets))
         if progress is not None:
             with lock:

@@ -108,11 +108,6 @@ class DestinationKind(ABC):
         """The OutputSuggestion for one statement (schemacheck.suggest.Builder gathers the
         query rewrites and notes; the kind adds its table-side commands)."""
 
-    def live_tables(self, destinations: list, connect: Any) -> Any:
-        """The tables `destinations` map to, read from their clusters (a kind that
-        `uses_cluster`; `connect(url)` gives one connection per cluster)."""
-        raise NotImplementedError(f"{self.label or self.name} tables are not read from a cluster")
-
 
 def unmapped_message(alias: str) -> str:
     """SC402 for an output that nothing maps and no loaded table is named like."""
