@@ -5,26 +5,17 @@ tests/fixtures/report/fabric.*. SCHEMACHECK_UPDATE_GOLDEN=1 rewrites them (revie
 from __future__ import annotations
 
 import pytest
-from conftest import ROOT
-from test_report_formats import VERSION, assert_text_golden
+from test_report_formats import VERSION, assert_text_golden, check_case, golden_formats
 
 from schemacheck.report.formats import render
 
 CASE = "tests/fixtures/fabric/workspace"
-FORMATS = [("text", "fabric.txt"), ("json", "fabric.json"), ("sarif", "fabric.sarif"),
-           ("github", "fabric.github.txt"), ("azure", "fabric.azure.txt"), ("junit", "fabric.junit.xml")]
+FORMATS = golden_formats("fabric")
 
 
 @pytest.fixture(scope="module")
 def checked():
-    from schemacheck.check.run import Request, check_paths
-    from schemacheck.files import read_text_file
-
-    with pytest.MonkeyPatch.context() as patch:
-        patch.chdir(ROOT)
-        entries = list(check_paths(Request((CASE,))).entries)
-    sources = {d.file: read_text_file(str(ROOT / d.file), "file") for e in entries for d in e.diagnostics}
-    return entries, sources
+    return check_case(CASE)
 
 
 @pytest.mark.parametrize("fmt, name", FORMATS, ids=[f for f, _ in FORMATS])

@@ -10,30 +10,27 @@ import json
 
 import pytest
 from conftest import ROOT, run_cli
-from test_report_formats import VERSION, assert_text_golden
+from test_report_formats import VERSION, assert_text_golden, check_case, golden_formats
 
 from schemacheck.report.formats import render
 
 CASE = "tests/fixtures/outputs/fleet-outputs"
-FORMATS = [("text", "outputs.txt"), ("json", "outputs.json"), ("sarif", "outputs.sarif"),
-           ("github", "outputs.github.txt"), ("azure", "outputs.azure.txt"), ("junit", "outputs.junit.xml")]
+FORMATS = golden_formats("outputs")
 
 
 @pytest.fixture(scope="module")
-def entries():
-    from schemacheck.check.run import Request, check_paths
-
-    with pytest.MonkeyPatch.context() as patch:
-        patch.chdir(ROOT)
-        run = check_paths(Request((CASE,)))
-    return list(run.entries)
+def checked():
+    return check_case(CASE)
 
 
 @pytest.fixture(scope="module")
-def sources(entries):
-    from schemacheck.files import read_text_file
+def entries(checked):
+    return checked[0]
 
-    return {d.file: read_text_file(str(ROOT / d.file), "file") for e in entries for d in e.diagnostics}
+
+@pytest.fixture(scope="module")
+def sources(checked):
+    return checked[1]
 
 
 @pytest.mark.parametrize("fmt, name", FORMATS, ids=[f for f, _ in FORMATS])
@@ -73,14 +70,7 @@ EVERY_FORMATS = [(fmt, name.replace("outputs.", "every-kind.")) for fmt, name in
 
 @pytest.fixture(scope="module")
 def every_kind():
-    from schemacheck.check.run import Request, check_paths
-    from schemacheck.files import read_text_file
-
-    with pytest.MonkeyPatch.context() as patch:
-        patch.chdir(ROOT)
-        entries = list(check_paths(Request((EVERY,))).entries)
-    sources = {d.file: read_text_file(str(ROOT / d.file), "file") for e in entries for d in e.diagnostics}
-    return entries, sources
+    return check_case(EVERY)
 
 
 @pytest.mark.parametrize("fmt, name", EVERY_FORMATS, ids=[f for f, _ in EVERY_FORMATS])

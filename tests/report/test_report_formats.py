@@ -100,6 +100,24 @@ def sources(entries):
     return {f: read_text_file(str(ROOT / f), "file") for f in files}
 
 
+def golden_formats(stem: str) -> list[tuple[str, str]]:
+    """(format, golden file name) for every report format of the goldens named STEM.*."""
+    return [("text", f"{stem}.txt"), ("json", f"{stem}.json"), ("sarif", f"{stem}.sarif"),
+            ("github", f"{stem}.github.txt"), ("azure", f"{stem}.azure.txt"), ("junit", f"{stem}.junit.xml")]
+
+
+def check_case(case: str) -> tuple[list, dict[str, str]]:
+    """The entries of `schemacheck check CASE` run from the repository root, and the text of
+    every file a finding names (what the reports quote)."""
+    from schemacheck.check.run import Request, check_paths
+    from schemacheck.files import read_text_file
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.chdir(ROOT)
+        entries = list(check_paths(Request((case,))).entries)
+    return entries, {d.file: read_text_file(str(ROOT / d.file), "file") for e in entries for d in e.diagnostics}
+
+
 def assert_text_golden(name: str, actual: str) -> None:
     """`actual` equals tests/fixtures/report/NAME byte for byte; SCHEMACHECK_UPDATE_GOLDEN=1 rewrites it."""
     path = GOLDEN / name

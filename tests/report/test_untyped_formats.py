@@ -8,31 +8,27 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import ROOT
-from test_report_formats import VERSION, assert_text_golden
+from test_report_formats import VERSION, assert_text_golden, check_case, golden_formats
 
 from schemacheck.report.formats import render
 
 CASE = "tests/fixtures/check/untyped"
-FORMATS = [("text", "untyped.txt"), ("json", "untyped.json"), ("sarif", "untyped.sarif"),
-           ("github", "untyped.github.txt"), ("azure", "untyped.azure.txt"), ("junit", "untyped.junit.xml")]
+FORMATS = golden_formats("untyped")
 
 
 @pytest.fixture(scope="module")
-def entries():
-    from schemacheck.check.run import Request, check_paths
-
-    with pytest.MonkeyPatch.context() as patch:
-        patch.chdir(ROOT)
-        run = check_paths(Request((CASE,)))
-    return list(run.entries)
+def checked():
+    return check_case(CASE)
 
 
 @pytest.fixture(scope="module")
-def sources(entries):
-    from schemacheck.files import read_text_file
+def entries(checked):
+    return checked[0]
 
-    return {d.file: read_text_file(str(ROOT / d.file), "file") for e in entries for d in e.diagnostics}
+
+@pytest.fixture(scope="module")
+def sources(checked):
+    return checked[1]
 
 
 @pytest.mark.parametrize("fmt, name", FORMATS, ids=[f for f, _ in FORMATS])

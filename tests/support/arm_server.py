@@ -52,7 +52,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit
 
-from support.local_server import start_server, stop_server
+from support.local_server import LocalServer
 
 __all__ = [
     "API_VERSION",
@@ -221,7 +221,7 @@ def _decode_token(token: str) -> int:
 # --------------------------------------------------------------------------------------------------------------------
 
 
-class FakeArm:
+class FakeArm(LocalServer):
     """ARM's streaming-job reads on 127.0.0.1:<free port>. See the module docstring.
 
     ``jobs`` maps ``(subscription.lower(), group.lower())`` to ``{job name.lower(): resource}``; a resource is
@@ -258,11 +258,8 @@ class FakeArm:
         #: the highest number of requests being served at the same moment since start (or reset())
         self.max_concurrent: int = 0
         self._in_flight = 0
-        self._url = ""
+        super().__init__("arm", _Handler, _Server)
         self._lock = threading.Lock()
-        self._stopping = threading.Event()
-        self._server: ThreadingHTTPServer | None = None
-        self._thread: threading.Thread | None = None
         self.add_jobs(jobs)
 
     # ---- state -----------------------------------------------------------------------------------------------------
@@ -293,34 +290,7 @@ class FakeArm:
     def all_jobs(self) -> list[dict]:
         return [job for group in self.jobs.values() for job in group.values()]
 
-    # ---- lifecycle ---------------------------------------------------------------------------------------------------
-
-    @property
-    def url(self) -> str:
-        """http://127.0.0.1:PORT (empty until started)."""
-        return self._url
-
-    def start(self) -> FakeArm:
-        if self._server is not None:
-            return self
-        self._stopping.clear()
-        self._server, self._url, self._thread = start_server(self, "arm", _Handler, _Server)
-        return self
-
-    def stop(self) -> None:
-        server, self._server = self._server, None
-        if server is None:
-            return
-        stop_server(server, self._thread, self._stopping)   # wakes up handlers waiting out their latency
-        self._thread = None
-
-    def __enter__(self) -> FakeArm:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
-
-    # ---- inspection --------------------------------------------------------------------------------------------------
+    # ---- inspection (start, stop and `with`: support.local_server.LocalServer) --------------------------------------
 
     def requests(self) -> list[Request]:
         """Every request received, in order (a copy of the log)."""

@@ -34,10 +34,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 
-from support.local_server import start_server, stop_server
+from support.local_server import LocalServer
 
 __all__ = [
     "STREAMING_DISABLED",
@@ -375,7 +375,7 @@ def _parse_with(text: str | None, csl: str) -> dict[str, bool]:
 # --------------------------------------------------------------------------------------------------------------------
 
 
-class FakeCluster:
+class FakeCluster(LocalServer):
     """A fake ADX cluster on 127.0.0.1:<free port>. See the module docstring."""
 
     def __init__(self, databases: dict | None = None):
@@ -388,35 +388,10 @@ class FakeCluster:
         self.db_schema_csl_types: bool = False
         #: seconds each management request waits before it is answered (a network's round trip; requests overlap)
         self.latency: float = 0.0
-        self.url: str = ""
+        super().__init__("cluster", _Handler)
         self._lock = threading.Lock()
-        self._stopping = threading.Event()
-        self._server: ThreadingHTTPServer | None = None
-        self._thread: threading.Thread | None = None
 
-    # ---- lifecycle ---------------------------------------------------------------------------------------------------
-
-    def start(self) -> FakeCluster:
-        if self._server is not None:
-            return self
-        self._stopping.clear()
-        self._server, self.url, self._thread = start_server(self, "cluster", _Handler)
-        return self
-
-    def stop(self) -> None:
-        server, self._server = self._server, None
-        if server is None:
-            return
-        stop_server(server, self._thread, self._stopping)   # wakes up delayed (hanging) handlers
-        self._thread = None
-
-    def __enter__(self) -> FakeCluster:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
-
-    # ---- inspection --------------------------------------------------------------------------------------------------
+    # ---- inspection (start, stop and `with`: support.local_server.LocalServer) --------------------------------------
 
     def commands(self) -> list[str]:
         """The csl texts received on /v1/rest/mgmt, in order."""

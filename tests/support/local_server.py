@@ -1,6 +1,6 @@
 """Starting and stopping the fake services' HTTP servers (support.kusto_server, support.arm_server):
 a threaded server on 127.0.0.1 at a free port, its handlers finding the fake as an attribute of
-the server, serving from a daemon thread."""
+the server, serving from a daemon thread; `LocalServer`, the lifecycle both fakes share."""
 
 from __future__ import annotations
 
@@ -29,3 +29,38 @@ def stop_server(server: ThreadingHTTPServer, thread: threading.Thread | None, st
     server.server_close()
     if thread is not None:
         thread.join(timeout=5)
+
+
+class LocalServer:
+    """A fake service's lifecycle: start() serves it (`url`: http://127.0.0.1:PORT, empty until
+    started) with `handler`, which reads the fake as `self.server.<attribute>`; stop() stops it,
+    waking up handlers that wait; `with fake:` does both."""
+
+    def __init__(self, attribute: str, handler: type[BaseHTTPRequestHandler],
+                 server_class: type[ThreadingHTTPServer] = ThreadingHTTPServer) -> None:
+        self.url = ""
+        self._serving = (attribute, handler, server_class)
+        self._stopping = threading.Event()
+        self._server: ThreadingHTTPServer | None = None
+        self._thread: threading.Thread | None = None
+
+    def start(self):
+        if self._server is not None:
+            return self
+        self._stopping.clear()
+        attribute, handler, server_class = self._serving
+        self._server, self.url, self._thread = start_server(self, attribute, handler, server_class)
+        return self
+
+    def stop(self) -> None:
+        server, self._server = self._server, None
+        if server is None:
+            return
+        stop_server(server, self._thread, self._stopping)
+        self._thread = None
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
