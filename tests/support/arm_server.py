@@ -48,11 +48,11 @@ import uuid
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit
 
-from support.local_server import LocalServer
+from support.local_server import LocalServer, QuietHandler
 
 __all__ = [
     "API_VERSION",
@@ -442,22 +442,12 @@ class _Server(ThreadingHTTPServer):
     request_queue_size = 128  # many clients connecting at once are queued, not refused (and retried after 1 s)
 
 
-class _Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.0"
+class _Handler(QuietHandler):
     server_version = "FakeARM/1.0"
-
-    def log_message(self, format: str, *args: Any) -> None:  # silence the default stderr log
-        pass
 
     @property
     def arm(self) -> FakeArm:
         return self.server.arm  # type: ignore[attr-defined]
-
-    def handle(self) -> None:
-        try:
-            super().handle()
-        except (ConnectionError, TimeoutError):
-            pass
 
     def do_GET(self) -> None:
         self._serve("GET")

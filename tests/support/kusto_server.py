@@ -34,10 +34,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from http.server import BaseHTTPRequestHandler
 from typing import Any
 
-from support.local_server import LocalServer
+from support.local_server import LocalServer, QuietHandler
 
 __all__ = [
     "STREAMING_DISABLED",
@@ -680,22 +679,12 @@ def _policy_text(policy: list[dict] | str | None) -> str | None:
     return json.dumps(policy, separators=(",", ":"))
 
 
-class _Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.0"  # one request per connection: close faults never poison a pooled connection
+class _Handler(QuietHandler):
     server_version = "FakeKusto/1.0"
-
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
 
     @property
     def cluster(self) -> FakeCluster:
         return self.server.cluster  # type: ignore[attr-defined]
-
-    def handle(self) -> None:
-        try:
-            super().handle()
-        except (ConnectionError, TimeoutError):
-            pass
 
     # ---- verbs ---------------------------------------------------------------------------------------------------
 

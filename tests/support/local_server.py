@@ -31,6 +31,22 @@ def stop_server(server: ThreadingHTTPServer, thread: threading.Thread | None, st
         thread.join(timeout=5)
 
 
+class QuietHandler(BaseHTTPRequestHandler):
+    """A fake's request handler: one request per connection (a fault that closes it never
+    poisons a pooled one), no log on stderr, a client gone mid-answer no error."""
+
+    protocol_version = "HTTP/1.0"
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+    def handle(self) -> None:
+        try:
+            super().handle()
+        except (ConnectionError, TimeoutError):
+            pass
+
+
 class LocalServer:
     """A fake service's lifecycle: start() serves it (`url`: http://127.0.0.1:PORT, empty until
     started) with `handler`, which reads the fake as `self.server.<attribute>`; stop() stops it,
